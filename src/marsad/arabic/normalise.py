@@ -1,0 +1,65 @@
+"""Normalise Arabic for matching; the original text is always kept for display (SPEC §3)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # + tatweel
+_LETTERS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",  # Persian yeh
+        "ک": "ك",  # Persian kaf
+        "ؤ": "و",
+        "ئ": "ي",
+        "ة": "ه",
+    }
+)
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+_NON_WORD = re.compile(r"[^\w]+")
+
+# Proclitics that attach to names, longest first. Only stripped when what remains
+# is still a plausible word (see strip_clitics), so لافروف keeps its ل and بوتين its ب.
+PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+def normalise_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits to ASCII."""
+    return text.translate(_DIGITS)
+
+
+def normalise(text: str) -> str:
+    """Fold the spelling variants that do not change a word's identity.
+
+    أ/إ/آ/ٱ→ا, ى→ي, ة→ه, ؤ→و, ئ→ي, no harakat or tatweel, ASCII digits,
+    lower-cased Latin, punctuation to single spaces.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _HARAKAT.sub("", text).translate(_LETTERS).translate(_DIGITS).lower()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def strip_clitics(word: str, known: set[str] | frozenset[str] | None = None) -> list[str]:
+    """Candidate readings of a normalised word with its proclitics removed, longest first.
+
+    The word itself always comes first. When ``known`` is given, only readings found
+    in it are returned (besides the word), which is how names keep letters that look
+    like clitics: ``ولافروف`` → ``["ولافروف", "لافروف"]`` but ``لافروف`` is never cut.
+    """
+    out = [word]
+    for clitic in PROCLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
+            rest = word[len(clitic) :]
+            if clitic.endswith("ال") or clitic == "لل":
+                candidates = [rest, "ال" + rest]
+            else:
+                candidates = [rest]
+            for cand in candidates:
+                if cand not in out and (known is None or cand in known):
+                    out.append(cand)
+    return out
