@@ -1,0 +1,189 @@
+"""Datelines and agency attributions (SPEC §2): "موسكو سانا", "دمشق-سانا", "موسكو|",
+"القاهرة (رويترز) -", "(د ب أ)", "المصدر: تاس", "ونقلت وكالة نوفوستي".
+
+Agency names and dateline places are data (``arabic/lexicons/agencies.tsv`` and
+``places.txt``); this module builds the patterns from them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from marsad.arabic.normalise import normalise
+
+LEXICONS = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
+HEAD_CHARS = 240  # a dateline sits in the first characters of the text
+TAIL_CHARS = 300  # a source line ("المصدر: تاس") in the last ones
+
+_FOLD = {
+    "أ": "[أإآاٱ]",
+    "إ": "[أإآاٱ]",
+    "آ": "[أإآاٱ]",
+    "ا": "[أإآاٱ]",
+    "ى": "[ىي]",
+    "ي": "[ىي]",
+    "ة": "[ةه]",
+    "ه": "[ةه]",
+}
+_WORD = "[\u0621-\u064a\u0671-\u06d3]+"
+_DASH = "[-–—ـ]"
+
+
+def _variant_pattern(variant: str) -> str:
+    out = []
+    for char in variant:
+        if char.isspace() or char in "-.":
+            out.append(r"[\s.\-]*")
+        else:
+            out.append(_FOLD.get(char, re.escape(char)))
+    return "".join(out) + r"\.?"
+
+
+def _key(text: str) -> str:
+    return normalise(text).replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Agency variants → canonical names, the agency pattern and known places."""
+
+    canonical: dict[str, str]
+    agency: str  # a regex alternation matching any variant
+    places: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(directory: Path = LEXICONS) -> Lexicon:
+    """Read agencies.tsv and places.txt."""
+    canonical: dict[str, str] = {}
+    variants: list[str] = []
+    for line in (directory / "agencies.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, rest = line.partition("\t")
+        for variant in {name.strip(), *(v.strip() for v in rest.split("|") if v.strip())}:
+            canonical[_key(variant)] = name.strip()
+            variants.append(variant)
+    variants.sort(key=len, reverse=True)
+    agency = "(?i:" + "|".join(_variant_pattern(v) for v in variants) + ")"
+    places = frozenset(
+        normalise(line)
+        for line in (directory / "places.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    return Lexicon(canonical, agency, places)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    with_agency: re.Pattern[str]
+    bare_agency: re.Pattern[str]
+    place_bar: re.Pattern[str]
+    place_dash: re.Pattern[str]
+    source_line: re.Pattern[str]
+    trailing_agency: re.Pattern[str]
+    mid_text: tuple[re.Pattern[str], ...]
+    any_agency: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    ag = load_lexicon().agency
+    agency = rf"(?<!\w)(?P<agency>{ag})(?!\w)"
+    place = rf"(?P<place>{_WORD}(?:[ \t]+{_WORD}){{0,2}})"
+    end = r"(?:\s*[-–—ـ:|]+\s*|\s*\n\s*|\s+|\s*$)"
+    return _Patterns(
+        # موسكو سانا / دمشق - سانا / دمشق-سانا / القاهرة (رويترز) - / القاهرة، 25 مايو (رويترز) -
+        with_agency=re.compile(
+            rf"^\s*{place}(?P<sep>\s*{_DASH}+\s*|\s*\|\s*|\s*/\s*|[ \t]+|(?=[،,]))"
+            rf"(?P<extra>[،,][^()\n]{{1,30}}?)?\(?\s*{agency}\s*\)?{end}"
+        ),
+        bare_agency=re.compile(rf"^\s*(?P<open>\()?\s*{agency}\s*(?(open)\)|{_DASH}){end}"),
+        place_bar=re.compile(rf"^\s*{place}\s*\|\s*"),
+        place_dash=re.compile(rf"^\s*{place}\s*(?:{_DASH}+|:)\s+"),
+        source_line=re.compile(
+            r"(?:^|\n)[ \t]*(?:ال)?مصدر\s*[:：]\s*(?P<value>[^\n]{1,80}?)[ \t.]*$"
+        ),
+        trailing_agency=re.compile(rf"\s*\(\s*{agency}\s*\)[ \t.]*$"),
+        mid_text=tuple(
+            re.compile(p)
+            for p in (
+                rf"(?<!\w)[وف]?[بل]?وكال(?:ة|ه|تا|تي)\s+(?:الأنباء\s+)?{agency}",
+                rf"(?<!\w)[وف]?[بل]?وكال[ةه][^().\n]{{0,50}}\(\s*{agency}\s*\)",
+                rf"(?<!\w)[وف]?(?:نقلت|ذكرت|أفادت|قالت|أوردت|بحسب|حسب|وفقا ل|وفقاً ل)\s+{agency}",
+            )
+        ),
+        any_agency=re.compile(agency),
+    )
+
+
+def canonical_agency(name: str) -> str | None:
+    """The canonical name of an agency as written in text ("د.ب.أ" → "د ب أ")."""
+    return load_lexicon().canonical.get(_key(name))
+
+
+def _is_place(text: str) -> bool:
+    return normalise(text) in load_lexicon().places
+
+
+def _agency_of(match: re.Match[str]) -> str:
+    raw = match.group("agency")
+    return canonical_agency(raw) or raw.strip()
+
+
+def _split_head(text: str) -> tuple[str | None, str | None, str]:
+    pats = _patterns()
+    head = text[:HEAD_CHARS]
+    match = pats.with_agency.match(head)
+    if match:
+        bare_space = not match.group("sep").strip() and not match.group("extra")
+        if not bare_space or _is_place(match.group("place")):
+            return match.group("place").strip(), _agency_of(match), text[match.end() :]
+    match = pats.bare_agency.match(head)
+    if match:
+        return None, _agency_of(match), text[match.end() :]
+    match = pats.place_bar.match(head)
+    if match:
+        return match.group("place").strip(), None, text[match.end() :]
+    match = pats.place_dash.match(head)
+    if match and _is_place(match.group("place")):
+        return match.group("place").strip(), None, text[match.end() :]
+    return None, None, text
+
+
+def _split_tail(text: str) -> tuple[str | None, str]:
+    pats = _patterns()
+    cut = max(0, len(text) - TAIL_CHARS)
+    tail = text[cut:]
+    match = pats.source_line.search(tail)
+    if match:
+        value = match.group("value").strip()
+        found = pats.any_agency.search(value)
+        agency = (canonical_agency(found.group("agency")) if found else None) or value
+        return agency, text[: cut + match.start()]
+    match = pats.trailing_agency.search(tail)
+    if match:
+        return _agency_of(match), text[: cut + match.start()]
+    return None, text
+
+
+def split_dateline(text: str) -> tuple[str | None, str | None, str]:
+    """(place, agency, text without the dateline) for an article's text.
+
+    The dateline at the head ("دمشق-سانا", "موسكو|", "القاهرة (رويترز) -") and a source
+    line at the tail ("المصدر: تاس", "(أ ف ب)") are removed; an attribution inside the
+    text ("ونقلت وكالة نوفوستي") only records the agency and leaves the text as it is.
+    A bare "Place -" counts only for places in ``places.txt``; "Place Agency" with no
+    separator too, so "أعلنت الحكومة الفرنسية" is never read as a dateline.
+    """
+    place, agency, body = _split_head(text)
+    tail_agency, body = _split_tail(body)
+    agency = agency or tail_agency
+    if agency is None:
+        found = [m for p in _patterns().mid_text if (m := p.search(body))]
+        if found:
+            agency = _agency_of(min(found, key=lambda m: m.start()))
+    return place, agency, body.strip()
