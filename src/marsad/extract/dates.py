@@ -69,6 +69,8 @@ class _Lexicon:
     weekdays: dict[str, int]
     relative: dict[str, tuple[int, bool]]
     dayparts: frozenset[str]
+    ordinals: dict[str, int]
+    blockers: dict[str, frozenset[str]]
 
 
 @cache
@@ -78,7 +80,12 @@ def _lexicon() -> _Lexicon:
     weekdays = {_fold_form(r[0]): int(r[1]) for r in _rows("weekdays.tsv")}
     relative = {_fold_form(r[0]): (int(r[1]), r[2] == "1") for r in _rows("date_relative.tsv")}
     dayparts = frozenset(_fold_form(r[0]) for r in _rows("date_dayparts.tsv"))
-    return _Lexicon(months, hijri, weekdays, relative, dayparts)
+    ordinals = {_fold_form(r[0]): int(r[1]) for r in _rows("date_ordinals.tsv")}
+    blockers: dict[str, set[str]] = {}
+    for kind, word in _rows("date_blockers.tsv"):
+        blockers.setdefault(kind, set()).add(_fold_form(word))
+    frozen = {k: frozenset(v) for k, v in blockers.items()}
+    return _Lexicon(months, hijri, weekdays, relative, dayparts, ordinals, frozen)
 
 
 def _alt(forms: object) -> str:
@@ -145,25 +152,31 @@ def _pattern() -> re.Pattern[str]:
     wdays = _alt(lx.weekdays)
     rel = _alt(lx.relative)
     dp = _alt(lx.dayparts)
-    day = r"(?<![\w/.:\-])(?:ال\s?)?(?P<{p}d>\d{{1,2}})(?!\d)"
+    day = (
+        r"(?:(?<![\w/.:\-])(?:[وفب]?ال\s?|[وفب])?(?P<{p}d>\d{{1,2}})(?!\d)"
+        rf"|(?<!\w)(?P<{{p}}do>{_alt(lx.ordinals)})(?=\s+من\s))"
+    )
     of_month = r"\s*(?:من\s+)?(?:(?:ال)?شهر\s+)?"
     gyear = (
         r"(?:{sep}(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<{p}y>\d{{4}})(?!\d)"
-        r"(?:\s*(?:م|ميلادي|ميلاديه|للميلاد)(?!\w))?)?"
+        r"(?:\s*(?:م|ميلادي|ميلاديه|للميلاد)(?!\w))?"
+        r"|\s+(?:من\s+)?(?:(?:ال)?عام|(?:ال)?سنه)\s+(?P<{p}ry>الماضي|الماضيه|المنصرم|المنصرمه"
+        r"|الفائت|الفائته|السابق|السابقه|الجاري|الحالي|الحاليه|المقبل|المقبله|القادم|القادمه)(?!\w)"
+        r"|\s+(?P<{p}dir>الماضي|المنصرم|الفائت|السابق|المقبل|القادم|الجاري|الحالي)(?!\w))?"
     )
     hyear = (
         r"(?:{sep}(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<{p}y>\d{{4}})(?!\d)" + _HIJRI_MARK + "?)?"
     )
     month_pair = (
         rf"(?P<{{p}}m>\(\s*(?:{month})\s*\)\s*(?:{month})"
-        rf"|(?:{month})(?:\s*[/\\\-]\s*(?:{month})|\s*\(\s*(?:{month})\s*\))?)(?!\w)"
+        rf"|(?:{month})(?:(?:\s*[/\\\-]\s*|\s+)(?:{month})|\s*\(\s*(?:{month})\s*\))?)(?!\w)"
     )
     alts = {
         # 2017-11-25, 2017/11/25, 2017-11-25T10:30
-        "iso": "{wd}(?<![\\w/.\\-])(?P<{p}y>\\d{{4}})\\s?(?P<{p}s>[/.\\-])\\s?(?P<{p}mo>\\d{{1,2}})"
+        "iso": "{wd}(?<![\\w/.\\-])[وفب]?(?P<{p}y>\\d{{4}})\\s?(?P<{p}s>[/.\\-])\\s?(?P<{p}mo>\\d{{1,2}})"
         "\\s?(?P={p}s)\\s?(?P<{p}d>\\d{{1,2}})(?!\\d|[/.\\-]\\d)" + _HIJRI_MARK + "?(?:T)?{time}",
         # 25/11/2017, 25-11-2017, 25.11.2017, 25/11/17, 15/9/1439 هـ
-        "dmy": "{wd}(?<![\\w/.\\-])(?P<{p}d>\\d{{1,2}})\\s?(?P<{p}s>[/.\\-])\\s?(?P<{p}mo>\\d{{1,2}})"
+        "dmy": "{wd}(?<![\\w/.\\-])[وفب]?(?P<{p}d>\\d{{1,2}})\\s?(?P<{p}s>[/.\\-])\\s?(?P<{p}mo>\\d{{1,2}})"
         "\\s?(?P={p}s)\\s?(?P<{p}y>\\d{{4}}|\\d{{2}})(?!\\d|[/.\\-]\\d)" + _HIJRI_MARK + "?{time}",
         # ٢٠١٧ ١١ ٢٥ (separators lost): Y M D
         "ymd": "(?<![\\w/.\\-])(?P<{p}y>(?:19|20)\\d\\d) (?P<{p}mo>\\d{{1,2}}) (?P<{p}d>\\d{{1,2}})"
@@ -175,7 +188,7 @@ def _pattern() -> re.Pattern[str]:
         r"(?P<{p}rm>الجاري|الحالي|الماضي|المنصرم|المنقضي|السابق|الفائت|المقبل|القادم))(?!\w)",
         # (مساء) (يوم) أمس (الثلاثاء)
         "rel": rf"(?<!\w){_CL}(?:(?P<{{p}}dp>{dp})\s+)?(?:{_CL}يوم\s+)?{_CL}(?P<{{p}}r>{rel})(?!\w)"
-        rf"(?:{_SEP}(?P<{{p}}wd>{wdays})(?!\w))?",
+        rf"(?:{_SEP}\(?\s*(?P<{{p}}wd>{wdays})(?!\w)(?:\s*\))?)?",
         # (مساء) (يوم) الأحد (الماضي / المقبل)
         "wday": rf"(?<!\w){_CL}(?:(?P<{{p}}dp>{dp})\s+)?(?:{_CL}يوم\s+)?{_CL}(?P<{{p}}wd>{wdays})"
         r"(?!\w)(?:\s+(?P<{p}dir>الماضي|المنصرم|الفائت|السابق|المقبل|القادم)(?!\w))?",
@@ -192,9 +205,9 @@ def _pattern() -> re.Pattern[str]:
 
 _AFTER_NOON = {"م", "مساء", "ظهرا", "عصرا", "ليلا", "pm", "p.m."}
 _BEFORE_NOON = {"ص", "صباحا", "صباح", "am", "a.m."}
-_BLOCK_BEFORE_WEEKDAY = {"صلاه", "خطبه", "صلوات", "سوق", "مسجد", "جامع", "صحيفه"}
 _DIRECTION = {"الماضي": -1, "المنصرم": -1, "الفائت": -1, "السابق": -1, "المقبل": 1, "القادم": 1}
 _MONTH_OFFSET = _DIRECTION | {"الجاري": 0, "الحالي": 0}
+_YEAR_OFFSET = {w + e: v for w, v in _MONTH_OFFSET.items() for e in ("", "ه")}
 
 
 def _nearest_weekday(base: date, weekday: int, direction: int = 0) -> date:
@@ -260,23 +273,32 @@ def _resolve(m: re.Match[str], ref: date | None) -> tuple[date, bool] | None:
         else:
             return None
         return (out, False) if out else None
+    d = int(g["d"]) if g.get("d") else lx.ordinals.get(" ".join((g.get("do") or "").split()), 0)
     if kind == "greg":
         mo = _month_of(g["m"], lx.months)
         if mo is None:
             return None
-        d = int(g["d"])
         if g.get("y"):
             y = int(g["y"])
             out = _safe_date(y, mo, d) if 1000 <= y <= 2999 else None
             return (out, False) if out else None
         if ref is None:
             return None
+        if g.get("ry"):
+            out = _safe_date(ref.year + _YEAR_OFFSET[g["ry"]], mo, d)
+            return (out, True) if out else None
         cands = [c for yy in (ref.year - 1, ref.year, ref.year + 1) if (c := _safe_date(yy, mo, d))]
+        direction = _MONTH_OFFSET.get(g.get("dir") or "", 0)
+        if direction < 0:
+            cands = [c for c in cands if c <= ref]
+        elif direction > 0:
+            cands = [c for c in cands if c >= ref]
+        elif g.get("dir"):  # الجاري / الحالي: this year
+            cands = [c for c in cands if c.year == ref.year]
         out = _closest(cands, ref, wd)
         return (out, True) if out else None
     if kind == "hijri":
         hm, ambiguous = lx.hijri_months[" ".join(g["m"].split())]
-        d = int(g["d"])
         if g.get("y"):
             out = _hijri_to_date(int(g["y"]), hm, d)
             return (out, False) if out else None
@@ -294,15 +316,15 @@ def _resolve(m: re.Match[str], ref: date | None) -> tuple[date, bool] | None:
     if kind == "dom":
         shift = 0 if g.get("this") else _MONTH_OFFSET[g["rm"]]
         y, mo = divmod(ref.year * 12 + ref.month - 1 + shift, 12)
-        out = _safe_date(y, mo + 1, int(g["d"]))
+        out = _safe_date(y, mo + 1, d)
         return (out, True) if out else None
     if kind == "rel":
         offset, strict = lx.relative[" ".join(g["r"].split())]
         if strict and not (g.get("dp") or wd is not None):
             return None
         base = ref + timedelta(days=offset)
-        if wd is not None and base.weekday() != wd:
-            base = _nearest_weekday(base, wd)
+        if wd is not None and base.weekday() != wd:  # the weekday wins, on the same side
+            base = _nearest_weekday(ref, wd, (offset > 0) - (offset < 0))
         return base, True
     if kind == "wday" and wd is not None:
         return _nearest_weekday(ref, wd, _DIRECTION.get(g.get("dir") or "", 0)), True
@@ -327,6 +349,38 @@ def _clock(m: re.Match[str]) -> tuple[int, int, int, bool] | None:
     return h, mi, s, bool(m.group(kind + "_tz"))
 
 
+def _blocked(m: re.Match[str], folded: str) -> bool:
+    """A weekday or relative word used as an ordinary word ("صلاة الجمعة", "أمس الحاجة")."""
+    blockers = _lexicon().blockers
+    kind = m.lastgroup or ""
+    if kind == "wday":
+        before = folded[max(0, m.start() - 40) : m.start()].split()
+        return bool(before) and before[-1] in blockers.get("before_weekday", ())
+    if kind == "rel" and not m.group("rel_wd"):
+        after = folded[m.end() : m.end() + 40].split()
+        return bool(after) and after[0] in blockers.get("after_relative", ())
+    return False
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # in the folded text
+    end: int
+    day: date
+    relative: bool
+    hijri: bool
+    clock: tuple[int, int, int, bool] | None
+
+
+def _is_hijri(m: re.Match[str]) -> bool:
+    kind = m.lastgroup or ""
+    if kind == "hijri":
+        return True
+    if kind in ("iso", "dmy"):
+        return bool(m.group(kind + "_hm")) or 1343 <= int(m.group(kind + "_y")) <= 1500
+    return False
+
+
 _LINK = re.compile(r"^\s*[،,\-–(]?\s*(?:و\s*)?(?:ال)?موافق\s*(?:ل\s*)?$|^\s*[(\[]\s*$")
 
 
@@ -344,32 +398,29 @@ def find_dates(text: str, reference: datetime | None = None) -> list[DateMatch]:
         tz = reference.tzinfo or UTC
         ref_day = reference.date()
     folded, offsets = _fold(text)
-    found: list[tuple[int, int, date, bool, tuple[int, int, int, bool] | None, str]] = []
+    found: list[_Hit] = []
     for m in _pattern().finditer(folded):
-        kind = m.lastgroup or ""
-        if kind == "wday":
-            before = folded[: m.start()].split()
-            if before and before[-1] in _BLOCK_BEFORE_WEEKDAY:
-                continue
+        if _blocked(m, folded):
+            continue
         resolved = _resolve(m, ref_day)
         if resolved is None:
             continue
         start, end = m.span()
         while end > start and folded[end - 1].isspace():
             end -= 1
-        found.append((start, end, resolved[0], resolved[1], _clock(m), kind))
+        found.append(_Hit(start, end, resolved[0], resolved[1], _is_hijri(m), _clock(m)))
     # "14 رمضان 1439 هـ الموافق 27 مايو 2018": one expression, the Gregorian value wins.
-    merged: list[tuple[int, int, date, bool, tuple[int, int, int, bool] | None, str]] = []
-    for item in found:
-        if merged and _LINK.match(folded[merged[-1][1] : item[0]]):
-            prev = merged[-1]
-            greg = prev if prev[5] != "hijri" and item[5] == "hijri" else item
-            if {prev[5], item[5]} & {"hijri"} or prev[5] == "dmy" or item[5] == "dmy":
-                merged[-1] = (prev[0], item[1], greg[2], greg[3], greg[4] or prev[4], greg[5])
-                continue
-        merged.append(item)
+    merged: list[_Hit] = []
+    for hit in found:
+        prev = merged[-1] if merged else None
+        if prev and prev.hijri != hit.hijri and _LINK.match(folded[prev.end : hit.start]):
+            greg = hit if prev.hijri else prev
+            merged[-1] = _Hit(prev.start, hit.end, greg.day, greg.relative, False, greg.clock)
+            continue
+        merged.append(hit)
     out: list[DateMatch] = []
-    for start, end, day, relative, clock, _kind in merged:
+    for hit in merged:
+        start, end, day, clock = hit.start, hit.end, hit.day, hit.clock
         o_start = offsets[start]
         o_end = offsets[end - 1] + 1
         while o_end < len(text) and (
@@ -383,7 +434,7 @@ def find_dates(text: str, reference: datetime | None = None) -> list[DateMatch]:
             zone = UTC if gmt else tz
         value = datetime(day.year, day.month, day.day, h, mi, s, tzinfo=zone)
         out.append(
-            DateMatch(o_start, o_end, text[o_start:o_end], value, clock is not None, relative)
+            DateMatch(o_start, o_end, text[o_start:o_end], value, clock is not None, hit.relative)
         )
     return out
 
