@@ -11,6 +11,7 @@ from localserver import ARTICLE_HTML, LocalServer, send
 from marsad.errors import ConfigError
 from marsad.sources.crawl import (
     CrawlReport,
+    FeedBackoff,
     FeedRecord,
     crawl_forever,
     crawl_once,
@@ -203,6 +204,25 @@ def test_crawl_forever_max_rounds(fetcher):
         max_rounds=2,
     )
     assert rounds == 2
+
+
+def test_feed_that_keeps_failing_is_polled_less_often(server, fetcher):
+    add_feed(server, "/good.xml", [], etag=None)
+    store = MemoryStore(
+        [
+            FeedRecord(1, server.url("/missing"), "مفقود"),
+            FeedRecord(2, server.url("/good.xml"), "جيد"),
+        ]
+    )
+    backoff = FeedBackoff()
+    reports = [crawl_once(store, fetcher, store.ingest_page, backoff=backoff) for _ in range(8)]
+    polled = [[not f.deferred for f in report.feeds] for report in reports]
+    # failures in a row: 1 → next round, 2 → skip 1, 3 → skip 3
+    assert [p[0] for p in polled] == [True, True, False, True, False, False, False, True]
+    assert all(p[1] for p in polled)
+    assert store.feeds[1].error_count == 4
+    assert "(0 failed, 1 deferred)" in reports[2].summary()
+    assert "deferred" not in reports[3].summary()
 
 
 @pytest.mark.parametrize(

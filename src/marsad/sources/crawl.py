@@ -85,6 +85,7 @@ class FeedReport:
     fetched_pages: int = 0
     stored: int = 0  # sum of what ingest_page returned
     error: str | None = None  # the feed itself could not be fetched or parsed
+    deferred: bool = False  # not polled this round: it keeps failing (see FeedBackoff)
     item_errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
     @property
@@ -119,13 +120,45 @@ class CrawlReport:
     def item_errors(self) -> int:
         return sum(len(f.item_errors) for f in self.feeds)
 
+    @property
+    def deferred(self) -> list[FeedReport]:
+        return [f for f in self.feeds if f.deferred]
+
     def summary(self) -> str:
+        deferred = f", {len(self.deferred)} deferred" if self.deferred else ""
         text = (
-            f"{len(self.feeds)} feeds ({len(self.failed_feeds)} failed), "
+            f"{len(self.feeds)} feeds ({len(self.failed_feeds)} failed{deferred}), "
             f"{self.new_items} new items, {self.fetched_pages} pages fetched, "
             f"{self.stored} articles stored, {self.item_errors} page errors"
         )
         return f"{text}; {self.error}" if self.error else text
+
+
+class FeedBackoff:
+    """Poll a feed that keeps failing less often, counted in crawl rounds.
+
+    After ``n`` failures in a row (the store's ``error_count``) a feed sits out
+    ``2**(n-1) - 1`` rounds, at most ``max_skip``: 1 failure → polled next round,
+    2 → skips 1, 3 → skips 3, 4 → skips 7 … A success resets ``error_count`` and so the
+    pace. State lives in memory: after a restart every feed is polled at once.
+    """
+
+    def __init__(self, max_skip: int = 15) -> None:
+        self.max_skip = max_skip
+        self._skipped: dict[int, int] = {}
+
+    def due(self, feed: FeedRecord) -> bool:
+        """True if the feed should be polled this round (counts a skipped round if not)."""
+        if feed.error_count <= 1:
+            self._skipped.pop(feed.id, None)
+            return True
+        to_skip = min(2 ** (feed.error_count - 1) - 1, self.max_skip)
+        skipped = self._skipped.get(feed.id, 0)
+        if skipped >= to_skip:
+            self._skipped[feed.id] = 0
+            return True
+        self._skipped[feed.id] = skipped + 1
+        return False
 
 
 def _now() -> datetime:
@@ -147,9 +180,11 @@ def crawl_once(
     *,
     max_items_per_feed: int = 100,
     stop_event: threading.Event | None = None,
+    backoff: FeedBackoff | None = None,
     now: Callable[[], datetime] = _now,
 ) -> CrawlReport:
-    """Poll every feed once; fetch and ingest the pages of unseen items."""
+    """Poll every feed once (those ``backoff`` says are due); fetch and ingest the pages
+    of unseen items."""
     report = CrawlReport(started=now())
     try:
         feeds = store.list_feeds()
@@ -161,6 +196,11 @@ def crawl_once(
     for feed in feeds:
         if stop_event is not None and stop_event.is_set():
             break
+        if backoff is not None and not backoff.due(feed):
+            report.feeds.append(
+                FeedReport(feed_id=feed.id, url=feed.url, name=feed.name, deferred=True)
+            )
+            continue
         report.feeds.append(
             _crawl_feed(store, fetcher, ingest_page, feed, max_items_per_feed, stop_event, now)
         )
@@ -252,12 +292,16 @@ def crawl_forever(
     on_report: Callable[[CrawlReport], None] | None = None,
     max_items_per_feed: int = 100,
     max_rounds: int | None = None,
+    backoff: FeedBackoff | None = None,
 ) -> int:
     """Run :func:`crawl_once` every ``every`` until ``stop_event`` is set.
 
     A round starts ``every`` after the previous one started (at once if it overran).
     Returns the number of rounds run. Nothing a feed, page or the store does stops it.
+    Feeds that keep failing are polled less often (``backoff``, a :class:`FeedBackoff`
+    by default).
     """
+    backoff = backoff if backoff is not None else FeedBackoff()
     if every <= timedelta(0):
         raise ConfigError(f"crawl interval must be positive, got {every}")
     rounds = 0
@@ -270,6 +314,7 @@ def crawl_forever(
                 ingest_page,
                 max_items_per_feed=max_items_per_feed,
                 stop_event=stop_event,
+                backoff=backoff,
             )
             if on_report is not None:
                 on_report(report)
