@@ -1,0 +1,56 @@
+"""Trending entities: a rise against each entity's own baseline, not raw volume.
+
+rise = (articles per day over the last ``recent`` days + 1) /
+       (articles per day over the ``baseline`` days before them + 1)
+Entities need at least ``min_recent`` articles in the recent days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from marsad.analytics.window import Window
+from marsad.store.database import Store
+
+
+@dataclass(frozen=True)
+class Trend:
+    id: int
+    slug: str
+    name: str
+    type: str
+    recent: int
+    baseline_per_day: float
+    rise: float
+
+
+def trending(
+    store: Store, window: Window, *, recent: int = 3, limit: int = 10, min_recent: int = 3
+) -> list[Trend]:
+    recent_start = window.end - timedelta(days=recent - 1)
+    baseline_days = max((recent_start - window.start).days, 1)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for entity_id, day, n in store.entity_day_counts(*window.bounds):
+        counts[entity_id][0 if day >= recent_start.isoformat() else 1] += n
+    scored = []
+    for entity_id, (r, b) in counts.items():
+        if r < min_recent:
+            continue
+        base = b / baseline_days
+        scored.append((entity_id, r, base, (r / recent + 1) / (base + 1)))
+    scored.sort(key=lambda t: (-t[3], -t[1]))
+    rows = store.entity_rows(t[0] for t in scored[:limit])
+    return [
+        Trend(
+            eid,
+            rows[eid]["slug"],
+            rows[eid]["name"],
+            rows[eid]["type"],
+            r,
+            round(base, 2),
+            round(rise, 2),
+        )
+        for eid, r, base, rise in scored[:limit]
+    ]

@@ -1,0 +1,190 @@
+"""The marsad command line: thin glue over the pipeline, the store and the page data."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from marsad import pages
+from marsad.config import Settings, load_settings
+from marsad.errors import MarsadError
+from marsad.store.database import Store
+
+app = typer.Typer(help="مرصد — Arabic news monitoring.", no_args_is_help=True, add_completion=False)
+kb_app = typer.Typer(help="The knowledge base of entities.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+
+def _open() -> tuple[Settings, Store]:
+    settings = load_settings()
+    return settings, Store(settings.database_url)
+
+
+def _echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders (.txt, .html, .htm, .jsonl); '-' reads JSONL from stdin"
+        ),
+    ],
+    source: Annotated[
+        str | None, typer.Option(help="Source name for files that do not say")
+    ] = None,
+) -> None:
+    """Ingest articles from files and folders."""
+    from marsad.ingest import ingest_paths
+
+    settings, store = _open()
+    report = ingest_paths(
+        store, settings, paths, source_name=source, progress=lambda msg: typer.echo(msg, err=True)
+    )
+    typer.echo(
+        f"new {report.new}, duplicates {report.duplicates}, empty {report.empty}, errors {len(report.errors)}"
+    )
+    for error in report.errors[:20]:
+        typer.echo(f"  {error}", err=True)
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Serve the pages of an existing database."""
+    import uvicorn
+
+    from marsad.web.app import create_app
+
+    settings, store = _open()
+    typer.echo(f"serving {settings.database_url} at http://{host}:{port}", err=True)
+    uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    articles: Annotated[int, typer.Option(help="How many sample articles to generate")] = 800,
+    serve_pages: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the site afterwards")
+    ] = True,
+    port: int = 8000,
+) -> None:
+    """Build a database from the bundled sample corpus and serve it at http://127.0.0.1:8000."""
+    from marsad.entities.kb import load_kb
+    from marsad.generate.corpus import kb_records
+    from marsad.ingest import generated_articles
+    from marsad.pipeline import Pipeline
+
+    settings, store = _open()
+    load_kb(store, kb_records())
+    report = Pipeline(store, settings).ingest(generated_articles(articles))
+    stats = store.stats()
+    typer.echo(
+        f"sample ingested: {report.new} new, {report.duplicates} duplicates; {stats['articles']} articles, {stats['entities']} entities in {settings.database_url}",
+        err=True,
+    )
+    if serve_pages:
+        serve(port=port)
+
+
+@app.command()
+def generate(
+    articles: Annotated[int, typer.Option(help="Number of articles")] = 1000,
+    out: Annotated[Path, typer.Option(help="JSONL file to write ('-' for stdout)")] = Path("-"),
+    seed: int = 7,
+    end: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD), default today")] = None,
+    days: int = 42,
+) -> None:
+    """Write a deterministic sample corpus as JSONL (for demos and benchmarks at any size)."""
+    from marsad.generate.corpus import generate as gen
+    from marsad.generate.corpus import sources
+
+    srcs = sources()
+    fh = sys.stdout if str(out) == "-" else out.open("w", encoding="utf-8")
+    try:
+        for a in gen(articles, seed=seed, end=date.fromisoformat(end) if end else None, days=days):
+            rec = a.to_json() | {
+                "source_name": srcs[a.source]["name"],
+                "source_url": srcs[a.source]["url"],
+            }
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        if fh is not sys.stdout:
+            fh.close()
+
+
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="Id, slug or any alias")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the JSON of /api/entity/NAME")
+    ] = False,
+) -> None:
+    """Print an entity's profile."""
+    settings, store = _open()
+    data = pages.entity_page(store, settings, name)
+    if as_json:
+        _echo_json(data.model_dump(mode="json"))
+        return
+    typer.echo(
+        f"{data.name} ({data.type.arabic}) — {data.article_count} خبرا بين {data.window_start} و{data.window_end}"
+    )
+    if data.aliases:
+        typer.echo("الأسماء الأخرى: " + "، ".join(data.aliases))
+    if data.description:
+        typer.echo(f"{data.description} [{data.description_source or ''}]")
+    typer.echo("\nعدد الأخبار كل يوم:")
+    top = max((p.count for p in data.timeline), default=0) or 1
+    for p in data.timeline:
+        typer.echo(f"  {p.day}  {'█' * round(30 * p.count / top):<30} {p.count}")
+    typer.echo("\nالأكثر ارتباطا:")
+    for r in data.related:
+        typer.echo(f"  {r.name} ({r.shared} خبرا مشتركا، G²={r.score})")
+    typer.echo("\nأعلى المصادر:")
+    for s in data.sources:
+        typer.echo(f"  {s.name}: {s.articles}")
+    typer.echo("\nآخر الأخبار:")
+    for a in data.articles[:10]:
+        typer.echo(f"  {a.published.date() if a.published else '—'} {a.source}: {a.title}")
+
+
+@app.command()
+def stats() -> None:
+    """Print counts of what the database holds."""
+    settings, store = _open()
+    typer.echo(f"database: {settings.database_url}")
+    for key, value in store.stats().items():
+        typer.echo(f"{key}: {value}")
+
+
+@kb_app.command("load")
+def kb_load(path: Annotated[Path, typer.Argument(help="JSONL file of entities")]) -> None:
+    """Load or update entities (names, aliases, descriptions) from a JSONL file."""
+    from marsad.entities.kb import load_kb, read_kb
+
+    _, store = _open()
+    report = load_kb(store, read_kb(path))
+    typer.echo(f"created {report.created}, updated {report.updated}")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except MarsadError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Settings from environment variables (or a TOML file), with defaults that just work.
+
+| variable                | default                                   |
+|-------------------------|-------------------------------------------|
+| MARSAD_DATA_DIR         | $XDG_DATA_HOME/marsad or ~/.local/share/marsad |
+| MARSAD_DATABASE_URL     | sqlite:///<data dir>/marsad.db            |
+| MARSAD_TIMEZONE         | Asia/Damascus                             |
+| MARSAD_WINDOW_DAYS      | 30                                        |
+| MARSAD_CONFIG           | <data dir>/config.toml (optional file with the same keys, lower-case) |
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marsad.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    timezone: str = "Asia/Damascus"
+    window_days: int = 30
+    admin_token: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"unknown time zone {self.timezone!r} (MARSAD_TIMEZONE)") from exc
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "marsad"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read settings: environment variables win over the config file, which wins over defaults."""
+    env = dict(os.environ if env is None else env)
+    data_dir = Path(env.get("MARSAD_DATA_DIR") or _default_data_dir()).expanduser()
+    file_values: dict[str, object] = {}
+    config_path = Path(env.get("MARSAD_CONFIG") or data_dir / "config.toml")
+    if config_path.is_file():
+        try:
+            file_values = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path}: not valid TOML: {exc}") from exc
+
+    def get(key: str, default: object) -> object:
+        return env.get(f"MARSAD_{key.upper()}") or file_values.get(key, default)
+
+    database_url = str(get("database_url", f"sqlite:///{data_dir / 'marsad.db'}"))
+    try:
+        window_days = int(get("window_days", 30))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigError("MARSAD_WINDOW_DAYS must be a whole number of days") from exc
+    if not 1 <= window_days <= 3660:
+        raise ConfigError("MARSAD_WINDOW_DAYS must be between 1 and 3660")
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        timezone=str(get("timezone", "Asia/Damascus")),
+        window_days=window_days,
+        admin_token=(str(get("admin_token", "")) or None),
+    )
+    _ = settings.tz  # validate early
+    return settings

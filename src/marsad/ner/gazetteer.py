@@ -1,0 +1,90 @@
+"""A gazetteer recogniser: finds the known aliases of a knowledge base in text.
+
+Clitics are handled on the first word of a name (ولافروف → لافروف, بالقاهرة → القاهرة)
+only when the remainder is a known name, so names beginning with clitic-like letters
+(لافروف, بوتين) are never cut. Offsets always point into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from marsad.arabic.normalise import normalise, strip_clitics
+from marsad.models import EntityType, Mention
+
+_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
+MAX_NAME_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int
+    norm: str
+    index: tuple[int, ...]  # original offset of each character of ``norm``
+
+
+def words(text: str) -> list[_Word]:
+    """Words of ``text`` with their normalised form and a map back to original offsets."""
+    out = []
+    for m in _WORD.finditer(text):
+        chars: list[str] = []
+        index: list[int] = []
+        for i, ch in enumerate(m.group(), start=m.start()):
+            folded = normalise(ch)
+            chars.append(folded)
+            index.extend([i] * len(folded))
+        norm = "".join(chars)
+        if norm:
+            out.append(_Word(m.start(), m.end(), norm, tuple(index)))
+    return out
+
+
+class GazetteerRecogniser:
+    """Longest-match lookup of alias word sequences, clitic-aware on the first word."""
+
+    def __init__(self, names: Iterable[tuple[str, EntityType | str]]) -> None:
+        self.names: dict[tuple[str, ...], EntityType] = {}
+        for name, etype in names:
+            key = tuple(normalise(name).split())
+            if key and len(key) <= MAX_NAME_WORDS:
+                self.names.setdefault(key, EntityType(etype))
+        self.first_words = frozenset(k[0] for k in self.names)
+
+    def recognise(self, text: str) -> list[Mention]:
+        toks = words(text)
+        found: list[Mention] = []
+        i = 0
+        while i < len(toks):
+            match = self._match_at(toks, i)
+            if match is None:
+                i += 1
+                continue
+            length, cut, etype = match
+            first, last = toks[i], toks[i + length - 1]
+            start = first.index[cut] if cut < len(first.index) else first.start
+            found.append(Mention(start, last.end, text[start : last.end], etype))
+            i += length
+        return found
+
+    def _match_at(self, toks: list[_Word], i: int) -> tuple[int, int, EntityType] | None:
+        word = toks[i].norm
+        for reading in strip_clitics(word, self.first_words):
+            if reading not in self.first_words:
+                continue
+            rest = tuple(t.norm for t in toks[i + 1 : i + MAX_NAME_WORDS])
+            for length in range(len(rest) + 1, 0, -1):
+                etype = self.names.get((reading, *rest[: length - 1]))
+                if etype is not None:
+                    return length, _cut(word, reading), etype
+        return None
+
+
+def _cut(word: str, reading: str) -> int:
+    """How many normalised characters of ``word`` are clitics before ``reading``.
+
+    For "وللامم" read as "الامم" the span keeps "لل" (the article with its alif elided).
+    """
+    return max(len(word) - len(reading), 0)

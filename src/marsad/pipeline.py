@@ -1,0 +1,115 @@
+"""The ingest pipeline: article → clean → dedupe → recognise → resolve → store."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from marsad.arabic.normalise import normalise
+from marsad.config import Settings
+from marsad.entities.resolve import Resolver
+from marsad.extract.boilerplate import strip_boilerplate
+from marsad.extract.dateline import split_dateline
+from marsad.models import Article
+from marsad.ner.base import Recogniser
+from marsad.ner.gazetteer import GazetteerRecogniser
+from marsad.store.database import Store
+
+log = logging.getLogger(__name__)
+
+
+def article_content(article: Article) -> str:
+    """The text that mention offsets point into: title, a newline, then the body."""
+    return f"{article.title}\n{article.text}"
+
+
+def content_hash(article: Article) -> str:
+    """Identity of an article's content: identical copies from any source share it."""
+    key = normalise(article.title) + "\n" + normalise(article.text)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def clean_article(article: Article) -> Article:
+    """Drop boilerplate paragraphs and move a leading dateline into ``place``/``agency``."""
+    paragraphs = [p.strip() for p in article.text.splitlines() if p.strip()]
+    paragraphs = strip_boilerplate(paragraphs)
+    place, agency = article.place, article.agency
+    if paragraphs:
+        found_place, found_agency, first = split_dateline(paragraphs[0])
+        if found_place or found_agency:
+            paragraphs[0] = first.strip()
+            place, agency = place or found_place, agency or found_agency
+    text = "\n".join(p for p in paragraphs if p)
+    return replace(
+        article, title=" ".join(article.title.split()), text=text, place=place, agency=agency
+    )
+
+
+@dataclass
+class IngestReport:
+    new: int = 0
+    duplicates: int = 0  # identical content already stored (another source is recorded)
+    empty: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def merge(self, other: IngestReport) -> None:
+        self.new += other.new
+        self.duplicates += other.duplicates
+        self.empty += other.empty
+        self.errors.extend(other.errors)
+
+
+def default_recogniser(store: Store) -> Recogniser:
+    """The knowledge base's names, matched clitic-aware."""
+    return GazetteerRecogniser((norm, etype) for norm, _, etype in store.alias_table())
+
+
+class Pipeline:
+    """Stores articles with their resolved entity mentions; re-ingesting is idempotent."""
+
+    def __init__(
+        self, store: Store, settings: Settings, recogniser: Recogniser | None = None
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.recogniser = recogniser or default_recogniser(store)
+        self.resolver = Resolver(store)
+
+    def ingest(
+        self, articles: Iterable[Article], report: IngestReport | None = None
+    ) -> IngestReport:
+        report = report if report is not None else IngestReport()
+        for article in articles:
+            self.ingest_one(article, report)
+        return report
+
+    def ingest_one(self, article: Article, report: IngestReport) -> int | None:
+        article = clean_article(article)
+        if not article.text.strip() and not article.title.strip():
+            report.empty += 1
+            return None
+        digest = content_hash(article)
+        existing = self.store.article_by_hash(digest)
+        if existing is not None:
+            self.store.add_source_copy(existing, self.store.source_id(article.source), article.url)
+            report.duplicates += 1
+            return existing
+        content = article_content(article)
+        mentions = self.resolver.resolve(self.recogniser.recognise(content))
+        day = (
+            article.published.astimezone(self.settings.tz).date().isoformat()
+            if article.published
+            else None
+        )
+        article_id = self.store.add_article(
+            article,
+            content_hash=digest,
+            day=day,
+            mentions=mentions,
+            search_title=normalise(article.title),
+            search_body=normalise(article.text),
+        )
+        report.new += 1
+        return article_id

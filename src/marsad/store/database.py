@@ -1,0 +1,646 @@
+"""The one storage interface. All SQL of marsad lives in this package."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Engine,
+    and_,
+    create_engine,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from marsad.arabic import normalise
+from marsad.errors import StoreError
+from marsad.models import Article, Entity, Source
+from marsad.store import schema as s
+from marsad.store.migrations import migrate
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    entity_id: int
+    start: int
+    end: int
+    surface: str
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def slugify(name: str) -> str:
+    """A readable URL slug that keeps Arabic letters: "سيرغي لافروف" → "سيرغي-لافروف"."""
+    return "-".join(normalise(name).split()) or "entity"
+
+
+def _rows(result: Any) -> list[Row]:
+    return [dict(r._mapping) for r in result]
+
+
+class Store:
+    """A marsad database: SQLite file (WAL) by default, any SQLAlchemy URL otherwise."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            with self.engine.begin() as conn:
+                migrate(conn)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open database {url!r}: {exc.orig}") from exc
+        self._source_ids: dict[str, int] = {}
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- sources -------------------------------------------------------------------------
+    def source_id(self, source: Source) -> int:
+        if source.slug in self._source_ids:
+            return self._source_ids[source.slug]
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(s.sources.c.id).where(s.sources.c.slug == source.slug)
+            ).first()
+            if row:
+                sid = row[0]
+            else:
+                sid = conn.execute(
+                    insert(s.sources).values(
+                        slug=source.slug, name=source.name, url=source.url, country=source.country
+                    )
+                ).inserted_primary_key[0]
+        self._source_ids[source.slug] = sid
+        return sid
+
+    def get_source(self, slug: str) -> Row | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.sources).where(s.sources.c.slug == slug)).first()
+        return dict(row._mapping) if row else None
+
+    def list_sources(self) -> list[Row]:
+        q = (
+            select(s.sources, func.count(s.article_sources.c.article_id).label("articles"))
+            .select_from(s.sources.outerjoin(s.article_sources))
+            .group_by(s.sources.c.id)
+            .order_by(func.count(s.article_sources.c.article_id).desc(), s.sources.c.name)
+        )
+        with self.engine.connect() as conn:
+            return _rows(conn.execute(q))
+
+    # ---- articles ------------------------------------------------------------------------
+    def article_by_hash(self, content_hash: str) -> int | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(s.articles.c.id).where(s.articles.c.content_hash == content_hash)
+            ).first()
+        return row[0] if row else None
+
+    def add_source_copy(self, article_id: int, source_id: int, url: str | None) -> bool:
+        """Record that another source carried an identical article; False if known already."""
+        with self.engine.begin() as conn:
+            exists = conn.execute(
+                select(s.article_sources.c.article_id).where(
+                    s.article_sources.c.article_id == article_id,
+                    s.article_sources.c.source_id == source_id,
+                )
+            ).first()
+            if exists:
+                return False
+            conn.execute(
+                insert(s.article_sources).values(
+                    article_id=article_id, source_id=source_id, url=url
+                )
+            )
+        return True
+
+    def add_article(
+        self,
+        article: Article,
+        *,
+        content_hash: str,
+        day: str | None,
+        mentions: Sequence[StoredMention],
+        search_title: str,
+        search_body: str,
+        story_id: int | None = None,
+    ) -> int:
+        """Store a new article with its resolved mentions in one transaction."""
+        source_id = self.source_id(article.source)
+        published = article.published.astimezone(UTC) if article.published else None
+        with self.engine.begin() as conn:
+            article_id = conn.execute(
+                insert(s.articles).values(
+                    content_hash=content_hash,
+                    story_id=story_id,
+                    source_id=source_id,
+                    url=article.url,
+                    title=article.title,
+                    text=article.text,
+                    published=published,
+                    day=day,
+                    place=article.place,
+                    agency=article.agency,
+                    author=article.author,
+                    ingested_at=datetime.now(UTC),
+                )
+            ).inserted_primary_key[0]
+            if story_id is None:
+                conn.execute(
+                    update(s.articles)
+                    .where(s.articles.c.id == article_id)
+                    .values(story_id=article_id)
+                )
+            conn.execute(
+                insert(s.article_sources).values(
+                    article_id=article_id, source_id=source_id, url=article.url
+                )
+            )
+            if mentions:
+                conn.execute(
+                    insert(s.mentions),
+                    [
+                        {
+                            "article_id": article_id,
+                            "entity_id": m.entity_id,
+                            "start": m.start,
+                            "end": m.end,
+                            "surface": m.surface,
+                        }
+                        for m in mentions
+                    ],
+                )
+                per_entity: dict[int, list[StoredMention]] = {}
+                for m in mentions:
+                    per_entity.setdefault(m.entity_id, []).append(m)
+                conn.execute(
+                    insert(s.article_entities),
+                    [
+                        {
+                            "entity_id": eid,
+                            "article_id": article_id,
+                            "day": day,
+                            "source_id": source_id,
+                            "mentions": len(ms),
+                            "first_start": min(m.start for m in ms),
+                            "first_end": min((m.start, m.end) for m in ms)[1],
+                        }
+                        for eid, ms in per_entity.items()
+                    ],
+                )
+            self._index_for_search(conn, article_id, search_title, search_body)
+        return article_id
+
+    def _index_for_search(self, conn: Any, article_id: int, title: str, body: str) -> None:
+        if self.is_sqlite:
+            conn.execute(
+                text("INSERT INTO articles_fts(rowid, title, body) VALUES (:id, :t, :b)"),
+                {"id": article_id, "t": title, "b": body},
+            )
+        else:
+            conn.execute(
+                update(s.articles)
+                .where(s.articles.c.id == article_id)
+                .values(search_norm=title + " " + body)
+            )
+
+    def get_article(self, article_id: int) -> Row | None:
+        q = (
+            select(
+                s.articles,
+                s.sources.c.name.label("source_name"),
+                s.sources.c.slug.label("source_slug"),
+            )
+            .join(s.sources, s.sources.c.id == s.articles.c.source_id)
+            .where(s.articles.c.id == article_id)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+            if not row:
+                return None
+            out = dict(row._mapping)
+            out["mentions"] = _rows(
+                conn.execute(
+                    select(
+                        s.mentions.c.start,
+                        s.mentions.c.end,
+                        s.mentions.c.surface,
+                        s.entities.c.id.label("entity_id"),
+                        s.entities.c.slug,
+                        s.entities.c.name,
+                        s.entities.c.type,
+                    )
+                    .join(s.entities, s.entities.c.id == s.mentions.c.entity_id)
+                    .where(s.mentions.c.article_id == article_id)
+                    .order_by(s.mentions.c.start)
+                )
+            )
+            out["sources"] = _rows(
+                conn.execute(
+                    select(s.sources.c.slug, s.sources.c.name, s.article_sources.c.url)
+                    .join(s.sources, s.sources.c.id == s.article_sources.c.source_id)
+                    .where(s.article_sources.c.article_id == article_id)
+                )
+            )
+        return out
+
+    def _article_columns(self) -> list[Any]:
+        return [
+            s.articles.c.id,
+            s.articles.c.title,
+            s.articles.c.text,
+            s.articles.c.url,
+            s.articles.c.published,
+            s.articles.c.day,
+            s.articles.c.place,
+            s.articles.c.agency,
+            s.articles.c.story_id,
+            s.sources.c.name.label("source_name"),
+            s.sources.c.slug.label("source_slug"),
+        ]
+
+    def latest_articles(
+        self, limit: int = 20, offset: int = 0, source_id: int | None = None
+    ) -> list[Row]:
+        q = select(*self._article_columns()).join(
+            s.sources, s.sources.c.id == s.articles.c.source_id
+        )
+        if source_id is not None:
+            q = q.where(s.articles.c.source_id == source_id)
+        q = q.order_by(s.articles.c.published.desc().nulls_last(), s.articles.c.id.desc())
+        with self.engine.connect() as conn:
+            return _rows(conn.execute(q.limit(limit).offset(offset)))
+
+    def entity_articles(self, entity_id: int, limit: int = 20, offset: int = 0) -> list[Row]:
+        q = (
+            select(
+                *self._article_columns(),
+                s.article_entities.c.first_start,
+                s.article_entities.c.first_end,
+            )
+            .join(s.article_entities, s.article_entities.c.article_id == s.articles.c.id)
+            .join(s.sources, s.sources.c.id == s.articles.c.source_id)
+            .where(s.article_entities.c.entity_id == entity_id)
+            .order_by(s.articles.c.published.desc().nulls_last(), s.articles.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine.connect() as conn:
+            return _rows(conn.execute(q))
+
+    def search_articles(
+        self, query_norm: str, limit: int = 20, offset: int = 0
+    ) -> tuple[int, list[Row]]:
+        """Full-text search over normalised title and body; every word must match."""
+        words = [w for w in query_norm.split() if w]
+        if not words:
+            return 0, []
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+                ids_q = text(
+                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :m ORDER BY rowid DESC"
+                )
+                ids = [r[0] for r in conn.execute(ids_q, {"m": match})]
+            else:
+                cond = and_(
+                    *[
+                        s.articles.c.search_norm.contains(f" {w} ")
+                        | s.articles.c.search_norm.startswith(f"{w} ")
+                        for w in words
+                    ]
+                )
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        select(s.articles.c.id).where(cond).order_by(s.articles.c.id.desc())
+                    )
+                ]
+            total = len(ids)
+            page = ids[offset : offset + limit]
+            if not page:
+                return total, []
+            q = (
+                select(*self._article_columns())
+                .join(s.sources, s.sources.c.id == s.articles.c.source_id)
+                .where(s.articles.c.id.in_(page))
+                .order_by(s.articles.c.published.desc().nulls_last(), s.articles.c.id.desc())
+            )
+            return total, _rows(conn.execute(q))
+
+    # ---- entities ------------------------------------------------------------------------
+    def create_entity(self, entity: Entity, kb_id: str | None = None) -> int:
+        with self.engine.begin() as conn:
+            slug = base = slugify(entity.slug or entity.name)
+            n = 1
+            while conn.execute(select(s.entities.c.id).where(s.entities.c.slug == slug)).first():
+                n += 1
+                slug = f"{base}-{n}"
+            eid = conn.execute(
+                insert(s.entities).values(
+                    slug=slug,
+                    kb_id=kb_id,
+                    name=entity.name,
+                    type=str(entity.type),
+                    description=entity.description,
+                    description_source=entity.description_source,
+                    description_url=entity.description_url,
+                    wikidata=entity.wikidata,
+                )
+            ).inserted_primary_key[0]
+        self.add_aliases(eid, [entity.name, *entity.aliases])
+        return eid
+
+    def update_entity(self, entity_id: int, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(s.entities).where(s.entities.c.id == entity_id).values(**values))
+
+    def entity_by_kb_id(self, kb_id: str) -> int | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.entities.c.id).where(s.entities.c.kb_id == kb_id)).first()
+        return row[0] if row else None
+
+    def add_aliases(self, entity_id: int, names: Iterable[str]) -> None:
+        with self.engine.begin() as conn:
+            known = {
+                r[0]
+                for r in conn.execute(
+                    select(s.aliases.c.norm).where(s.aliases.c.entity_id == entity_id)
+                )
+            }
+            for name in names:
+                norm = normalise(name)
+                if norm and norm not in known:
+                    known.add(norm)
+                    conn.execute(
+                        insert(s.aliases).values(entity_id=entity_id, alias=name.strip(), norm=norm)
+                    )
+
+    def alias_table(self) -> list[tuple[str, int, str]]:
+        """Every (normalised alias, entity id, entity type)."""
+        q = select(s.aliases.c.norm, s.entities.c.id, s.entities.c.type).join(
+            s.entities, s.entities.c.id == s.aliases.c.entity_id
+        )
+        with self.engine.connect() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+
+    def get_entity(self, key: str | int) -> Row | None:
+        """An entity by id, slug, or any alias (normalised)."""
+        with self.engine.connect() as conn:
+            row = None
+            if isinstance(key, int) or str(key).isdigit():
+                row = conn.execute(select(s.entities).where(s.entities.c.id == int(key))).first()
+            if row is None:
+                row = conn.execute(select(s.entities).where(s.entities.c.slug == str(key))).first()
+            if row is None:
+                norm = normalise(str(key))
+                row = conn.execute(
+                    select(s.entities)
+                    .join(s.aliases, s.aliases.c.entity_id == s.entities.c.id)
+                    .join(
+                        s.article_entities,
+                        s.article_entities.c.entity_id == s.entities.c.id,
+                        isouter=True,
+                    )
+                    .where(or_(s.aliases.c.norm == norm, s.entities.c.slug == slugify(str(key))))
+                    .group_by(s.entities.c.id)
+                    .order_by(func.count(s.article_entities.c.article_id).desc())
+                ).first()
+            if row is None:
+                return None
+            out = dict(row._mapping)
+            out["aliases"] = [
+                r[0]
+                for r in conn.execute(
+                    select(s.aliases.c.alias)
+                    .where(s.aliases.c.entity_id == out["id"])
+                    .order_by(s.aliases.c.id)
+                )
+            ]
+        return out
+
+    def entity_rows(self, ids: Iterable[int]) -> dict[int, Row]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    s.entities.c.id, s.entities.c.slug, s.entities.c.name, s.entities.c.type
+                ).where(s.entities.c.id.in_(ids))
+            )
+            return {r.id: dict(r._mapping) for r in rows}
+
+    def autocomplete(self, prefix_norm: str, limit: int = 10) -> list[Row]:
+        """Entities with an alias starting with (or a word starting with) the normalised prefix."""
+        if not prefix_norm:
+            return []
+        like = prefix_norm.replace("%", "").replace("_", "") + "%"
+        counts = (
+            select(s.article_entities.c.entity_id, func.count().label("n"))
+            .group_by(s.article_entities.c.entity_id)
+            .subquery()
+        )
+        q = (
+            select(
+                s.entities.c.id,
+                s.entities.c.slug,
+                s.entities.c.name,
+                s.entities.c.type,
+                func.min(s.aliases.c.alias).label("matched"),
+                func.coalesce(func.max(counts.c.n), 0).label("articles"),
+            )
+            .join(s.aliases, s.aliases.c.entity_id == s.entities.c.id)
+            .outerjoin(counts, counts.c.entity_id == s.entities.c.id)
+            .where(or_(s.aliases.c.norm.like(like), s.aliases.c.norm.like("% " + like)))
+            .group_by(s.entities.c.id)
+            .order_by(func.coalesce(func.max(counts.c.n), 0).desc(), s.entities.c.name)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return _rows(conn.execute(q))
+
+    # ---- analytics queries ---------------------------------------------------------------
+    def max_day(self) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(s.articles.c.day))).scalar()
+
+    def daily_counts(
+        self,
+        entity_id: int | None,
+        start: str,
+        end: str,
+        *,
+        stories: bool = False,
+        source_id: int | None = None,
+    ) -> dict[str, int]:
+        """Articles (or distinct stories) per day in [start, end]; entity None = all articles."""
+        if entity_id is None:
+            counted = func.count(func.distinct(s.articles.c.story_id)) if stories else func.count()
+            q = select(s.articles.c.day, counted).where(s.articles.c.day.between(start, end))
+            if source_id is not None:
+                q = q.where(s.articles.c.source_id == source_id)
+            q = q.group_by(s.articles.c.day)
+        else:
+            ae = s.article_entities
+            if stories:
+                q = select(ae.c.day, func.count(func.distinct(s.articles.c.story_id))).join(
+                    s.articles, s.articles.c.id == ae.c.article_id
+                )
+            else:
+                q = select(ae.c.day, func.count())
+            q = q.where(ae.c.entity_id == entity_id, ae.c.day.between(start, end)).group_by(
+                ae.c.day
+            )
+        with self.engine.connect() as conn:
+            return {r[0]: r[1] for r in conn.execute(q)}
+
+    def entity_total(self, entity_id: int, start: str, end: str) -> int:
+        ae = s.article_entities
+        q = select(func.count()).where(ae.c.entity_id == entity_id, ae.c.day.between(start, end))
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar() or 0
+
+    def articles_total(self, start: str, end: str) -> int:
+        q = select(func.count()).where(s.articles.c.day.between(start, end))
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar() or 0
+
+    def cooccurrences(self, entity_id: int, start: str, end: str, limit: int = 200) -> list[Row]:
+        """Entities sharing articles with ``entity_id`` in the window, with both counts."""
+        a, b = s.article_entities.alias("a"), s.article_entities.alias("b")
+        shared = (
+            select(b.c.entity_id, func.count().label("shared"))
+            .join(a, and_(a.c.article_id == b.c.article_id, a.c.entity_id == entity_id))
+            .where(b.c.entity_id != entity_id, a.c.day.between(start, end))
+            .group_by(b.c.entity_id)
+            .order_by(func.count().desc())
+            .limit(limit)
+            .subquery()
+        )
+        totals = (
+            select(s.article_entities.c.entity_id, func.count().label("total"))
+            .where(
+                s.article_entities.c.day.between(start, end),
+                s.article_entities.c.entity_id.in_(select(shared.c.entity_id)),
+            )
+            .group_by(s.article_entities.c.entity_id)
+            .subquery()
+        )
+        q = (
+            select(
+                s.entities.c.id,
+                s.entities.c.slug,
+                s.entities.c.name,
+                s.entities.c.type,
+                shared.c.shared,
+                totals.c.total,
+            )
+            .join(shared, shared.c.entity_id == s.entities.c.id)
+            .join(totals, totals.c.entity_id == s.entities.c.id)
+        )
+        with self.engine.connect() as conn:
+            return _rows(conn.execute(q))
+
+    def top_sources(
+        self, entity_id: int | None, start: str, end: str, limit: int = 10
+    ) -> list[Row]:
+        ae = s.article_entities
+        q = (
+            select(s.sources.c.slug, s.sources.c.name, func.count().label("articles"))
+            .join(ae, ae.c.source_id == s.sources.c.id)
+            .where(ae.c.entity_id == entity_id, ae.c.day.between(start, end))
+            .group_by(s.sources.c.id)
+            .order_by(func.count().desc(), s.sources.c.name)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return _rows(conn.execute(q))
+
+    def source_entities(self, source_id: int, start: str, end: str, limit: int = 15) -> list[Row]:
+        ae = s.article_entities
+        q = (
+            select(
+                s.entities.c.id,
+                s.entities.c.slug,
+                s.entities.c.name,
+                s.entities.c.type,
+                func.count().label("articles"),
+            )
+            .join(ae, ae.c.entity_id == s.entities.c.id)
+            .where(ae.c.source_id == source_id, ae.c.day.between(start, end))
+            .group_by(s.entities.c.id)
+            .order_by(func.count().desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return _rows(conn.execute(q))
+
+    def entity_day_counts(self, start: str, end: str) -> list[tuple[int, str, int]]:
+        """(entity id, day, articles) for every entity with articles in the window."""
+        ae = s.article_entities
+        q = (
+            select(ae.c.entity_id, ae.c.day, func.count())
+            .where(ae.c.day.between(start, end))
+            .group_by(ae.c.entity_id, ae.c.day)
+        )
+        with self.engine.connect() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+
+    def stats(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                name: conn.execute(select(func.count()).select_from(table)).scalar() or 0
+                for name, table in [
+                    ("articles", s.articles),
+                    ("sources", s.sources),
+                    ("entities", s.entities),
+                    ("aliases", s.aliases),
+                    ("mentions", s.mentions),
+                    ("feeds", s.feeds),
+                ]
+            }
+
+    # ---- operator edits ------------------------------------------------------------------
+    def log_edit(self, action: str, payload: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(s.edits).values(
+                    at=datetime.now(UTC),
+                    action=action,
+                    payload=json.dumps(payload, ensure_ascii=False),
+                )
+            )

@@ -1,0 +1,53 @@
+"""Versioned migrations: each step runs once, in order, recorded in ``meta.schema_version``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, select, text
+
+from marsad.store import schema
+
+
+def _create_tables(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+
+
+def _create_search_index(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        # Normalised copies of title and body; rowid is the article id.
+        conn.execute(
+            text("CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, body)")
+        )
+    else:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN IF NOT EXISTS search_norm text"))
+        conn.execute(
+            text(
+                "CREATE INDEX IF NOT EXISTS ix_articles_search ON articles "
+                "USING gin (to_tsvector('simple', coalesce(search_norm, '')))"
+            )
+        )
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables, _create_search_index]
+
+
+def current_version(conn: Connection) -> int:
+    if not conn.dialect.has_table(conn, "meta"):
+        return 0
+    row = conn.execute(
+        select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    ).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the schema up to date; return the version reached."""
+    version = current_version(conn)
+    for number, step in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        step(conn)
+        conn.execute(schema.meta.delete().where(schema.meta.c.key == "schema_version"))
+        conn.execute(schema.meta.insert().values(key="schema_version", value=str(number)))
+    return len(MIGRATIONS)

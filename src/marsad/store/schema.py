@@ -1,0 +1,142 @@
+"""Tables of the marsad database (SQLAlchemy Core: SQLite by default, PostgreSQL for scale)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(200), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("url", Text),
+    Column("country", Text),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_hash", String(40), nullable=False, unique=True),
+    Column("story_id", Integer, index=True),  # near-duplicates share a story (its first article)
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("url", Text),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("published", DateTime(timezone=True)),  # UTC; NULL when unknown
+    Column("day", String(10)),  # publication day (YYYY-MM-DD) in the configured time zone
+    Column("place", Text),
+    Column("agency", Text),
+    Column("author", Text),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_articles_day", "day"),
+    Index("ix_articles_source_day", "source_id", "day"),
+    Index("ix_articles_url", "url"),
+)
+
+# Every source that carried an article (agency copy republished verbatim is stored once).
+article_sources = Table(
+    "article_sources",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), primary_key=True),
+    Column("url", Text),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(300), nullable=False, unique=True),
+    Column("kb_id", String(200), unique=True),  # id in the operator's knowledge base
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("description", Text),
+    Column("description_source", Text),
+    Column("description_url", Text),
+    Column("wikidata", String(32)),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), nullable=False),
+    Column("alias", Text, nullable=False),
+    Column("norm", Text, nullable=False),
+    UniqueConstraint("entity_id", "norm"),
+    Index("ix_aliases_norm", "norm"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False, index=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("surface", Text, nullable=False),
+)
+
+# One row per (entity, article): what every count on the pages counts.
+article_entities = Table(
+    "article_entities",
+    metadata,
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("day", String(10)),
+    Column("source_id", Integer, nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Column("first_start", Integer, nullable=False),
+    Column("first_end", Integer, nullable=False),
+    Index("ix_article_entities_entity_day", "entity_id", "day"),
+    Index("ix_article_entities_article", "article_id"),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("name", Text),
+    Column("country", Text),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_success", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("last_error_at", DateTime(timezone=True)),
+    Column("error_count", Integer, nullable=False, default=0),
+)
+
+# Operator decisions (merge, rename, alias, describe) in order: they survive re-processing.
+edits = Table(
+    "edits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("payload", Text, nullable=False),  # JSON
+)

@@ -1,0 +1,238 @@
+"""The web application: server-rendered Arabic pages, each with a JSON twin under /api."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from marsad import pages
+from marsad.config import Settings
+from marsad.errors import InputError, NotFound
+from marsad.store.database import Store
+from marsad.web.atom import atom_feed
+from marsad.web.chart import COLOURS, bar_chart, line_chart
+
+HERE = Path(__file__).parent
+TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
+TYPE_FILTERS = {"people": "PERSON", "organisations": "ORGANIZATION", "places": "LOCATION"}
+MONTHS = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+]
+
+
+def arabic_date(value: Any) -> str:
+    if value is None:
+        return "تاريخ غير معروف"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def create_app(store: Store, settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="marsad API",
+        description="Arabic news monitoring: entities, timelines and associations. Every HTML page has a JSON twin here.",
+        version="0.1.0",
+        docs_url=None,  # the Swagger UI loads from a CDN; pages must work offline
+        redoc_url=None,
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["arabic_date"] = arabic_date
+    templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+    templates.env.globals.update(type_names=TYPE_NAMES, colours=COLOURS)
+
+    def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        return render(request, "error.html", 404, title="غير موجود", message=str(exc))
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return render(request, "error.html", 400, title="طلب غير صالح", message=str(exc))
+
+    def types_filter(type_: str | None) -> set[str] | None:
+        if not type_:
+            return None
+        if type_ not in TYPE_FILTERS:
+            raise InputError("type must be one of: people, organisations, places")
+        return {TYPE_FILTERS[type_]}
+
+    # ---- JSON API ----------------------------------------------------------------------
+    @app.get("/api/home", response_model=pages.HomePage, tags=["pages"])
+    def api_home() -> pages.HomePage:
+        return pages.home_page(store, settings)
+
+    @app.get("/api/entity/{key}", response_model=pages.EntityPage, tags=["pages"])
+    def api_entity(
+        key: str,
+        page: Annotated[int, Query(ge=1)] = 1,
+        stories: bool = False,
+        type: str | None = None,
+    ) -> pages.EntityPage:
+        return pages.entity_page(
+            store, settings, key, page=page, stories=stories, types=types_filter(type)
+        )
+
+    @app.get("/api/compare", response_model=pages.ComparePage, tags=["pages"])
+    def api_compare(
+        e: Annotated[list[str], Query()] = [], view: str = "absolute"
+    ) -> pages.ComparePage:  # noqa: B006
+        return pages.compare_page(store, settings, e, view=view)
+
+    @app.get("/api/search", response_model=pages.SearchPage, tags=["pages"])
+    def api_search(q: str = "", page: Annotated[int, Query(ge=1)] = 1) -> pages.SearchPage:
+        return pages.search_page(store, q, page=page)
+
+    @app.get("/api/autocomplete", tags=["pages"])
+    def api_autocomplete(
+        q: str = "", limit: Annotated[int, Query(ge=1, le=20)] = 8
+    ) -> list[dict[str, Any]]:
+        return pages.autocomplete(store, q, limit)
+
+    @app.get("/api/article/{article_id}", response_model=pages.ArticlePage, tags=["pages"])
+    def api_article(article_id: int) -> pages.ArticlePage:
+        return pages.article_page(store, article_id)
+
+    @app.get("/api/source/{slug}", response_model=pages.SourcePage, tags=["pages"])
+    def api_source(slug: str, page: Annotated[int, Query(ge=1)] = 1) -> pages.SourcePage:
+        return pages.source_page(store, settings, slug, page=page)
+
+    @app.get("/api/sources", tags=["pages"])
+    def api_sources() -> list[dict[str, Any]]:
+        return [
+            {k: r[k] for k in ("slug", "name", "url", "country", "articles")}
+            for r in store.list_sources()
+        ]
+
+    @app.get("/api/stats", tags=["pages"])
+    def api_stats() -> dict[str, int]:
+        return store.stats()
+
+    # ---- HTML pages --------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        data = pages.home_page(store, settings)
+        chart = bar_chart(data.timeline, "عدد الأخبار كل يوم")
+        return render(request, "home.html", data=data, chart=chart)
+
+    @app.get("/entity/{key}", response_class=HTMLResponse, include_in_schema=False)
+    def entity(
+        request: Request,
+        key: str,
+        page: Annotated[int, Query(ge=1)] = 1,
+        stories: bool = False,
+        type: str | None = None,
+    ) -> HTMLResponse:
+        data = pages.entity_page(
+            store, settings, key, page=page, stories=stories, types=types_filter(type)
+        )
+        chart = bar_chart(
+            data.timeline, f"عدد الأخبار كل يوم عن {data.name}", "قصص" if stories else "أخبار"
+        )
+        page_url = f"{request.base_url}entity/{quote(data.slug)}"
+        return render(
+            request, "entity.html", data=data, chart=chart, page_url=page_url, type_filter=type
+        )
+
+    @app.get("/entity/{key}/chart.svg", include_in_schema=False)
+    def entity_chart(key: str) -> Response:
+        data = pages.entity_page(store, settings, key)
+        return Response(bar_chart(data.timeline, data.name), media_type="image/svg+xml")
+
+    @app.get("/entity/{key}/feed.atom", include_in_schema=False)
+    def entity_feed(request: Request, key: str) -> Response:
+        data = pages.entity_page(store, settings, key)
+        base = str(request.base_url)
+        body = atom_feed(
+            f"مرصد: {data.name}",
+            str(request.url),
+            f"{base}entity/{quote(data.slug)}",
+            data.articles,
+            base,
+        )
+        return Response(body, media_type="application/atom+xml")
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare(
+        request: Request, e: Annotated[list[str], Query()] = [], view: str = "absolute"
+    ) -> HTMLResponse:  # noqa: B006
+        data = pages.compare_page(store, settings, e, view=view)
+        unit = "لكل ألف خبر" if view == "share" else "أخبار"
+        chart = line_chart([(s.name, s.timeline) for s in data.series], "مقارنة", unit)
+        return render(request, "compare.html", data=data, chart=chart, keys=e)
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search(
+        request: Request, q: str = "", page: Annotated[int, Query(ge=1)] = 1
+    ) -> HTMLResponse:
+        data = pages.search_page(store, q, page=page)
+        return render(request, "search.html", data=data)
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article(request: Request, article_id: int) -> HTMLResponse:
+        data = pages.article_page(store, article_id)
+        return render(request, "article.html", data=data, segments=_linked_segments(data))
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    def sources(request: Request) -> HTMLResponse:
+        return render(request, "sources.html", rows=store.list_sources())
+
+    @app.get("/source/{slug}", response_class=HTMLResponse, include_in_schema=False)
+    def source(request: Request, slug: str, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+        data = pages.source_page(store, settings, slug, page=page)
+        return render(request, "source.html", data=data, chart=bar_chart(data.timeline, data.name))
+
+    @app.get("/source/{slug}/feed.atom", include_in_schema=False)
+    def source_feed(request: Request, slug: str) -> Response:
+        data = pages.source_page(store, settings, slug)
+        base = str(request.base_url)
+        body = atom_feed(
+            f"مرصد: {data.name}",
+            str(request.url),
+            f"{base}source/{quote(slug)}",
+            data.articles,
+            base,
+        )
+        return Response(body, media_type="application/atom+xml")
+
+    return app
+
+
+def _linked_segments(data: pages.ArticlePage) -> list[tuple[str, str, pages.MentionOut | None]]:
+    """The article split into (part, text, mention) so the template can link each mention."""
+    title_len = len(data.title) + 1
+    out: list[tuple[str, str, pages.MentionOut | None]] = []
+    pos = title_len
+    for m in data.mentions:
+        if m.start < pos:
+            continue
+        out.append(("text", data.text[pos - title_len : m.start - title_len], None))
+        out.append(("mention", data.text[m.start - title_len : m.end - title_len], m))
+        pos = m.end
+    out.append(("text", data.text[pos - title_len :], None))
+    return out
