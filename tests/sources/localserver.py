@@ -170,6 +170,21 @@ def default_routes(app: LocalServer) -> None:
         send(h, 200, b"late")
 
     r["/slow"] = slow
+
+    lock = threading.Lock()
+
+    def busy(h: Handler) -> None:
+        with lock:
+            app.counters["active"] = app.counters.get("active", 0) + 1
+            app.counters["max_active"] = max(
+                app.counters.get("max_active", 0), app.counters["active"]
+            )
+        time.sleep(0.1)
+        with lock:
+            app.counters["active"] -= 1
+        send(h, 200, b"ok")
+
+    r["/busy"] = busy
     big = _huge()
     r["/huge"] = lambda h: send(h, 200, big, {"Content-Type": "text/html"})
     r["/huge-no-length"] = lambda h: send(h, 200, big, {"Content-Type": "text/html"}, length=False)

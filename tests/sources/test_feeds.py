@@ -148,3 +148,21 @@ def test_empty_valid_feed_has_no_items_and_no_error():
     feed = parse_feed(b'<rss version="2.0"><channel><title>hush</title></channel></rss>')
     assert feed.items == []
     assert feed.title == "hush"
+
+
+CP1256_NO_DECLARATION = (
+    '<rss version="2.0"><channel><title>صحيفة الوطن</title>'
+    "<item><title>المقداد يلتقي عبد اللهيان</title><link>https://w.example/1</link></item>"
+    "</channel></rss>"
+).encode("cp1256")
+
+
+def test_header_charset_is_used_when_the_document_declares_none():
+    feed = parse_feed(CP1256_NO_DECLARATION, encoding="windows-1256")
+    assert feed.title == "صحيفة الوطن"
+    assert feed.items[0].title == "المقداد يلتقي عبد اللهيان"
+
+
+def test_xml_declaration_wins_over_a_wrong_header_charset():
+    feed = parse_feed(load("rss20_cp1256.xml"), encoding="utf-8")
+    assert feed.title == "صحيفة تشرين"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -236,3 +237,24 @@ def test_crawl_delay_from_robots_is_honoured_up_to_a_cap(server: LocalServer):
         started = time.monotonic()
         fetcher.fetch(server.url("/page"))
     assert 0.28 <= time.monotonic() - started < 2
+
+
+def _fetch_in_threads(fetcher: Fetcher, urls: list[str]) -> None:
+    threads = [threading.Thread(target=fetcher.fetch, args=(u,)) for u in urls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def test_one_request_at_a_time_per_host(server, fetcher):
+    _fetch_in_threads(fetcher, [server.url("/busy")] * 4)
+    assert server.count("/busy") == 4
+    assert server.counters["max_active"] == 1
+
+
+def test_different_hosts_are_fetched_in_parallel(server, fetcher):
+    port = server.httpd.server_port
+    urls = [f"http://127.0.0.1:{port}/busy", f"http://localhost:{port}/busy"] * 2
+    _fetch_in_threads(fetcher, urls)
+    assert server.counters["max_active"] == 2

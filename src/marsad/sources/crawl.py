@@ -224,7 +224,7 @@ def _crawl_feed(
         if result.not_modified:
             result_report.not_modified = True
         else:
-            parsed = parse_feed(result.content, result.final_url)
+            parsed = parse_feed(result.content, result.final_url, encoding=result.encoding)
             result_report.items = len(parsed.items)
             for item in parsed.items[:max_items]:
                 if stop_event is not None and stop_event.is_set():

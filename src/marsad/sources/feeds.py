@@ -80,8 +80,11 @@ def _refuse_entities(data: bytes, url: str | None) -> None:
             ) from None
 
 
-def parse_feed(data: bytes, url: str | None = None) -> Feed:
+def parse_feed(data: bytes, url: str | None = None, *, encoding: str | None = None) -> Feed:
     """Parse feed bytes. ``url`` (the feed's address) resolves relative links.
+
+    ``encoding`` (the HTTP header's charset) is used only when the document declares none
+    itself (no byte-order mark, no ``encoding=`` in the XML declaration).
 
     Raises :class:`FeedError` for entity declarations, and for documents that are
     malformed or not feeds and yield no items.
@@ -93,6 +96,8 @@ def parse_feed(data: bytes, url: str | None = None) -> Feed:
         raise FeedError("feed is empty", url)
     _refuse_entities(data, url)
     headers = {"content-type": "application/xml"}
+    if encoding and not _declares_encoding(data):
+        headers["content-type"] = f"application/xml; charset={encoding}"
     if url:
         headers["content-location"] = url
     # A file-like object: feedparser would treat bytes that look like a path as a file name.
@@ -123,6 +128,13 @@ def parse_feed(data: bytes, url: str | None = None) -> Feed:
         version=version,
         warning=warning,
     )
+
+
+def _declares_encoding(data: bytes) -> bool:
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:200].lstrip()
+    return head.startswith(b"<?xml") and b"encoding=" in head.split(b"?>", 1)[0]
 
 
 def _describe(exc: object) -> str:
