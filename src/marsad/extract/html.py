@@ -52,6 +52,8 @@ _AUTHOR_META = (
     "sailthru.author",
     "parsely-author",
 )
+_BLOCKS = ("p", "div", "td", "th", "li", "section", "article", "blockquote", "dd", "center",
+           "table", "tr", "ul", "ol", "dl", "main", "h1", "h2", "h3", "h4", "h5", "h6", "pre")  # fmt: skip
 _NOT_CONTENT = {"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "form"}
 _BOILER_CLASS = re.compile(
     r"comment|share|social|related|footer|sidebar|widget|cookie|newsletter|breadcrumb|menu|"
@@ -356,13 +358,47 @@ def _inside_boilerplate(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
+def _text_with_breaks(element: lxml.html.HtmlElement, parts: list[str]) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag in _NOT_CONTENT:
+            pass
+        elif child.tag == "br":
+            parts.append("\n")
+        else:
+            _text_with_breaks(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _link_chars(element: lxml.html.HtmlElement) -> int:
+    return sum(len(a.text_content().strip()) for a in element.iter("a"))
+
+
 def fallback_paragraphs(tree: lxml.html.HtmlElement, min_chars: int = 30) -> list[str]:
-    """Every <p> outside navigation, footers, comments and share blocks."""
-    out = []
-    for element in tree.iter("p"):
-        text = _clean(element.text_content())
-        if text and len(text) >= min_chars and not _inside_boilerplate(element):
-            out.append(text)
+    """Text of the innermost blocks (<p>, <td>, <div>, <li>…) split at <br>, outside
+    navigation, footers, comments and share blocks, and not mostly links: the fallback
+    for pages trafilatura finds nothing in (table layouts of legacy sites)."""
+    body = tree.find(".//body")
+    if body is None:
+        return []
+    out: list[str] = []
+    for element in body.iter(*_BLOCKS):
+        if any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in element.iterdescendants()):
+            continue
+        if element.tag in _NOT_CONTENT or _inside_boilerplate(element):
+            continue
+        parts: list[str] = []
+        _text_with_breaks(element, parts)
+        text = "".join(parts)
+        total = len(text.strip())
+        if total < min_chars or _link_chars(element) > 0.5 * total:
+            continue
+        for line in text.split("\n"):
+            line = " ".join(line.split())
+            if len(line) >= min_chars:
+                out.append(line)
     return out
 
 
