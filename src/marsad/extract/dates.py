@@ -165,6 +165,9 @@ def _time(p: str) -> str:
 _HIJRI_MARK = r"(?:\s*(?P<{p}hm>ه(?![\w])|هجريه|هجري|للهجره))"
 
 
+_GREG_OR_HIJRI = "(?:" + _HIJRI_MARK + r"|\s*م(?!\w))?"  # 15/9/1439هـ or 30/5/2018م
+
+
 @cache
 def _pattern() -> re.Pattern[str]:
     lx = _lexicon()
@@ -195,17 +198,19 @@ def _pattern() -> re.Pattern[str]:
     alts = {
         # 2017-11-25, 2017/11/25, 2017-11-25T10:30
         "iso": "{wd}(?<![\\w/.\\-])[وفب]?(?P<{p}y>\\d{{4}})\\s?(?P<{p}s>[/.\\-])\\s?(?P<{p}mo>\\d{{1,2}})"
-        "\\s?(?P={p}s)\\s?(?P<{p}d>\\d{{1,2}})(?!\\d|[/.\\-]\\d)" + _HIJRI_MARK + "?(?:T)?{time}",
+        "\\s?(?P={p}s)\\s?(?P<{p}d>\\d{{1,2}})(?!\\d|[/.\\-]\\d)" + _GREG_OR_HIJRI + "(?:T)?{time}",
         # 25/11/2017, 25-11-2017, 25.11.2017, 25/11/17, 15/9/1439 هـ
         "dmy": "{wd}(?<![\\w/.\\-])[وفب]?(?P<{p}d>\\d{{1,2}})\\s?(?P<{p}s>[/.\\-])\\s?(?P<{p}mo>\\d{{1,2}})"
-        "\\s?(?P={p}s)\\s?(?P<{p}y>\\d{{4}}|\\d{{2}})(?!\\d|[/.\\-]\\d)" + _HIJRI_MARK + "?{time}",
+        "\\s?(?P={p}s)\\s?(?P<{p}y>\\d{{4}}|\\d{{2}})(?!\\d|[/.\\-]\\d)"
+        + _GREG_OR_HIJRI
+        + "{time}",
         # ٢٠١٧ ١١ ٢٥ (separators lost): Y M D
         "ymd": "(?<![\\w/.\\-])(?P<{p}y>(?:19|20)\\d\\d) (?P<{p}mo>\\d{{1,2}}) (?P<{p}d>\\d{{1,2}})"
         "(?!\\d|\\s\\d|[/.\\-:]\\d)",
         "greg": "{wd}" + day + of_month + month_pair + gyear + "{time}",
         "hijri": "{wd}" + day + of_month + rf"(?P<{{p}}m>{hmonth})(?!\w)" + hyear,
         # الـ22 من الشهر الجاري
-        "dom": "{wd}" + day + r"\s*(?:من\s+)?(?:(?P<{p}this>هذا\s+الشهر)|(?:ال)?شهر\s+"
+        "dom": "{wd}" + day + r"\s*(?:من\s+)?(?:(?P<{p}this>هذا\s+الشهر)|(?:(?:ال)?شهر\s+)?"
         r"(?P<{p}rm>الجاري|الحالي|الماضي|المنصرم|المنقضي|السابق|الفائت|المقبل|القادم))(?!\w)",
         # (مساء) (يوم) أمس (الثلاثاء)
         "rel": rf"(?<!\w){_CL}(?:(?P<{{p}}dp>{dp})\s+)?(?:{_CL}يوم\s+)?{_CL}(?P<{{p}}r>{rel})(?!\w)"
@@ -238,7 +243,8 @@ def _nearest_weekday(base: date, weekday: int, direction: int = 0) -> date:
         return base + timedelta(days=delta or 7)
     if direction < 0:
         return base - timedelta(days=(7 - delta) % 7 or 7)
-    return base + timedelta(days=delta if delta <= 3 else delta - 7)
+    # No direction word: news mostly reports what happened, so look 4 days back, 2 ahead.
+    return base + timedelta(days=delta if delta <= 2 else delta - 7)
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
