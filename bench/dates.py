@@ -13,6 +13,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import time
 import warnings
 from collections import defaultdict
@@ -112,12 +113,72 @@ def corpus_speed(path: Path, limit: int) -> None:
     )
 
 
+def _sentences(path: Path):
+    toks: list[str] = []
+    tags: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            if toks:
+                yield toks, tags
+            toks, tags = [], []
+            continue
+        toks.append(parts[0])
+        tags.append(parts[1] if len(parts) > 1 else "O")
+    if toks:
+        yield toks, tags
+
+
+def wojood_detection(folder: Path) -> None:
+    """Held-out check of detection (not resolution) on Wojood's DATE spans: precision = our
+    matches inside a gold DATE span; recall over the gold spans that name a day (a day number
+    with a month name, or d/m/y digits), which is what find_dates is meant to find."""
+    from marsad.extract.dates import _alt, _fold, _lexicon
+
+    lx = _lexicon()
+    months = re.compile(rf"(?<!\w)[وفبل]?(?:{_alt(lx.months)}|{_alt(lx.hijri_months)})(?!\w)")
+    day = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+    numeric = re.compile(r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}")
+    ref = datetime(2020, 1, 1)  # Wojood has no publication dates; detection only
+    inside = total = gold = found = 0
+    for split in ("train", "val", "test"):
+        path = folder / f"{split}.txt"
+        if not path.exists():
+            continue
+        for toks, tags in _sentences(path):
+            text, spans, cur = "", [], None
+            for tok, tag in zip(toks, tags, strict=True):
+                s = len(text)
+                text += tok + " "
+                if tag == "B-DATE":
+                    cur = [s, s + len(tok)]
+                    spans.append(cur)
+                elif tag == "I-DATE" and cur:
+                    cur[1] = s + len(tok)
+                else:
+                    cur = None
+            matches = find_dates(text, ref)
+            total += len(matches)
+            inside += sum(any(m.start < e and s < m.end for s, e in spans) for m in matches)
+            for s, e in spans:
+                f = _fold(text[s:e])[0]
+                if (months.search(f) and day.search(f)) or numeric.search(f):
+                    gold += 1
+                    found += any(m.start < e and s < m.end for m in matches)
+    print(
+        f"Wojood sample (held out): {inside}/{total} of our matches inside a gold DATE span "
+        f"(precision {inside / max(total, 1):.3f}); {found}/{gold} day-level gold DATE spans "
+        f"found (recall {found / max(gold, 1):.3f})"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("table", nargs="?", type=Path, default=DEFAULT_TABLE)
     ap.add_argument(
         "--corpus", type=Path, default=SHARED / "news" / "ant-multisource-v2.1.jsonl.gz"
     )
+    ap.add_argument("--wojood", type=Path, default=SHARED / "ner" / "wojood-sample")
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=20, help="passes over the table for our speed")
     ap.add_argument("--failures", action="store_true", help="list the rows each system gets wrong")
@@ -147,6 +208,9 @@ def main() -> None:
             print(f"\n{name} wrong on {len(failures)}:")
             for text, expected, got in failures:
                 print(f"  {text!r}: expected {expected}, got {got}")
+    if args.wojood.exists():
+        print()
+        wojood_detection(args.wojood)
     if args.corpus.exists():
         print()
         corpus_speed(args.corpus, args.articles)

@@ -141,7 +141,7 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
 # --------------------------------------------------------------------------- grammar
 
 _CL = r"(?:وب|ول|فب|وف|[وفبل])?"  # proclitics attached to a weekday / relative word
-_SEP = r"\s*[،,]?\s*"
+_SEP = r"\s*[،,/]?\s*"
 
 
 def _wd_opt(p: str, lx: _Lexicon) -> str:
@@ -180,7 +180,7 @@ def _pattern() -> re.Pattern[str]:
         r"(?:(?<![\w/.:\-])(?:[وفب]?ال\s?|[وفب])?(?P<{p}d>\d{{1,2}})(?!\d)"
         rf"|(?<!\w)(?P<{{p}}do>{_alt(lx.ordinals)})(?=\s+من\s))"
     )
-    of_month = r"\s*(?:من\s+)?(?:(?:ال)?شهر\s+)?"
+    of_month = r"\s*(?:/\s*)?(?:من\s+)?(?:(?:ال)?شهر\s+)?"
     gyear = (
         r"(?:{sep}(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<{p}y>\d{{4}})(?!\d)"
         r"(?:\s*(?:م|ميلادي|ميلاديه|للميلاد)(?!\w))?"
