@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -155,9 +155,10 @@ def _wd_opt(p: str, lx: _Lexicon) -> str:
 def _time(p: str) -> str:
     return (
         rf"(?:\s*[،,\-–|]?\s*(?:(?:في|على|عند)\s+)?(?:(?:ال)?ساعه\s+)?"
-        rf"(?P<{p}hh>\d{{1,2}})[:.](?P<{p}mi>\d{{2}})(?::(?P<{p}ss>\d{{2}}))?(?!\d)"
+        rf"(?P<{p}hh>\d{{1,2}})[:.](?P<{p}mi>\d{{2}})(?::(?P<{p}ss>\d{{2}})(?:\.\d+)?)?(?!\d)"
+        rf"(?P<{p}off>z|[+\-]\d\d:?\d\d)?(?![\w:])"
         rf"(?:\s*(?P<{p}ap>صباحا|صباح|مساء|ظهرا|عصرا|ليلا|ص|م|am|pm|a\.m\.|p\.m\.)(?!\w))?"
-        rf"(?:\s*(?P<{p}tz>(?:ب)?توقيت\s+(?:غرينتش|جرينتش|غرينيتش|جرينيتش)|gmt|utc|ت\s*غ)"
+        rf"(?:\s*(?P<{p}tz>(?:ب)?توقيت\s+(?:غرينتش|جرينتش|غرينيتش|جرينيتش)|gmt|utc|ت\.?\s*غ\.?)"
         rf"(?![a-z\u0600-\u06ff]))?)?"
     )
 
@@ -180,12 +181,14 @@ def _pattern() -> re.Pattern[str]:
         r"(?:(?<![\w/.:\-])(?:[وفب]?ال\s?|[وفب])?(?P<{p}d>\d{{1,2}})(?!\d)"
         rf"|(?<!\w)(?P<{{p}}do>{_alt(lx.ordinals)})(?=\s+من\s))"
     )
-    of_month = r"\s*(?:/\s*)?(?:من\s+)?(?:(?:ال)?شهر\s+)?"
+    day_range = r"(?:\s*(?:-|–|و|الى|حتى)\s*(?:ال)?\d{{1,2}}(?!\d))?"
+    of_month = day_range + r"\s*(?:/\s*)?(?:من\s+)?(?:(?:ال)?شهر\s+)?"
     gyear = (
         r"(?:{sep}(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?(?P<{p}y>\d{{4}})(?!\d)"
         r"(?:\s*(?:م|ميلادي|ميلاديه|للميلاد)(?!\w))?"
         r"|\s+(?:من\s+)?(?:(?:ال)?عام|(?:ال)?سنه)\s+(?P<{p}ry>الماضي|الماضيه|المنصرم|المنصرمه"
         r"|الفائت|الفائته|السابق|السابقه|الجاري|الحالي|الحاليه|المقبل|المقبله|القادم|القادمه)(?!\w)"
+        r"|\s+(?:من\s+)?(?P<{p}thisy>هذا\s+العام|هذه\s+السنه)(?!\w)"
         r"|\s+(?P<{p}dir>الماضي|المنصرم|الفائت|السابق|المقبل|القادم|الجاري|الحالي)(?!\w))?"
     )
     hyear = (
@@ -312,8 +315,8 @@ def _resolve(m: re.Match[str], ref: date | None) -> tuple[date, bool] | None:
             return (out, False) if out else None
         if ref is None:
             return None
-        if g.get("ry"):
-            out = _safe_date(ref.year + _YEAR_OFFSET[g["ry"]], mo, d)
+        if g.get("ry") or g.get("thisy"):
+            out = _safe_date(ref.year + _YEAR_OFFSET.get(g.get("ry") or "", 0), mo, d)
             return (out, True) if out else None
         cands = [c for yy in (ref.year - 1, ref.year, ref.year + 1) if (c := _safe_date(yy, mo, d))]
         direction = _MONTH_OFFSET.get(g.get("dir") or "", 0)
@@ -359,8 +362,8 @@ def _resolve(m: re.Match[str], ref: date | None) -> tuple[date, bool] | None:
     return None
 
 
-def _clock(m: re.Match[str]) -> tuple[int, int, int, bool] | None:
-    """(hour, minute, second, is_gmt) from a match's time part, None if it has none."""
+def _clock(m: re.Match[str]) -> tuple[int, int, int, tzinfo | None] | None:
+    """(hour, minute, second, zone or None) from a match's time part, None if it has none."""
     kind = m.lastgroup or ""
     hh = m.groupdict().get(kind + "_hh")
     if hh is None:
@@ -374,7 +377,18 @@ def _clock(m: re.Match[str]) -> tuple[int, int, int, bool] | None:
         h = 0
     if h > 23 or mi > 59 or s > 59:
         return None
-    return h, mi, s, bool(m.group(kind + "_tz"))
+    zone: tzinfo | None = UTC if m.group(kind + "_tz") else None
+    off = m.group(kind + "_off")
+    if off and off.lower() != "z":
+        sign = -1 if off[0] == "-" else 1
+        digits = off[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:])
+        if minutes > 14 * 60:
+            return None
+        zone = timezone(sign * timedelta(minutes=minutes))
+    elif off:
+        zone = UTC
+    return h, mi, s, zone
 
 
 _WINDOW = 90  # longer than any single expression the grammar can match
@@ -425,7 +439,7 @@ class _Hit:
     day: date
     relative: bool
     hijri: bool
-    clock: tuple[int, int, int, bool] | None
+    clock: tuple[int, int, int, tzinfo | None] | None
 
 
 def _is_hijri(m: re.Match[str]) -> bool:
@@ -486,8 +500,8 @@ def find_dates(text: str, reference: datetime | None = None) -> list[DateMatch]:
         h = mi = s = 0
         zone = tz
         if clock:
-            h, mi, s, gmt = clock
-            zone = UTC if gmt else tz
+            h, mi, s, given = clock
+            zone = given or tz
         value = datetime(day.year, day.month, day.day, h, mi, s, tzinfo=zone)
         out.append(
             DateMatch(o_start, o_end, text[o_start:o_end], value, clock is not None, hit.relative)
