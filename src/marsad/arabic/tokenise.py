@@ -1,0 +1,176 @@
+"""Clitic-aware Arabic tokenisation with exact character offsets (SPEC §3).
+
+Words and punctuation marks become tokens (the ANERcorp convention: clitics stay on
+the word). Each word token also carries its analysis: the proclitics (و ف ب ل ك and
+the article ال) and the normalised stem left when they are removed. Whether a leading
+letter is a clitic or part of a name is decided from corpus counts
+(``lexicons/wordfreq.tsv``): ``ولافروف`` → و + لافروف because لافروف is far more
+frequent than ولافروف, while ``لبنان``, ``بوتين`` and ``كوفي`` keep their first letter.
+
+``Token.name_start`` is the offset where a name written in this token begins: after
+و ف ب ل ك but before ال (``بالأردن`` → ``الأردن``); for ``لل`` (ل + ال with the alef
+dropped, ``للأمم``) the whole token is kept because no substring of it spells the name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from marsad.arabic.normalise import normalise
+
+WORDFREQ_PATH = Path(__file__).resolve().parent / "lexicons" / "wordfreq.tsv"
+
+_HARAKAT = "\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed"
+_TOKEN = re.compile(rf"[\w{_HARAKAT}]+|[^\w\s{_HARAKAT}]")
+
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ل", "ك")
+_MIN_STEM = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of the original text: ``text == source[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    norm: str  # normalised form of the whole token
+    prefix: str = ""  # normalised proclitics removed, e.g. "و", "وب", "ال", "بال", "لل"
+    stem: str = ""  # normalised form without the proclitics
+    name_start: int = -1  # where a name in this token starts (after و ف ب ل ك, keeps ال)
+
+    @property
+    def is_word(self) -> bool:
+        return bool(self.norm) and self.norm[0].isalnum()
+
+
+class WordCounts:
+    """Corpus counts of normalised words, loaded lazily from the shipped lexicon."""
+
+    def __init__(self, counts: dict[str, int]):
+        self._counts = counts
+        self.analyses: dict[str, tuple[str, str]] = {}  # memo for analyse()
+
+    @classmethod
+    def load(cls, path: Path = WORDFREQ_PATH) -> WordCounts:
+        counts: dict[str, int] = {}
+        if path.exists():
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("#"):
+                        continue
+                    word, _, n = line.rstrip("\n").partition("\t")
+                    counts[word] = int(n)
+        return cls(counts)
+
+    def __getitem__(self, word: str) -> int:
+        return self._counts.get(word, 0)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._counts
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
+@lru_cache(maxsize=1)
+def default_counts() -> WordCounts:
+    return WordCounts.load()
+
+
+def _looks_conj_prefixed(stem: str, counts: WordCounts) -> bool:
+    """True when ``stem`` itself reads better as و/ف + word (so ك+وفي is not a reading)."""
+    return stem[0] in _CONJ and len(stem) - 1 >= _MIN_STEM and counts[stem[1:]] > 3 * counts[stem]
+
+
+def _readings(norm: str) -> list[tuple[str, str, str]]:
+    """Every (proclitics, stem, remaining surface form) split allowed by Arabic word order."""
+    out = []
+    for conj in ("", *_CONJ):
+        if conj and not norm.startswith(conj):
+            continue
+        after_conj = norm[len(conj) :]
+        for prep in ("", *_PREP):
+            if prep and not after_conj.startswith(prep):
+                continue
+            rest = after_conj[len(prep) :]
+            if rest.startswith("ال") and len(rest) - 2 >= _MIN_STEM:
+                out.append((conj + prep + "ال", rest[2:], rest))
+            elif conj or prep:
+                out.append((conj + prep, rest, rest))
+            if prep == "ل" and rest.startswith("ل"):  # لل = ل + ال, alef dropped
+                out.append((conj + "لل", rest[1:], "ال" + rest[1:]))
+    return [r for r in out if len(r[1]) >= _MIN_STEM]
+
+
+def analyse(norm: str, counts: WordCounts | None = None) -> tuple[str, str]:
+    """Split a normalised word into (proclitics, stem).
+
+    The article is taken off whenever the rest has two letters or more; و/ف and ب/ل/ك
+    only when the remaining form is attested more often than the whole word.
+    """
+    counts = counts if counts is not None else default_counts()
+    memo = counts.analyses.get(norm)
+    if memo is not None:
+        return memo
+    result = _analyse(norm, counts)
+    if len(counts.analyses) < 500_000:
+        counts.analyses[norm] = result
+    return result
+
+
+def _analyse(norm: str, counts: WordCounts) -> tuple[str, str]:
+    best_prefix, best_stem = "", norm
+    best_score = counts[norm]
+    for prefix, stem, remaining in _readings(norm):
+        if prefix == "ال":  # the article alone is always taken off
+            if best_prefix == "":
+                best_prefix, best_stem = prefix, stem
+            continue
+        score = counts[remaining]
+        if score <= best_score or score < 2:
+            continue
+        if prefix[-1] in _PREP and _looks_conj_prefixed(remaining, counts):
+            continue
+        best_prefix, best_stem, best_score = prefix, stem, score
+    return best_prefix, best_stem
+
+
+def _name_prefix(prefix: str) -> str | None:
+    """The part of the proclitics a name span leaves out; None when it cannot be cut."""
+    if prefix.endswith("لل"):
+        return None
+    return prefix[:-2] if prefix.endswith("ال") else prefix
+
+
+def _original_length(text: str, n_normalised: int) -> int:
+    """How many characters of ``text`` spell its first ``n_normalised`` normalised letters."""
+    seen = 0
+    for i, ch in enumerate(text):
+        n = len(normalise(ch))
+        if seen >= n_normalised and n:  # marks on the last clitic letter stay with it
+            return i
+        seen += n
+    return len(text)
+
+
+def make_token(surface: str, start: int = 0, counts: WordCounts | None = None) -> Token:
+    """Analyse one already-split token (e.g. from a corpus file) that starts at ``start``."""
+    end = start + len(surface)
+    norm = normalise(surface).replace(" ", "") or surface
+    if not norm[0].isalpha():
+        return Token(surface, start, end, norm, "", norm, start)
+    prefix, stem = analyse(norm, counts if counts is not None else default_counts())
+    cut = _name_prefix(prefix)
+    name_start = start + (_original_length(surface, len(cut)) if cut else 0)
+    return Token(surface, start, end, norm, prefix, stem, name_start)
+
+
+def tokenise(text: str, counts: WordCounts | None = None) -> list[Token]:
+    """Split ``text`` into word and punctuation tokens with offsets and clitic analyses."""
+    counts = counts if counts is not None else default_counts()
+    return [make_token(m.group(), m.start(), counts) for m in _TOKEN.finditer(text)]

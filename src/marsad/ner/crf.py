@@ -1,0 +1,104 @@
+"""The shipped statistical recogniser: a linear-chain CRF (python-crfsuite) over
+clitic-analysed tokens with affix, shape, trigger-word, gazetteer and word-cluster features."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pycrfsuite
+
+from marsad.arabic.tokenise import Token, WordCounts, default_counts, make_token, tokenise
+from marsad.errors import MarsadError
+from marsad.models import EntityType, Mention
+from marsad.ner.features import FeatureConfig, document_memory, sentence_features
+from marsad.ner.lexicon import Lexical, read_clusters, read_flags, triggers
+from marsad.ner.scoring import spans
+
+DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "model.crfsuite"
+PRODUCT_TYPES = {
+    "PERS": EntityType.PERSON,
+    "ORG": EntityType.ORGANIZATION,
+    "LOC": EntityType.LOCATION,
+}  # MISC is learnt and evaluated but never reported as a mention
+_SENTENCE_END = frozenset(".!?؟\n")
+DOCUMENT_SENTENCES = 15  # corpus files have no document breaks: chunks of this many sentences
+
+
+def meta_path(model: Path) -> Path:
+    return model.with_suffix(".json")
+
+
+class CrfRecogniser:
+    """Finds PERSON, ORGANIZATION and LOCATION mentions; offsets are into the given text."""
+
+    def __init__(
+        self, tagger: pycrfsuite.Tagger, lex: Lexical, cfg: FeatureConfig, counts: WordCounts
+    ):
+        self._tagger = tagger
+        self._lex = lex
+        self._cfg = cfg
+        self._counts = counts
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> CrfRecogniser:
+        """Load a model written by ``marsad.ner.train`` (default: the one in the package)."""
+        model = Path(path) if path is not None else DEFAULT_MODEL
+        meta_file = meta_path(model)
+        if not model.exists() or not meta_file.exists():
+            raise MarsadError(
+                f"NER model not found at {model} (or its {meta_file.name}); "
+                "rebuild it with `marsad ner train`"
+            )
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        cfg = FeatureConfig(**meta["features"])
+        lex = Lexical(triggers=triggers() if cfg.triggers else {})
+        if cfg.clusters:
+            lex.clusters = read_clusters(model.parent / meta["clusters_file"])
+        if cfg.gazetteer:
+            lex.gazetteer = read_flags(model.parent / meta["gazetteer_file"])
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model))
+        return cls(tagger, lex, cfg, default_counts())
+
+    def tag_document(self, sentences: list[list[Token]]) -> list[list[str]]:
+        """BIO tags (ANERcorp types, MISC included) for each sentence of one document."""
+        memory = document_memory(sentences, self._lex) if self._cfg.document else None
+        return [
+            self._tagger.tag(sentence_features(tokens, self._lex, self._cfg, self._counts, memory))
+            if tokens
+            else []
+            for tokens in sentences
+        ]
+
+    def tag_corpus(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BIO tags for pre-split sentences in corpus order (documents = chunks of 15)."""
+        out: list[list[str]] = []
+        for k in range(0, len(sentences), DOCUMENT_SENTENCES):
+            chunk = sentences[k : k + DOCUMENT_SENTENCES]
+            out += self.tag_document([[make_token(w, 0, self._counts) for w in s] for s in chunk])
+        return out
+
+    def recognise(self, text: str) -> list[Mention]:
+        """Mentions in ``text`` (one document); MISC spans are not reported."""
+        tokens = tokenise(text, self._counts)
+        sentences: list[list[Token]] = [[]]
+        for i, tok in enumerate(tokens):
+            sentences[-1].append(tok)
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if tok.text in _SENTENCE_END or (nxt and "\n" in text[tok.end : nxt.start]):
+                sentences.append([])
+        mentions = []
+        for sentence, tags in zip(sentences, self.tag_document(sentences), strict=True):
+            for a, b, etype in spans(tags):
+                if etype in PRODUCT_TYPES:
+                    start, end = sentence[a].name_start, sentence[b - 1].end
+                    mentions.append(Mention(start, end, text[start:end], PRODUCT_TYPES[etype]))
+        return mentions
+
+
+def timed_load(path: Path | str | None = None) -> tuple[CrfRecogniser, float]:
+    t0 = time.perf_counter()
+    rec = CrfRecogniser.load(path)
+    return rec, time.perf_counter() - t0

@@ -1,0 +1,114 @@
+"""Lexical resources behind the NER features: trigger words, word clusters, gazetteer flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from marsad.arabic.normalise import normalise
+from marsad.arabic.tokenise import Token
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TRIGGER_FILES = {
+    "P": "ner_person_triggers.txt",
+    "O": "ner_org_heads.txt",
+    "L": "ner_location_triggers.txt",
+}
+GAZETTEER_FILES = {"PERS": "pers.txt", "LOC": "loc.txt", "ORG": "org.txt"}
+
+
+def shared_data_dir() -> Path:
+    """MARSAD_SHARED_DATA, else ../shared/data beside the repository root."""
+    env = os.environ.get("MARSAD_SHARED_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+def read_word_list(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a lexicon file, normalised."""
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.append(normalise(line))
+    return out
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, str]:
+    """Normalised trigger word → the kinds it triggers ("P", "O", "L", e.g. "OL")."""
+    table: dict[str, str] = {}
+    for kind, name in TRIGGER_FILES.items():
+        for entry in read_word_list(LEXICON_DIR / name):
+            for word in entry.split():
+                if kind not in table.get(word, ""):
+                    table[word] = table.get(word, "") + kind
+    return table
+
+
+def read_clusters(path: Path) -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                word, *ids = line.rstrip("\n").split("\t")
+                table[word] = tuple(ids)
+    return table
+
+
+def gazetteer_flags(gazetteer_dir: Path) -> dict[str, str]:
+    """Word-level flags derived from ANERGazet: word → e.g. "PERS LOC1" (LOC1 = whole entry).
+
+    Only these derived per-word flags are stored with a trained model, never the lists.
+    """
+    flags: dict[str, set[str]] = {}
+    for etype, name in GAZETTEER_FILES.items():
+        for entry in read_word_list(gazetteer_dir / name):
+            if entry.startswith("="):
+                continue
+            words = entry.split()
+            for i, word in enumerate(words):
+                flags.setdefault(word, set()).add(etype if len(words) > 1 else etype + "1")
+                if len(words) > 1:
+                    flags[word].add(f"{etype}{'B' if i == 0 else 'I'}")
+    return {w: " ".join(sorted(f)) for w, f in flags.items()}
+
+
+def write_flags(flags: dict[str, str], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("# word<TAB>gazetteer flags derived from ANERGazet by marsad.ner.train\n")
+        for word in sorted(flags):
+            fh.write(f"{word}\t{flags[word]}\n")
+
+
+def read_flags(path: Path) -> dict[str, str]:
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                word, _, value = line.rstrip("\n").partition("\t")
+                table[word] = value
+    return table
+
+
+def name_form(token: Token) -> str:
+    """The normalised token without و ف ب ل ك but with its article: بالاردن → الاردن."""
+    if token.prefix.endswith("ال") or token.prefix.endswith("لل"):
+        return "ال" + token.stem
+    return token.stem
+
+
+@dataclass
+class Lexical:
+    """Everything the feature extractor looks words up in."""
+
+    clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    gazetteer: dict[str, str] = field(default_factory=dict)
+    triggers: dict[str, str] = field(default_factory=dict)
+    # token (surface, proclitics) → its local features; filled by marsad.ner.features
+    feature_cache: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict)

@@ -1,0 +1,65 @@
+"""The shipped CRF model finds people, organisations and places in real news sentences."""
+
+from marsad.models import EntityType
+from marsad.ner import load_default
+
+LAVROV = (
+    "وقال وزير الخارجية الروسي سيرغي لافروف في مؤتمر صحفي عقده بموسكو إن بلاده "
+    "ستواصل دعم الحل السياسي. وأكد لافروف أن مجلس الأمن الدولي سيجتمع الأسبوع المقبل."
+)
+
+
+def mentions(rec, text):
+    return {(m.text, m.type) for m in rec.recognise(text)}
+
+
+def test_load_default_is_cached(recogniser):
+    assert load_default() is recogniser
+
+
+def test_mentions_slice_back_to_the_text(recogniser):
+    for m in recogniser.recognise(LAVROV):
+        assert LAVROV[m.start : m.end] == m.text
+
+
+def test_title_before_a_name_is_not_part_of_the_person(recogniser):
+    assert ("سيرغي لافروف", EntityType.PERSON) in mentions(recogniser, LAVROV)
+    assert not any("وزير" in t for t, _ in mentions(recogniser, LAVROV))
+
+
+def test_preposition_clitic_is_left_out_of_a_place(recogniser):
+    found = [m for m in recogniser.recognise(LAVROV) if m.type is EntityType.LOCATION]
+    assert [(m.text, LAVROV[m.start - 1]) for m in found] == [("موسكو", "ب")]
+
+
+def test_surname_alone_is_a_person(recogniser):
+    rec = recogniser.recognise(LAVROV)
+    assert any(m.text == "لافروف" and m.type is EntityType.PERSON for m in rec)
+
+
+def test_conjunction_clitic_is_left_out_of_a_person(recogniser):
+    text = "التقى الرئيس الأمريكي باراك أوباما ولافروف في جنيف."
+    found = mentions(recogniser, text)
+    assert ("لافروف", EntityType.PERSON) in found
+    assert ("جنيف", EntityType.LOCATION) in found
+
+
+def test_organisation_containing_a_place_is_one_organisation(recogniser):
+    found = mentions(recogniser, LAVROV)
+    assert ("مجلس الأمن الدولي", EntityType.ORGANIZATION) in found
+    text = "وأعلنت وزارة الخارجية الروسية في بيان أن الوفد سيصل إلى دمشق غدا."
+    found = mentions(recogniser, text)
+    assert ("وزارة الخارجية الروسية", EntityType.ORGANIZATION) in found
+    assert ("دمشق", EntityType.LOCATION) in found
+    assert not any(t == "الروسية" for t, _ in found)
+
+
+def test_common_words_that_are_also_names_are_not_tagged_out_of_context(recogniser):
+    # أمل (hope), سلام (peace), جميل (beautiful) and كريم (generous) are also first names.
+    text = "وعبر المواطنون عن أمل كبير في أن يعم السلام وأن يكون العام المقبل جميلا وكريما."
+    assert recogniser.recognise(text) == []
+
+
+def test_misc_entities_are_not_reported(recogniser):
+    text = "ويتحدث سكان المدينة اللغة العربية والإنجليزية."
+    assert all(m.type in set(EntityType) for m in recogniser.recognise(text))
