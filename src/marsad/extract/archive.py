@@ -23,7 +23,9 @@ from marsad.arabic.normalise import normalise
 LEXICON = Path(__file__).resolve().parent.parent / "arabic" / "lexicons" / "archive.txt"
 MIN_ITEM_CHARS = 40  # body text an item needs on a page that says it is an archive
 MIN_UNMARKED_ITEM_CHARS = 200  # ... and on a page that does not
-_ITEM_CLASS = re.compile(r"\b(post|entry|item|news|story|article|card|result)\b", re.I)
+_ITEM_CLASS = re.compile(
+    r"(?<![\w-])(post|entry|news-item|story|article|card|result)(?![\w-])", re.I
+)
 _BODY_ARCHIVE_CLASS = re.compile(r"\b(archive|tag|category|search|blog)\b", re.I)
 _SKIP_CLASS = re.compile(
     r"entry-meta|post-meta|byline|share|social|tags|more-link|read-more|footer|comments?", re.I
@@ -103,15 +105,16 @@ def _heading(item: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return None
 
 
-def _candidates(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    found = list(tree.iter("article"))
-    if len(found) < 2:
+def _candidates(tree: lxml.html.HtmlElement, marked: bool) -> list[lxml.html.HtmlElement]:
+    found = [e for e in tree.iter("article") if _heading(e) is not None]
+    if len(found) < 2 and marked:
         found = [
             e
             for e in tree.iter("div", "li", "section")
             if _ITEM_CLASS.search(e.get("class") or "") and _heading(e) is not None
         ]
-    found = [e for e in found if _heading(e) is not None]
+    if len(found) < 2:
+        return []
     ids = {id(e) for e in found}
     # keep the innermost items: drop a candidate that contains another one
     inner = [e for e in found if not any(id(d) in ids for d in e.iterdescendants())]
@@ -150,11 +153,9 @@ def split_archive(
     tree: lxml.html.HtmlElement, url: str | None = None, site_name: str | None = None
 ) -> list[ArchiveItem]:
     """The items of a multi-article page, or [] when the page is a single article."""
-    candidates = _candidates(tree)
-    if len(candidates) < 2:
-        return []
     marked = is_marked_archive(tree)
-    if not marked and len(candidates) < 3:
+    candidates = _candidates(tree, marked)
+    if len(candidates) < (2 if marked else 3):
         return []
     minimum = MIN_ITEM_CHARS if marked else MIN_UNMARKED_ITEM_CHARS
     items = []

@@ -31,14 +31,26 @@ class Family:
     starts: list[str] = field(default_factory=list)
     equals: set[str] = field(default_factory=set)
     patterns: list[re.Pattern[str]] = field(default_factory=list)
+    _contains: re.Pattern[str] | None = field(default=None, repr=False)
+    _starts: re.Pattern[str] | None = field(default=None, repr=False)
+
+    def compile(self) -> None:
+        """Fold the phrase lists into one regex each (called once, after loading)."""
+
+        def alternation(phrases: list[str]) -> str:
+            return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+        self._contains = (
+            re.compile(rf"(?<!\S)(?:{alternation(self.contains)})(?!\S)") if self.contains else None
+        )
+        self._starts = re.compile(rf"(?:{alternation(self.starts)})(?!\S)") if self.starts else None
 
     def matches(self, paragraph: str, norm: str, words: int) -> bool:
         if norm in self.equals:
             return True
-        padded = f" {norm} "
-        if any(padded.startswith(f" {phrase} ") for phrase in self.starts):
+        if self._starts is not None and self._starts.match(norm):
             return True
-        if words <= SHORT_WORDS and any(f" {phrase} " in padded for phrase in self.contains):
+        if words <= SHORT_WORDS and self._contains is not None and self._contains.search(norm):
             return True
         return any(pattern.search(paragraph) for pattern in self.patterns)
 
@@ -69,6 +81,8 @@ def parse_families(lines: list[str]) -> list[Family]:
             family.equals.add(normalise(line[1:]))
         else:
             family.contains.append(normalise(line))
+    for family in families:
+        family.compile()
     return families
 
 
@@ -80,10 +94,11 @@ def load_families(path: Path = LEXICON) -> tuple[Family, ...]:
 
 def boilerplate_family(paragraph: str, families: tuple[Family, ...] | None = None) -> Family | None:
     """The family a paragraph belongs to, or None when it is content."""
-    norm = normalise(paragraph)
+    # Rules only look at a paragraph's head or at short paragraphs: normalise 300 chars.
+    norm = normalise(paragraph[:300])
     if not norm:
         return None
-    words = norm.count(" ") + 1
+    words = norm.count(" ") + 1 if len(paragraph) <= 300 else len(paragraph.split())
     for family in families if families is not None else load_families():
         if family.matches(paragraph, norm, words):
             return family

@@ -447,8 +447,9 @@ def extract_articles(
     none when the page holds no article text.
 
     Raises InputError for input that is not a page: binary data, empty, over ``max_bytes``.
-    ``published`` comes from metadata (meta tags, JSON-LD, htmldate), else the URL, else
-    the text (``marsad.extract.dates``); it stays None rather than being guessed.
+    ``published`` comes from metadata (meta tags, JSON-LD, <time>), else the URL, else the
+    page's date line (``marsad.extract.dates``), else htmldate's fast search, else the head
+    of the article text; it stays None rather than being guessed.
     """
     text = decode_page(data, declared_encoding, max_bytes)
     tree = parse_html(text)
@@ -488,10 +489,10 @@ def extract_articles(
         paragraphs = fallback_paragraphs(tree)
     published = (
         meta.published
-        or htmldate_date(tree)
         or date_from_url(page_url)
         or date_from_url(url)
         or date_from_text(_date_texts(tree), reference)
+        or htmldate_date(tree)
     )
     article = build_article(
         page_title(meta),

@@ -109,7 +109,7 @@ def expected(story: dict, text_start: str, published: str | None, place, agency,
 def sana(story: dict, i: int, pad_kb: int) -> dict:
     place = PLACES[i % len(PLACES)]
     dateline = [f"{place}-سانا", f"{place} - سانا", f"{place} سانا"][i % 3]
-    day = 10 + i
+    day = 10 + i % 18
     first = story["paragraphs"][0]
     paras = story["paragraphs"][1:]
     body_paras = para(dateline) + para(first) if i % 2 else para(f"{dateline} {first}")
@@ -333,7 +333,7 @@ def wire(story: dict, i: int, pad_kb: int) -> dict:
         + "".join(para(p) for p in rest)
         + f"<p class='tags'>الوسوم: اقتصاد، سياسة</p></div>{padding(pad_kb, 600 + i)}"
     )
-    day = 10 + i
+    day = 10 + i % 18
     return {
         "html": page(head, body),
         "url": f"https://akhbar-alalam.example/2018/05/{day}/story-{i}.html",
