@@ -54,6 +54,13 @@ def slugify(name: str) -> str:
     return "-".join(normalise(name).split()) or "entity"
 
 
+def _first_in_body(ms: list[StoredMention], body_start: int) -> tuple[int, int]:
+    """The first mention in the body (for snippets), else the first in the title."""
+    in_body = [m for m in ms if m.start >= body_start] or ms
+    first = min(in_body, key=lambda m: m.start)
+    return first.start, first.end
+
+
 def _rows(result: Any) -> list[Row]:
     return [dict(r._mapping) for r in result]
 
@@ -215,10 +222,11 @@ class Store:
                             "day": day,
                             "source_id": source_id,
                             "mentions": len(ms),
-                            "first_start": min(m.start for m in ms),
-                            "first_end": min((m.start, m.end) for m in ms)[1],
+                            "first_start": first[0],
+                            "first_end": first[1],
                         }
                         for eid, ms in per_entity.items()
+                        for first in [_first_in_body(ms, len(article.title) + 1)]
                     ],
                 )
             self._index_for_search(conn, article_id, search_title, search_body)

@@ -1,0 +1,112 @@
+"""The command line, run as a user runs it (a real process, a real database file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from conftest import DATA
+from marsad.config import load_settings
+from marsad.store.database import Store
+from marsad.web.app import create_app
+
+
+def run(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "marsad.cli", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def make_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("MARSAD_DATABASE_URL", None)
+    env["MARSAD_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def test_ingest_then_entity_json_equals_the_api(tmp_path):
+    env = make_env(tmp_path)
+    assert run(["kb", "load", str(DATA / "kb_small.jsonl")], env).returncode == 0
+    result = run(["ingest", str(DATA / "articles_small.jsonl")], env)
+    assert result.returncode == 0, result.stderr
+    assert "new 8, duplicates 1" in result.stdout
+    assert (tmp_path / "data" / "marsad.db").exists()  # default database in the data dir
+
+    printed = run(["entity", "سيرجي لافروف", "--json"], env)
+    assert printed.returncode == 0, printed.stderr
+    cli_json = json.loads(printed.stdout)
+
+    settings = load_settings(env)
+    api_json = (
+        TestClient(create_app(Store(settings.database_url), settings))
+        .get("/api/entity/لافروف")
+        .json()
+    )
+    assert cli_json == api_json
+    assert cli_json["article_count"] == 4
+
+
+def test_entity_profile_and_stats_print_arabic_text(tmp_path):
+    env = make_env(tmp_path)
+    run(["kb", "load", str(DATA / "kb_small.jsonl")], env)
+    run(["ingest", str(DATA / "articles_small.jsonl")], env)
+    profile = run(["entity", "لافروف"], env)
+    assert "سيرغي لافروف (شخص)" in profile.stdout
+    assert "جون كيري" in profile.stdout
+    stats = run(["stats"], env)
+    assert "articles: 8" in stats.stdout
+
+
+def test_unknown_entity_is_a_clear_error_without_traceback(tmp_path):
+    result = run(["entity", "لا أحد"], make_env(tmp_path))
+    assert result.returncode == 1
+    assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_reports_bad_files_and_keeps_good_ones(tmp_path):
+    env = make_env(tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(
+        "وزير الخارجية في دمشق\nالأربعاء 25 شباط 2015\nوصل الوزير إلى دمشق اليوم.", encoding="utf-8"
+    )
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "empty.txt").write_text("\n\n", encoding="utf-8")
+    result = run(["ingest", str(folder)], env)
+    assert result.returncode == 0
+    assert "new 1" in result.stdout and "errors 2" in result.stdout
+    assert "binary" in result.stderr
+    settings = load_settings(env)
+    row = Store(settings.database_url).latest_articles(1)[0]
+    assert row["title"] == "وزير الخارجية في دمشق" and row["day"] == "2015-02-25"
+
+
+def test_ingest_reads_jsonl_from_stdin(tmp_path):
+    env = make_env(tmp_path)
+    line = json.dumps(
+        {"title": "خبر من الإدخال القياسي", "text": "نص قصير عن بيروت.", "source": "stdin-test"},
+        ensure_ascii=False,
+    )
+    result = run(["ingest", "-"], env, stdin=line + "\n")
+    assert "new 1" in result.stdout, result.stderr
+
+
+def test_generate_is_deterministic(tmp_path):
+    env = make_env(tmp_path)
+    a = run(["generate", "--articles", "30", "--end", "2026-11-01"], env).stdout
+    b = run(["generate", "--articles", "30", "--end", "2026-11-01"], env).stdout
+    assert a == b and len(a.splitlines()) == 30
+    first = json.loads(a.splitlines()[0])
+    assert {"title", "text", "source", "published", "entities"} <= first.keys()
