@@ -246,8 +246,9 @@ def _nearest_weekday(base: date, weekday: int, direction: int = 0) -> date:
         return base + timedelta(days=delta or 7)
     if direction < 0:
         return base - timedelta(days=(7 - delta) % 7 or 7)
-    # No direction word: news mostly reports what happened, so look 4 days back, 2 ahead.
-    return base + timedelta(days=delta if delta <= 2 else delta - 7)
+    # No direction word: news mostly reports what happened (and says "غدا"/"المقبل" for
+    # what will), so look up to 5 days back and 1 ahead.
+    return base + timedelta(days=delta if delta <= 1 else delta - 7)
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -311,7 +312,7 @@ def _resolve(m: re.Match[str], ref: date | None) -> tuple[date, bool] | None:
             return None
         if g.get("y"):
             y = int(g["y"])
-            out = _safe_date(y, mo, d) if 1000 <= y <= 2999 else None
+            out = _safe_date(y, mo, d) if 1000 <= y <= 2100 else None
             return (out, False) if out else None
         if ref is None:
             return None
