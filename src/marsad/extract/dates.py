@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from hijridate import Gregorian, Hijri
@@ -58,10 +58,6 @@ def _rows(name: str) -> Iterator[list[str]]:
             yield line.rstrip("\n").split("\t")
 
 
-def _fold_form(form: str) -> str:
-    return normalise(form)
-
-
 @dataclass(frozen=True)
 class _Lexicon:
     months: dict[str, int]
@@ -75,15 +71,15 @@ class _Lexicon:
 
 @cache
 def _lexicon() -> _Lexicon:
-    months = {_fold_form(r[0]): int(r[1]) for r in _rows("months.tsv")}
-    hijri = {_fold_form(r[0]): (int(r[1]), r[2] == "1") for r in _rows("hijri_months.tsv")}
-    weekdays = {_fold_form(r[0]): int(r[1]) for r in _rows("weekdays.tsv")}
-    relative = {_fold_form(r[0]): (int(r[1]), r[2] == "1") for r in _rows("date_relative.tsv")}
-    dayparts = frozenset(_fold_form(r[0]) for r in _rows("date_dayparts.tsv"))
-    ordinals = {_fold_form(r[0]): int(r[1]) for r in _rows("date_ordinals.tsv")}
+    months = {normalise(r[0]): int(r[1]) for r in _rows("months.tsv")}
+    hijri = {normalise(r[0]): (int(r[1]), r[2] == "1") for r in _rows("hijri_months.tsv")}
+    weekdays = {normalise(r[0]): int(r[1]) for r in _rows("weekdays.tsv")}
+    relative = {normalise(r[0]): (int(r[1]), r[2] == "1") for r in _rows("date_relative.tsv")}
+    dayparts = frozenset(normalise(r[0]) for r in _rows("date_dayparts.tsv"))
+    ordinals = {normalise(r[0]): int(r[1]) for r in _rows("date_ordinals.tsv")}
     blockers: dict[str, set[str]] = {}
     for kind, word in _rows("date_blockers.tsv"):
-        blockers.setdefault(kind, set()).add(_fold_form(word))
+        blockers.setdefault(kind, set()).add(normalise(word))
     frozen = {k: frozenset(v) for k, v in blockers.items()}
     return _Lexicon(months, hijri, weekdays, relative, dayparts, ordinals, frozen)
 
@@ -273,15 +269,16 @@ def _closest(cands: list[date], ref: date, weekday: int | None) -> date | None:
     return min(cands, key=lambda c: abs((c - ref).days)) if cands else None
 
 
-def _month_of(text: str, table: dict[str, int]) -> int | None:
-    """The first month named in ``text`` (of a paired form such as "(أيار) مايو")."""
-    m = _month_finder(id(table), tuple(table)).search(text)
-    return table[" ".join(m.group(0).split())] if m else None
+def _month_of(text: str) -> int | None:
+    """The first Gregorian month named in ``text`` (of a pair such as "(أيار) مايو")."""
+    months = _lexicon().months
+    m = _month_finder().search(text)
+    return months[" ".join(m.group(0).split())] if m else None
 
 
-@lru_cache(maxsize=4)
-def _month_finder(_key: int, forms: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:{_alt(forms)})(?!\w)")
+@cache
+def _month_finder() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_alt(_lexicon().months)})(?!\w)")
 
 
 def _resolve(m: re.Match[str], ref: date | None) -> tuple[date, bool] | None:
@@ -307,7 +304,7 @@ def _resolve(m: re.Match[str], ref: date | None) -> tuple[date, bool] | None:
         return (out, False) if out else None
     d = int(g["d"]) if g.get("d") else lx.ordinals.get(" ".join((g.get("do") or "").split()), 0)
     if kind == "greg":
-        mo = _month_of(g["m"], lx.months)
+        mo = _month_of(g["m"])
         if mo is None:
             return None
         if g.get("y"):
