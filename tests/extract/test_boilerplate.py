@@ -73,3 +73,8 @@ def test_rules_are_data_parsed_from_the_lexicon_format():
     assert {f.name for f in load_families()} >= {
         "follow", "cookies", "comments", "related", "read-also", "share", "live"
     }  # fmt: skip
+
+
+def test_follow_prompt_naming_a_platform_is_dropped_but_reported_speech_is_not():
+    assert boilerplate_family("تابعوا أخبار سانا على تلغرام https://t.me/x").name == "follow"
+    assert boilerplate_family("تابع الوزير حديثه على تويتر قائلا إن الحكومة ستواصل الدعم") is None

@@ -56,3 +56,12 @@ def test_extracted_article_from_mojibake_page_is_arabic():
     [article] = extract_articles(html.encode("utf-8"))
     assert article.text == TEXT
     assert "Ç" not in article.title
+
+
+def test_latin_page_is_not_forced_into_an_arabic_code_page():
+    data = "<meta charset='windows-1252'><p>Société Générale à Paris, été</p>".encode("cp1252")
+    assert "Société Générale à Paris" in decode_bytes(data)
+
+
+def test_utf8_bom_is_honoured():
+    assert decode_bytes(b"\xef\xbb\xbf" + TEXT.encode()) == TEXT

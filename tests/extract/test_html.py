@@ -116,3 +116,19 @@ def test_unmarked_listing_of_full_articles_is_split():
     html = f"<html><head><title>أخبار</title></head><body>{items}</body></html>".encode()
     articles = extract_articles(html, url="https://x.example/")
     assert [a.url for a in articles] == [f"https://x.example/n/{k}" for k in range(3)]
+
+
+def test_marked_archive_of_div_items_is_split():
+    items = "".join(
+        f"<div class='post'><h2><a href='/p/{k}'>عنوان الخبر {k}</a></h2>"
+        f"<p>موسكو| قال لافروف في تصريح جديد رقم {k} إن المحادثات مستمرة مع الجانب الأمريكي.</p></div>"
+        for k in range(3)
+    )
+    html = (
+        "<html><head><title>أرشيف الوسم : لافروف</title></head>"
+        f"<body><h1>أرشيف الوسم : لافروف</h1>{items}</body></html>"
+    ).encode()
+    articles = extract_articles(html, url="https://x.example/tag/lavrov")
+    assert [a.title for a in articles] == [f"عنوان الخبر {k}" for k in range(3)]
+    assert all(a.place == "موسكو" and a.text.startswith("قال لافروف") for a in articles)
+    assert all(a.published is None for a in articles)

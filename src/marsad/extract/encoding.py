@@ -14,7 +14,7 @@ import re
 from charset_normalizer import from_bytes
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0621-\u064a\u0671-\u06d3]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = (
@@ -23,6 +23,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CANDIDATES = ("utf-8", "cp1256", "iso-8859-6")
+ARABIC_ENOUGH = 0.5  # a decoding scoring this reads as Arabic
 
 # A run of Latin-1 characters (with the spaces, digits and punctuation between them)
 # that may be Arabic bytes shown in the wrong code page.
@@ -52,17 +53,20 @@ def normalise_charset(name: str | None) -> str | None:
 
 
 def arabic_score(text: str) -> float:
-    """How much a decoded text reads as Arabic: higher is better (about 0…2)."""
-    sample = text[:20000]
-    letters = len(_LETTER.findall(sample))
-    if not letters:
-        return 0.0
+    """How well a decoded text reads as Arabic, 0…1 (minus a penalty for U+FFFD).
+
+    The share of Arabic letters among Arabic and accented-Latin letters, scaled down when
+    the article "ال" is rarer than in any real Arabic prose (wrong Arabic code pages and
+    Latin text decoded as cp1256 produce Arabic-looking letters but almost no "ال").
+    """
+    sample = text[:30000]
     arabic = len(_ARABIC_LETTER.findall(sample))
     if not arabic:
-        return -sample.count("\ufffd") / max(len(sample), 1)
-    article = sample.count("ال") * 2 / arabic  # ≈ 0.1–0.2 in real Arabic prose
-    replacement = sample.count("\ufffd") / arabic
-    return arabic / letters + 4 * article - 5 * replacement
+        return 0.0
+    accented = len(_HIGH_LATIN.findall(sample))
+    share = arabic / (arabic + accented)
+    article = min(1.0, sample.count("ال") * 2 / arabic / 0.05)
+    return share * article - 5 * sample.count("\ufffd") / arabic
 
 
 def sniff_declared(data: bytes) -> str | None:
@@ -78,7 +82,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     ``declared`` is the HTTP header's charset, if any; the page's own <meta> charset is
     read too. Both are only candidates: a strict UTF-8 decode wins when it is Arabic (or
     plain ASCII), else the Arabic-reading score picks among cp1256, ISO-8859-6, the
-    declared charsets and charset-normalizer's guess. Mojibake is repaired last.
+    declared charsets (and charset-normalizer's guess when none of them reads as Arabic).
+    Mojibake is repaired last.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -94,10 +99,23 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     for name in (normalise_charset(declared), sniff_declared(data), *_CANDIDATES):
         if name and name not in candidates:
             candidates.append(name)
+    best_text, best_score = _best_decoding(data, candidates)
+    if best_score >= ARABIC_ENOUGH:
+        return repair_mojibake(best_text)
+    # Not Arabic in any Arabic code page: the declaration if it decodes cleanly, else
+    # charset-normalizer's guess.
+    for name in (normalise_charset(declared), sniff_declared(data)):
+        if name:
+            try:
+                return data.decode(name)
+            except (UnicodeDecodeError, LookupError):
+                pass
     guess = from_bytes(data[:65536]).best()
     name = normalise_charset(guess.encoding) if guess is not None else None
-    if name and name not in candidates:
-        candidates.append(name)
+    return data.decode(name or "cp1252", errors="replace")
+
+
+def _best_decoding(data: bytes, candidates: list[str]) -> tuple[str, float]:
     best_text, best_score = "", float("-inf")
     for codec in candidates:
         try:
@@ -107,7 +125,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         score = arabic_score(decoded)
         if score > best_score + 1e-9:
             best_text, best_score = decoded, score
-    return repair_mojibake(best_text)
+    return best_text, best_score
 
 
 def _latin_bytes(run: str) -> bytes | None:
