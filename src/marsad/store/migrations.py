@@ -29,7 +29,17 @@ def _create_search_index(conn: Connection) -> None:
         )
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables, _create_search_index]
+def _create_crawl_and_story_tables(conn: Connection) -> None:
+    """3: URLs already fetched by the crawler; MinHash signatures for story grouping."""
+    schema.fetched_urls.create(conn, checkfirst=True)
+    schema.article_signatures.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _create_tables,
+    _create_search_index,
+    _create_crawl_and_story_tables,
+]
 
 
 def current_version(conn: Connection) -> int:

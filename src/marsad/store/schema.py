@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -129,6 +130,25 @@ feeds = Table(
     Column("last_error", Text),
     Column("last_error_at", DateTime(timezone=True)),
     Column("error_count", Integer, nullable=False, default=0),
+)
+
+# URLs the crawler fetched (or refused), so pages that gave no article are not refetched.
+fetched_urls = Table(
+    "fetched_urls",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("status", String(200), nullable=False),  # "stored 2", "no article", "error: …"
+)
+
+# MinHash signatures of stored articles for near-duplicate (story) grouping.
+article_signatures = Table(
+    "article_signatures",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("day", String(10)),
+    Column("signature", LargeBinary, nullable=False),  # uint32 hash values, little-endian
+    Index("ix_article_signatures_day", "day"),
 )
 
 # Operator decisions (merge, rename, alias, describe) in order: they survive re-processing.
