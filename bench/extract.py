@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,8 +34,11 @@ from marsad.extract.html import extract_articles
 FIELDS = ("count", "title", "body", "clean", "date", "place", "agency", "author")
 
 
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def _norm(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return " ".join(_BIDI.sub("", text or "").split())
 
 
 def score_article(got: dict | None, want: dict, absent: list[str]) -> dict[str, bool | None]:
@@ -123,11 +129,65 @@ def evaluate(pages_dir: Path, extractor, verbose: bool = False) -> dict[str, lis
     return totals
 
 
+def write_ant_pages(directory: Path, count: int) -> None:
+    """Render ``count`` pages of every family around real ANT articles (held-out text)."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "tests" / "data" / "pages"))
+    sys.path.insert(0, str(root / "bench"))
+    from make_pages import FAMILIES, render_family
+
+    from ingest_html import load_stories
+
+    stories, origin = load_stories(None, 5000)
+    if "ANT" not in origin:
+        raise SystemExit(f"--ant needs the shared data: {origin}")
+    rng = random.Random(11)
+    stories = rng.sample(stories, len(stories))
+    manifest = []
+    for k in range(count):
+        name = list(FAMILIES)[k % len(FAMILIES)]
+        story = stories[k]
+        if name.startswith("legacy"):  # keep texts the legacy code pages can encode
+            story = {
+                "title": story["title"].encode("iso-8859-6", "ignore").decode("iso-8859-6"),
+                "paragraphs": [
+                    p.encode("iso-8859-6", "ignore").decode("iso-8859-6")
+                    for p in story["paragraphs"]
+                ],
+            }
+        rendered = render_family(name, story, k, pad_kb=rng.randint(10, 40))
+        filename = f"{name}-{k:04d}"
+        if "bytes" in rendered:
+            (directory / filename).write_bytes(rendered["bytes"])
+        else:
+            (directory / filename).write_text(rendered["html"], encoding="utf-8")
+        manifest.append(
+            {
+                "file": filename,
+                "family": name,
+                "url": rendered["url"],
+                "declared_encoding": rendered.get("declared_encoding"),
+                "articles": rendered["articles"],
+                "absent": rendered["absent"],
+            }
+        )
+    (directory / "expected.json").write_text(
+        json.dumps({"pages": manifest}, ensure_ascii=False), encoding="utf-8"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=Path, default=Path("tests/data/pages"))
+    parser.add_argument(
+        "--ant", type=int, default=0, help="instead: N pages built around real ANT articles"
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
+    if args.ant:
+        tmp = tempfile.TemporaryDirectory()
+        args.pages = Path(tmp.name)
+        write_ant_pages(args.pages, args.ant)
     results = {}
     for name, extractor in (("marsad", ours), ("trafilatura", raw_trafilatura)):
         if args.verbose:

@@ -132,3 +132,22 @@ def test_marked_archive_of_div_items_is_split():
     assert [a.title for a in articles] == [f"عنوان الخبر {k}" for k in range(3)]
     assert all(a.place == "موسكو" and a.text.startswith("قال لافروف") for a in articles)
     assert all(a.published is None for a in articles)
+
+
+def test_a_date_opening_the_text_dates_the_article_but_a_later_event_date_does_not():
+    opening = "<p>الأحد 25 شباط 2018 - أعلنت وزارة الصحة اليوم حملة جديدة للتلقيح في المدارس.</p>"
+    [article] = extract_articles(page("", opening + BODY), url="https://x.example/n?id=1")
+    assert article.published == datetime(2018, 2, 25, tzinfo=UTC)
+    event = (
+        "<p>أعلنت وزارة الصحة اليوم أن حملة التلقيح الجديدة ستبدأ في المدارس يوم 25 شباط 2018 "
+        "وتستمر أسبوعين.</p>"
+    )
+    [article] = extract_articles(page("", event + BODY), url="https://x.example/n?id=1")
+    assert article.published is None
+
+
+def test_bidi_marks_do_not_reach_titles_or_text():
+    head = "<meta property='og:title' content='\u200f\u202bلافروف يبحث الأزمة السورية'>"
+    [article] = extract_articles(page(head, "<h1>\u200fلافروف يبحث الأزمة السورية</h1>" + BODY))
+    assert article.title == "لافروف يبحث الأزمة السورية"
+    assert article.text.startswith("بحث وزير الخارجية")

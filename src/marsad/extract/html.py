@@ -18,6 +18,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from marsad.arabic.normalise import normalise
 from marsad.errors import InputError
 from marsad.extract.boilerplate import strip_boilerplate
 from marsad.extract.dateline import split_dateline
@@ -26,11 +27,13 @@ from marsad.models import Article, Source
 
 MAX_BYTES = 5 * 1024 * 1024
 MIN_TEXT_CHARS = 40  # less than this after cleaning is "no article text"
+HEAD_DATE_CHARS = 80  # a date this close to the start of the text dates the article
 
 _BINARY_MAGIC = (
     b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh",
     b"\x7fELF", b"MZ", b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00", b"fLaC", b"wOFF",
 )  # fmt: skip
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»«]{1,2}\s+|\s*\|\s*|\s+::\s+")
@@ -123,9 +126,10 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
 
 
 def _clean(text: str | None) -> str | None:
+    """Whitespace collapsed, bidi controls removed; None when nothing is left."""
     if text is None:
         return None
-    text = " ".join(text.split())
+    text = " ".join(_BIDI.sub("", text).split())
     return text or None
 
 
@@ -307,6 +311,24 @@ def date_from_text(texts: list[str], reference: datetime | None) -> datetime | N
     return None
 
 
+def date_from_head(text: str, reference: datetime | None) -> datetime | None:
+    """A date opening the article text ("الأحد 25 شباط 2018 - ...", within HEAD_DATE_CHARS),
+    never one in the future of ``reference``: dates further in are events, not publication."""
+    try:
+        from marsad.extract.dates import find_dates
+    except ImportError:  # pragma: no cover - dates module not installed
+        return None
+    for match in find_dates(text[:HEAD_DATE_CHARS], reference):
+        value = match.value if match.value.tzinfo else match.value.replace(tzinfo=UTC)
+        if match.start <= 20 and (reference is None or value <= _aware(reference)):
+            return value
+    return None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _date_texts(tree: lxml.html.HtmlElement) -> list[str]:
     """Short texts of elements that look like a page's date line."""
     out = []
@@ -413,15 +435,16 @@ def build_article(
     reference: datetime | None = None,
 ) -> Article | None:
     """Clean paragraphs into an Article (boilerplate dropped, dateline split), or None."""
-    paragraphs = strip_boilerplate(paragraphs)
-    if title and paragraphs and " ".join(paragraphs[0].split()) == title:
+    paragraphs = strip_boilerplate([p for raw in paragraphs if (p := _clean(raw))])
+    title = _clean(title)
+    if title and paragraphs and normalise(paragraphs[0]) == normalise(title):
         paragraphs = paragraphs[1:]
     text = "\n".join(paragraphs)
     place, agency, text = split_dateline(text)
     if len(text) < MIN_TEXT_CHARS:
         return None
     if published is None:
-        published = date_from_text([text[:200]], reference)
+        published = date_from_head(text, reference)
     return Article(
         title=title or text.split("\n", 1)[0][:120],
         text=text,

@@ -357,7 +357,7 @@ def live(story: dict, i: int, pad_kb: int) -> dict:
         "html": page(head, body),
         "url": f"https://shabaka-news.example/news/{i}",
         "articles": [expected(story, first[:40], None, "برلين", "د ب أ")],
-        "absent": ["واتس أب", "مباشر"],
+        "absent": ["واتس أب", "مباشر\n", "عاجل"],
     }
 
 
