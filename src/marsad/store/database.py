@@ -240,9 +240,11 @@ class Store:
             )
         else:
             conn.execute(
-                update(s.articles)
-                .where(s.articles.c.id == article_id)
-                .values(search_norm=title + " " + body)
+                text(
+                    "INSERT INTO article_search (article_id, doc) "
+                    "VALUES (:id, to_tsvector('simple', :t || ' ' || :b))"
+                ),
+                {"id": article_id, "t": title, "b": body},
             )
 
     def get_article(self, article_id: int) -> Row | None:
@@ -344,19 +346,11 @@ class Store:
                 )
                 ids = [r[0] for r in conn.execute(ids_q, {"m": match})]
             else:
-                cond = and_(
-                    *[
-                        s.articles.c.search_norm.contains(f" {w} ")
-                        | s.articles.c.search_norm.startswith(f"{w} ")
-                        for w in words
-                    ]
+                ids_q = text(
+                    "SELECT article_id FROM article_search "
+                    "WHERE doc @@ plainto_tsquery('simple', :q) ORDER BY article_id DESC"
                 )
-                ids = [
-                    r[0]
-                    for r in conn.execute(
-                        select(s.articles.c.id).where(cond).order_by(s.articles.c.id.desc())
-                    )
-                ]
+                ids = [r[0] for r in conn.execute(ids_q, {"q": " ".join(words)})]
             total = len(ids)
             page = ids[offset : offset + limit]
             if not page:
