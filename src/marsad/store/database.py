@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
-    and_,
     create_engine,
     event,
     func,
@@ -26,6 +25,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from marsad.arabic import normalise
 from marsad.errors import StoreError
 from marsad.models import Article, Entity, Source
+from marsad.store import rollups
 from marsad.store import schema as s
 from marsad.store.migrations import migrate
 
@@ -229,6 +229,14 @@ class Store:
                         for first in [_first_in_body(ms, len(article.title) + 1)]
                     ],
                 )
+            rollups.record_article(
+                conn,
+                article_id=article_id,
+                day=day,
+                source_id=source_id,
+                story_id=story_id if story_id is not None else article_id,
+                entity_ids=sorted({m.entity_id for m in mentions}),
+            )
             self._index_for_search(conn, article_id, search_title, search_body)
         return article_id
 
@@ -510,6 +518,11 @@ class Store:
         source_id: int | None = None,
     ) -> dict[str, int]:
         """Articles (or distinct stories) per day in [start, end]; entity None = all articles."""
+        if not (stories and entity_id is None and source_id is not None):
+            with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
+                return rollups.daily_counts(
+                    conn, entity_id, start, end, stories=stories, source_id=source_id
+                )
         if entity_id is None:
             counted = func.count(func.distinct(s.articles.c.story_id)) if stories else func.count()
             q = select(s.articles.c.day, counted).where(s.articles.c.day.between(start, end))
@@ -531,55 +544,24 @@ class Store:
             return {r[0]: r[1] for r in conn.execute(q)}
 
     def entity_total(self, entity_id: int, start: str, end: str) -> int:
-        ae = s.article_entities
-        q = select(func.count()).where(ae.c.entity_id == entity_id, ae.c.day.between(start, end))
         with self.engine.connect() as conn:
-            return conn.execute(q).scalar() or 0
+            return rollups.entity_total(conn, entity_id, start, end)
 
     def articles_total(self, start: str, end: str) -> int:
-        q = select(func.count()).where(s.articles.c.day.between(start, end))
         with self.engine.connect() as conn:
-            return conn.execute(q).scalar() or 0
+            return rollups.articles_total(conn, start, end)
 
     def cooccurrences(self, entity_id: int, start: str, end: str, limit: int = 200) -> list[Row]:
         """Entities sharing articles with ``entity_id`` in the window, with both counts."""
-        a, b = s.article_entities.alias("a"), s.article_entities.alias("b")
-        shared = (
-            select(b.c.entity_id, func.count().label("shared"))
-            .join(a, and_(a.c.article_id == b.c.article_id, a.c.entity_id == entity_id))
-            .where(b.c.entity_id != entity_id, a.c.day.between(start, end))
-            .group_by(b.c.entity_id)
-            .order_by(func.count().desc())
-            .limit(limit)
-            .subquery()
-        )
-        totals = (
-            select(s.article_entities.c.entity_id, func.count().label("total"))
-            .where(
-                s.article_entities.c.day.between(start, end),
-                s.article_entities.c.entity_id.in_(select(shared.c.entity_id)),
-            )
-            .group_by(s.article_entities.c.entity_id)
-            .subquery()
-        )
-        q = (
-            select(
-                s.entities.c.id,
-                s.entities.c.slug,
-                s.entities.c.name,
-                s.entities.c.type,
-                shared.c.shared,
-                totals.c.total,
-            )
-            .join(shared, shared.c.entity_id == s.entities.c.id)
-            .join(totals, totals.c.entity_id == s.entities.c.id)
-        )
-        with self.engine.connect() as conn:
-            return _rows(conn.execute(q))
+        with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
+            return rollups.cooccurrences(conn, entity_id, start, end, limit)
 
     def top_sources(
         self, entity_id: int | None, start: str, end: str, limit: int = 10
     ) -> list[Row]:
+        if entity_id is not None:
+            with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
+                return rollups.top_sources(conn, entity_id, start, end, limit)
         ae = s.article_entities
         q = (
             select(s.sources.c.slug, s.sources.c.name, func.count().label("articles"))
@@ -593,34 +575,13 @@ class Store:
             return _rows(conn.execute(q))
 
     def source_entities(self, source_id: int, start: str, end: str, limit: int = 15) -> list[Row]:
-        ae = s.article_entities
-        q = (
-            select(
-                s.entities.c.id,
-                s.entities.c.slug,
-                s.entities.c.name,
-                s.entities.c.type,
-                func.count().label("articles"),
-            )
-            .join(ae, ae.c.entity_id == s.entities.c.id)
-            .where(ae.c.source_id == source_id, ae.c.day.between(start, end))
-            .group_by(s.entities.c.id)
-            .order_by(func.count().desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return _rows(conn.execute(q))
+        with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
+            return rollups.source_entities(conn, source_id, start, end, limit)
 
     def entity_day_counts(self, start: str, end: str) -> list[tuple[int, str, int]]:
         """(entity id, day, articles) for every entity with articles in the window."""
-        ae = s.article_entities
-        q = (
-            select(ae.c.entity_id, ae.c.day, func.count())
-            .where(ae.c.day.between(start, end))
-            .group_by(ae.c.entity_id, ae.c.day)
-        )
-        with self.engine.connect() as conn:
-            return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+        with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
+            return rollups.entity_day_counts(conn, start, end)
 
     def stats(self) -> dict[str, int]:
         with self.engine.connect() as conn:

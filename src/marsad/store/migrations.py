@@ -35,10 +35,25 @@ def _create_crawl_and_story_tables(conn: Connection) -> None:
     schema.article_signatures.create(conn, checkfirst=True)
 
 
+def _create_rollups(conn: Connection) -> None:
+    """4: pre-aggregated daily counts per entity, source and entity pair (store/rollups.py)."""
+    from marsad.store import rollups
+
+    for table in (
+        schema.entity_days,
+        schema.entity_source_days,
+        schema.pair_days,
+        schema.day_totals,
+    ):
+        table.create(conn, checkfirst=True)
+    rollups.rebuild(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
     _create_crawl_and_story_tables,
+    _create_rollups,
 ]
 
 

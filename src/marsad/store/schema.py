@@ -160,3 +160,47 @@ edits = Table(
     Column("action", String(32), nullable=False),
     Column("payload", Text, nullable=False),  # JSON
 )
+
+# ---- pre-aggregated counts (store/rollups.py keeps them in step with every new article) ----
+# Articles per entity per day; ``stories`` counts distinct stories (near-duplicates once).
+entity_days = Table(
+    "entity_days",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("articles", Integer, nullable=False),
+    Column("stories", Integer, nullable=False),
+    Index("ix_entity_days_day", "day"),
+)
+
+# Articles per entity per source per day (top sources, a source's entities).
+entity_source_days = Table(
+    "entity_source_days",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("source_id", Integer, primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("articles", Integer, nullable=False),
+    Index("ix_entity_source_days_source", "source_id", "day"),
+)
+
+# Articles naming both entities per day, stored in both directions (most related).
+pair_days = Table(
+    "pair_days",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("other_id", Integer, primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("articles", Integer, nullable=False),
+    Index("ix_pair_days_entity_day", "entity_id", "day"),
+)
+
+# All articles (and distinct stories) per day, overall and per source.
+day_totals = Table(
+    "day_totals",
+    metadata,
+    Column("source_id", Integer, primary_key=True),  # 0 = every source
+    Column("day", String(10), primary_key=True),
+    Column("articles", Integer, nullable=False),
+    Column("stories", Integer, nullable=False),
+)

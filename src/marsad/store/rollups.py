@@ -1,0 +1,274 @@
+"""Pre-aggregated counts, kept up to date at ingest, so pages stay fast on millions of articles.
+
+Four small tables (see ``schema.py``): ``entity_days`` (articles and distinct stories per
+entity per day), ``entity_source_days`` (per entity, source and day), ``pair_days``
+(articles naming two entities, per day, both directions) and ``day_totals`` (articles and
+stories per day, overall as source 0 and per source). Articles without a day are not
+counted (no window contains them).
+
+``record_article`` runs inside ``Store.add_article``'s transaction; ``rebuild`` recomputes
+everything from ``articles`` / ``article_entities`` (the migration that introduced the
+tables, bulk loads, and after operator edits that move articles between entities or
+stories). The read functions below are the only queries the pages run for counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import permutations
+
+from sqlalchemy import Connection, text
+
+TABLES = ("entity_days", "entity_source_days", "pair_days", "day_totals")
+
+
+def _upsert(conn: Connection, table: str, keys: Sequence[str], values: list[dict]) -> None:
+    if not values:
+        return
+    cols = [*keys, *(c for c in values[0] if c not in keys)]
+    counted = [c for c in values[0] if c not in keys]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counted)
+    )
+    conn.execute(text(sql), values)
+
+
+def record_article(
+    conn: Connection,
+    *,
+    article_id: int,
+    day: str | None,
+    source_id: int,
+    story_id: int,
+    entity_ids: Sequence[int],
+) -> None:
+    """Add one newly stored article (its ``article_entities`` rows already written)."""
+    if day is None:
+        return
+    new_story_day = story_id == article_id or not conn.execute(
+        text("SELECT 1 FROM articles WHERE story_id = :s AND day = :d AND id != :a LIMIT 1"),
+        {"s": story_id, "d": day, "a": article_id},
+    ).first()
+    stories = int(new_story_day)
+    _upsert(
+        conn,
+        "day_totals",
+        ("source_id", "day"),
+        [
+            {"source_id": 0, "day": day, "articles": 1, "stories": stories},
+            {"source_id": source_id, "day": day, "articles": 1, "stories": 0},
+        ],
+    )
+    if not entity_ids:
+        return
+    rows = []
+    for eid in entity_ids:
+        new = new_story_day or not conn.execute(
+            text(
+                "SELECT 1 FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
+                "WHERE a.story_id = :s AND ae.entity_id = :e AND ae.day = :d "
+                "AND ae.article_id != :a LIMIT 1"
+            ),
+            {"s": story_id, "e": eid, "d": day, "a": article_id},
+        ).first()
+        rows.append({"entity_id": eid, "day": day, "articles": 1, "stories": int(new)})
+    _upsert(conn, "entity_days", ("entity_id", "day"), rows)
+    _upsert(
+        conn,
+        "entity_source_days",
+        ("entity_id", "source_id", "day"),
+        [{"entity_id": e, "source_id": source_id, "day": day, "articles": 1} for e in entity_ids],
+    )
+    _upsert(
+        conn,
+        "pair_days",
+        ("entity_id", "other_id", "day"),
+        [
+            {"entity_id": a, "other_id": b, "day": day, "articles": 1}
+            for a, b in permutations(sorted(set(entity_ids)), 2)
+        ],
+    )
+
+
+def rebuild(conn: Connection) -> None:
+    """Recompute every rollup from the article tables (idempotent)."""
+    for table in TABLES:
+        conn.execute(text(f"DELETE FROM {table}"))
+    conn.execute(
+        text(
+            "INSERT INTO day_totals (source_id, day, articles, stories) "
+            "SELECT 0, day, count(*), count(DISTINCT story_id) FROM articles "
+            "WHERE day IS NOT NULL GROUP BY day"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO day_totals (source_id, day, articles, stories) "
+            "SELECT source_id, day, count(*), 0 FROM articles "
+            "WHERE day IS NOT NULL GROUP BY source_id, day"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO entity_days (entity_id, day, articles, stories) "
+            "SELECT ae.entity_id, ae.day, count(*), count(DISTINCT a.story_id) "
+            "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
+            "WHERE ae.day IS NOT NULL GROUP BY ae.entity_id, ae.day"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO entity_source_days (entity_id, source_id, day, articles) "
+            "SELECT entity_id, source_id, day, count(*) FROM article_entities "
+            "WHERE day IS NOT NULL GROUP BY entity_id, source_id, day"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO pair_days (entity_id, other_id, day, articles) "
+            "SELECT a.entity_id, b.entity_id, a.day, count(*) "
+            "FROM article_entities a JOIN article_entities b "
+            "ON b.article_id = a.article_id AND b.entity_id != a.entity_id "
+            "WHERE a.day IS NOT NULL GROUP BY a.entity_id, b.entity_id, a.day"
+        )
+    )
+
+
+# ---- reads -------------------------------------------------------------------------------
+def daily_counts(
+    conn: Connection,
+    entity_id: int | None,
+    start: str,
+    end: str,
+    *,
+    stories: bool = False,
+    source_id: int | None = None,
+) -> dict[str, int]:
+    col = "stories" if stories else "articles"
+    if entity_id is None:
+        if source_id is not None and stories:
+            return {}  # per-source stories are not pre-aggregated; callers query directly
+        rows = conn.execute(
+            text(
+                f"SELECT day, {col} FROM day_totals WHERE source_id = :s "
+                "AND day BETWEEN :a AND :b"
+            ),
+            {"s": source_id or 0, "a": start, "b": end},
+        )
+    else:
+        rows = conn.execute(
+            text(
+                f"SELECT day, {col} FROM entity_days WHERE entity_id = :e "
+                "AND day BETWEEN :a AND :b"
+            ),
+            {"e": entity_id, "a": start, "b": end},
+        )
+    return {r[0]: r[1] for r in rows}
+
+
+def entity_total(conn: Connection, entity_id: int, start: str, end: str) -> int:
+    return (
+        conn.execute(
+            text(
+                "SELECT sum(articles) FROM entity_days WHERE entity_id = :e "
+                "AND day BETWEEN :a AND :b"
+            ),
+            {"e": entity_id, "a": start, "b": end},
+        ).scalar()
+        or 0
+    )
+
+
+def entity_totals(conn: Connection, entity_ids: Sequence[int]) -> dict[int, int]:
+    """Articles ever (with a day) per entity."""
+    if not entity_ids:
+        return {}
+    marks = ", ".join(str(int(e)) for e in entity_ids)
+    rows = conn.execute(
+        text(
+            f"SELECT entity_id, sum(articles) FROM entity_days WHERE entity_id IN ({marks}) "
+            "GROUP BY entity_id"
+        )
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def articles_total(conn: Connection, start: str, end: str) -> int:
+    return (
+        conn.execute(
+            text(
+                "SELECT sum(articles) FROM day_totals WHERE source_id = 0 "
+                "AND day BETWEEN :a AND :b"
+            ),
+            {"a": start, "b": end},
+        ).scalar()
+        or 0
+    )
+
+
+def cooccurrences(
+    conn: Connection, entity_id: int, start: str, end: str, limit: int = 200
+) -> list[dict]:
+    """(id, slug, name, type, shared, total) of entities sharing articles with ``entity_id``."""
+    rows = conn.execute(
+        text(
+            "WITH shared AS (SELECT other_id, sum(articles) AS shared FROM pair_days "
+            "WHERE entity_id = :e AND day BETWEEN :a AND :b GROUP BY other_id "
+            "ORDER BY shared DESC LIMIT :n), "
+            "totals AS (SELECT entity_id, sum(articles) AS total FROM entity_days "
+            "WHERE entity_id IN (SELECT other_id FROM shared) AND day BETWEEN :a AND :b "
+            "GROUP BY entity_id) "
+            "SELECT e.id, e.slug, e.name, e.type, shared.shared, totals.total "
+            "FROM shared JOIN entities e ON e.id = shared.other_id "
+            "JOIN totals ON totals.entity_id = shared.other_id"
+        ),
+        {"e": entity_id, "a": start, "b": end, "n": limit},
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def top_sources(conn: Connection, entity_id: int, start: str, end: str, limit: int) -> list[dict]:
+    rows = conn.execute(
+        text(
+            "SELECT s.slug, s.name, sum(x.articles) AS articles FROM entity_source_days x "
+            "JOIN sources s ON s.id = x.source_id WHERE x.entity_id = :e "
+            "AND x.day BETWEEN :a AND :b GROUP BY s.id, s.slug, s.name "
+            "ORDER BY articles DESC, s.name LIMIT :n"
+        ),
+        {"e": entity_id, "a": start, "b": end, "n": limit},
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def source_entities(
+    conn: Connection, source_id: int, start: str, end: str, limit: int
+) -> list[dict]:
+    rows = conn.execute(
+        text(
+            "SELECT e.id, e.slug, e.name, e.type, sum(x.articles) AS articles "
+            "FROM entity_source_days x JOIN entities e ON e.id = x.entity_id "
+            "WHERE x.source_id = :s AND x.day BETWEEN :a AND :b "
+            "GROUP BY e.id, e.slug, e.name, e.type ORDER BY articles DESC, e.name LIMIT :n"
+        ),
+        {"s": source_id, "a": start, "b": end, "n": limit},
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def entity_day_counts(conn: Connection, start: str, end: str) -> list[tuple[int, str, int]]:
+    rows = conn.execute(
+        text("SELECT entity_id, day, articles FROM entity_days WHERE day BETWEEN :a AND :b"),
+        {"a": start, "b": end},
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def source_total(conn: Connection, source_id: int) -> int:
+    return (
+        conn.execute(
+            text("SELECT sum(articles) FROM day_totals WHERE source_id = :s"), {"s": source_id}
+        ).scalar()
+        or 0
+    )
