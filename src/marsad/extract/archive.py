@@ -55,13 +55,13 @@ def archive_markers(path: Path = LEXICON) -> tuple[str, ...]:
 
 def is_marked_archive(tree: lxml.html.HtmlElement) -> bool:
     """Whether the page calls itself an archive/listing (heading, <title>, body class)."""
-    body = tree.find(".//body")
+    body = next(tree.iter("body"), None)
     body_class = (body.get("class") or "") if body is not None else ""
     if _BODY_ARCHIVE_CLASS.search(body_class) and "single" not in body_class:
         return True
     texts = []
     for tag in ("title", "h1"):
-        element = tree.find(f".//{tag}")
+        element = next(tree.iter(tag), None)
         if element is not None:
             texts.append(normalise(element.text_content()))
     markers = archive_markers()

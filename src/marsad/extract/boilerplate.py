@@ -17,6 +17,7 @@ from marsad.arabic.normalise import normalise
 
 LEXICON = Path(__file__).resolve().parent.parent / "arabic" / "lexicons" / "boilerplate.txt"
 SHORT_WORDS = 25  # "contains" rules only drop paragraphs up to this many words
+HEAD_CHARS = 80  # longer than any "starts with" phrase
 TEASER_WORDS = 20  # what counts as the short headline after an inline "اقرأ أيضا"
 
 
@@ -94,11 +95,14 @@ def load_families(path: Path = LEXICON) -> tuple[Family, ...]:
 
 def boilerplate_family(paragraph: str, families: tuple[Family, ...] | None = None) -> Family | None:
     """The family a paragraph belongs to, or None when it is content."""
-    # Rules only look at a paragraph's head or at short paragraphs: normalise 300 chars.
-    norm = normalise(paragraph[:300])
+    # Long paragraphs can only match a "starts with" rule or a raw pattern: normalising
+    # their head is enough (and most of the cost saved).
+    words = paragraph.count(" ") + 1
+    norm = normalise(paragraph if words <= SHORT_WORDS else paragraph[:HEAD_CHARS])
     if not norm:
         return None
-    words = norm.count(" ") + 1 if len(paragraph) <= 300 else len(paragraph.split())
+    if words <= SHORT_WORDS:
+        words = norm.count(" ") + 1
     for family in families if families is not None else load_families():
         if family.matches(paragraph, norm, words):
             return family

@@ -170,14 +170,30 @@ def _repair_utf8_as_cp1256(match: re.Match[str]) -> str:
         return run
 
 
+def _may_hold_mojibake(text: str) -> tuple[bool, bool]:
+    """(maybe Latin-1 mojibake, maybe UTF-8-as-cp1256 mojibake), cheaply for long texts.
+
+    Long texts are screened with plain substring tests (fast) for the letters no Arabic
+    mojibake can lack: Ç (alef) or Ø/Ù (UTF-8 lead bytes) for the Latin-1 kind, "ط§"/"ظ„"
+    (alef/lam) for the cp1256 kind. Short texts get the exact regex test.
+    """
+    if len(text) < 2000:
+        return bool(_HIGH_LATIN.search(text)), bool(_UTF8_AS_CP1256_SIGN.search(text))
+    latin = "Ç" in text or "Ø" in text or "Ù" in text
+    cp1256 = "ط§" in text or "ظ„" in text
+    return latin, cp1256
+
+
 def repair_mojibake(text: str) -> str:
     """Turn Arabic shown in the wrong code page back into Arabic ("ÇáÑÆíÓ" → "الرئيس").
 
     Only runs of Latin-1 characters that decode to mostly-Arabic text are replaced, so
-    genuine accented Latin ("Société Générale") is left alone.
+    genuine accented Latin ("Société Générale") is left alone; runs of UTF-8 Arabic shown
+    as cp1256 ("ط§ظ„ط±ط¦ظٹط³") are replaced only when they re-encode to valid UTF-8.
     """
-    if _UTF8_AS_CP1256_SIGN.search(text):
+    latin, cp1256 = _may_hold_mojibake(text)
+    if cp1256:
         text = _UTF8_AS_CP1256.sub(_repair_utf8_as_cp1256, text)
-    if not _HIGH_LATIN.search(text):
+    if not latin:
         return text
     return _MOJIBAKE_RUN.sub(lambda m: _repair_run(m.group(0)), text)

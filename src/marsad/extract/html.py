@@ -33,6 +33,13 @@ _BINARY_MAGIC = (
     b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh",
     b"\x7fELF", b"MZ", b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00", b"fLaC", b"wOFF",
 )  # fmt: skip
+_AUTHOR_XPATH = etree.XPath('(//*[@rel="author" or @itemprop="author"])[1]')
+_TIME_XPATH = etree.XPath("(//time[@datetime]|//*[@itemprop='datePublished'])[1]")
+_DATE_XPATH = etree.XPath(
+    "//time|//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'publish')"
+    " or contains(@id,'date')]"
+)
+_JSON_LD = etree.XPath("//script[contains(@type, 'ld+json')]")
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -160,9 +167,7 @@ def parse_iso(value: str | None) -> datetime | None:
 
 def _json_ld_objects(tree: lxml.html.HtmlElement) -> list[dict]:
     found: list[dict] = []
-    for script in tree.iter("script"):
-        if "ld+json" not in (script.get("type") or ""):
-            continue
+    for script in _JSON_LD(tree):
         try:
             data = json.loads(script.text or "")
         except (ValueError, TypeError):
@@ -208,9 +213,9 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMe
 
     page.title = _clean(meta.get("og:title") or meta.get("twitter:title") or ld.get("headline"))
     page.site_name = _clean(meta.get("og:site_name") or _ld_name(ld.get("publisher")))
-    h1 = tree.find(".//h1")
+    h1 = next(tree.iter("h1"), None)
     page.h1 = _clean(h1.text_content()) if h1 is not None else None
-    title = tree.find(".//title")
+    title = next(tree.iter("title"), None)
     page.html_title = _clean(title.text_content()) if title is not None else None
 
     canonical = None
@@ -231,7 +236,7 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMe
     author = next((meta[k] for k in _AUTHOR_META if meta.get(k) and "://" not in meta[k]), None)
     author = author or _ld_name(ld.get("author"))
     if not author:
-        for element in tree.xpath('//*[@rel="author" or @itemprop="author"][1]'):
+        for element in _AUTHOR_XPATH(tree):
             author = element.text_content()
     page.author = _clean(author)
     if page.author and len(page.author) > 80:
@@ -242,7 +247,7 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMe
             page.published = parsed
             break
     if page.published is None:
-        for element in tree.xpath("//time[@datetime][1]|//*[@itemprop='datePublished'][1]"):
+        for element in _TIME_XPATH(tree):
             page.published = parse_iso(element.get("datetime") or element.get("content"))
     return page
 
@@ -332,10 +337,7 @@ def _aware(value: datetime) -> datetime:
 def _date_texts(tree: lxml.html.HtmlElement) -> list[str]:
     """Short texts of elements that look like a page's date line."""
     out = []
-    for element in tree.xpath(
-        "//time|//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'publish')"
-        " or contains(@id,'date')]"
-    )[:8]:
+    for element in _DATE_XPATH(tree)[:8]:
         text = _clean(element.text_content())
         if text and len(text) <= 80:
             out.append(text)
@@ -402,7 +404,7 @@ def fallback_paragraphs(tree: lxml.html.HtmlElement, min_chars: int = 30) -> lis
     """Text of the innermost blocks (<p>, <td>, <div>, <li>…) split at <br>, outside
     navigation, footers, comments and share blocks, and not mostly links: the fallback
     for pages trafilatura finds nothing in (table layouts of legacy sites)."""
-    body = tree.find(".//body")
+    body = next(tree.iter("body"), None)
     if body is None:
         return []
     out: list[str] = []
