@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from marsad.config import Settings, load_settings
+from marsad.config import Settings
 from marsad.entities.kb import load_kb, read_kb
 from marsad.generate.corpus import kb_records
 from marsad.ingest import generated_articles, ingest_paths
 from marsad.pipeline import Pipeline
 from marsad.store.database import Store
-
-DATA = Path(__file__).parent / "data"
-SHARED_DATA = Path(
-    os.environ.get("MARSAD_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data")
-)
-SAMPLE_END = date(2026, 11, 20)
-
-
-def make_settings(tmp: Path, name: str = "marsad.db") -> Settings:
-    return load_settings(
-        {
-            "MARSAD_DATA_DIR": str(tmp),
-            "MARSAD_DATABASE_URL": f"sqlite:///{tmp / name}",
-            "MARSAD_TIMEZONE": "Asia/Damascus",
-        }
-    )
+from marsad_testing import DATA, SAMPLE_END, make_settings
 
 
 @pytest.fixture

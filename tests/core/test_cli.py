@@ -10,10 +10,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from conftest import DATA
 from marsad.config import load_settings
 from marsad.store.database import Store
 from marsad.web.app import create_app
+from marsad_testing import DATA
 
 
 def run(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import DATA
 from marsad import pages
 from marsad.ingest import ingest_paths
 from marsad.models import Article, Source
 from marsad.pipeline import Pipeline, clean_article
+from marsad_testing import DATA
 
 
 def test_entity_page_counts_articles_per_day_with_zero_days(small):

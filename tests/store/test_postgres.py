@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import DATA, make_settings
 from marsad import pages
 from marsad.entities.kb import load_kb, read_kb
 from marsad.ingest import ingest_paths
 from marsad.store.database import Store
+from marsad_testing import DATA, make_settings
 
 pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[dev]')")
 pytestmark = pytest.mark.postgres
