@@ -14,11 +14,14 @@ import typer
 from marsad import pages
 from marsad.config import Settings, load_settings
 from marsad.errors import MarsadError
+from marsad.sources import commands as sources_commands
 from marsad.store.database import Store
 
 app = typer.Typer(help="مرصد — Arabic news monitoring.", no_args_is_help=True, add_completion=False)
 kb_app = typer.Typer(help="The knowledge base of entities.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+app.add_typer(sources_commands.feeds_app, name="feeds")
+app.command("crawl")(sources_commands.crawl)
 
 
 def _open() -> tuple[Settings, Store]:

@@ -16,6 +16,7 @@ from marsad.models import Article
 from marsad.ner.base import Recogniser
 from marsad.ner.gazetteer import GazetteerRecogniser
 from marsad.store.database import Store
+from marsad.store.stories import StoryGrouper
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class Pipeline:
         self.settings = settings
         self.recogniser = recogniser or default_recogniser(store)
         self.resolver = Resolver(store)
+        self.stories = StoryGrouper(store)  # near-duplicates share a story (SPEC §6)
 
     def ingest(
         self, articles: Iterable[Article], report: IngestReport | None = None
@@ -103,6 +105,7 @@ class Pipeline:
             if article.published
             else None
         )
+        story_id, signature = self.stories.story_for(article.text)
         article_id = self.store.add_article(
             article,
             content_hash=digest,
@@ -110,6 +113,8 @@ class Pipeline:
             mentions=mentions,
             search_title=normalise(article.title),
             search_body=normalise(article.text),
+            story_id=story_id,
         )
+        self.stories.remember(article_id, story_id or article_id, day, signature)
         report.new += 1
         return article_id

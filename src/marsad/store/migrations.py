@@ -30,9 +30,10 @@ def _create_search_index(conn: Connection) -> None:
 
 
 def _create_crawl_and_story_tables(conn: Connection) -> None:
-    """3: URLs already fetched by the crawler; MinHash signatures for story grouping."""
+    """3: URLs the crawler fetched; MinHash signatures for stories; copies by URL."""
     schema.fetched_urls.create(conn, checkfirst=True)
     schema.article_signatures.create(conn, checkfirst=True)
+    schema.ix_article_sources_url.create(conn, checkfirst=True)
 
 
 def _create_rollups(conn: Connection) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -137,8 +138,11 @@ fetched_urls = Table(
     "fetched_urls",
     metadata,
     Column("url", Text, primary_key=True),
+    Column("feed_id", Integer, index=True),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("status", String(200), nullable=False),  # "stored 2", "no article", "error: …"
+    Column("status", Text, nullable=False),  # "stored 2", "no article: …", "error: …"
+    Column("done", Boolean, nullable=False, default=False),  # True: never fetch again
+    Column("attempts", Integer, nullable=False, default=1),  # failed tries (3 → give up)
 )
 
 # MinHash signatures of stored articles for near-duplicate (story) grouping.
@@ -150,6 +154,9 @@ article_signatures = Table(
     Column("signature", LargeBinary, nullable=False),  # uint32 hash values, little-endian
     Index("ix_article_signatures_day", "day"),
 )
+
+# Copies are looked up by URL when the crawler asks whether a page is already stored.
+ix_article_sources_url = Index("ix_article_sources_url", article_sources.c.url)
 
 # Operator decisions (merge, rename, alias, describe) in order: they survive re-processing.
 edits = Table(

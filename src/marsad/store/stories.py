@@ -1,0 +1,114 @@
+"""Stories: stored MinHash signatures and the pipeline's near-duplicate grouping.
+
+:class:`StoryGrouper` is what the pipeline calls: ``story_for(text)`` before storing an
+article (the story id of a stored near-duplicate, or None for a new story) and
+``remember(...)`` after. The LSH index is built lazily from ``article_signatures`` on the
+first call, over the last ``days`` days of the database (at most ``max_articles``);
+stored articles of that window without a signature (a database from before signatures)
+get one computed then.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy import func, insert, or_, select, true
+
+from marsad.extract.dedup import Signature, StoryIndex, signature, window_start
+from marsad.store import schema as s
+from marsad.store.database import Store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DAYS = 60
+DEFAULT_MAX_ARTICLES = 200_000
+
+
+class StoryGrouper:
+    def __init__(
+        self, store: Store, *, days: int = DEFAULT_DAYS, max_articles: int = DEFAULT_MAX_ARTICLES
+    ) -> None:
+        self.store = store
+        self.days = days
+        self.max_articles = max_articles
+        self._index: StoryIndex | None = None
+
+    @property
+    def index(self) -> StoryIndex:
+        if self._index is None:
+            self._index = self._load()
+        return self._index
+
+    def story_for(self, text: str) -> tuple[int | None, Signature | None]:
+        """(story id of a stored near-duplicate or None, the text's signature or None)."""
+        try:
+            sig = signature(text)
+            if sig is None:
+                return None, None
+            found = self.index.match(sig)
+        except Exception:  # grouping is a bonus: never lose an article over it
+            log.exception("story grouping failed; the article is stored as its own story")
+            return None, None
+        return (found[0] if found else None), sig
+
+    def remember(
+        self, article_id: int, story_id: int, day: str | None, sig: Signature | None
+    ) -> None:
+        """Store a new article's signature and add it to the index."""
+        if sig is None:
+            return
+        with self.store.engine.begin() as conn:  # idempotent: one signature per article
+            conn.execute(
+                insert(s.article_signatures).values(
+                    article_id=article_id, day=day, signature=sig.to_bytes()
+                )
+            )
+        self.index.add(article_id, story_id, sig)
+
+    # ---- loading -------------------------------------------------------------------------
+    def _load(self) -> StoryIndex:
+        started = time.perf_counter()
+        index = StoryIndex()
+        a, sig = s.articles, s.article_signatures
+        with self.store.engine.connect() as conn:
+            newest = conn.execute(select(func.max(a.c.day))).scalar()
+            since = window_start(newest, self.days)
+            in_window = or_(a.c.day.is_(None), a.c.day >= since) if since else true()
+            rows = conn.execute(
+                select(a.c.id, a.c.story_id, sig.c.signature)
+                .select_from(a.join(sig, sig.c.article_id == a.c.id))
+                .where(in_window)
+                .order_by(a.c.id.desc())
+                .limit(self.max_articles)
+            ).all()
+            missing = conn.execute(
+                select(a.c.id, a.c.story_id, a.c.day, a.c.text)
+                .select_from(a.outerjoin(sig, sig.c.article_id == a.c.id))
+                .where(sig.c.article_id.is_(None), in_window)
+                .order_by(a.c.id.desc())
+                .limit(self.max_articles)
+            ).all()
+        for article_id, story_id, data in reversed(rows):
+            index.add(article_id, story_id or article_id, Signature.from_bytes(data))
+        if missing:
+            self._backfill(index, missing)
+        log.info(
+            "story index: %d signatures loaded in %.2f s (%d computed)",
+            len(index),
+            time.perf_counter() - started,
+            len(missing),
+        )
+        return index
+
+    def _backfill(self, index: StoryIndex, rows: list) -> None:
+        values = []
+        for article_id, story_id, day, text in reversed(rows):
+            sig = signature(text)
+            if sig is None:
+                continue
+            index.add(article_id, story_id or article_id, sig)
+            values.append({"article_id": article_id, "day": day, "signature": sig.to_bytes()})
+        if values:
+            with self.store.engine.begin() as conn:
+                conn.execute(insert(s.article_signatures), values)
