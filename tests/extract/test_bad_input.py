@@ -62,3 +62,9 @@ def test_pages_without_article_text_give_no_articles(html):
 def test_str_input_is_accepted():
     [article] = extract_articles(f"<html><body>{PARA}{PARA}</body></html>")
     assert "لافروف" in article.text
+
+
+def test_a_feed_is_refused_with_a_pointer_to_the_feed_parser():
+    rss = "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>سانا</title>"
+    with pytest.raises(InputError, match="feed"):
+        extract_articles((rss + "</channel></rss>").encode())

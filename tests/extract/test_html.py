@@ -151,3 +151,28 @@ def test_bidi_marks_do_not_reach_titles_or_text():
     [article] = extract_articles(page(head, "<h1>\u200fلافروف يبحث الأزمة السورية</h1>" + BODY))
     assert article.title == "لافروف يبحث الأزمة السورية"
     assert article.text.startswith("بحث وزير الخارجية")
+
+
+def test_a_headline_that_mentions_an_archive_does_not_make_a_listing():
+    teasers = "".join(
+        f"<article><h3><a href='/r{k}'>خبر مرتبط رقم {k}</a></h3>"
+        "<p>مقتطف من خبر مرتبط يتحدث عن تطورات الأوضاع في المنطقة خلال الأيام الماضية.</p></article>"
+        for k in range(3)
+    )
+    html = page(
+        "<title>أرشيف الدولة يكشف وثائق جديدة - موقع</title>",
+        "<h1>أرشيف الدولة يكشف وثائق جديدة</h1>" + BODY + "</article>" + teasers + "<article>",
+    )
+    [article] = extract_articles(html)
+    assert article.title == "أرشيف الدولة يكشف وثائق جديدة"
+
+
+def test_search_results_page_is_a_listing():
+    items = "".join(
+        f"<article><h2><a href='/n/{k}'>العنوان رقم {k}</a></h2>{BODY}</article>" for k in range(2)
+    )
+    html = (
+        "<html><head><title>نتائج البحث عن لافروف</title></head>"
+        f"<body><main>{items}</main></body></html>"
+    ).encode()
+    assert len(extract_articles(html)) == 2

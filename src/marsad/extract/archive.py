@@ -26,7 +26,10 @@ MIN_UNMARKED_ITEM_CHARS = 200  # ... and on a page that does not
 _ITEM_CLASS = re.compile(
     r"(?<![\w-])(post|entry|news-item|story|article|card|result)(?![\w-])", re.I
 )
-_BODY_ARCHIVE_CLASS = re.compile(r"\b(archive|tag|category|search|blog)\b", re.I)
+_BODY_ARCHIVE_CLASS = re.compile(
+    r"(?<![\w-])(archive|tag|category|search|search-results)(?![\w-])", re.I
+)
+_SEGMENTS = re.compile(r"\s[|\-–—:»«]+\s|[|:»«]")
 _SKIP_CLASS = re.compile(
     r"entry-meta|post-meta|byline|share|social|tags|more-link|read-more|footer|comments?", re.I
 )
@@ -47,25 +50,42 @@ class ArchiveItem:
 
 
 @lru_cache(maxsize=1)
-def archive_markers(path: Path = LEXICON) -> tuple[str, ...]:
-    """Normalised phrases that announce a listing page ("أرشيف الوسم", "Tag Archives")."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(normalise(line) for line in lines if line.strip() and not line.startswith("#"))
+def archive_markers(path: Path = LEXICON) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(markers a title segment must equal, markers it may start with), normalised.
+
+    In archive.txt a phrase ending in " …" is a prefix marker ("نتائج البحث عن …");
+    others must be a whole segment of the <title>/<h1> ("أرشيف", "تصنيف").
+    """
+    whole: set[str] = set()
+    prefix: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.rstrip().endswith("…"):
+            prefix.append(normalise(line.rstrip().removesuffix("…")))
+        else:
+            whole.add(normalise(line))
+    return frozenset(whole), tuple(prefix)
 
 
 def is_marked_archive(tree: lxml.html.HtmlElement) -> bool:
-    """Whether the page calls itself an archive/listing (heading, <title>, body class)."""
+    """Whether the page calls itself a listing: its <title> or first <h1> has a segment
+    (between "|", "-", ":", "»" …) that is an archive marker, or WordPress gave its body
+    an archive/tag/category/search class."""
     body = next(tree.iter("body"), None)
     body_class = (body.get("class") or "") if body is not None else ""
     if _BODY_ARCHIVE_CLASS.search(body_class) and "single" not in body_class:
         return True
-    texts = []
+    whole, prefix = archive_markers()
     for tag in ("title", "h1"):
         element = next(tree.iter(tag), None)
-        if element is not None:
-            texts.append(normalise(element.text_content()))
-    markers = archive_markers()
-    return any(f" {m} " in f" {t} " or t.startswith(m) for t in texts for m in markers)
+        if element is None:
+            continue
+        for segment in _SEGMENTS.split(element.text_content()):
+            norm = normalise(segment)
+            if norm in whole or any(norm == p or norm.startswith(p + " ") for p in prefix):
+                return True
+    return False
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
@@ -159,10 +179,12 @@ def split_archive(
         return []
     minimum = MIN_ITEM_CHARS if marked else MIN_UNMARKED_ITEM_CHARS
     items = []
+    items_elements = []
     for element in candidates:
         paragraphs = _paragraphs(element)
         if sum(map(len, paragraphs)) < minimum:
             continue
+        items_elements.append(element)
         heading = _heading(element)
         title = _text(heading) if heading is not None else None
         link = heading.find(".//a[@href]") if heading is not None else None
@@ -179,4 +201,15 @@ def split_archive(
         )
     if len(items) < (2 if marked else 3):
         return []
+    if not marked and not _looks_like_listing(items_elements):
+        return []
     return items
+
+
+def _looks_like_listing(elements: list[lxml.html.HtmlElement]) -> bool:
+    """Unmarked pages: the items share a parent and none dwarfs the others (a single
+    article followed by long teasers is not a listing)."""
+    if len({id(e.getparent()) for e in elements}) != 1:
+        return False
+    sizes = sorted((len(e.text_content()) for e in elements), reverse=True)
+    return sizes[0] < 3 * sizes[1]

@@ -42,6 +42,7 @@ _DATE_XPATH = etree.XPath(
 _JSON_LD = etree.XPath("//script[contains(@type, 'ld+json')]")
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_FEED = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)[\s>]", re.S)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»«]{1,2}\s+|\s*\|\s*|\s+::\s+")
 _URL_DATE = re.compile(
@@ -114,6 +115,8 @@ def decode_page(
         raise InputError(f"expected bytes or str, got {type(data).__name__}")
     if not text.strip():
         raise InputError("empty page: no text to extract from")
+    if _FEED.match(text):
+        raise InputError("a feed (RSS/Atom/RDF), not an HTML page: parse it as a feed")
     sample = text[:8192]
     if len(_CONTROL.findall(sample)) > 0.01 * len(sample) + 2:
         raise InputError("binary data, not an HTML page (control characters in the text)")
