@@ -309,3 +309,22 @@ class FeedStore:
             last_error=r["last_error"],
             error_count=r["error_count"] or 0,
         )
+
+
+def sources_with_feeds(store: Store) -> list[dict[str, Any]]:
+    """The /sources data: every source with its article count and its feeds' status."""
+    by_source: dict[str | None, list[dict[str, Any]]] = {}
+    for status in FeedStore(store).feed_statuses():
+        by_source.setdefault(status.source_slug, []).append(status.as_dict())
+    rows = [
+        {k: r[k] for k in ("slug", "name", "url", "country", "articles")}
+        | {"feeds": by_source.pop(r["slug"], [])}
+        for r in store.list_sources()
+    ]
+    orphans = [f for feeds in by_source.values() for f in feeds]  # feeds without a source
+    if orphans:
+        rows.append(
+            {"slug": None, "name": "—", "url": None, "country": None, "articles": 0}
+            | {"feeds": orphans}
+        )
+    return rows

@@ -124,10 +124,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/api/sources", tags=["pages"])
     def api_sources() -> list[dict[str, Any]]:
-        return [
-            {k: r[k] for k in ("slug", "name", "url", "country", "articles")}
-            for r in store.list_sources()
-        ]
+        """Every source with its article count and its feeds' status (last success,
+        last error, failed polls in a row, pages done and failed)."""
+        from marsad.store.feeds import sources_with_feeds
+
+        return sources_with_feeds(store)
 
     @app.get("/api/stats", tags=["pages"])
     def api_stats() -> dict[str, int]:
@@ -200,7 +201,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources(request: Request) -> HTMLResponse:
-        return render(request, "sources.html", rows=store.list_sources())
+        from marsad.store.feeds import sources_with_feeds
+
+        return render(request, "sources.html", rows=sources_with_feeds(store))
 
     @app.get("/source/{slug}", response_class=HTMLResponse, include_in_schema=False)
     def source(request: Request, slug: str, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
