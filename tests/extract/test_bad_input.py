@@ -1,5 +1,7 @@
 """Unusable input raises InputError with a reason; odd but usable HTML never crashes."""
 
+from pathlib import Path
+
 import pytest
 
 from marsad.errors import InputError
@@ -68,3 +70,16 @@ def test_a_feed_is_refused_with_a_pointer_to_the_feed_parser():
     rss = "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>سانا</title>"
     with pytest.raises(InputError, match="feed"):
         extract_articles((rss + "</channel></rss>").encode())
+
+
+def test_any_truncation_of_real_layouts_never_crashes():
+    pages = Path(__file__).resolve().parent.parent / "data" / "pages"
+    for name in ("sana-01.html", "archive-00.html", "legacy1256-00.bin", "mojibake-00.html"):
+        data = (pages / name).read_bytes()
+        for cut in range(0, len(data), max(len(data) // 25, 1)):
+            try:
+                articles = extract_articles(data[:cut])
+            except InputError as error:
+                assert "empty" in str(error) or "binary" in str(error)
+                continue
+            assert all(a.text and a.title for a in articles)

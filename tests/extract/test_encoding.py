@@ -65,3 +65,9 @@ def test_latin_page_is_not_forced_into_an_arabic_code_page():
 
 def test_utf8_bom_is_honoured():
     assert decode_bytes(b"\xef\xbb\xbf" + TEXT.encode()) == TEXT
+
+
+def test_utf8_page_cut_in_the_middle_of_a_letter_stays_utf8():
+    data = page("utf-8").encode("utf-8")
+    cut = data[: data.index(TEXT.encode()) + 10]  # half of the 5th letter (ل)
+    assert decode_bytes(cut).endswith(TEXT[:5])

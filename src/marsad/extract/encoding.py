@@ -90,8 +90,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             return repair_mojibake(data.decode(codec, errors="replace"))
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
+    except UnicodeDecodeError as error:
+        # a page cut in the middle of a character is still UTF-8
+        text = data[: error.start].decode("utf-8") if error.start >= len(data) - 3 else None
     if text is not None:
         return repair_mojibake(text)
 
