@@ -19,12 +19,13 @@ trafilatura); it has no notion of place/agency or of multi-article pages.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import re
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import trafilatura
@@ -176,6 +177,37 @@ def write_ant_pages(directory: Path, count: int) -> None:
     )
 
 
+def survey_datelines(sample: int = 20) -> None:
+    """split_dateline over every ANT article text: how often each outcome, and a random
+    sample of detections with context, for a person to check."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "bench"))
+    from ingest_html import shared_data
+    from marsad.extract.dateline import split_dateline
+
+    corpus = shared_data() / "news" / "ant-multisource-v2.1.jsonl.gz"
+    if not corpus.exists():
+        raise SystemExit(f"--datelines needs {corpus}")
+    total, places, agencies, kept = 0, Counter(), Counter(), []
+    with gzip.open(corpus, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            text = json.loads(line)["text"].strip()
+            total += 1
+            place, agency, rest = split_dateline(text)
+            if place:
+                places[place] += 1
+            if agency:
+                agencies[agency] += 1
+            if place or agency:
+                kept.append((place, agency, text[:90].replace("\n", " / ")))
+    print(f"{total} ANT texts; a place in {sum(places.values())}, an agency in "
+          f"{sum(agencies.values())}")  # fmt: skip
+    print("places:", places.most_common(8))
+    print("agencies:", agencies.most_common(12))
+    for row in random.Random(5).sample(kept, min(sample, len(kept))):
+        print("  ", row)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=Path, default=Path("tests/data/pages"))
@@ -183,7 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         "--ant", type=int, default=0, help="instead: N pages built around real ANT articles"
     )
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--datelines", action="store_true", help="instead: survey split_dateline on ANT texts"
+    )
     args = parser.parse_args(argv)
+    if args.datelines:
+        survey_datelines()
+        return 0
     if args.ant:
         tmp = tempfile.TemporaryDirectory()
         args.pages = Path(tmp.name)

@@ -85,3 +85,18 @@ def test_agency_lexicon_holds_the_agencies_the_spec_names():
                    "واس", "وام", "قنا", "كونا", "بترا", "معا", "سبوتنيك", "شينخوا",
                    "أسوشيتد برس"):  # fmt: skip
         assert agency in names
+
+
+def test_cnn_style_dateline_with_country_and_double_dash():
+    text = "دبي، الإمارات العربية المتحدة (CNN)-- أعلنت الشرطة اليوم"
+    assert split_dateline(text) == ("دبي", "CNN", "أعلنت الشرطة اليوم")
+
+
+def test_a_comma_clause_ending_in_an_agency_name_is_not_a_dateline():
+    text = "انتقدت تركيا الأربعاء، البيان الصادر عن الرئاسة الفرنسية بشأن المحادثة"
+    assert split_dateline(text)[0] is None
+
+
+def test_an_agency_closing_a_sentence_is_recorded_but_the_sentence_is_kept():
+    text = "وأعلن الوزير ذلك وفقا لما نقلته وكالة الأنباء الإيرانية (إرنا)."
+    assert split_dateline(text) == (None, "إرنا", text)

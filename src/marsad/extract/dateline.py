@@ -140,8 +140,13 @@ def _split_head(text: str) -> tuple[str | None, str | None, str]:
     match = pats.with_agency.match(head)
     if match:
         bare_space = not match.group("sep").strip() and not match.group("extra")
-        if not bare_space or _is_place(match.group("place")):
-            return match.group("place").strip(), _agency_of(match), text[match.end() :]
+        # "القاهرة، 25 مايو (رويترز) -": after a comma the agency must be in parentheses,
+        # else "انتقدت تركيا الأربعاء، البيان … الفرنسية" would read as a dateline
+        in_parens = head[: match.start("agency")].rstrip().endswith("(")
+        if match.group("extra") and not in_parens:
+            match = None
+    if match and (not bare_space or _is_place(match.group("place"))):
+        return match.group("place").strip(), _agency_of(match), text[match.end() :]
     match = pats.bare_agency.match(head)
     if match:
         return None, _agency_of(match), text[match.end() :]
@@ -166,7 +171,10 @@ def _split_tail(text: str) -> tuple[str | None, str]:
         return agency, text[: cut + match.start()]
     match = pats.trailing_agency.search(tail)
     if match:
-        return _agency_of(match), text[: cut + match.start()]
+        before = text[: cut + match.start()]
+        if not before or before[-1] in '.!?؟…\n"»”':  # a signature after the last sentence
+            return _agency_of(match), before
+        return _agency_of(match), text  # "… وكالة الأنباء الإيرانية (إرنا)." is a sentence
     return None, text
 
 
