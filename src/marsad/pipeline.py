@@ -99,7 +99,13 @@ class Pipeline:
             report.duplicates += 1
             return existing
         content = article_content(article)
-        mentions = self.resolver.resolve(self.recogniser.recognise(content))
+        mentions = self.resolver.resolve(
+            self.recogniser.recognise(content),
+            text=content,
+            day=article.published.astimezone(self.settings.tz).date().isoformat()
+            if article.published
+            else None,
+        )
         day = (
             article.published.astimezone(self.settings.tz).date().isoformat()
             if article.published

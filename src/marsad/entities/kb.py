@@ -4,14 +4,19 @@ One JSON object per line::
 
     {"id": "Q5", "type": "PERSON", "name": "سيرغي لافروف", "aliases": ["لافروف"],
      "description": "…", "description_source": "ويكيبيديا", "description_url": "https://…",
-     "wikidata": "Q80115"}
+     "wikidata": "Q80115",
+     "roles": [{"role": "وزير الخارجية الروسي", "from": "2004-03-09", "to": null}]}
 
-``id``, ``type`` and ``name`` are required; everything else is optional.
+``id``, ``type`` and ``name`` are required; everything else is optional. Loading again
+updates entities in place and keeps operator decisions: an entity merged into another
+adds its names to the target; aliases an operator removed stay removed; a name or
+description an operator set is not overwritten.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +25,10 @@ from typing import Any
 from marsad.arabic.normalise import normalise
 from marsad.errors import InputError
 from marsad.models import Entity, EntityType
+from marsad.store import edits as edits_sql
 from marsad.store.database import Store
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -44,8 +52,24 @@ def read_kb(path: Path) -> list[dict[str, Any]]:
                     raise InputError(f"{path}:{number}: the field {key!r} is required")
             if rec["type"] not in EntityType.__members__:
                 raise InputError(f"{path}:{number}: type must be PERSON, ORGANIZATION or LOCATION")
+            check_roles(rec.get("roles"), f"{path}:{number}")
             records.append(rec)
     return records
+
+
+def check_roles(roles: Any, where: str) -> None:
+    """Roles must be [{"role": str, "from": "YYYY-MM-DD"|null, "to": …|null}]."""
+    if roles is None:
+        return
+    if not isinstance(roles, list):
+        raise InputError(f"{where}: 'roles' must be a list")
+    for role in roles:
+        if not isinstance(role, dict) or not str(role.get("role") or "").strip():
+            raise InputError(f"{where}: every role needs a 'role' name")
+        for key in ("from", "to"):
+            value = role.get(key)
+            if value is not None and not _ISO_DAY.match(str(value)):
+                raise InputError(f"{where}: role {key!r} must be YYYY-MM-DD or null")
 
 
 def load_kb(store: Store, records: Iterable[dict[str, Any]]) -> KbReport:
@@ -54,6 +78,8 @@ def load_kb(store: Store, records: Iterable[dict[str, Any]]) -> KbReport:
     by_alias: dict[str, int] = {}
     for norm, entity_id, etype in store.alias_table():
         by_alias.setdefault(f"{etype}:{norm}", entity_id)
+    blocked = edits_sql.blocked_aliases(store)
+    locked = edits_sql.edited_fields(store)
     for rec in records:
         entity = Entity(
             name=rec["name"],
@@ -64,24 +90,38 @@ def load_kb(store: Store, records: Iterable[dict[str, Any]]) -> KbReport:
             description_url=rec.get("description_url"),
             wikidata=rec.get("wikidata"),
         )
-        entity_id = store.entity_by_kb_id(rec["id"]) or by_alias.get(
-            f"{entity.type}:{normalise(entity.name)}"
-        )
+        entity_id = store.entity_by_kb_id(rec["id"])
+        redirected = False
+        if entity_id is not None:
+            with store.engine.connect() as conn:
+                final = edits_sql.final_entity(conn, entity_id)
+            redirected, entity_id = final != entity_id, final
+        else:
+            entity_id = by_alias.get(f"{entity.type}:{normalise(entity.name)}")
+        names = [entity.name, *entity.aliases]
         if entity_id is None:
             entity_id = store.create_entity(entity, kb_id=rec["id"])
             report.created += 1
         else:
-            store.update_entity(
-                entity_id,
-                kb_id=rec["id"],
-                name=entity.name,
-                description=entity.description,
-                description_source=entity.description_source,
-                description_url=entity.description_url,
-                wikidata=entity.wikidata,
+            values: dict[str, Any] = {"wikidata": entity.wikidata} if entity.wikidata else {}
+            if not redirected:
+                values["kb_id"] = rec["id"]
+                if "name" not in locked.get(entity_id, set()):
+                    values["name"] = entity.name
+                if "description" not in locked.get(entity_id, set()) and entity.description:
+                    values |= {
+                        "description": entity.description,
+                        "description_source": entity.description_source,
+                        "description_url": entity.description_url,
+                    }
+            if values:
+                store.update_entity(entity_id, **values)
+            store.add_aliases(
+                entity_id, [n for n in names if (entity_id, normalise(n)) not in blocked]
             )
-            store.add_aliases(entity_id, [entity.name, *entity.aliases])
             report.updated += 1
-        for name in [entity.name, *entity.aliases]:
+        if "roles" in rec and not redirected:
+            edits_sql.set_roles(store, entity_id, rec["roles"] or [])
+        for name in names:
             by_alias.setdefault(f"{entity.type}:{normalise(name)}", entity_id)
     return report

@@ -1,70 +1,419 @@
-"""Mention → entity: alias lookup, within-article surname linking, new entities for the unknown."""
+"""Mention → entity (SPEC §4): one entity per person, organisation or place, however named.
+
+Within an article
+  * titles and roles before a name are read as roles ("الرئيس الروسي فلاديمير بوتين",
+    "نظيره الأمريكي جون كيري"); the name decides the entity;
+  * a short form (surname, first names) that is part of a longer name in the same
+    article joins it (سيرغي لافروف … لافروف), unless two names in the article contain it;
+  * a role phrase without a name ("الوزير الروسي") joins the article's entity that holds
+    (by apposition in the article, or in the KB on the article's day) a matching role;
+    otherwise the KB's holder of that role on that day, when there is exactly one; otherwise
+    it stays a role and is not counted.
+Across the corpus
+  * exact alias (normalised, clitics aside) → transliteration fold (:mod:`.fuzzy`) →
+    a surname or name part of a known person → rapidfuzz over folded names;
+  * where several entities fit (two "الأسد"), one must dominate the context: it shares
+    articles with the article's other entities at least ``dominance`` times as often as
+    the next; else the mention is left unlinked rather than merged wrongly;
+  * an unknown name becomes a new entity (describable later).
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
 
 from marsad.arabic.normalise import normalise, strip_clitics
+from marsad.entities import roles as R
+from marsad.entities.fuzzy import fold, skeleton
 from marsad.models import Entity, EntityType, Mention
+from marsad.store import edits as sql
 from marsad.store.database import Store, StoredMention
+
+# Words that join name parts: a name part never ends with them ("عبد" of "عبد الله").
+CONNECTORS = frozenset(
+    {"عبد", "ابو", "ابن", "بن", "بنت", "ام", "ال", "دي", "دو", "فون", "فان", "لا"}
+)
+ORG_HEADS = ("تنظيم", "منظمه", "حركه", "جماعه")
+_NONE = -1  # cached "no candidate"
+
+
+@dataclass
+class _Item:
+    """One recognised mention being resolved."""
+
+    index: int
+    mention: Mention
+    tokens: tuple[str, ...]  # the name (title and clitics removed), normalised
+    role: R.RoleSpan | None = None  # set for pure role mentions
+    role_words: frozenset[str] = field(default_factory=frozenset)  # a title before the name
+    entity: int | None = None
+
+    @property
+    def norm(self) -> str:
+        return " ".join(self.tokens)
 
 
 class Resolver:
-    """Links recognised mentions to entities of the store, creating entities it has not seen.
+    """Links recognised mentions to entities of the store, creating entities it has not seen."""
 
-    Within one article a one-word person mention (لافروف) joins the full name it ends
-    (سيرغي لافروف) when exactly one such name is in the article.
-    """
-
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, fuzzy_cutoff: float = 88.0, dominance: float = 3.0) -> None:
         self.store = store
-        self.by_alias: dict[str, list[tuple[int, EntityType]]] = defaultdict(list)
+        self.fuzzy_cutoff = fuzzy_cutoff
+        self.dominance = dominance
+        self.types: dict[int, EntityType] = {}
+        self.by_alias: dict[str, list[int]] = defaultdict(list)
+        self.by_fold: dict[str, set[int]] = defaultdict(set)
+        self.by_part: dict[str, set[int]] = defaultdict(set)  # folded name part → persons
+        self.by_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton → folded names
+        self.part_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton → folded parts
+        self.buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self.first_words: set[str] = set()
+        self.name_words: set[str] = set()
+        self._fuzzy_cache: OrderedDict[str, int] = OrderedDict()
+        self._cooc: OrderedDict[int, dict[int, int]] = OrderedDict()
         for norm, entity_id, etype in store.alias_table():
-            self.by_alias[norm].append((entity_id, EntityType(etype)))
+            self._index(norm, entity_id, EntityType(etype))
+        try:
+            rows = sql.role_rows(store)
+        except Exception:  # a database from before migration 5 is migrated on open; be safe
+            rows = []
+        self.roles = R.RoleBook(rows)
 
-    def _lookup(self, norm: str, etype: EntityType) -> int | None:
-        candidates = self.by_alias.get(norm, [])
-        if not candidates and norm:
-            first, _, rest = norm.partition(" ")
-            for reading in strip_clitics(first)[1:]:
-                candidates = self.by_alias.get(f"{reading} {rest}".strip(), [])
-                if candidates:
-                    break
-        same_type = [eid for eid, t in candidates if t == etype]
-        if same_type:
-            return same_type[0]
-        return candidates[0][0] if candidates else None
+    # ---- indexes ---------------------------------------------------------------------------
+    def _index(self, norm: str, entity_id: int, etype: EntityType) -> None:
+        if not norm:
+            return
+        self.types[entity_id] = etype
+        if entity_id not in self.by_alias[norm]:
+            self.by_alias[norm].append(entity_id)
+        toks = norm.split()
+        self.first_words.add(toks[0])
+        self.name_words.update(toks)
+        key = fold(norm)
+        if entity_id not in self.by_fold[key]:
+            self.by_fold[key].add(entity_id)
+            self.by_skeleton[skeleton(norm)].add(key)
+            self.buckets[(key[:1], len(toks))].append(key)
+        if etype == EntityType.PERSON:
+            start = R.leading_role_words(list(toks), self._is_name)
+            name = toks[start:] if start < len(toks) else toks
+            for part in _parts(name):
+                joined = " ".join(part)
+                self.by_part[fold(joined)].add(entity_id)
+                self.part_skeleton[skeleton(joined)].add(fold(joined))
 
-    def resolve(self, mentions: list[Mention]) -> list[StoredMention]:
-        resolved: dict[int, int] = {}
-        full_names: dict[str, set[int]] = defaultdict(set)  # last word → entity ids in article
-        for i, m in enumerate(mentions):
-            norm = normalise(m.text)
-            entity_id = self._lookup(norm, m.type)
-            if entity_id is not None:
-                resolved[i] = entity_id
-                if m.type == EntityType.PERSON and " " in norm:
-                    full_names[norm.split()[-1]].add(entity_id)
-        for i, m in enumerate(mentions):
-            if i in resolved:
-                continue
-            norm = normalise(m.text)
-            if not norm:
-                continue
-            owners = full_names.get(norm, set()) if " " not in norm else set()
-            if m.type == EntityType.PERSON and len(owners) == 1:
-                resolved[i] = next(iter(owners))
-                continue
-            resolved[i] = self._create(m.text, m.type, norm)
-            if m.type == EntityType.PERSON and " " in norm:
-                full_names[norm.split()[-1]].add(resolved[i])
-        return [
-            StoredMention(resolved[i], m.start, m.end, m.text)
-            for i, m in enumerate(mentions)
-            if i in resolved
+    def _is_name(self, word: str) -> bool:
+        return word in self.name_words and word not in R.heads() and word not in R.qualifiers()
+
+    # ---- public ----------------------------------------------------------------------------
+    def resolve(
+        self, mentions: list[Mention], text: str | None = None, day: str | None = None
+    ) -> list[StoredMention]:
+        items = [self._prepare(i, m) for i, m in enumerate(mentions)]
+        names = [it for it in items if it.role is None and it.tokens]
+        # 1. names that are not part of a longer name in this article
+        longs = [it for it in names if not any(_contains(o.tokens, it.tokens) for o in names)]
+        shorts = [it for it in names if it not in longs]
+        context: set[int] = set()
+        pending: list[_Item] = []
+        for it in longs:
+            found = self._exact(it)
+            if isinstance(found, int):
+                it.entity = found
+                context.add(found)
+            else:
+                pending.append(it)
+        for it in pending:
+            it.entity = self._lookup(it, context)
+            if it.entity is not None:
+                context.add(it.entity)
+        # 2. short forms join the article's longer name that contains them
+        for it in shorts:
+            owners = {
+                o.entity
+                for o in names
+                if o.entity is not None and o is not it and _contains(o.tokens, it.tokens)
+            }
+            if len(owners) == 1:
+                it.entity = owners.pop()
+            elif not owners:
+                it.entity = self._lookup(it, context)
+            if it.entity is not None:
+                context.add(it.entity)
+        # 3. roles (a role's complement, "الأمين العام للأمم المتحدة", is part of the role)
+        found = self._find_roles(items, text)
+        dropped = _complements(found, items, text)
+        out = [
+            StoredMention(it.entity, it.mention.start, it.mention.end, it.mention.text)
+            for it in items
+            if it.entity is not None and it.index not in dropped
         ]
+        out.extend(self._roles(found, items, day, text))
+        self._remember(context | {m.entity_id for m in out})
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
 
-    def _create(self, surface: str, etype: EntityType, norm: str) -> int:
-        entity_id = self.store.create_entity(Entity(name=surface.strip(), type=etype))
-        self.by_alias[norm].append((entity_id, etype))
+    # ---- preparing a mention ------------------------------------------------------------
+    def _prepare(self, index: int, m: Mention) -> _Item:
+        toks = normalise(m.text).split()
+        if toks and toks[0] not in self.first_words:  # ولافروف → لافروف (only to a known word)
+            for reading in strip_clitics(toks[0], self.first_words)[1:]:
+                toks = [reading, *toks[1:]]
+                break
+        n = R.leading_role_words(toks, self._is_name)
+        item = _Item(index, m, tuple(toks))
+        if n == 0 or " ".join(toks) in self.by_alias:
+            return item
+        role_toks = toks[:n]
+        if n == len(toks):  # the whole mention is a role: وزير الخارجية الروسي
+            key = R.role_key(" ".join(role_toks))
+            item.role = R.RoleSpan(m.start, m.end, m.text, key)
+            item.tokens = ()
+        else:
+            item.role_words = R.role_key(" ".join(role_toks))
+            item.tokens = tuple(toks[n:])
+        return item
+
+    # ---- lookups -----------------------------------------------------------------------
+    def _exact(self, it: _Item) -> int | None | list[int]:
+        """The entity of an exact alias; a list when several entities share it."""
+        cands = self.by_alias.get(it.norm)
+        if not cands:
+            return None
+        if len(cands) == 1:
+            return cands[0]
+        typed = [c for c in cands if self.types.get(c) == it.mention.type]
+        return typed[0] if len(typed) == 1 else (typed or cands)
+
+    def _lookup(self, it: _Item, context: set[int]) -> int | None:
+        norm = it.norm
+        etype = it.mention.type
+        found = self._exact(it)
+        if isinstance(found, int):
+            return found
+        if isinstance(found, list):
+            return self._dominant(found, context)
+        for key in (fold(norm), *self._org_variants(norm, etype)):
+            cands = self.by_fold.get(key)
+            if cands:
+                return self._pick(cands, etype, context)
+        if etype in (EntityType.PERSON, None) or it.role_words:
+            key = fold(norm)
+            cands = self.by_part.get(key)
+            if not cands:  # ترمب ~ ترامب (a known surname, spelt differently)
+                close = [
+                    k for k in self.part_skeleton.get(skeleton(norm), ()) if _words_close(key, k)
+                ]
+                cands = {e for k in close for e in self.by_part[k]}
+            if cands:
+                if len(cands) == 1:
+                    return next(iter(cands))
+                return self._dominant(list(cands), context)
+        match = self._fuzzy(norm)
+        if match is not None:
+            return self._pick(self.by_fold[match], etype, context)
+        return self._create(it)
+
+    def _org_variants(self, norm: str, etype: EntityType | None) -> list[str]:
+        """تنظيم داعش ↔ داعش: an organisation's generic head word is optional."""
+        if etype == EntityType.PERSON:
+            return []
+        first, _, rest = norm.partition(" ")
+        out = []
+        if first in ORG_HEADS and rest:
+            out.append(fold(rest))
+        out.extend(fold(f"{h} {norm}") for h in ORG_HEADS)
+        return out
+
+    def _pick(self, cands: set[int], etype: EntityType | None, context: set[int]) -> int | None:
+        if len(cands) == 1:
+            return next(iter(cands))
+        typed = [c for c in cands if self.types.get(c) == etype]
+        if len(typed) == 1:
+            return typed[0]
+        return self._dominant(sorted(typed or cands), context)
+
+    def _fuzzy(self, norm: str) -> str | None:
+        """The folded known name closest to ``norm`` (rapidfuzz ratio ≥ cutoff), if any."""
+        cached = self._fuzzy_cache.get(norm)
+        if cached is not None:
+            return None if cached == _NONE else cached  # type: ignore[return-value]
+        key = fold(norm)
+        best: str | None = None
+        same = self.by_skeleton.get(skeleton(norm), set())
+        scored = [(fuzz.ratio(key, k), k) for k in same if _words_close(key, k)]
+        scored = [x for x in scored if x[0] >= self.fuzzy_cutoff - 5]
+        if scored:
+            best = max(scored)[1]
+        elif len(key) >= 5:
+            choices = self.buckets.get((key[:1], key.count(" ") + 1), [])
+            hit = process.extractOne(
+                key, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff
+            )
+            if hit is not None and _words_close(key, hit[0]):
+                best = hit[0]
+        self._fuzzy_cache[norm] = best if best is not None else _NONE  # type: ignore[assignment]
+        if len(self._fuzzy_cache) > 50_000:
+            self._fuzzy_cache.popitem(last=False)
+        return best
+
+    # ---- context -------------------------------------------------------------------------
+    def _cooc_of(self, entity_id: int) -> dict[int, int]:
+        if entity_id in self._cooc:
+            self._cooc.move_to_end(entity_id)
+            return self._cooc[entity_id]
+        counts = sql.cooccurring(self.store, entity_id)
+        self._cooc[entity_id] = counts
+        if len(self._cooc) > 2000:
+            self._cooc.popitem(last=False)
+        return counts
+
+    def _remember(self, entities: set[int]) -> None:
+        """Articles being stored now count as context for the next ones."""
+        for e in entities:
+            if e in self._cooc:
+                counts = self._cooc[e]
+                for o in entities:
+                    if o != e:
+                        counts[o] = counts.get(o, 0) + 1
+
+    def _dominant(self, cands: list[int], context: set[int]) -> int | None:
+        """The candidate the article's other entities point to, when one clearly dominates."""
+        cands = sorted(set(cands))
+        others = context - set(cands)
+        if not others:
+            return None
+        scores = sorted(
+            ((sum(self._cooc_of(c).get(o, 0) for o in others), c) for c in cands), reverse=True
+        )
+        top, second = scores[0][0], scores[1][0] if len(scores) > 1 else 0
+        if top >= 1 and top >= self.dominance * second and top > second:
+            return scores[0][1]
+        return None
+
+    # ---- roles -----------------------------------------------------------------------------
+    def _find_roles(self, items: list[_Item], text: str | None) -> list[R.RoleSpan]:
+        found: list[R.RoleSpan] = [it.role for it in items if it.role is not None]
+        if text is not None:
+            blocked = [(it.mention.start, it.mention.end) for it in items]
+            found.extend(R.find_roles(text, blocked=blocked, is_name=self._is_name))
+        found.sort(key=lambda r: r.start)
+        return found
+
+    def _roles(
+        self, found: list[R.RoleSpan], items: list[_Item], day: str | None, text: str | None
+    ) -> list[StoredMention]:
+        named = [it for it in items if it.role is None and it.entity is not None]
+        if not found:
+            return []
+        local: dict[int, list[frozenset[str]]] = defaultdict(list)  # roles held in the article
+        for it in named:
+            if self.types.get(it.entity) != EntityType.PERSON:  # type: ignore[arg-type]
+                continue
+            if it.role_words:
+                local[it.entity].append(it.role_words)  # type: ignore[index]
+            local[it.entity].extend(self.roles.held_by(it.entity, day))  # type: ignore[arg-type]
+        standalone = []
+        for role in found:
+            follower = _next_name(role, named, text)
+            if follower is not None:  # apposition: "وزير الخارجية الروسي سيرغي لافروف"
+                if not role.counterpart:
+                    local[follower.entity].append(role.key)  # type: ignore[index]
+                continue
+            standalone.append(role)
+        out = []
+        for role in standalone:
+            if role.counterpart:
+                continue  # "نظيره" without a name: whose counterpart is not ours to guess
+            holders = {e for e, keys in local.items() if any(R.matches(role.key, k) for k in keys)}
+            if not holders:
+                holders = {
+                    r.entity_id
+                    for r in self.roles.roles
+                    if day is not None and r.held_on(day) and R.matches(role.key, r.key)
+                }
+            if len(holders) == 1:
+                out.append(StoredMention(holders.pop(), role.start, role.end, role.surface))
+        return out
+
+    # ---- new entities ----------------------------------------------------------------------
+    def _create(self, it: _Item) -> int:
+        etype = it.mention.type or EntityType.PERSON
+        words = it.mention.text.split()
+        surface = " ".join(words[len(words) - len(it.tokens) :]) if it.tokens else it.mention.text
+        surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
+        entity_id = self.store.create_entity(Entity(name=surface, type=etype))
+        self._index(normalise(surface), entity_id, etype)
+        if it.norm != normalise(surface):
+            self._index(it.norm, entity_id, etype)
         return entity_id
+
+
+def _parts(tokens: tuple[str, ...] | list[str]) -> list[tuple[str, ...]]:
+    """Proper prefixes and suffixes of a multi-word name that can stand for it alone."""
+    tokens = tuple(tokens)
+    out = []
+    for n in range(1, len(tokens)):
+        for part in (tokens[:n], tokens[-n:]):
+            if part[-1] in CONNECTORS or part[0] in CONNECTORS and len(part) == 1:
+                continue
+            if len("".join(part)) >= 3:
+                out.append(part)
+    return out
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """``shorter`` is a proper prefix or suffix of ``longer`` (folded, word by word)."""
+    if not shorter or len(shorter) >= len(longer):
+        return False
+    f_long = [fold(w) for w in longer]
+    f_short = [fold(w) for w in shorter]
+    if f_short[-1] in CONNECTORS:
+        return False
+    n = len(f_short)
+    return f_long[:n] == f_short or f_long[-n:] == f_short
+
+
+def _words_close(a: str, b: str) -> bool:
+    """Same number of words, each pair similar: a different first name is a different person."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and all(
+        x == y or (x[:1] == y[:1] and fuzz.ratio(x, y) >= 70) for x, y in zip(wa, wb, strict=True)
+    )
+
+
+COMPLEMENT_LINKS = frozenset({"الي", "لدي", "ل", "لل"})  # what joins a role to its complement
+
+
+def _complements(found: list[R.RoleSpan], items: list[_Item], text: str | None) -> set[int]:
+    """Organisations and places that complete a role phrase ("الأمين العام للأمم المتحدة",
+    "المبعوث الأممي إلى سوريا"): they name the office, not a subject of the article."""
+    if text is None or not found:
+        return set()
+    out = set()
+    for role in found:
+        for it in items:
+            if it.mention.type == EntityType.PERSON or it.role is not None:
+                continue
+            gap = text[role.end : it.mention.start]
+            if not 0 <= len(gap) <= 6 or "\n" in gap:
+                continue
+            between = normalise(gap)
+            starts_with_lam = not between and normalise(it.mention.text).startswith("ل")
+            if between in COMPLEMENT_LINKS or starts_with_lam:
+                out.add(it.index)
+    return out
+
+
+def _next_name(role: R.RoleSpan, named: list[_Item], text: str | None) -> _Item | None:
+    """The person mention right after a role phrase (apposition), if any."""
+    for it in named:
+        gap = it.mention.start - role.end
+        if 0 <= gap <= 3 and (text is None or not text[role.end : it.mention.start].strip(" ")):
+            return it
+        if it.mention.start == role.start and it.mention.end > role.end:
+            return it
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, inspect, select, text
 
 from marsad.store import schema
 
@@ -50,11 +50,21 @@ def _create_rollups(conn: Connection) -> None:
     rollups.rebuild(conn)
 
 
+def _entity_resolution(conn: Connection) -> None:
+    """5: dated roles, operator alias blocks, merge redirects (entities.merged_into)."""
+    schema.entity_roles.create(conn, checkfirst=True)
+    schema.alias_blocks.create(conn, checkfirst=True)
+    columns = {c["name"] for c in inspect(conn).get_columns("entities")}
+    if "merged_into" not in columns:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN merged_into INTEGER"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
     _create_crawl_and_story_tables,
     _create_rollups,
+    _entity_resolution,
 ]
 
 

@@ -78,6 +78,7 @@ entities = Table(
     Column("description_source", Text),
     Column("description_url", Text),
     Column("wikidata", String(32)),
+    Column("merged_into", Integer),  # an operator merged this entity into another (redirect)
 )
 
 aliases = Table(
@@ -157,6 +158,25 @@ article_signatures = Table(
 
 # Copies are looked up by URL when the crawler asks whether a page is already stored.
 ix_article_sources_url = Index("ix_article_sources_url", article_sources.c.url)
+
+# Roles an entity held, with dates (ISO days; NULL = open): "وزير الخارجية الروسي" from 2004-03-09.
+entity_roles = Table(
+    "entity_roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), nullable=False, index=True),
+    Column("role", Text, nullable=False),
+    Column("start", String(10)),
+    Column("end", String(10)),
+)
+
+# Aliases an operator removed from an entity: a knowledge-base reload does not add them back.
+alias_blocks = Table(
+    "alias_blocks",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("norm", Text, primary_key=True),
+)
 
 # Operator decisions (merge, rename, alias, describe) in order: they survive re-processing.
 edits = Table(

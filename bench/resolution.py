@@ -1,0 +1,354 @@
+"""Entity resolution: accuracy, B-cubed and speed (docs/bench-entities.md).
+
+    PYTHONPATH=src python bench/resolution.py                 # everything, default sizes
+    PYTHONPATH=src python bench/resolution.py --gold          # the hand-built gold set only
+    PYTHONPATH=src python bench/resolution.py --generator 2000 --variants
+    PYTHONPATH=src python bench/resolution.py --merge 1000000  # re-resolution after a merge
+
+* gold: tests/data/resolution_gold.jsonl (hand-written articles, every mention with its
+  entity, KB in tests/data/resolution_gold_kb.jsonl). Gold spans are given to the resolver
+  (resolution is measured apart from recognition): mention-to-entity accuracy and B-cubed.
+* generator: the sample corpus through the real pipeline (KB gazetteer recogniser).
+  Each generated article knows its true entity keys; a stored mention's gold entity is the
+  true key whose names contain its surface. Article-level P/R/F1 of (article, entity) and
+  mention B-cubed. ``--variants`` loads a KB with canonical names only while the
+  recogniser knows every variant, so variants must be resolved by folding, fuzzy matching
+  and surname linking.
+* overhead: time in Resolver.resolve against the whole ingest.
+* merge: a database with N mentions on two entities; time to merge one into the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from marsad.arabic.normalise import normalise
+from marsad.config import load_settings
+from marsad.entities.kb import load_kb, read_kb
+from marsad.entities.resolve import Resolver
+from marsad.generate.corpus import entities, generate, kb_records, sources
+from marsad.models import Article, EntityType, Mention, Source
+from marsad.ner.gazetteer import GazetteerRecogniser
+from marsad.pipeline import Pipeline
+from marsad.store.database import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "data" / "resolution_gold.jsonl"
+GOLD_KB = ROOT / "tests" / "data" / "resolution_gold_kb.jsonl"
+
+
+def bcubed(items: list[tuple[str, str]]) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1 of (gold cluster, predicted cluster) items."""
+    if not items:
+        return 0.0, 0.0, 0.0
+    by_gold: dict[str, list[int]] = defaultdict(list)
+    by_pred: dict[str, list[int]] = defaultdict(list)
+    for i, (g, p) in enumerate(items):
+        by_gold[g].append(i)
+        by_pred[p].append(i)
+    pair: dict[tuple[str, str], int] = defaultdict(int)
+    for g, p in items:
+        pair[(g, p)] += 1
+    precision = sum(pair[(g, p)] / len(by_pred[p]) for g, p in items) / len(items)
+    recall = sum(pair[(g, p)] / len(by_gold[g]) for g, p in items) / len(items)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _store(tmp: Path, name: str) -> tuple[Store, object]:
+    settings = load_settings(
+        {"MARSAD_DATA_DIR": str(tmp), "MARSAD_DATABASE_URL": f"sqlite:///{tmp / name}"}
+    )
+    return Store(settings.database_url), settings
+
+
+# ---- gold set ------------------------------------------------------------------------------
+def read_gold(path: Path = GOLD) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def evaluate_gold(
+    gold: list[dict] | None = None, kb: Path = GOLD_KB, verbose: bool = False
+) -> dict[str, float]:
+    """Resolve the gold mentions article by article, in order; score against the gold keys."""
+    gold = gold if gold is not None else read_gold()
+    with tempfile.TemporaryDirectory() as tmp:
+        store, _ = _store(Path(tmp), "gold.db")
+        load_kb(store, read_kb(kb))
+        resolver = Resolver(store)
+        kb_of = {r[0]: r[1] for r in _kb_ids(store)}
+        items: list[tuple[str, str]] = []
+        correct = total = 0
+        pred_of: dict[tuple[int, int], str] = {}
+        rows = []
+        for n, art in enumerate(gold):
+            text = art["title"] + "\n" + art["text"]
+            ms = [
+                Mention(m["start"], m["end"], text[m["start"] : m["end"]], EntityType(m["type"]))
+                for m in art["mentions"]
+                if m.get("type")
+            ]
+            out = resolver.resolve(ms, text=text, day=art.get("day"))
+            got = {(o.start, o.end): o.entity_id for o in out}
+            _store_fake_article(store, n, art, out)
+            for m in art["mentions"]:
+                eid = got.get((m["start"], m["end"]))
+                pred_of[(n, m["start"])] = (
+                    kb_of.get(eid) or f"new:{eid}" if eid is not None else "none"
+                )
+                rows.append((n, m, pred_of[(n, m["start"])]))
+        # auto-created entities are named by the gold key most of their mentions carry
+        votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for _, m, pred in rows:
+            if pred.startswith("new:"):
+                votes[pred][m["entity"] or "none"] += 1
+        named = {p: max(v, key=v.get) for p, v in votes.items()}
+        for n, m, pred in rows:
+            gold_key = m["entity"] or "none"
+            shown = named.get(pred, pred)
+            total += 1
+            correct += shown == gold_key
+            if verbose and shown != gold_key:
+                print(f"  article {n} {m['text']!r}: gold {gold_key} got {shown}", file=sys.stderr)
+            if gold_key != "none":
+                items.append((gold_key, pred if pred != "none" else f"none:{n}:{m['start']}"))
+        store.close()
+    p, r, f = bcubed(items)
+    return {
+        "articles": len(gold),
+        "mentions": total,
+        "accuracy": correct / total if total else 0.0,
+        "bcubed_precision": p,
+        "bcubed_recall": r,
+        "bcubed_f1": f,
+    }
+
+
+def _kb_ids(store: Store) -> Iterable[tuple[int, str]]:
+    from sqlalchemy import select
+
+    from marsad.store import schema as s
+
+    with store.engine.connect() as conn:
+        for eid, kb_id in conn.execute(select(s.entities.c.id, s.entities.c.kb_id)):
+            if kb_id:
+                yield eid, kb_id.split(":", 1)[-1]
+
+
+def _store_fake_article(store: Store, n: int, art: dict, mentions: list) -> None:
+    """Store the article so later articles see co-occurrence evidence, as in real ingest."""
+    published = datetime.fromisoformat(art["day"]).replace(tzinfo=UTC) if art.get("day") else None
+    source = art.get("source", "gold")
+    store.add_article(
+        Article(art["title"], art["text"], Source(source, source), published=published),
+        content_hash=f"gold-{n}",
+        day=art.get("day"),
+        mentions=mentions,
+        search_title="",
+        search_body="",
+    )
+
+
+# ---- generator corpus ------------------------------------------------------------------------
+def _names_of(key: str) -> set[str]:
+    ent = entities()[key]
+    names = {normalise(x) for x in [ent["name"], *ent["aliases"]]}
+    for name in list(names):
+        words = name.split()
+        names.update(" ".join(words[i:]) for i in range(1, len(words)))
+    return names
+
+
+def _in_text(key: str, norm_text: str) -> bool:
+    return any(name in norm_text for name in _names_of(key))
+
+
+def evaluate_generator(n: int, *, variants: bool = False, seed: int = 7) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store, settings = _store(Path(tmp), "gen.db")
+        records = kb_records()
+        if variants:  # the KB knows canonical names only; the recogniser knows every spelling
+            records = [dict(r, aliases=[]) for r in records]
+        load_kb(store, records)
+        recogniser = GazetteerRecogniser(
+            (normalise(x), e["type"])
+            for e in entities().values()
+            for x in [e["name"], *e["aliases"]]
+        )
+        pipeline = Pipeline(store, settings, recogniser=recogniser)
+        spent = [0.0]
+        resolve = pipeline.resolver.resolve
+
+        def timed(*a, **k):  # type: ignore[no-untyped-def]
+            t = time.perf_counter()
+            try:
+                return resolve(*a, **k)
+            finally:
+                spent[0] += time.perf_counter() - t
+
+        pipeline.resolver.resolve = timed  # type: ignore[method-assign]
+        from marsad.pipeline import IngestReport
+
+        srcs = sources()
+        truth: dict[int, tuple[str, ...]] = {}
+        report = IngestReport()
+        t0 = time.perf_counter()
+        for g in generate(n, seed=seed, end=date(2026, 11, 20)):
+            s = srcs[g.source]
+            before = report.new
+            aid = pipeline.ingest_one(
+                Article(g.title, g.text, Source(g.source, s["name"], s["url"]), g.url, g.published),
+                report,
+            )
+            if aid is not None and report.new > before:
+                # a near-duplicate copy drops its last line but keeps the original's truth:
+                # keep the keys whose names are still in the text
+                norm_text = " " + normalise(g.title + " " + g.text) + " "
+                truth[aid] = tuple(k for k in g.truth if _in_text(k, norm_text))
+        total = time.perf_counter() - t0
+        kb_of = dict(_kb_ids(store))
+        from sqlalchemy import select
+
+        from marsad.store import schema as sch
+
+        pred: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        with store.engine.connect() as conn:
+            for aid, eid, surface in conn.execute(
+                select(sch.mentions.c.article_id, sch.mentions.c.entity_id, sch.mentions.c.surface)
+            ):
+                pred[aid].append((eid, surface))
+        names = {k: _names_of(k) for k in entities()}
+        tp = fp = fn = 0
+        items: list[tuple[str, str]] = []
+        for aid, keys in truth.items():
+            got = {kb_of.get(eid, f"new:{eid}") for eid, _ in pred[aid]}
+            tp += len(got & set(keys))
+            fp += len(got - set(keys))
+            fn += len(set(keys) - got)
+            seen = set()
+            for i, (eid, surface) in enumerate(pred[aid]):
+                norm = normalise(surface)
+                owners = [k for k in keys if norm in names[k]]
+                gold = owners[0] if len(owners) == 1 else f"spurious:{aid}:{i}"
+                items.append((gold, str(eid)))
+                seen.add(gold)
+            for k in set(keys) - seen:
+                items.append((k, f"missed:{aid}:{k}"))
+        store.close()
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    bp, br, bf = bcubed(items)
+    return {
+        "articles": len(truth),
+        "article_entity_precision": p,
+        "article_entity_recall": r,
+        "article_entity_f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "bcubed_precision": bp,
+        "bcubed_recall": br,
+        "bcubed_f1": bf,
+        "ingest_s": total,
+        "resolve_s": spent[0],
+        "resolve_share_of_ingest": spent[0] / total if total else 0.0,
+        "overhead_vs_rest": spent[0] / (total - spent[0]) if total > spent[0] else 0.0,
+    }
+
+
+# ---- merge speed ------------------------------------------------------------------------------
+def merge_speed(n_mentions: int) -> dict[str, float]:
+    """N mentions over N/5 articles on two entities; merge the second into the first."""
+    from sqlalchemy import text
+
+    from marsad.entities.edits import merge_entities
+    from marsad.models import Entity
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store, _ = _store(Path(tmp), "merge.db")
+        a = store.create_entity(Entity(name="سيرغي لافروف", type=EntityType.PERSON))
+        b = store.create_entity(Entity(name="سيرجي لافروف", type=EntityType.PERSON))
+        src = store.source_id(Source("s", "s"))
+        per = 5
+        n_articles = n_mentions // per
+        t0 = time.perf_counter()
+        with store.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, content_hash, story_id, source_id, title, text, "
+                    "day, ingested_at) VALUES (:i, :h, :i, :s, 'عنوان', 'نص', :d, :t)"
+                ),
+                [
+                    {
+                        "i": i,
+                        "h": f"h{i}",
+                        "s": src,
+                        "d": f"2026-11-{1 + i % 28:02d}",
+                        "t": "2026-11-20",
+                    }
+                    for i in range(1, n_articles + 1)
+                ],
+            )
+            conn.execute(
+                text(
+                    'INSERT INTO mentions (article_id, entity_id, start, "end", surface) '
+                    "VALUES (:a, :e, :s, :z, :u)"
+                ),
+                [
+                    {
+                        "a": i,
+                        "e": b if (i + j) % 2 else a,
+                        "s": 10 * j + 7,
+                        "z": 10 * j + 13,
+                        "u": "لافروف",
+                    }
+                    for i in range(1, n_articles + 1)
+                    for j in range(per)
+                ],
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO article_entities (entity_id, article_id, day, source_id, "
+                    "mentions, first_start, first_end) SELECT entity_id, m.article_id, a.day, "
+                    'a.source_id, count(*), min(start), min("end") FROM mentions m '
+                    "JOIN articles a ON a.id = m.article_id GROUP BY entity_id, m.article_id"
+                )
+            )
+        build = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result = merge_entities(store, b, a)
+        spent = time.perf_counter() - t0
+        store.close()
+    return {"mentions": n_mentions, "moved": result["mentions"], "build_s": build, "merge_s": spent}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gold", action="store_true")
+    ap.add_argument("--generator", type=int, default=0)
+    ap.add_argument("--variants", action="store_true")
+    ap.add_argument("--merge", type=int, default=0)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    everything = not (args.gold or args.generator or args.merge)
+    if args.gold or everything:
+        print("gold", json.dumps(evaluate_gold(verbose=args.verbose), indent=1))
+    if args.generator or everything:
+        n = args.generator or 2000
+        print(f"generator {n}", json.dumps(evaluate_generator(n), indent=1))
+        if args.variants or everything:
+            print(
+                f"generator {n} variants",
+                json.dumps(evaluate_generator(n, variants=True), indent=1),
+            )
+    if args.merge or everything:
+        print("merge", json.dumps(merge_speed(args.merge or 1_000_000), indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Name keys for matching spelling and transliteration variants (SPEC §3).
+
+``normalise`` already folds أ/إ/آ→ا, ى→ي, ة→ه. ``fold`` goes further for names written
+from other languages: غ/ج/ق/ك → ج (Sergei: سيرغي/سيرجي), final ا/ه → ا (سوريا/سورية,
+أستانا/أستانة), ث→ت, ذ→ز, ظ→ض. ``skeleton`` also drops inner long vowels
+(ترامب/ترمب) and is only used to find candidates that ``similar`` then checks with
+rapidfuzz, so different names never meet on a skeleton alone.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+_FOLD = str.maketrans({"غ": "ج", "ق": "ج", "ك": "ج", "ث": "ت", "ذ": "ز", "ظ": "ض", "ص": "س"})
+_VOWELS = frozenset("اوي")
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    word = word.translate(_FOLD)
+    if len(word) > 2 and word[-1] in "اه":
+        word = word[:-1] + "ا"
+    if len(word) > 3 and word.endswith("ي") and word[-2] == "ي":  # ي doubled by careless typing
+        word = word[:-1]
+    return word
+
+
+def fold(norm: str) -> str:
+    """Transliteration-aware key of a normalised name (word by word)."""
+    return " ".join(fold_word(w) for w in norm.split())
+
+
+def skeleton(norm: str) -> str:
+    """``fold`` without inner long vowels, spaces kept: a coarse key for candidate lookup."""
+    out = []
+    for w in fold(norm).split():
+        inner = "".join(c for c in w[1:-1] if c not in _VOWELS)
+        out.append(w[0] + inner + w[-1] if len(w) > 1 else w)
+    return " ".join(out)
+
+
+def similar(a: str, b: str, cutoff: float = 85.0) -> float:
+    """rapidfuzz ratio (0–100) of two folded names, 0 below ``cutoff`` or when the
+    number of words differs (a different first or last name is a different person)."""
+    if a.count(" ") != b.count(" "):
+        return 0.0
+    score = fuzz.ratio(a, b, score_cutoff=cutoff)
+    return float(score)

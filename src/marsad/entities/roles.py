@@ -1,0 +1,193 @@
+"""Roles and titles: "وزير الخارجية الروسي", "الوزير الروسي", "نظيره الأمريكي", "الرئيس".
+
+A role phrase is a head word (``role_heads.txt``) followed by portfolio words
+(``role_qualifiers.txt``) and nisba adjectives (الروسي، الأمريكية، الأممي — recognised by
+shape). Roles are compared as sets of folded words without the article, so the short form
+"الوزير الروسي" matches "وزير الخارجية الروسي" (its words are a subset).
+
+Knowledge-base roles carry dates (``{"role": …, "from": "2004-03-09", "to": null}``);
+:class:`RoleBook` answers "who held a role matching these words on this day".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from marsad.arabic.normalise import normalise
+
+LEXICONS = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
+_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
+STOPWORDS = frozenset({"الي", "في", "من", "عن", "علي", "باسم", "لدي", "و"})
+COUNTERPART = "نظير"
+MAX_ROLE_WORDS = 6
+
+
+def _read(name: str) -> list[str]:
+    out = []
+    for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def heads() -> frozenset[str]:
+    return frozenset(normalise(w) for w in _read("role_heads.txt"))
+
+
+@lru_cache(maxsize=1)
+def qualifiers() -> frozenset[str]:
+    return frozenset(normalise(w) for w in _read("role_qualifiers.txt"))
+
+
+@lru_cache(maxsize=1)
+def variants() -> dict[str, str]:
+    table = {}
+    for line in _read("role_variants.tsv"):
+        variant, _, canonical = line.partition("\t")
+        table[normalise(variant)] = normalise(canonical)
+    return table
+
+
+def is_nisba(word: str) -> bool:
+    """الروسي، الامريكيه، الاممي, روسي: an adjective of origin (normalised word)."""
+    core = word[2:] if word.startswith("ال") else word
+    return len(core) >= 3 and (core.endswith("ي") or core.endswith("يه"))
+
+
+def role_word(word: str) -> str:
+    """The comparable form of one normalised role word: no article or ل, variants folded."""
+    for prefix in ("وال", "بال", "لل", "ال", "ول"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    return variants().get(word, word)
+
+
+def role_key(norm: str) -> frozenset[str]:
+    """The set of comparable words of a normalised role phrase."""
+    return frozenset(role_word(w) for w in norm.split() if w not in STOPWORDS)
+
+
+def is_head(word: str) -> bool:
+    return word in heads() or (word[:1] in "وف" and word[1:] in heads())
+
+
+def is_role_word(word: str, is_name: Callable[[str], bool] | None = None) -> bool:
+    """A word that can continue a role phrase (never a known name)."""
+    if is_name is not None and is_name(word):
+        return False
+    return word in qualifiers() or is_head(word) or is_nisba(word)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpan:
+    start: int
+    end: int
+    surface: str
+    key: frozenset[str]
+
+    @property
+    def counterpart(self) -> bool:
+        return COUNTERPART in self.key
+
+
+def leading_role_words(tokens: list[str], is_name: Callable[[str], bool] | None = None) -> int:
+    """How many leading tokens of a mention are a role/title (0 when it starts with a name).
+
+    The whole mention may be a role ("وزير الخارجية الروسي") when every token is a role word.
+    """
+    if not tokens or not is_head(tokens[0]):
+        return 0
+    n = 1
+    while n < len(tokens) and is_role_word(tokens[n], is_name):
+        n += 1
+    return n
+
+
+def find_roles(
+    text: str,
+    *,
+    blocked: Iterable[tuple[int, int]] = (),
+    is_name: Callable[[str], bool] | None = None,
+) -> list[RoleSpan]:
+    """Role phrases in ``text`` outside the ``blocked`` spans (the recognised mentions)."""
+    spans = sorted(blocked)
+    toks = [(m.start(), m.end(), normalise(m.group())) for m in _WORD.finditer(text)]
+
+    def inside(pos: int) -> bool:
+        return any(s <= pos < e for s, e in spans)
+
+    out: list[RoleSpan] = []
+    i = 0
+    while i < len(toks):
+        start, end, word = toks[i]
+        if not is_head(word) or inside(start):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(toks)
+            and j - i < MAX_ROLE_WORDS
+            and not inside(toks[j][0])
+            and is_role_word(toks[j][2], is_name)
+            and toks[j][0] - toks[j - 1][1] <= 2
+        ):
+            j += 1
+        words = [w for _, _, w in toks[i:j]]
+        if word[:1] in "وف" and word not in heads():
+            words[0] = word[1:]
+            start += 1
+        key = role_key(" ".join(words))
+        out.append(RoleSpan(start, toks[j - 1][1], text[start : toks[j - 1][1]], key))
+        i = j
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRole:
+    entity_id: int
+    key: frozenset[str]
+    start: str | None  # ISO date, None = unknown/open
+    end: str | None
+
+    def held_on(self, day: str) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+class RoleBook:
+    """The knowledge base's dated roles."""
+
+    def __init__(self, rows: Iterable[tuple[int, str, str | None, str | None]]) -> None:
+        self.roles: list[HeldRole] = []
+        self.by_entity: dict[int, list[HeldRole]] = {}
+        for entity_id, role, start, end in rows:
+            held = HeldRole(entity_id, role_key(normalise(role)), start or None, end or None)
+            self.roles.append(held)
+            self.by_entity.setdefault(entity_id, []).append(held)
+
+    def add(self, entity_id: int, role: str, start: str | None, end: str | None) -> None:
+        held = HeldRole(entity_id, role_key(normalise(role)), start, end)
+        self.roles.append(held)
+        self.by_entity.setdefault(entity_id, []).append(held)
+
+    def held_by(self, entity_id: int, day: str | None) -> list[frozenset[str]]:
+        """Role keys the entity held on ``day`` (every known role when the day is unknown)."""
+        return [r.key for r in self.by_entity.get(entity_id, []) if day is None or r.held_on(day)]
+
+    def holders(self, key: frozenset[str], day: str | None) -> set[int]:
+        """Entities that held a role matching ``key`` on ``day`` (none when day is unknown)."""
+        if day is None or not key:
+            return set()
+        return {r.entity_id for r in self.roles if key <= r.key and r.held_on(day)}
+
+
+def matches(key: frozenset[str], role: frozenset[str]) -> bool:
+    """A role phrase matches a full role when its words (less نظير) are a subset of it."""
+    words = key - {COUNTERPART}
+    return bool(words) and words <= role

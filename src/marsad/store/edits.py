@@ -1,0 +1,366 @@
+"""SQL of entity resolution and operator edits: roles, redirects, merge, split, re-resolution.
+
+Every function here works on SQLite and PostgreSQL (SQLAlchemy Core / portable SQL).
+Counts pages read (``article_entities`` and the rollup tables) are rebuilt for exactly the
+articles and entities an edit touches, so a merge is visible on the pages at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, inspect, select, text, update
+
+from marsad.arabic.normalise import normalise
+from marsad.store import schema as s
+from marsad.store.database import Store
+
+BATCH = 500
+
+
+def _chunks(ids: Sequence[int], size: int = BATCH) -> Iterable[list[int]]:
+    ids = list(ids)
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+# ---- roles and alias blocks ------------------------------------------------------------
+def role_rows(store: Store) -> list[tuple[int, str, str | None, str | None]]:
+    """(entity id, role, from, to) of every dated role in the knowledge base."""
+    r = s.entity_roles
+    with store.engine.connect() as conn:
+        return [
+            tuple(row) for row in conn.execute(select(r.c.entity_id, r.c.role, r.c.start, r.c.end))
+        ]
+
+
+def set_roles(store: Store, entity_id: int, roles: Iterable[dict[str, Any]]) -> None:
+    """Replace the entity's roles: [{"role": …, "from": "YYYY-MM-DD"|None, "to": …}]."""
+    r = s.entity_roles
+    with store.engine.begin() as conn:
+        conn.execute(delete(r).where(r.c.entity_id == entity_id))
+        rows = [
+            {
+                "entity_id": entity_id,
+                "role": str(x["role"]).strip(),
+                "start": (x.get("from") or None),
+                "end": (x.get("to") or None),
+            }
+            for x in roles
+            if str(x.get("role") or "").strip()
+        ]
+        if rows:
+            conn.execute(insert(r), rows)
+
+
+def blocked_aliases(store: Store) -> set[tuple[int, str]]:
+    """(entity id, normalised alias) pairs an operator removed: a KB reload does not re-add them."""
+    with store.engine.connect() as conn:
+        return {
+            (a, b)
+            for a, b in conn.execute(select(s.alias_blocks.c.entity_id, s.alias_blocks.c.norm))
+        }
+
+
+def edited_fields(store: Store) -> dict[int, set[str]]:
+    """Entity id → fields an operator set (name, description): a KB reload keeps them."""
+    import json
+
+    out: dict[int, set[str]] = {}
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(s.edits.c.action, s.edits.c.payload).where(
+                s.edits.c.action.in_(["rename", "describe"])
+            )
+        )
+        for action, payload in rows:
+            data = json.loads(payload)
+            field = "name" if action == "rename" else "description"
+            out.setdefault(int(data["entity"]), set()).add(field)
+    return out
+
+
+def final_entity(conn: Connection, entity_id: int) -> int:
+    """Follow ``merged_into`` redirects to the entity that holds the articles now."""
+    seen = set()
+    while entity_id not in seen:
+        seen.add(entity_id)
+        row = conn.execute(
+            select(s.entities.c.merged_into).where(s.entities.c.id == entity_id)
+        ).first()
+        if row is None or row[0] is None:
+            return entity_id
+        entity_id = row[0]
+    return entity_id
+
+
+# ---- counts --------------------------------------------------------------------------
+def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> None:
+    """Recompute ``article_entities`` rows of these articles from their mentions."""
+    for chunk in _chunks(sorted(set(article_ids))):
+        ids = ",".join(str(int(i)) for i in chunk)
+        conn.execute(text(f"DELETE FROM article_entities WHERE article_id IN ({ids})"))
+        conn.execute(
+            text(
+                "INSERT INTO article_entities "
+                "(entity_id, article_id, day, source_id, mentions, first_start, first_end) "
+                "SELECT g.entity_id, g.article_id, a.day, a.source_id, g.n, g.fs, "
+                '(SELECT MIN(m2."end") FROM mentions m2 WHERE m2.article_id = g.article_id '
+                "AND m2.entity_id = g.entity_id AND m2.start = g.fs) "
+                "FROM (SELECT m.article_id AS article_id, m.entity_id AS entity_id, "
+                "COUNT(*) AS n, COALESCE(MIN(CASE WHEN m.start > length(a0.title) "
+                "THEN m.start END), MIN(m.start)) AS fs "
+                "FROM mentions m JOIN articles a0 ON a0.id = m.article_id "
+                f"WHERE m.article_id IN ({ids}) GROUP BY m.article_id, m.entity_id) g "
+                "JOIN articles a ON a.id = g.article_id"
+            )
+        )
+
+
+def _has_rollups(conn: Connection) -> bool:
+    return inspect(conn).has_table("entity_days")
+
+
+def refresh_rollups(conn: Connection, entity_ids: Sequence[int]) -> None:
+    """Recompute the per-entity rollups (entity_days, entity_source_days, pair_days)."""
+    if not entity_ids or not _has_rollups(conn):
+        return
+    ids = ",".join(str(int(i)) for i in sorted(set(entity_ids)))
+    conn.execute(text(f"DELETE FROM entity_days WHERE entity_id IN ({ids})"))
+    conn.execute(text(f"DELETE FROM entity_source_days WHERE entity_id IN ({ids})"))
+    conn.execute(text(f"DELETE FROM pair_days WHERE entity_id IN ({ids}) OR other_id IN ({ids})"))
+    conn.execute(
+        text(
+            "INSERT INTO entity_days (entity_id, day, articles, stories) "
+            "SELECT ae.entity_id, ae.day, count(*), count(DISTINCT a.story_id) "
+            "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
+            f"WHERE ae.day IS NOT NULL AND ae.entity_id IN ({ids}) GROUP BY ae.entity_id, ae.day"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO entity_source_days (entity_id, source_id, day, articles) "
+            "SELECT entity_id, source_id, day, count(*) FROM article_entities "
+            f"WHERE day IS NOT NULL AND entity_id IN ({ids}) GROUP BY entity_id, source_id, day"
+        )
+    )
+    pair = (
+        "INSERT INTO pair_days (entity_id, other_id, day, articles) "
+        "SELECT a.entity_id, b.entity_id, a.day, count(*) "
+        "FROM article_entities a JOIN article_entities b "
+        "ON b.article_id = a.article_id AND b.entity_id != a.entity_id "
+        "WHERE a.day IS NOT NULL AND {cond} GROUP BY a.entity_id, b.entity_id, a.day"
+    )
+    conn.execute(text(pair.format(cond=f"a.entity_id IN ({ids})")))
+    conn.execute(text(pair.format(cond=f"b.entity_id IN ({ids}) AND a.entity_id NOT IN ({ids})")))
+
+
+def entity_article_ids(conn: Connection, entity_id: int) -> list[int]:
+    ae = s.article_entities
+    return [r[0] for r in conn.execute(select(ae.c.article_id).where(ae.c.entity_id == entity_id))]
+
+
+# ---- merge and split ---------------------------------------------------------------------
+def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
+    """Move everything of ``source_id`` to ``target_id``; the source redirects to the target."""
+    e, a = s.entities, s.aliases
+    with store.engine.begin() as conn:
+        articles = entity_article_ids(conn, source_id)
+        target_norms = {
+            r[0] for r in conn.execute(select(a.c.norm).where(a.c.entity_id == target_id))
+        }
+        src_aliases = list(
+            conn.execute(select(a.c.id, a.c.alias, a.c.norm).where(a.c.entity_id == source_id))
+        )
+        moved = [(i, alias, norm) for i, alias, norm in src_aliases if norm not in target_norms]
+        shared = [norm for _, _, norm in src_aliases if norm in target_norms]
+        for chunk in _chunks([i for i, _, _ in moved]):
+            conn.execute(update(a).where(a.c.id.in_(chunk)).values(entity_id=target_id))
+        conn.execute(delete(a).where(a.c.entity_id == source_id))
+        n = conn.execute(
+            update(s.mentions)
+            .where(s.mentions.c.entity_id == source_id)
+            .values(entity_id=target_id)
+        ).rowcount
+        conn.execute(
+            update(s.entity_roles)
+            .where(s.entity_roles.c.entity_id == source_id)
+            .values(entity_id=target_id)
+        )
+        conn.execute(update(e).where(e.c.id == source_id).values(merged_into=target_id))
+        conn.execute(update(e).where(e.c.merged_into == source_id).values(merged_into=target_id))
+        rebuild_article_entities(conn, articles)
+        refresh_rollups(conn, [source_id, target_id])
+    return {
+        "mentions": n,
+        "articles": len(articles),
+        "aliases_moved": [norm for _, _, norm in moved],
+        "aliases_shared": shared,
+    }
+
+
+def mention_ids_by_surface(
+    conn: Connection, entity_id: int, norms: set[str]
+) -> tuple[list[int], list[int]]:
+    """Mentions of the entity whose surface (normalised, clitics and titles aside) is one of
+    ``norms``: (mention ids, their article ids)."""
+    m = s.mentions
+    ids, arts = [], set()
+    for mid, aid, surface in conn.execute(
+        select(m.c.id, m.c.article_id, m.c.surface).where(m.c.entity_id == entity_id)
+    ):
+        norm = normalise(surface)
+        if norm in norms or _without_clitic(norm) & norms or _suffixes(norm) & norms:
+            ids.append(mid)
+            arts.add(aid)
+    return ids, sorted(arts)
+
+
+def _without_clitic(norm: str) -> set[str]:
+    first, _, rest = norm.partition(" ")
+    out = set()
+    for c in ("وال", "بال", "فال", "لل", "و", "ف", "ب", "ل", "ك"):
+        if first.startswith(c) and len(first) - len(c) >= 2:
+            out.add(f"{first[len(c) :]} {rest}".strip())
+            if c.endswith("ال") or c == "لل":
+                out.add(f"ال{first[len(c) :]} {rest}".strip())
+    return out
+
+
+def _suffixes(norm: str) -> set[str]:
+    words = norm.split()
+    return {" ".join(words[i:]) for i in range(1, len(words))}
+
+
+def move_mentions(
+    store: Store, from_id: int, to_id: int, mention_ids: Sequence[int], article_ids: Sequence[int]
+) -> None:
+    with store.engine.begin() as conn:
+        for chunk in _chunks(mention_ids):
+            conn.execute(
+                update(s.mentions).where(s.mentions.c.id.in_(chunk)).values(entity_id=to_id)
+            )
+        rebuild_article_entities(conn, article_ids)
+        refresh_rollups(conn, [from_id, to_id])
+
+
+def move_aliases(store: Store, from_id: int, to_id: int, norms: Iterable[str]) -> list[str]:
+    """Move alias rows (by normalised form); returns the norms moved."""
+    a = s.aliases
+    norms = set(norms)
+    moved = []
+    with store.engine.begin() as conn:
+        have = {r[0] for r in conn.execute(select(a.c.norm).where(a.c.entity_id == to_id))}
+        for aid, norm in conn.execute(
+            select(a.c.id, a.c.norm).where(a.c.entity_id == from_id, a.c.norm.in_(norms))
+        ).all():
+            if norm in have:
+                conn.execute(delete(a).where(a.c.id == aid))
+            else:
+                conn.execute(update(a).where(a.c.id == aid).values(entity_id=to_id))
+            moved.append(norm)
+    return moved
+
+
+def block_aliases(store: Store, entity_id: int, norms: Iterable[str]) -> None:
+    b = s.alias_blocks
+    with store.engine.begin() as conn:
+        for norm in set(norms):
+            if not conn.execute(
+                select(b.c.norm).where(b.c.entity_id == entity_id, b.c.norm == norm)
+            ).first():
+                conn.execute(insert(b).values(entity_id=entity_id, norm=norm))
+
+
+def unblock_alias(store: Store, entity_id: int, norm: str) -> None:
+    b = s.alias_blocks
+    with store.engine.begin() as conn:
+        conn.execute(delete(b).where(b.c.entity_id == entity_id, b.c.norm == norm))
+
+
+def remove_alias(store: Store, entity_id: int, norm: str) -> bool:
+    a = s.aliases
+    with store.engine.begin() as conn:
+        n = conn.execute(delete(a).where(a.c.entity_id == entity_id, a.c.norm == norm)).rowcount
+    return bool(n)
+
+
+def revive(store: Store, entity_id: int) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(s.entities).where(s.entities.c.id == entity_id).values(merged_into=None)
+        )
+
+
+def set_slug(store: Store, entity_id: int, slug: str) -> str:
+    """Give the entity ``slug`` (or ``slug-2``… when taken); returns the slug set."""
+    e = s.entities
+    with store.engine.begin() as conn:
+        base, n, cand = slug, 1, slug
+        while True:
+            row = conn.execute(select(e.c.id).where(e.c.slug == cand)).first()
+            if row is None or row[0] == entity_id:
+                break
+            n += 1
+            cand = f"{base}-{n}"
+        conn.execute(update(e).where(e.c.id == entity_id).values(slug=cand))
+    return cand
+
+
+def edits_log(store: Store, limit: int = 100) -> list[dict[str, Any]]:
+    import json
+
+    q = select(s.edits).order_by(s.edits.c.id.desc()).limit(limit)
+    with store.engine.connect() as conn:
+        return [
+            {"id": r.id, "at": r.at, "action": r.action, "payload": json.loads(r.payload)}
+            for r in conn.execute(q)
+        ]
+
+
+def last_merge(store: Store, source_id: int) -> dict[str, Any] | None:
+    """The payload of the latest merge of ``source_id`` (for undoing it with a split)."""
+    import json
+
+    q = select(s.edits.c.payload).where(s.edits.c.action == "merge").order_by(s.edits.c.id.desc())
+    with store.engine.connect() as conn:
+        for (payload,) in conn.execute(q):
+            data = json.loads(payload)
+            if int(data.get("source", -1)) == source_id:
+                return data
+    return None
+
+
+# ---- context for resolution ------------------------------------------------------------------
+def cooccurring(store: Store, entity_id: int, limit: int = 500) -> dict[int, int]:
+    """Other entity id → articles shared with ``entity_id`` (rollups when there, else a join)."""
+    with store.engine.connect() as conn:
+        if _has_rollups(conn):
+            rows = conn.execute(
+                text(
+                    "SELECT other_id, SUM(articles) AS n FROM pair_days WHERE entity_id = :e "
+                    "GROUP BY other_id ORDER BY n DESC LIMIT :l"
+                ),
+                {"e": entity_id, "l": limit},
+            )
+        else:
+            rows = conn.execute(
+                text(
+                    "SELECT b.entity_id, COUNT(*) AS n FROM article_entities a "
+                    "JOIN article_entities b ON b.article_id = a.article_id "
+                    "AND b.entity_id != a.entity_id WHERE a.entity_id = :e "
+                    "GROUP BY b.entity_id ORDER BY n DESC LIMIT :l"
+                ),
+                {"e": entity_id, "l": limit},
+            )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+
+def article_counts(store: Store) -> dict[int, int]:
+    ae = s.article_entities
+    with store.engine.connect() as conn:
+        return {
+            r[0]: r[1]
+            for r in conn.execute(select(ae.c.entity_id, func.count()).group_by(ae.c.entity_id))
+        }
