@@ -1,0 +1,153 @@
+"""Articles/second for HTML page → stored article on one core (extract + pipeline + store).
+
+    PYTHONPATH=src python bench/ingest.py [--pages 400] [--data PATH] [--db PATH]
+
+Pages are the extraction bench's realistic 30–80 KB Arabic news pages (SANA-like, RT-like,
+blog, wire copy, live page: tests/data/pages/make_pages.py) around real article text from
+the ANT corpus ($MARSAD_SHARED_DATA/news/ant-multisource-v2.1.jsonl.gz) when present, else
+around our own test stories. Each page goes through ``extract_articles`` and
+``Pipeline.ingest_one`` (clean, hash, story grouping with MinHash/LSH, recognise with the
+sample knowledge base, resolve, store in SQLite WAL with FTS5) in one process. Reports
+articles per CPU-second (this process only, so other load on the machine does not move it)
+and per wall-second, the share of time per stage, and the peak resident memory
+(``resource.getrusage``). A second pass re-ingests the same pages (idempotent: all
+duplicates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "data" / "pages"))
+
+from make_pages import render_family  # noqa: E402
+from stories import STORIES  # noqa: E402
+
+from marsad.config import load_settings  # noqa: E402
+from marsad.entities.kb import load_kb  # noqa: E402
+from marsad.extract.html import extract_articles  # noqa: E402
+from marsad.generate.corpus import kb_records  # noqa: E402
+from marsad.pipeline import IngestReport, Pipeline  # noqa: E402
+from marsad.store.database import Store  # noqa: E402
+
+FAMILIES = ("sana", "rt", "blog", "wire", "live")
+
+
+def shared_data() -> Path:
+    return Path(os.environ.get("MARSAD_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def load_stories(path: Path | None, limit: int) -> tuple[list[dict], str]:
+    corpus = (path or shared_data()) / "news" / "ant-multisource-v2.1.jsonl.gz"
+    if not corpus.exists():
+        return STORIES, f"own test stories ({corpus} absent)"
+    stories = []
+    with gzip.open(corpus, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            paragraphs = [p.strip() for p in row["text"].split("\n") if len(p.strip()) > 40]
+            if row.get("title") and len(paragraphs) >= 2:
+                stories.append({"title": row["title"].strip(), "paragraphs": paragraphs[:12]})
+            if len(stories) >= limit:
+                break
+    return stories, f"ANT corpus v2.1 ({corpus})"
+
+
+def build_pages(stories: list[dict], count: int, seed: int = 7) -> list[tuple[bytes, str]]:
+    rng = random.Random(seed)
+    pages = []
+    for i in range(count):
+        rendered = render_family(
+            FAMILIES[i % len(FAMILIES)], stories[i % len(stories)], i, pad_kb=rng.randint(28, 72)
+        )
+        pages.append((rendered["html"].encode("utf-8"), rendered["url"]))
+    return pages
+
+
+def run(pages: list[tuple[bytes, str]], pipeline: Pipeline) -> tuple[IngestReport, dict]:
+    report = IngestReport()
+    t_extract = t_pipeline = 0.0
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    articles = 0
+    for data, url in pages:
+        t0 = time.process_time()
+        found = extract_articles(data, url=url)
+        t1 = time.process_time()
+        for article in found:
+            pipeline.ingest_one(article, report)
+        t2 = time.process_time()
+        t_extract += t1 - t0
+        t_pipeline += t2 - t1
+        articles += len(found)
+    return report, {
+        "articles": articles,
+        "cpu": time.process_time() - cpu0,
+        "wall": time.perf_counter() - wall0,
+        "extract": t_extract,
+        "pipeline": t_pipeline,
+    }
+
+
+def show(label: str, pages: int, report: IngestReport, t: dict) -> None:
+    print(
+        f"{label}: {pages} pages → {t['articles']} articles "
+        f"({report.new} new, {report.duplicates} duplicates, {report.empty} empty)"
+    )
+    print(
+        f"  {t['articles'] / t['cpu']:6.1f} articles/CPU-s ({t['articles'] / t['wall']:6.1f}/s wall); "
+        f"{1000 * t['cpu'] / max(t['articles'], 1):5.2f} ms/article: "
+        f"extract {100 * t['extract'] / t['cpu']:.0f}%, "
+        f"pipeline+store {100 * t['pipeline'] / t['cpu']:.0f}%"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--data", type=Path, default=None, help="shared data folder")
+    parser.add_argument("--db", type=Path, default=None, help="SQLite file (default: temporary)")
+    args = parser.parse_args(argv)
+
+    stories, origin = load_stories(args.data, args.pages)
+    pages = build_pages(stories, args.pages)
+    sizes = sorted(len(d) for d, _ in pages)
+    print(f"{len(pages)} pages from {origin}")
+    print(
+        f"page size: median {sizes[len(sizes) // 2] / 1024:.0f} KB, "
+        f"min {sizes[0] / 1024:.0f} KB, max {sizes[-1] / 1024:.0f} KB"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "bench.db"
+        settings = load_settings({"MARSAD_DATA_DIR": tmp, "MARSAD_DATABASE_URL": f"sqlite:///{db}"})
+        store = Store(settings.database_url)
+        load_kb(store, kb_records())
+        pipeline = Pipeline(store, settings)
+        extract_articles(pages[0][0], url=pages[0][1])  # warm lexicons and caches
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        report, t = run(pages, pipeline)
+        show("first ingest", len(pages), report, t)
+        report2, t2 = run(pages, Pipeline(store, settings))
+        show("re-ingest (idempotent)", len(pages), report2, t2)
+        stats = store.stats()
+        print(f"database: {stats.get('articles')} articles, {db.stat().st_size / 1e6:.1f} MB")
+        store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"peak RSS: {peak:.0f} MB (before ingest, with KB and lexicons loaded: {rss_before:.0f} MB)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
