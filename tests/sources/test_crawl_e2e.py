@@ -203,3 +203,31 @@ def test_feeds_add_refuses_a_non_http_url(env):
     result = CliRunner().invoke(app, ["feeds", "add", "file:///etc/passwd"], env=env)
     assert result.exit_code != 0
     assert "only http and https" in str(result.exception)
+
+
+def test_crawl_every_runs_rounds_until_ctrl_c_then_stops_cleanly(server, env):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    serve_news(server)
+    cli(env, "feeds", "add", server.url("/news/rss.xml"), "--name", "وكالة الاختبار")
+    cli(env, "feeds", "add", server.url("/missing"), "--name", "موقع معطل")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli", "crawl", "--every", "0.5s", "--delay", "0"],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while server.count("/news/rss.xml") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert server.count("/news/rss.xml") >= 2  # the failing feed did not stop the schedule
+    assert "3 articles stored" in out.splitlines()[0]
+    assert "stopped after" in err
