@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -15,10 +16,13 @@ from marsad.arabic.normalise import normalise
 from marsad.config import Settings
 from marsad.errors import InputError, NotFound
 from marsad.models import EntityType
+from marsad.store import listing
 from marsad.store.database import Row, Store
+from marsad.store.listing import COUNT_CAP, SearchFilters
 
 PAGE_SIZE = 20
 SNIPPET_CHARS = 110
+MIN_SHARED = 2  # "most related" needs at least this many shared articles in the window
 
 
 class DayCountOut(BaseModel):
@@ -51,6 +55,8 @@ class ArticleItem(BaseModel):
     source: str
     source_slug: str
     published: datetime | None
+    day: date | None = None  # publication day in the configured time zone
+    story_id: int | None = None  # near-duplicates share their story
     url: str | None
     place: str | None = None
     agency: str | None = None
@@ -74,6 +80,8 @@ class EntityPage(BaseModel):
     stories: bool
     timeline: list[DayCountOut]
     related: list[RelatedOut]
+    related_type: str | None = None  # the type filter applied to "most related"
+    min_shared: int = MIN_SHARED
     sources: list[SourceCount]
     articles: list[ArticleItem]
     page: int
@@ -102,15 +110,21 @@ class CompareSeries(EntityRef):
 class ComparePage(BaseModel):
     window_start: date
     window_end: date
-    view: str  # "absolute" or "share"
+    view: str  # "absolute" (articles per day) or "share" (per thousand articles that day)
     series: list[CompareSeries]
+    suggestions: list[EntityRef]  # most related to the compared entities, not yet compared
 
 
 class SearchPage(BaseModel):
     query: str
     total: int
+    total_capped: bool = False  # True: more than ``total`` articles match
     page: int
     pages: int
+    source: str | None = None  # filters, as given
+    date_from: date | None = None
+    date_to: date | None = None
+    entity: EntityRef | None = None
     entities: list[EntityRef]
     articles: list[ArticleItem]
 
@@ -146,6 +160,8 @@ class SourcePage(BaseModel):
     entities: list[RelatedOut]
     articles: list[ArticleItem]
     page: int
+    pages: int
+    total_articles: int
 
 
 def snippet(
@@ -180,6 +196,8 @@ def _article_item(row: Row, mention_end: int | None = None) -> ArticleItem:
         source=row["source_name"],
         source_slug=row["source_slug"],
         published=row["published"],
+        day=row.get("day"),
+        story_id=row.get("story_id"),
         url=row["url"],
         place=row["place"],
         agency=row["agency"],
@@ -221,6 +239,19 @@ def find_entity(store: Store, key: str) -> Row:
     return row
 
 
+def parse_day(value: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD query parameter; anything else is an InputError with a clear message."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(
+            f"تاريخ غير صالح في {name}: «{value}» — اكتبه بالشكل YYYY-MM-DD، مثل 2026-11-20 "
+            f"({name} must be a date YYYY-MM-DD)"
+        ) from None
+
+
 def entity_page(
     store: Store,
     settings: Settings,
@@ -236,10 +267,14 @@ def entity_page(
     window = current_window(store, settings)
     start, end = window.bounds
     eid = ent["id"]
+    with store.engine.connect() as conn:
+        total = listing.entity_article_count(conn, eid)
+        rows = listing.entity_articles(conn, eid, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     in_window = store.entity_total(eid, start, end)
-    total = store.entity_total(eid, "0000-00-00", "9999-99-99")
-    rows = store.entity_articles(eid, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     top = store.top_sources(eid, start, end)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:
+        raise NotFound(f"لا توجد صفحة {page}: أخبار {ent['name']} في {pages} صفحة")
     return EntityPage(
         id=eid,
         slug=ent["slug"],
@@ -255,7 +290,11 @@ def entity_page(
         total_articles=total,
         stories=stories,
         timeline=_timeline(store, eid, window, stories),
-        related=[RelatedOut(**r.__dict__) for r in related(store, eid, window, types=types)],
+        related=[
+            RelatedOut(**r.__dict__)
+            for r in related(store, eid, window, types=types, min_shared=MIN_SHARED)
+        ],
+        related_type=next(iter(types)) if types else None,
         sources=[
             SourceCount(
                 slug=r["slug"],
@@ -267,12 +306,62 @@ def entity_page(
         ],
         articles=[_article_item(r) for r in rows],
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
     )
+
+
+def entity_timeline(
+    store: Store, settings: Settings, key: str, *, stories: bool = False
+) -> tuple[str, list[DayCountOut]]:
+    """(name, daily counts over the window) — all the chart needs."""
+    ent = find_entity(store, key)
+    return ent["name"], _timeline(store, ent["id"], current_window(store, settings), stories)
+
+
+def source_choices(store: Store) -> list[Row]:
+    """Every source (slug, name) for filter menus, largest first."""
+    with store.engine.connect() as conn:
+        return listing.source_counts(conn, "0000-00-00", "9999-99-99")
+
+
+def entity_timeline_rows(store: Store, settings: Settings, key: str) -> Iterator[list[Any]]:
+    """CSV rows of the entity's timeline: day, articles, stories (zero days included)."""
+    ent = find_entity(store, key)
+    window = current_window(store, settings)
+    articles = _timeline(store, ent["id"], window)
+    stories = _timeline(store, ent["id"], window, stories=True)
+    yield ["day", "articles", "stories"]
+    for a, st in zip(articles, stories, strict=True):
+        yield [a.day.isoformat(), a.count, st.count]
+
+
+def entity_article_rows(store: Store, key: str) -> Iterator[list[Any]]:
+    """CSV rows of every article naming the entity, newest first."""
+    ent = find_entity(store, key)
+    yield ["id", "day", "published", "source", "title", "url", "mention"]
+    with store.engine.connect() as conn:
+        for r in listing.iter_entity_articles(conn, ent["id"]):
+            content = f"{r['title']}\n{r['text']}"
+            yield [
+                r["id"],
+                r["day"] or "",
+                r["published"].isoformat() if isinstance(r["published"], datetime) else "",
+                r["source_name"],
+                r["title"],
+                r["url"] or "",
+                content[r["first_start"] : r["first_end"]],
+            ]
 
 
 def home_page(store: Store, settings: Settings) -> HomePage:
     window = current_window(store, settings)
+    with store.engine.connect() as conn:
+        latest, stories = [], set()
+        for r in listing.latest_articles(conn, limit=40):
+            if r["story_id"] not in stories and len(latest) < 12:  # one item per story
+                stories.add(r["story_id"])
+                latest.append(_article_item(r))
+        counts = listing.source_counts(conn, *window.bounds)
     return HomePage(
         window_start=window.start,
         window_end=window.end,
@@ -280,8 +369,8 @@ def home_page(store: Store, settings: Settings) -> HomePage:
             Trend(id=t.id, slug=t.slug, name=t.name, type=t.type, recent=t.recent, rise=t.rise)
             for t in trending(store, window)
         ],
-        latest=[_article_item(r) for r in store.latest_articles(limit=12)],
-        sources=_source_counts(store.list_sources()),
+        latest=latest,
+        sources=_source_counts(counts),
         timeline=_timeline(store, None, window),
     )
 
@@ -289,16 +378,18 @@ def home_page(store: Store, settings: Settings) -> HomePage:
 def compare_page(
     store: Store, settings: Settings, keys: list[str], *, view: str = "absolute"
 ) -> ComparePage:
-    keys = [k for k in keys if k.strip()]
+    keys = list(dict.fromkeys(k.strip() for k in keys if k.strip()))
     if not 1 <= len(keys) <= 5:
         raise InputError("compare takes 1 to 5 entities (e=…&e=…)")
     if view not in {"absolute", "share"}:
         raise InputError("view must be 'absolute' or 'share'")
     window = current_window(store, settings)
     all_days = {d.day: d.count for d in _timeline(store, None, window)}
-    series = []
+    series: list[CompareSeries] = []
     for key in keys:
         ent = find_entity(store, key)
+        if any(s.id == ent["id"] for s in series):
+            continue
         points = _timeline(store, ent["id"], window)
         if view == "share":
             points = [
@@ -318,36 +409,83 @@ def compare_page(
                 total=store.entity_total(ent["id"], *window.bounds),
             )
         )
-    return ComparePage(window_start=window.start, window_end=window.end, view=view, series=series)
+    chosen = {s.id for s in series}
+    suggestions: list[EntityRef] = []
+    if len(series) < 5:
+        for r in related(store, series[0].id, window, limit=12, min_shared=MIN_SHARED):
+            if r.id not in chosen and len(suggestions) < 6:
+                suggestions.append(EntityRef(id=r.id, slug=r.slug, name=r.name, type=r.type))
+    return ComparePage(
+        window_start=window.start,
+        window_end=window.end,
+        view=view,
+        series=series,
+        suggestions=suggestions,
+    )
 
 
-def search_page(store: Store, query: str, *, page: int = 1) -> SearchPage:
+def search_page(
+    store: Store,
+    query: str,
+    *,
+    page: int = 1,
+    source: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    entity: str | None = None,
+) -> SearchPage:
     if page < 1:
         raise InputError("page must be 1 or more")
+    start, end = parse_day(date_from, "from"), parse_day(date_to, "to")
+    if start and end and start > end:
+        raise InputError(f"بداية الفترة ({start}) بعد نهايتها ({end}) — from must not be after to")
+    source_row = None
+    if source:
+        source_row = store.get_source(source)
+        if source_row is None:
+            raise NotFound(f"لا يوجد مصدر بهذا الاسم: {source}")
+    ent = find_entity(store, entity) if entity else None
+    filters = SearchFilters(
+        source_id=source_row["id"] if source_row else None,
+        start=start.isoformat() if start else None,
+        end=end.isoformat() if end else None,
+        entity_id=ent["id"] if ent else None,
+    )
     norm = normalise(query)
-    total, rows = store.search_articles(norm, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    with store.engine.connect() as conn:
+        total, rows = listing.search(
+            conn, norm, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
+        found = listing.autocomplete(conn, norm, limit=5) if norm and page == 1 else []
     items = []
-    words = norm.split()
+    words = [f for w in norm.split() for f in listing.word_forms(w)]
     for r in rows:
-        start = _first_match(r["text"], words)
-        r = dict(r, first_start=None if start is None else start + len(r["title"]) + 1)
+        start_at = _first_match(r["text"], words)
+        r = dict(r, first_start=None if start_at is None else start_at + len(r["title"]) + 1)
         item = _article_item(
             r,
             mention_end=None
-            if start is None
-            else start + len(r["title"]) + 1 + _word_len(r["text"], start),
+            if start_at is None
+            else start_at + len(r["title"]) + 1 + _word_len(r["text"], start_at),
         )
         items.append(item)
-    entities = [
-        EntityRef(id=e["id"], slug=e["slug"], name=e["name"], type=e["type"])
-        for e in store.autocomplete(norm, limit=5)
-    ]
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
     return SearchPage(
         query=query,
         total=total,
+        total_capped=capped,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
-        entities=entities,
+        source=source_row["slug"] if source_row else None,
+        date_from=start,
+        date_to=end,
+        entity=EntityRef(id=ent["id"], slug=ent["slug"], name=ent["name"], type=ent["type"])
+        if ent
+        else None,
+        entities=[
+            EntityRef(id=e["id"], slug=e["slug"], name=e["name"], type=e["type"]) for e in found
+        ],
         articles=items,
     )
 
@@ -369,17 +507,10 @@ def _word_len(text: str, start: int) -> int:
 
 
 def autocomplete(store: Store, prefix: str, limit: int = 8) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": r["id"],
-            "slug": r["slug"],
-            "name": r["name"],
-            "type": r["type"],
-            "matched": r["matched"],
-            "articles": r["articles"],
-        }
-        for r in store.autocomplete(normalise(prefix), limit=limit)
-    ]
+    """Entities for a typed prefix: any alias, spelling variants and a leading clitic folded."""
+    with store.engine.connect() as conn:
+        rows = listing.autocomplete(conn, normalise(prefix), limit=limit)
+    return [{k: r[k] for k in ("id", "slug", "name", "type", "matched", "articles")} for r in rows]
 
 
 def article_page(store: Store, article_id: int) -> ArticlePage:
@@ -413,11 +544,19 @@ def article_page(store: Store, article_id: int) -> ArticlePage:
 
 
 def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -> SourcePage:
+    if page < 1:
+        raise InputError("page must be 1 or more")
     src = store.get_source(slug)
     if src is None:
         raise NotFound(f"لا يوجد مصدر بهذا الاسم: {slug}")
     window = current_window(store, settings)
     ents = store.source_entities(src["id"], *window.bounds)
+    with store.engine.connect() as conn:
+        total = listing.source_article_count(conn, src["id"])
+        rows = listing.latest_articles(conn, PAGE_SIZE, (page - 1) * PAGE_SIZE, source_id=src["id"])
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:
+        raise NotFound(f"لا توجد صفحة {page}: أخبار {src['name']} في {pages} صفحة")
     return SourcePage(
         slug=src["slug"],
         name=src["name"],
@@ -437,11 +576,8 @@ def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -
             )
             for e in ents
         ],
-        articles=[
-            _article_item(r)
-            for r in store.latest_articles(
-                limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, source_id=src["id"]
-            )
-        ],
+        articles=[_article_item(r) for r in rows],
         page=page,
+        pages=pages,
+        total_articles=total,
     )

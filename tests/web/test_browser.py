@@ -70,6 +70,14 @@ def browser():
         b.close()
 
 
+def _shoot(page, tmp_path, name: str, size: tuple[int, int] | None = None) -> None:
+    """A full-page screenshot in tmp; with MARSAD_SCREENSHOTS=docs also the README picture."""
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    if SHOTS and size:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+
+
 def test_entity_page_shows_chart_related_and_news_right_to_left(browser, base_url, tmp_path):
     page = browser.new_page(viewport={"width": 1200, "height": 1800})
     page.goto(f"{base_url}/entity/لافروف")
@@ -77,28 +85,71 @@ def test_entity_page_shows_chart_related_and_news_right_to_left(browser, base_ur
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     chart = page.locator("#timeline svg.chart")
     assert chart.is_visible()
-    assert chart.locator("rect.bar").count() == 30
+    assert chart.locator("g.day").count() == 30  # every day, zero days included
+    assert chart.locator("rect.bar").count() + chart.locator("rect.zero").count() == 30
     assert page.locator("#related li a").first.is_visible()
     assert page.locator("#related li").count() >= 3
+    assert page.locator("#sources li").count() >= 3
     assert page.locator("#articles .news li").count() == 20
     assert page.locator("#articles mark").first.is_visible()
-    page.screenshot(path=str(tmp_path / "entity.png"), full_page=True)
-    if SHOTS:  # MARSAD_SCREENSHOTS=docs refreshes the README's pictures
-        page.set_viewport_size({"width": 1000, "height": 1500})
-        page.screenshot(path=str(Path(SHOTS) / "entity.png"))
+    assert page.locator("#articles .pager a[rel=next]").get_attribute("href") == "?page=2#articles"
+    _shoot(page, tmp_path, "entity", (1000, 1500))
+    page.close()
+
+
+def test_chart_day_shows_its_exact_figure_on_keyboard_focus(browser, base_url):
+    page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    page.goto(f"{base_url}/entity/لافروف")
+    day = page.locator("#timeline g.day").last
+    tip = day.locator(".tip")
+    assert tip.evaluate("e => getComputedStyle(e).visibility") == "hidden"
+    day.focus()
+    assert tip.evaluate("e => getComputedStyle(e).visibility") == "visible"
+    label = day.get_attribute("aria-label")
+    assert label.startswith("20 نوفمبر 2026: ")
+    figure = label.split(": ")[1].split()[0]
+    assert tip.locator("text").text_content() == f"20 نوفمبر: {figure}"
+    page.keyboard.press("Shift+Tab")  # the keyboard walks the days
+    assert page.evaluate("document.activeElement.getAttribute('class')") == "day"
+    page.close()
+
+
+def test_related_explanation_opens_and_type_filter_works(browser, base_url):
+    page = browser.new_page()
+    page.goto(f"{base_url}/entity/لافروف")
+    page.locator("#related summary").click()
+    assert page.locator("#related .explain p").is_visible()
+    assert "G²" in page.locator("#related .explain p").inner_text()
+    page.locator("#related .filters a", has_text="أماكن").click()
+    page.wait_for_url("**type=places**")
+    types = page.locator("#related li a.entity").evaluate_all("els => els.map(e => e.className)")
+    assert types and all("type-location" in t for t in types)
     page.close()
 
 
 def test_compare_and_search_pages_render(browser, base_url, tmp_path):
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
     page.goto(f"{base_url}/compare?e=لافروف&e=كيري")
     assert page.locator("#compare-chart polyline").count() == 2
-    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
-    if SHOTS:
-        page.set_viewport_size({"width": 1000, "height": 800})
-        page.screenshot(path=str(Path(SHOTS) / "compare.png"))
+    assert page.locator(".legend li").count() == 2
+    suggestion = page.locator("#suggested a").first
+    suggestion.click()
+    page.wait_for_load_state()
+    assert page.locator("#compare-chart polyline").count() == 3
+    page.goto(f"{base_url}/compare?e=لافروف&e=كيري&e=تيلرسون")
+    _shoot(page, tmp_path, "compare", (1000, 800))
+    page.locator(".switch a", has_text="الحصة").click()
+    page.wait_for_url("**view=share**")
+    assert "لكل ألف" in page.locator("#compare-chart").inner_text()
     page.goto(f"{base_url}/search?q=أستانا")
     assert page.locator("#article-results .news li").count() > 0
+    assert page.locator("#article-results mark").count() > 0
+    page.locator("#fsource").select_option("sana")
+    page.locator("#search-filters button").click()
+    page.wait_for_url("**source=sana**")
+    metas = page.locator("#article-results .news .meta").all_inner_texts()
+    assert metas and all("سانا" in m for m in metas)
+    _shoot(page, tmp_path, "search")
     page.close()
 
 
@@ -109,8 +160,40 @@ def test_autocomplete_suggests_while_typing(browser, base_url):
     suggestion = page.locator("#suggestions li").first
     suggestion.wait_for(state="visible", timeout=5000)
     assert "سيرغي لافروف" in suggestion.inner_text()
+    assert page.locator("#q").get_attribute("aria-expanded") == "true"
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url("**/entity/**")
     assert page.locator("h1").inner_text() == "سيرغي لافروف"
+    page.locator("#compare-with").type("ولافر", delay=30)  # with a clitic, still typing
+    page.locator("#compare-with + .suggestions li, .suggestions li").first.wait_for(
+        state="visible", timeout=5000
+    )
     page.close()
+
+
+def test_phone_width_has_no_sideways_scroll(browser, base_url, tmp_path):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    for url in ("/entity/لافروف", "/compare?e=لافروف&e=كيري", "/search?q=لافروف", "/"):
+        page.goto(base_url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
+    page.goto(f"{base_url}/entity/لافروف")
+    _shoot(page, tmp_path, "entity-phone")
+    page.close()
+
+
+def test_pages_work_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base_url}/entity/لافروف")
+    assert page.locator("#timeline g.day").count() == 30
+    page.locator("#compare-with").fill("كيري")
+    page.locator("#compare form button").click()
+    page.wait_for_url("**/compare?**")
+    assert page.locator("#compare-chart polyline").count() == 2
+    page.locator("#q").fill("ولافروف")
+    page.locator("header form button").click()
+    page.wait_for_url("**/search?**")
+    assert page.locator("#article-results .news li").count() > 0
+    context.close()

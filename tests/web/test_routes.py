@@ -47,11 +47,15 @@ class _Structure(HTMLParser):
         self.ids: set[str] = set()
         self.errors: list[str] = []
         self.root_attrs: dict[str, str | None] = {}
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.labels: set[str] = set()
+        self.h1 = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "html":
             self.root_attrs = attrs
+        self.tags.append((tag, attrs))
         if "id" in attrs:
             if attrs["id"] in self.ids:
                 self.errors.append(f"duplicate id {attrs['id']}")
@@ -71,15 +75,33 @@ class _Structure(HTMLParser):
         self.stack.pop()
 
 
-def check_page(response) -> _Structure:
-    assert response.status_code == 200, response.text[:300]
+def check_page(response, status: int = 200) -> _Structure:
+    """Well-formed, right-to-left Arabic HTML that works offline and is labelled for everyone."""
+    assert response.status_code == status, response.text[:300]
     assert response.headers["content-type"].startswith("text/html")
     parser = _Structure()
     parser.feed(response.text)
+    assert response.text.startswith("<!doctype html>")
     assert parser.root_attrs.get("dir") == "rtl" and parser.root_attrs.get("lang") == "ar"
     assert not parser.errors, parser.errors
     assert not parser.stack, parser.stack
     assert "cdn" not in response.text.lower() and "googleapis" not in response.text
+    tags = parser.tags
+    assert sum(1 for t, _ in tags if t == "h1") == 1, "one h1 per page"
+    assert any(t == "main" for t, _ in tags) and any(t == "title" for t, _ in tags)
+    assert any(t == "meta" and a.get("name") == "viewport" for t, a in tags)
+    labelled = {a.get("for") for t, a in tags if t == "label"}
+    for tag, attrs in tags:
+        if tag in {"input", "select", "textarea"} and attrs.get("type") != "hidden":
+            assert attrs.get("id") in labelled or attrs.get("aria-label"), f"unlabelled {attrs}"
+        if tag == "a":
+            assert attrs.get("href"), f"link without href: {attrs}"
+        if tag == "img":
+            assert attrs.get("alt") is not None, f"image without alt: {attrs}"
+        if tag == "svg":
+            assert attrs.get("aria-label"), "charts need an accessible name"
+        if tag == "g" and attrs.get("tabindex") == "0":
+            assert attrs.get("aria-label"), "every focusable day says its figure"
     return parser
 
 
@@ -204,7 +226,7 @@ def test_article_view_links_mentions(client):
         r'class="mention type-person" href="/entity/[^"]+"[^>]*>لافروف</a>', response.text
     )
     assert client.get("/api/article/999999").status_code == 404
-    assert client.get("/article/abc").status_code == 422
+    assert client.get("/article/abc").status_code == 400  # HTML pages answer a page, not JSON
 
 
 def test_home_sources_and_source_pages(client):

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from marsad import pages
 from marsad.config import Settings
@@ -18,6 +20,14 @@ from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
 from marsad.web.atom import atom_feed
 from marsad.web.chart import COLOURS, bar_chart, line_chart
+from marsad.web.extras import (
+    PNG_AVAILABLE,
+    arabic_number,
+    csv_response,
+    hijri_date,
+    png_chart,
+    short_date,
+)
 
 HERE = Path(__file__).parent
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
@@ -58,6 +68,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["arabic_date"] = arabic_date
     templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+    templates.env.filters["hijri_date"] = hijri_date
+    templates.env.filters["short_date"] = short_date
+    templates.env.filters["num"] = arabic_number
     templates.env.globals.update(type_names=TYPE_NAMES, colours=COLOURS)
 
     def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -74,6 +87,29 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": str(exc)}, status_code=400)
         return render(request, "error.html", 400, title="طلب غير صالح", message=str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+        )
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": problems, "detail": exc.errors()}, status_code=422)
+        return render(
+            request,
+            "error.html",
+            400,
+            title="طلب غير صالح",
+            message=f"معاملات غير صالحة: {problems}",
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/") or exc.status_code != 404:
+            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        return render(
+            request, "error.html", 404, title="غير موجود", message="لا توجد صفحة بهذا العنوان."
+        )
 
     def types_filter(type_: str | None) -> set[str] | None:
         if not type_:
@@ -105,8 +141,24 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return pages.compare_page(store, settings, e, view=view)
 
     @app.get("/api/search", response_model=pages.SearchPage, tags=["pages"])
-    def api_search(q: str = "", page: Annotated[int, Query(ge=1)] = 1) -> pages.SearchPage:
-        return pages.search_page(store, q, page=page)
+    def api_search(
+        q: str = "",
+        page: Annotated[int, Query(ge=1)] = 1,
+        source: Annotated[str | None, Query(description="source slug")] = None,
+        date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
+        date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD")] = None,
+        entity: Annotated[str | None, Query(description="entity id, slug or alias")] = None,
+    ) -> pages.SearchPage:
+        """Articles containing every word (normalised, clitics folded), newest stored first."""
+        return pages.search_page(
+            store,
+            q,
+            page=page,
+            source=source,
+            date_from=date_from,
+            date_to=date_to,
+            entity=entity,
+        )
 
     @app.get("/api/autocomplete", tags=["pages"])
     def api_autocomplete(
@@ -156,14 +208,43 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             data.timeline, f"عدد الأخبار كل يوم عن {data.name}", "قصص" if stories else "أخبار"
         )
         page_url = f"{request.base_url}entity/{quote(data.slug)}"
+        image = f"{page_url}/chart.{'png' if PNG_AVAILABLE else 'svg'}"
         return render(
-            request, "entity.html", data=data, chart=chart, page_url=page_url, type_filter=type
+            request,
+            "entity.html",
+            data=data,
+            chart=chart,
+            page_url=page_url,
+            image_url=image,
+            type_filter=type,
         )
 
     @app.get("/entity/{key}/chart.svg", include_in_schema=False)
-    def entity_chart(key: str) -> Response:
-        data = pages.entity_page(store, settings, key)
-        return Response(bar_chart(data.timeline, data.name), media_type="image/svg+xml")
+    def entity_chart(key: str, stories: bool = False) -> Response:
+        name, points = pages.entity_timeline(store, settings, key, stories=stories)
+        body = bar_chart(points, f"عدد الأخبار كل يوم عن {name}", "قصص" if stories else "أخبار")
+        return Response(body, media_type="image/svg+xml")
+
+    @app.get("/entity/{key}/chart.png", include_in_schema=False)
+    def entity_chart_png(key: str, stories: bool = False) -> Response:
+        """The daily chart as a 1200×630 PNG for link previews (og:image)."""
+        name, points = pages.entity_timeline(store, settings, key, stories=stories)
+        if not PNG_AVAILABLE:
+            return Response(bar_chart(points, name), media_type="image/svg+xml")
+        return Response(png_chart(points, f"عدد الأخبار كل يوم عن {name}"), media_type="image/png")
+
+    @app.get("/entity/{key}/timeline.csv", tags=["exports"])
+    def entity_timeline_csv(key: str) -> StreamingResponse:
+        """The entity's articles and stories per day over the window (CSV, UTF-8)."""
+        ent = pages.find_entity(store, key)
+        rows = pages.entity_timeline_rows(store, settings, key)
+        return csv_response(rows, f"{ent['slug']}-timeline.csv")
+
+    @app.get("/entity/{key}/articles.csv", tags=["exports"])
+    def entity_articles_csv(key: str) -> StreamingResponse:
+        """Every article naming the entity, newest first (CSV, UTF-8)."""
+        ent = pages.find_entity(store, key)
+        return csv_response(pages.entity_article_rows(store, key), f"{ent['slug']}-articles.csv")
 
     @app.get("/entity/{key}/feed.atom", include_in_schema=False)
     def entity_feed(request: Request, key: str) -> Response:
@@ -189,10 +270,38 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(
-        request: Request, q: str = "", page: Annotated[int, Query(ge=1)] = 1
+        request: Request,
+        q: str = "",
+        page: Annotated[int, Query(ge=1)] = 1,
+        source: str | None = None,
+        date_from: Annotated[str | None, Query(alias="from")] = None,
+        date_to: Annotated[str | None, Query(alias="to")] = None,
+        entity: str | None = None,
     ) -> HTMLResponse:
-        data = pages.search_page(store, q, page=page)
-        return render(request, "search.html", data=data)
+        data = pages.search_page(
+            store,
+            q,
+            page=page,
+            source=source or None,
+            date_from=date_from,
+            date_to=date_to,
+            entity=entity or None,
+        )
+        params = {
+            "q": q,
+            "source": data.source,
+            "from": data.date_from,
+            "to": data.date_to,
+            "entity": data.entity.slug if data.entity else None,
+        }
+        base = "?" + "".join(f"{k}={quote(str(v), safe='')}&" for k, v in params.items() if v)
+        return render(
+            request,
+            "search.html",
+            data=data,
+            pager_base=base,
+            all_sources=[(r["slug"], r["name"]) for r in pages.source_choices(store)],
+        )
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, article_id: int) -> HTMLResponse:

@@ -1,0 +1,177 @@
+"""Web speed under load: entity page, search and autocomplete, from a separate client process.
+
+Starts ``marsad serve`` (one uvicorn worker) on the given database in its own process, then
+drives it from this process with an asyncio httpx client holding ``--clients`` concurrent
+connections, cycling through a fixed list of URLs per scenario. Prints p50/p95/p99
+latency and throughput per scenario (after a warm-up), and checks every answer is 200.
+
+    python bench/build_big.py --articles 1000000 --db /tmp/marsad-big/marsad.db
+    python bench/web.py --db /tmp/marsad-big/marsad.db --clients 8 --seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+TARGETS_MS = {"entity": 150, "search": 200, "autocomplete": 30}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scenario_urls(db: Path, seed: int = 1) -> dict[str, list[str]]:
+    """URLs per scenario, drawn from the database's own entities, aliases and sources."""
+    rng = random.Random(seed)
+    con = sqlite3.connect(db)
+    ents = con.execute("SELECT slug, name FROM entities ORDER BY id").fetchall()
+    aliases = [r[0] for r in con.execute("SELECT alias FROM aliases")]
+    sources = [r[0] for r in con.execute("SELECT slug FROM sources")]
+    days = [r[0] for r in con.execute("SELECT day FROM day_totals WHERE source_id = 0")]
+    con.close()
+    entity = []
+    for slug, _ in ents:
+        q = quote(slug)
+        entity += [
+            f"/entity/{q}",
+            f"/entity/{q}?page=2",
+            f"/entity/{q}?page={rng.randint(3, 50)}",
+            f"/entity/{q}?stories=true",
+            f"/entity/{q}?type=people",
+        ]
+    words = ["اتفاق", "الأزمة", "الحوار", "مجلس الأمن", "وزير الخارجية", "العقوبات", "جنيف"]
+    search = []
+    for _, name in ents:
+        short = name.split()[-1]
+        search.append(f"/search?q={quote(short)}")
+        search.append(f"/search?q={quote('و' + short)}&source={rng.choice(sources)}")
+    for w in words:
+        lo, hi = sorted(rng.sample(days, 2))
+        search.append(f"/search?q={quote(w)}")
+        search.append(f"/search?q={quote(w)}&from={lo}&to={hi}")
+        search.append(f"/search?q={quote(w)}&entity={quote(rng.choice(ents)[0])}")
+        search.append(f"/search?q={quote(w)}&page=3")
+    complete = []
+    for alias in aliases:
+        for n in (1, 2, 3, 5):
+            prefix = alias[:n]
+            complete.append(f"/api/autocomplete?q={quote(prefix)}")
+        complete.append(f"/api/autocomplete?q={quote('و' + alias[:4])}")
+        complete.append(f"/api/autocomplete?q={quote('ب' + alias)}")
+    for urls in (entity, search, complete):
+        rng.shuffle(urls)
+    return {"entity": entity, "search": search, "autocomplete": complete}
+
+
+async def run_load(
+    base: str, urls: list[str], clients: int, seconds: float, warmup: float
+) -> tuple[list[float], int, float]:
+    """(latencies in ms after warm-up, errors, elapsed seconds of the measured part)."""
+    latencies: list[float] = []
+    errors = 0
+    cursor = 0
+    start = time.perf_counter()
+    measure_from = start + warmup
+    stop = measure_from + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal cursor, errors
+        while True:
+            now = time.perf_counter()
+            if now >= stop:
+                return
+            url = urls[cursor % len(urls)]
+            cursor += 1
+            t0 = time.perf_counter()
+            r = await client.get(url)
+            t1 = time.perf_counter()
+            if r.status_code != 200:
+                errors += 1
+            if t0 >= measure_from:
+                latencies.append((t1 - t0) * 1000)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        await asyncio.gather(*(worker(client) for _ in range(clients)))
+    return latencies, errors, time.perf_counter() - measure_from
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", type=Path, default=Path("/tmp/marsad-big/marsad.db"))
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--only", choices=sorted(TARGETS_MS), action="append")
+    args = ap.parse_args()
+    if not args.db.exists():
+        sys.exit(f"{args.db} does not exist: run bench/build_big.py first")
+    con = sqlite3.connect(args.db)
+    n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    n_mentions = con.execute("SELECT max(id) FROM mentions").fetchone()[0]
+    con.close()
+    port = free_port()
+    env = dict(os.environ, MARSAD_DATABASE_URL=f"sqlite:///{args.db}")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if httpx.get(base + "/api/stats", timeout=30).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            sys.exit("server did not start")
+        print(
+            f"database: {n_articles:,} articles, {n_mentions:,} mentions; "
+            f"server: 1 uvicorn worker; client: httpx asyncio, {args.clients} connections, "
+            f"separate process"
+        )
+        print(f"{'scenario':<13} {'requests':>8} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7}")
+        for name, urls in scenario_urls(args.db).items():
+            if args.only and name not in args.only:
+                continue
+            lat, errors, elapsed = asyncio.run(
+                run_load(base, urls, args.clients, args.seconds, args.warmup)
+            )
+            p95 = pct(lat, 95)
+            verdict = "ok" if p95 < TARGETS_MS[name] else f"OVER {TARGETS_MS[name]} ms"
+            print(
+                f"{name:<13} {len(lat):>8} {len(lat) / elapsed:>7.1f} {pct(lat, 50):>5.1f}ms "
+                f"{p95:>5.1f}ms {pct(lat, 99):>5.1f}ms  p95 target {TARGETS_MS[name]} ms: "
+                f"{verdict}; errors {errors}; mean {statistics.mean(lat):.1f} ms"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+"""Article lists and entity look-ups for the pages, written to stay fast on millions of rows.
+
+* entity news lists walk the (entity, day) index newest day first;
+* search runs the full-text index (SQLite FTS5, PostgreSQL ``article_search``) with every
+  query word expanded to its clitic forms (و ف ب ل ك, وال بال لل …), optional filters
+  (source, day range, entity), newest published first (above ``SORT_BY_DATE_UP_TO`` hits:
+  most recently stored first, the index's own order), and counts at most ``COUNT_CAP``;
+* autocomplete matches the start of any alias or of any word in it, after the same
+  normalisation as the text, also with a leading clitic removed (ولافروف → لافروف).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, DateTime, TextClause, text
+
+from marsad.arabic.normalise import strip_clitics
+from marsad.store import rollups
+
+Row = dict[str, Any]
+COUNT_CAP = 10_000  # search totals above this are shown as "more than 10,000"
+SORT_BY_DATE_UP_TO = 5_000  # up to this many hits are sorted by publication date
+_CLITIC_FORMS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")
+_ARTICLE_COLUMNS = (
+    "a.id, a.title, a.text, a.url, a.published, a.day, a.place, a.agency, a.story_id, "
+    "s.name AS source_name, s.slug AS source_slug"
+)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    source_id: int | None = None
+    start: str | None = None  # YYYY-MM-DD, inclusive
+    end: str | None = None
+    entity_id: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(v is not None for v in (self.source_id, self.start, self.end, self.entity_id))
+
+
+def _articles_sql(sql: str) -> TextClause:
+    """An article query whose ``published`` comes back as a datetime on every database."""
+    return text(sql).columns(published=DateTime(timezone=True))
+
+
+def _rows(result: Any) -> list[Row]:
+    return [dict(r._mapping) for r in result]
+
+
+def entity_articles(conn: Connection, entity_id: int, limit: int, offset: int) -> list[Row]:
+    """Articles naming the entity, newest first (articles without a date last)."""
+    return _rows(
+        conn.execute(
+            _articles_sql(
+                f"SELECT {_ARTICLE_COLUMNS}, ae.first_start, ae.first_end "
+                "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
+                "JOIN sources s ON s.id = a.source_id WHERE ae.entity_id = :e "
+                "ORDER BY ae.day DESC, a.published DESC, a.id DESC LIMIT :n OFFSET :o"
+            ),
+            {"e": entity_id, "n": limit, "o": offset},
+        )
+    )
+
+
+def iter_entity_articles(conn: Connection, entity_id: int, batch: int = 2000) -> Iterator[Row]:
+    """Every article naming the entity, newest first, in batches (CSV export)."""
+    offset = 0
+    while True:
+        rows = entity_articles(conn, entity_id, batch, offset)
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+def entity_article_count(conn: Connection, entity_id: int) -> int:
+    """Articles ever naming the entity (dated ones from the rollup, undated counted)."""
+    dated = rollups.entity_totals(conn, [entity_id]).get(entity_id, 0)
+    undated = conn.execute(
+        text("SELECT count(*) FROM article_entities WHERE entity_id = :e AND day IS NULL"),
+        {"e": entity_id},
+    ).scalar()
+    return dated + (undated or 0)
+
+
+def latest_articles(
+    conn: Connection, limit: int, offset: int = 0, source_id: int | None = None
+) -> list[Row]:
+    """Newest articles overall or of one source, by publication day then time."""
+    where = "WHERE a.source_id = :src " if source_id is not None else ""
+    return _rows(
+        conn.execute(
+            _articles_sql(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles a "
+                f"JOIN sources s ON s.id = a.source_id {where}"
+                "ORDER BY a.day DESC, a.published DESC, a.id DESC LIMIT :n OFFSET :o"
+            ),
+            {"n": limit, "o": offset, "src": source_id},
+        )
+    )
+
+
+def source_article_count(conn: Connection, source_id: int) -> int:
+    return (
+        conn.execute(
+            text("SELECT count(*) FROM articles WHERE source_id = :s"), {"s": source_id}
+        ).scalar()
+        or 0
+    )
+
+
+def source_counts(conn: Connection, start: str, end: str) -> list[Row]:
+    """Every source with its articles in [start, end] (first source of each article)."""
+    return _rows(
+        conn.execute(
+            text(
+                "SELECT s.slug, s.name, coalesce(sum(d.articles), 0) AS articles FROM sources s "
+                "LEFT JOIN day_totals d ON d.source_id = s.id AND d.day BETWEEN :a AND :b "
+                "GROUP BY s.id, s.slug, s.name ORDER BY articles DESC, s.name"
+            ),
+            {"a": start, "b": end},
+        )
+    )
+
+
+# ---- search ------------------------------------------------------------------------------
+def word_forms(word: str) -> list[str]:
+    """A normalised query word and its forms with the clitics Arabic attaches to names."""
+    bases = [word] + [w for w in strip_clitics(word)[1:] if len(w) >= 4]
+    forms: list[str] = []
+    for base in bases:
+        forms.append(base)
+        if base.startswith("ال"):
+            forms += [c + base for c in ("و", "ف", "ب", "ك", "وب", "فب")]
+            forms.append("لل" + base[2:])
+            forms.append("ولل" + base[2:])
+        else:
+            forms += [c + base for c in _CLITIC_FORMS]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def _fts_query(words: list[str]) -> str:
+    groups = []
+    for w in words:
+        forms = " OR ".join('"' + f.replace('"', "") + '"' for f in word_forms(w))
+        groups.append(f"({forms})")
+    return " AND ".join(groups)
+
+
+def search(
+    conn: Connection,
+    query_norm: str,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[Row]]:
+    """(hits counted up to COUNT_CAP, one page of articles) for a normalised query."""
+    words = [w for w in query_norm.split() if w]
+    if not words:
+        return 0, []
+    params: dict[str, Any] = {
+        "s": filters.source_id,
+        "a": filters.start,
+        "b": filters.end,
+        "e": filters.entity_id,
+    }
+    conds = []
+    if filters.source_id is not None:
+        conds.append("a.source_id = :s")
+    if filters.start is not None:
+        conds.append("a.day >= :a")
+    if filters.end is not None:
+        conds.append("a.day <= :b")
+    if filters.entity_id is not None:
+        conds.append(
+            "EXISTS (SELECT 1 FROM article_entities ae "
+            "WHERE ae.entity_id = :e AND ae.article_id = a.id)"
+        )
+    if conn.dialect.name == "sqlite":
+        params["m"] = _fts_query(words)
+        hits = "SELECT f.rowid AS id FROM articles_fts f"
+        match = "articles_fts MATCH :m"
+        order = "f.rowid"
+        join_on = "a.id = f.rowid"
+    else:
+        params["m"] = " & ".join(
+            "(" + " | ".join(f.replace("'", "") for f in word_forms(w)) + ")" for w in words
+        )
+        hits = "SELECT f.article_id AS id FROM article_search f"
+        match = "f.doc @@ to_tsquery('simple', :m)"
+        order = "f.article_id"
+        join_on = "a.id = f.article_id"
+    if conds:
+        hits += f" JOIN articles a ON {join_on}"
+    where = " WHERE " + " AND ".join([match, *conds])
+    total = conn.execute(
+        text(f"SELECT count(*) FROM ({hits}{where} LIMIT {COUNT_CAP + 1}) AS capped"), params
+    ).scalar()
+    if (total or 0) <= SORT_BY_DATE_UP_TO:  # newest published first
+        if not conds:
+            hits += f" JOIN articles a ON {join_on}"
+        sql = f"{hits}{where} ORDER BY a.day DESC, a.published DESC, a.id DESC"
+    else:  # very common words: most recently stored first (the index order, no sort)
+        sql = f"{hits}{where} ORDER BY {order} DESC"
+    ids = [
+        r[0]
+        for r in conn.execute(
+            text(f"{sql} LIMIT :n OFFSET :o"),
+            {**params, "n": limit, "o": offset},
+        )
+    ]
+    if not ids:
+        return total or 0, []
+    marks = ", ".join(str(int(i)) for i in ids)
+    rows = _rows(
+        conn.execute(
+            _articles_sql(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id "
+                f"WHERE a.id IN ({marks})"
+            )
+        )
+    )
+    rank = {i: n for n, i in enumerate(ids)}
+    rows.sort(key=lambda r: rank[r["id"]])
+    return total or 0, rows
+
+
+# ---- autocomplete ------------------------------------------------------------------------
+def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row]:
+    """Entities whose alias (or a word of it) starts with the prefix, clitics tolerated.
+
+    Ranked: the prefix as typed before the prefix with a clitic removed, alias starts before
+    word starts, then by articles ever.
+    """
+    prefix_norm = " ".join(prefix_norm.split())
+    if not prefix_norm:
+        return []
+    first, _, rest = prefix_norm.partition(" ")
+    readings = strip_clitics(first)  # the word as typed first, then without a clitic
+    best: dict[int, tuple[int, str]] = {}
+    for n, reading in enumerate(dict.fromkeys(readings)):
+        p = (reading + " " + rest).strip()
+        p = p.replace("%", "").replace("_", "")
+        if not p:
+            continue
+        rows = conn.execute(
+            text(
+                "SELECT entity_id, alias, CASE WHEN norm >= :p AND norm < :hi THEN 0 ELSE 1 END "
+                "FROM aliases WHERE (norm >= :p AND norm < :hi) OR norm LIKE :w LIMIT 200"
+            ),
+            {"p": p, "hi": p + "\U0010ffff", "w": "% " + p + "%"},
+        )
+        for eid, alias, word_start in rows:
+            key = (2 * n + word_start, alias)
+            if eid not in best or key < best[eid]:
+                best[eid] = key
+    if not best:
+        return []
+    counts = rollups.entity_totals(conn, list(best))
+    marks = ", ".join(str(int(e)) for e in best)
+    ents = {
+        r.id: dict(r._mapping)
+        for r in conn.execute(
+            text(f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})")
+        )
+    }
+    order = sorted(best, key=lambda e: (best[e][0], -counts.get(e, 0), ents[e]["name"]))
+    return [dict(ents[e], matched=best[e][1], articles=counts.get(e, 0)) for e in order[:limit]]

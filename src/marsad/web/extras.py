@@ -1,0 +1,163 @@
+"""Small helpers of the web layer: number and date filters, CSV responses, the PNG chart.
+
+The PNG (for link previews: og:image / twitter:image) is drawn with Pillow when it is
+installed; without Pillow the pages point previews at the SVG chart instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi.responses import StreamingResponse
+
+from marsad.pages import DayCountOut
+
+try:
+    from PIL import Image, ImageDraw, ImageFont, features
+
+    PNG_AVAILABLE = True
+except ImportError:  # pragma: no cover - Pillow is optional
+    PNG_AVAILABLE = False
+
+MONTHS_SHORT = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+]
+FONTS = (
+    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def short_date(value: Any) -> str:
+    """ "20 نوفمبر" (for axes and compact lists)."""
+    d = _as_date(value)
+    return f"{d.day} {MONTHS_SHORT[d.month - 1]}" if d else ""
+
+
+def hijri_date(value: Any) -> str:
+    """The Hijri date, e.g. "10 جمادى الآخرة 1448 هـ" (empty when unknown)."""
+    d = _as_date(value)
+    if d is None:
+        return ""
+    try:
+        from hijridate import Gregorian
+
+        h = Gregorian(d.year, d.month, d.day).to_hijri()
+    except (ImportError, OverflowError, ValueError):
+        return ""
+    return f"{h.day} {h.month_name('ar')} {h.year} هـ"
+
+
+def arabic_number(value: Any) -> str:
+    """Digits with thousands separators (Western digits, as most Arabic news sites use)."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> StreamingResponse:
+    """Stream rows as UTF-8 CSV (with a BOM, so spreadsheet programs read the Arabic)."""
+
+    def body() -> Iterator[bytes]:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        yield "\ufeff".encode()
+        for n, row in enumerate(rows):
+            writer.writerow(row)
+            if n % 500 == 0:
+                yield buf.getvalue().encode("utf-8")
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue().encode("utf-8")
+
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return StreamingResponse(
+        body(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": disposition},
+    )
+
+
+@cache
+def _font(size: int) -> Any:
+    for path in FONTS:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size)
+    return ImageFont.load_default()
+
+
+def png_chart(
+    points: Sequence[DayCountOut], title: str = "", width: int = 1200, height: int = 630
+) -> bytes:
+    """Bars per day on a 1200×630 canvas (the size link previews expect), axis in Arabic."""
+    img = Image.new("RGB", (width, height), "#ffffff")
+    draw = ImageDraw.Draw(img)
+    left, right, top, bottom = 90, 40, 90, 90
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max((p.count for p in points), default=0)
+    step = 1
+    for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000):
+        step = s
+        if peak <= s * 4:
+            break
+    scale_top = max(step * 4, 4)
+    small, label = _font(22), _font(26)
+    shaping = features.check("raqm")
+    for i in range(5):
+        value = scale_top * i // 4
+        y = top + plot_h - plot_h * i / 4
+        draw.line([(left, y), (width - right, y)], fill="#dddddd", width=2)
+        draw.text((left - 12, y), f"{value:,}", fill="#555555", font=small, anchor="rm")
+    slot = plot_w / max(len(points), 1)
+    every = max(1, len(points) // 6)
+    for i, p in enumerate(points):
+        h = plot_h * p.count / scale_top
+        x0 = left + slot * i + slot * 0.15
+        draw.rectangle([x0, top + plot_h - h, x0 + slot * 0.7, top + plot_h], fill="#0b6e4f")
+        if i % every == 0 or i == len(points) - 1:
+            text = short_date(p.day) if shaping else f"{p.day.day}/{p.day.month}"
+            kwargs = {"direction": "rtl"} if shaping else {}
+            draw.text(
+                (x0 + slot * 0.35, top + plot_h + 30),
+                text,
+                fill="#333333",
+                font=label,
+                anchor="mm",
+                **kwargs,
+            )
+    if title and shaping:
+        draw.text(
+            (width - right, 45), title, fill="#1d232a", font=_font(38), anchor="rm", direction="rtl"
+        )
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return out.getvalue()
