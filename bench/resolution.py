@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -43,6 +44,40 @@ from marsad.store.database import Store
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "resolution_gold.jsonl"
 GOLD_KB = ROOT / "tests" / "data" / "resolution_gold_kb.jsonl"
+GOLD_SRC = ROOT / "tests" / "data" / "resolution_gold_src.txt"
+_MARK = re.compile(r"\[([^\[\]|]+)\|([^\[\]|]+)\|([POL])\]")
+TYPES = {"P": "PERSON", "O": "ORGANIZATION", "L": "LOCATION"}
+
+
+def build_gold(src: Path = GOLD_SRC) -> list[dict]:
+    """Parse the marked-up gold source ("[surface|key|P]") into articles with offsets."""
+    articles = []
+    blocks = re.split(r"^## ", src.read_text(encoding="utf-8"), flags=re.M)[1:]
+    for block in blocks:
+        head, *lines = block.strip().splitlines()
+        day, source = head.split()
+        content, mentions, pos = "", [], 0
+        raw = "\n".join(line.strip() for line in lines if line.strip())
+        for m in _MARK.finditer(raw):
+            content += raw[pos : m.start()]
+            start = len(content)
+            content += m[1]
+            mentions.append(
+                {
+                    "start": start,
+                    "end": len(content),
+                    "text": m[1],
+                    "type": TYPES[m[3]],
+                    "entity": None if m[2] == "-" else m[2],
+                }
+            )
+            pos = m.end()
+        content += raw[pos:]
+        title, _, text = content.partition("\n")
+        articles.append(
+            {"day": day, "source": source, "title": title, "text": text, "mentions": mentions}
+        )
+    return articles
 
 
 def bcubed(items: list[tuple[str, str]]) -> tuple[float, float, float]:
@@ -160,7 +195,7 @@ def _store_fake_article(store: Store, n: int, art: dict, mentions: list) -> None
 # ---- generator corpus ------------------------------------------------------------------------
 def _names_of(key: str) -> set[str]:
     ent = entities()[key]
-    names = {normalise(x) for x in [ent["name"], *ent["aliases"]]}
+    names = {normalise(x) for x in [ent["name"], *ent["aliases"], ent.get("role") or ""] if x}
     for name in list(names):
         words = name.split()
         names.update(" ".join(words[i:]) for i in range(1, len(words)))
@@ -330,11 +365,22 @@ def merge_speed(n_mentions: int) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gold", action="store_true")
+    ap.add_argument(
+        "--build-gold", action="store_true", help="rewrite the gold JSONL from its source"
+    )
     ap.add_argument("--generator", type=int, default=0)
     ap.add_argument("--variants", action="store_true")
     ap.add_argument("--merge", type=int, default=0)
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
+    if args.build_gold:
+        gold = build_gold()
+        with GOLD.open("w", encoding="utf-8") as fh:
+            for art in gold:
+                fh.write(json.dumps(art, ensure_ascii=False) + "\n")
+        n = sum(len(a["mentions"]) for a in gold)
+        print(f"{GOLD}: {len(gold)} articles, {n} mentions")
+        return
     everything = not (args.gold or args.generator or args.merge)
     if args.gold or everything:
         print("gold", json.dumps(evaluate_gold(verbose=args.verbose), indent=1))

@@ -13,6 +13,7 @@ import typer
 
 from marsad import pages
 from marsad.config import Settings, load_settings
+from marsad.entities import commands as entity_commands
 from marsad.errors import MarsadError
 from marsad.sources import commands as sources_commands
 from marsad.store.database import Store
@@ -20,6 +21,7 @@ from marsad.store.database import Store
 app = typer.Typer(help="مرصد — Arabic news monitoring.", no_args_is_help=True, add_completion=False)
 kb_app = typer.Typer(help="The knowledge base of entities.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+entity_commands.register_kb(kb_app)  # kb import-wikidata, kb import-wikipedia
 app.add_typer(sources_commands.feeds_app, name="feeds")
 app.command("crawl")(sources_commands.crawl)
 
@@ -126,14 +128,23 @@ def generate(
             fh.close()
 
 
-@app.command()
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def entity(
-    name: Annotated[str, typer.Argument(help="Id, slug or any alias")],
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(help="Id, slug or any alias; or merge|split|rename|alias|describe")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the JSON of /api/entity/NAME")
     ] = False,
 ) -> None:
-    """Print an entity's profile."""
+    """Print an entity's profile, or correct it: `marsad entity merge A B`, `split`, `rename`,
+    `alias add|remove`, `describe`, `edits` (see docs/entities.md)."""
+    if name in entity_commands.EDIT_VERBS:
+        entity_commands.run_edit([name, *ctx.args])
+        return
+    if ctx.args:
+        raise typer.BadParameter(f"unexpected arguments: {' '.join(ctx.args)}")
     settings, store = _open()
     data = pages.entity_page(store, settings, name)
     if as_json:

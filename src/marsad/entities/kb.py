@@ -74,13 +74,36 @@ def check_roles(roles: Any, where: str) -> None:
 
 def load_kb(store: Store, records: Iterable[dict[str, Any]]) -> KbReport:
     """Create or update entities from KB records; existing auto-created entities are adopted."""
-    report = KbReport()
-    by_alias: dict[str, int] = {}
-    for norm, entity_id, etype in store.alias_table():
-        by_alias.setdefault(f"{etype}:{norm}", entity_id)
-    blocked = edits_sql.blocked_aliases(store)
-    locked = edits_sql.edited_fields(store)
-    for rec in records:
+    return KbLoader(store).load(records)
+
+
+class KbLoader:
+    """Loads KB records in as many batches as needed (importers stream through it).
+
+    ``keep_descriptions``: do not replace a description an entity already has (used for
+    Wikidata's one-line descriptions, which should not overwrite a Wikipedia abstract).
+    """
+
+    def __init__(self, store: Store, *, keep_descriptions: bool = False) -> None:
+        self.store = store
+        self.keep_descriptions = keep_descriptions
+        self.report = KbReport()
+        self.by_alias: dict[str, int] = {}
+        owned = edits_sql.kb_owned(store)
+        for norm, entity_id, etype in store.alias_table():
+            if entity_id not in owned:  # only auto-created entities are adopted by name
+                self.by_alias.setdefault(f"{etype}:{norm}", entity_id)
+        self.blocked = edits_sql.blocked_aliases(store)
+        self.locked = edits_sql.edited_fields(store)
+        self.described = edits_sql.described(store) if keep_descriptions else set()
+
+    def load(self, records: Iterable[dict[str, Any]]) -> KbReport:
+        for rec in records:
+            self.load_one(rec)
+        return self.report
+
+    def load_one(self, rec: dict[str, Any]) -> int:
+        store, report = self.store, self.report
         entity = Entity(
             name=rec["name"],
             type=EntityType(rec["type"]),
@@ -97,18 +120,20 @@ def load_kb(store: Store, records: Iterable[dict[str, Any]]) -> KbReport:
                 final = edits_sql.final_entity(conn, entity_id)
             redirected, entity_id = final != entity_id, final
         else:
-            entity_id = by_alias.get(f"{entity.type}:{normalise(entity.name)}")
+            entity_id = self.by_alias.pop(f"{entity.type}:{normalise(entity.name)}", None)
         names = [entity.name, *entity.aliases]
         if entity_id is None:
             entity_id = store.create_entity(entity, kb_id=rec["id"])
             report.created += 1
         else:
+            locked = self.locked.get(entity_id, set())
             values: dict[str, Any] = {"wikidata": entity.wikidata} if entity.wikidata else {}
             if not redirected:
                 values["kb_id"] = rec["id"]
-                if "name" not in locked.get(entity_id, set()):
+                if "name" not in locked:
                     values["name"] = entity.name
-                if "description" not in locked.get(entity_id, set()) and entity.description:
+                keep = self.keep_descriptions and entity_id in self.described
+                if "description" not in locked and entity.description and not keep:
                     values |= {
                         "description": entity.description,
                         "description_source": entity.description_source,
@@ -117,11 +142,9 @@ def load_kb(store: Store, records: Iterable[dict[str, Any]]) -> KbReport:
             if values:
                 store.update_entity(entity_id, **values)
             store.add_aliases(
-                entity_id, [n for n in names if (entity_id, normalise(n)) not in blocked]
+                entity_id, [n for n in names if (entity_id, normalise(n)) not in self.blocked]
             )
             report.updated += 1
         if "roles" in rec and not redirected:
             edits_sql.set_roles(store, entity_id, rec["roles"] or [])
-        for name in names:
-            by_alias.setdefault(f"{entity.type}:{normalise(name)}", entity_id)
-    return report
+        return entity_id

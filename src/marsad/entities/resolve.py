@@ -21,7 +21,7 @@ Across the corpus
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -38,6 +38,7 @@ CONNECTORS = frozenset(
 )
 ORG_HEADS = ("تنظيم", "منظمه", "حركه", "جماعه")
 _NONE = -1  # cached "no candidate"
+CONTEXT_YEARS = 2  # co-occurrence evidence counts from articles this close in time
 
 
 @dataclass
@@ -49,6 +50,7 @@ class _Item:
     tokens: tuple[str, ...]  # the name (title and clitics removed), normalised
     role: R.RoleSpan | None = None  # set for pure role mentions
     role_words: frozenset[str] = field(default_factory=frozenset)  # a title before the name
+    core: tuple[str, ...] = ()  # the name without any title (for short forms)
     entity: int | None = None
 
     @property
@@ -73,7 +75,8 @@ class Resolver:
         self.first_words: set[str] = set()
         self.name_words: set[str] = set()
         self._fuzzy_cache: OrderedDict[str, int] = OrderedDict()
-        self._cooc: OrderedDict[int, dict[int, int]] = OrderedDict()
+        self._day: str | None = None  # the day of the article being resolved
+        self._cooc: OrderedDict[tuple[int, int | None], dict[int, int]] = OrderedDict()
         for norm, entity_id, etype in store.alias_table():
             self._index(norm, entity_id, EntityType(etype))
         try:
@@ -112,10 +115,11 @@ class Resolver:
     def resolve(
         self, mentions: list[Mention], text: str | None = None, day: str | None = None
     ) -> list[StoredMention]:
+        self._day = day
         items = [self._prepare(i, m) for i, m in enumerate(mentions)]
         names = [it for it in items if it.role is None and it.tokens]
         # 1. names that are not part of a longer name in this article
-        longs = [it for it in names if not any(_contains(o.tokens, it.tokens) for o in names)]
+        longs = [it for it in names if not any(_contains(o.core, it.core) for o in names)]
         shorts = [it for it in names if it not in longs]
         context: set[int] = set()
         pending: list[_Item] = []
@@ -135,7 +139,7 @@ class Resolver:
             owners = {
                 o.entity
                 for o in names
-                if o.entity is not None and o is not it and _contains(o.tokens, it.tokens)
+                if o.entity is not None and o is not it and _contains(o.core, it.core)
             }
             if len(owners) == 1:
                 it.entity = owners.pop()
@@ -145,14 +149,18 @@ class Resolver:
                 context.add(it.entity)
         # 3. roles (a role's complement, "الأمين العام للأمم المتحدة", is part of the role)
         found = self._find_roles(items, text)
-        dropped = _complements(found, items, text)
+        pairs = _complements(found, items, text)  # role index → complement item index
+        for r, i in pairs.items():  # "الأمين العام" + "للأمم المتحدة": whose office it is
+            role = found[r]
+            found[r] = replace(role, key=role.key | R.role_key(items[i].norm))
+        dropped = set(pairs.values())
         out = [
             StoredMention(it.entity, it.mention.start, it.mention.end, it.mention.text)
             for it in items
             if it.entity is not None and it.index not in dropped
         ]
-        out.extend(self._roles(found, items, day, text))
-        self._remember(context | {m.entity_id for m in out})
+        out.extend(self._roles(found, [it for it in items if it.index not in dropped], day, text))
+        self._remember(context | {m.entity_id for m in out}, day)
         out.sort(key=lambda m: (m.start, m.end))
         return out
 
@@ -164,14 +172,14 @@ class Resolver:
                 toks = [reading, *toks[1:]]
                 break
         n = R.leading_role_words(toks, self._is_name)
-        item = _Item(index, m, tuple(toks))
+        item = _Item(index, m, tuple(toks), core=tuple(toks[n:]) if n < len(toks) else ())
         if n == 0 or " ".join(toks) in self.by_alias:
+            item.core = item.core or item.tokens
             return item
         role_toks = toks[:n]
         if n == len(toks):  # the whole mention is a role: وزير الخارجية الروسي
-            key = R.role_key(" ".join(role_toks))
-            item.role = R.RoleSpan(m.start, m.end, m.text, key)
-            item.tokens = ()
+            item.role = R.make_span(m.start, m.end, m.text, role_toks)
+            item.tokens = item.core = ()
         else:
             item.role_words = R.role_key(" ".join(role_toks))
             item.tokens = tuple(toks[n:])
@@ -261,21 +269,33 @@ class Resolver:
         return best
 
     # ---- context -------------------------------------------------------------------------
-    def _cooc_of(self, entity_id: int) -> dict[int, int]:
-        if entity_id in self._cooc:
-            self._cooc.move_to_end(entity_id)
-            return self._cooc[entity_id]
-        counts = sql.cooccurring(self.store, entity_id)
-        self._cooc[entity_id] = counts
+    def _cooc_of(self, entity_id: int, day: str | None = None) -> dict[int, int]:
+        """Articles the entity shared with others, within ``CONTEXT_YEARS`` of ``day``:
+        evidence from the same period (حافظ الأسد's articles do not vote on 2018's الأسد)."""
+        year = int(day[:4]) if day and day[:4].isdigit() else None
+        key = (entity_id, year)
+        if key in self._cooc:
+            self._cooc.move_to_end(key)
+            return self._cooc[key]
+        if year is None:
+            counts = sql.cooccurring(self.store, entity_id)
+        else:
+            counts = sql.cooccurring(
+                self.store,
+                entity_id,
+                f"{year - CONTEXT_YEARS:04d}-01-01",
+                f"{year + CONTEXT_YEARS:04d}-12-31",
+            )
+        self._cooc[key] = counts
         if len(self._cooc) > 2000:
             self._cooc.popitem(last=False)
         return counts
 
-    def _remember(self, entities: set[int]) -> None:
+    def _remember(self, entities: set[int], day: str | None) -> None:
         """Articles being stored now count as context for the next ones."""
-        for e in entities:
-            if e in self._cooc:
-                counts = self._cooc[e]
+        year = int(day[:4]) if day and day[:4].isdigit() else None
+        for (e, y), counts in self._cooc.items():
+            if e in entities and (y is None or year is None or abs(y - year) <= CONTEXT_YEARS):
                 for o in entities:
                     if o != e:
                         counts[o] = counts.get(o, 0) + 1
@@ -287,7 +307,8 @@ class Resolver:
         if not others:
             return None
         scores = sorted(
-            ((sum(self._cooc_of(c).get(o, 0) for o in others), c) for c in cands), reverse=True
+            ((sum(self._cooc_of(c, self._day).get(o, 0) for o in others), c) for c in cands),
+            reverse=True,
         )
         top, second = scores[0][0], scores[1][0] if len(scores) > 1 else 0
         if top >= 1 and top >= self.dominance * second and top > second:
@@ -299,6 +320,10 @@ class Resolver:
         found: list[R.RoleSpan] = [it.role for it in items if it.role is not None]
         if text is not None:
             blocked = [(it.mention.start, it.mention.end) for it in items]
+            for i, role in enumerate(found):
+                word = R.complement_after(text, role.end, blocked, self._is_name)
+                if word is not None:
+                    found[i] = replace(role, key=role.key | {R.role_word(word)})
             found.extend(R.find_roles(text, blocked=blocked, is_name=self._is_name))
         found.sort(key=lambda r: r.start)
         return found
@@ -316,28 +341,55 @@ class Resolver:
             if it.role_words:
                 local[it.entity].append(it.role_words)  # type: ignore[index]
             local[it.entity].extend(self.roles.held_by(it.entity, day))  # type: ignore[arg-type]
+        out = []
         standalone = []
         for role in found:
-            follower = _next_name(role, named, text)
+            follower = _next_name(role, named, text, self.types)
             if follower is not None:  # apposition: "وزير الخارجية الروسي سيرغي لافروف"
                 if not role.counterpart:
                     local[follower.entity].append(role.key)  # type: ignore[index]
+                out.append(StoredMention(follower.entity, role.start, role.end, role.surface))
                 continue
             standalone.append(role)
-        out = []
-        for role in standalone:
-            if role.counterpart:
-                continue  # "نظيره" without a name: whose counterpart is not ours to guess
-            holders = {e for e, keys in local.items() if any(R.matches(role.key, k) for k in keys)}
-            if not holders:
-                holders = {
-                    r.entity_id
-                    for r in self.roles.roles
-                    if day is not None and r.held_on(day) and R.matches(role.key, r.key)
-                }
-            if len(holders) == 1:
-                out.append(StoredMention(holders.pop(), role.start, role.end, role.surface))
+        unresolved: list[frozenset[str]] = []
+        for attempt in range(2):  # a second pass lets "الرئيس" follow "الرئيس المصري"
+            waiting = []
+            for role in standalone:
+                holder = self._holder(role, local, unresolved, day, final=attempt == 1)
+                if holder is None:
+                    waiting.append(role)
+                    continue
+                local[holder].append(role.key)
+                out.append(StoredMention(holder, role.start, role.end, role.surface))
+            if attempt == 0:
+                unresolved = [r.key for r in waiting if not _short(r, standalone)]
+            standalone = waiting
         return out
+
+    def _holder(
+        self,
+        role: R.RoleSpan,
+        local: dict[int, list[frozenset[str]]],
+        unresolved: list[frozenset[str]],
+        day: str | None,
+        final: bool,
+    ) -> int | None:
+        """Who a role mention without a name refers to, if it can be told."""
+        if role.counterpart:
+            return None  # "نظيره" without a name: whose counterpart is not ours to guess
+        holders = {e for e, keys in local.items() if any(R.matches(role.key, k) for k in keys)}
+        if len(holders) == 1:
+            return holders.pop()
+        if holders or not final and len(role.key) < 2:
+            return None  # ambiguous in the article, or too short to look up before pass 2
+        if any(R.matches(role.key, k) and k != role.key for k in unresolved):
+            return None  # "المتحدث" after "المتحدث باسم الخارجية الروسية" (holder unknown)
+        kb = {
+            r.entity_id
+            for r in self.roles.roles
+            if day is not None and r.held_on(day) and R.matches(role.key, r.key)
+        }
+        return kb.pop() if len(kb) == 1 else None
 
     # ---- new entities ----------------------------------------------------------------------
     def _create(self, it: _Item) -> int:
@@ -385,35 +437,45 @@ def _words_close(a: str, b: str) -> bool:
     )
 
 
-COMPLEMENT_LINKS = frozenset({"الي", "لدي", "ل", "لل"})  # what joins a role to its complement
-
-
-def _complements(found: list[R.RoleSpan], items: list[_Item], text: str | None) -> set[int]:
+def _complements(found: list[R.RoleSpan], items: list[_Item], text: str | None) -> dict[int, int]:
     """Organisations and places that complete a role phrase ("الأمين العام للأمم المتحدة",
     "المبعوث الأممي إلى سوريا"): they name the office, not a subject of the article."""
     if text is None or not found:
-        return set()
-    out = set()
-    for role in found:
+        return {}
+    out: dict[int, int] = {}
+    for r, role in enumerate(found):
         for it in items:
             if it.mention.type == EntityType.PERSON or it.role is not None:
                 continue
+            if it.mention.start < role.end:
+                continue
             gap = text[role.end : it.mention.start]
-            if not 0 <= len(gap) <= 6 or "\n" in gap:
+            if len(gap) > 6 or "\n" in gap:
                 continue
             between = normalise(gap)
-            starts_with_lam = not between and normalise(it.mention.text).startswith("ل")
-            if between in COMPLEMENT_LINKS or starts_with_lam:
-                out.add(it.index)
+            if (
+                (role.directed and between in R.DIRECTED_LINKS)
+                or (role.linked and not between)
+                or (not between and normalise(it.mention.text).startswith("ل"))
+                or between in ("ل", "لل")
+            ):
+                out[r] = it.index
+                break
     return out
 
 
-def _next_name(role: R.RoleSpan, named: list[_Item], text: str | None) -> _Item | None:
+def _short(role: R.RoleSpan, others: list[R.RoleSpan]) -> bool:
+    return any(o is not role and role.key < o.key for o in others)
+
+
+def _next_name(
+    role: R.RoleSpan, named: list[_Item], text: str | None, types: dict[int, EntityType]
+) -> _Item | None:
     """The person mention right after a role phrase (apposition), if any."""
     for it in named:
+        if types.get(it.entity) != EntityType.PERSON or it.role_words:  # type: ignore[arg-type]
+            continue
         gap = it.mention.start - role.end
         if 0 <= gap <= 3 and (text is None or not text[role.end : it.mention.start].strip(" ")):
-            return it
-        if it.mention.start == role.start and it.mention.end > role.end:
             return it
     return None

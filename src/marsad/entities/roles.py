@@ -46,6 +46,15 @@ def qualifiers() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def directed_heads() -> frozenset[str]:
+    return frozenset(normalise(w) for w in _read("role_directed_heads.txt"))
+
+
+LINKS = frozenset({"باسم"})  # a role word after which the next name is the role's complement
+DIRECTED_LINKS = frozenset({"الي", "لدي"})  # "المبعوث الأممي إلى سوريا" (directed heads only)
+
+
+@lru_cache(maxsize=1)
 def variants() -> dict[str, str]:
     table = {}
     for line in _read("role_variants.tsv"):
@@ -91,22 +100,58 @@ class RoleSpan:
     end: int
     surface: str
     key: frozenset[str]
+    directed: bool = False  # envoy-like head: "إلى"/"لدى" + place completes it
+    linked: bool = False  # ends with "باسم": the next name completes it
 
     @property
     def counterpart(self) -> bool:
         return COUNTERPART in self.key
 
 
+def make_span(start: int, end: int, surface: str, words: list[str]) -> RoleSpan:
+    """A role span from its normalised words."""
+    first = words[0][1:] if words[0][:1] in "وف" and words[0] not in heads() else words[0]
+    return RoleSpan(
+        start,
+        end,
+        surface,
+        role_key(" ".join(words)),
+        directed=first in directed_heads(),
+        linked=words[-1] in LINKS,
+    )
+
+
+def complement_after(
+    text: str, end: int, blocked: Iterable[tuple[int, int]], is_name: Callable[[str], bool]
+) -> str | None:
+    """A ل-word right after a role ("الأمين العام للحلف") that no mention covers."""
+    m = _WORD.search(text, end)
+    if m is None or m.start() - end > 2 or any(s <= m.start() < e for s, e in blocked):
+        return None
+    word = normalise(m.group())
+    if word.startswith("ل") and len(word) > 3 and not is_name(word):
+        return word
+    return None
+
+
 def leading_role_words(tokens: list[str], is_name: Callable[[str], bool] | None = None) -> int:
     """How many leading tokens of a mention are a role/title (0 when it starts with a name).
 
-    The whole mention may be a role ("وزير الخارجية الروسي") when every token is a role word.
+    The whole mention may be a role ("وزير الخارجية الروسي"). A complement is part of the
+    role: "المتحدث باسم الكرملين", "المبعوث الأممي إلى سوريا".
     """
     if not tokens or not is_head(tokens[0]):
         return 0
+    directed = tokens[0] in directed_heads()
     n = 1
-    while n < len(tokens) and is_role_word(tokens[n], is_name):
-        n += 1
+    while n < len(tokens):
+        word = tokens[n]
+        if (word in LINKS or directed and word in DIRECTED_LINKS) and n + 1 < len(tokens):
+            n += 2
+        elif is_role_word(word, is_name):
+            n += 1
+        else:
+            break
     return n
 
 
@@ -139,12 +184,21 @@ def find_roles(
             and toks[j][0] - toks[j - 1][1] <= 2
         ):
             j += 1
+        if (  # "الأمين العام للحلف": a ل-complement says whose office it is
+            j < len(toks)
+            and j - i < MAX_ROLE_WORDS
+            and not inside(toks[j][0])
+            and toks[j][2].startswith("ل")
+            and len(toks[j][2]) > 3
+            and not (is_name is not None and is_name(toks[j][2]))
+            and toks[j][0] - toks[j - 1][1] <= 2
+        ):
+            j += 1
         words = [w for _, _, w in toks[i:j]]
         if word[:1] in "وف" and word not in heads():
             words[0] = word[1:]
             start += 1
-        key = role_key(" ".join(words))
-        out.append(RoleSpan(start, toks[j - 1][1], text[start : toks[j - 1][1]], key))
+        out.append(make_span(start, toks[j - 1][1], text[start : toks[j - 1][1]], words))
         i = j
     return out
 

@@ -81,6 +81,20 @@ def edited_fields(store: Store) -> dict[int, set[str]]:
     return out
 
 
+def kb_owned(store: Store) -> set[int]:
+    """Ids of entities that came from a knowledge-base record."""
+    e = s.entities
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(select(e.c.id).where(e.c.kb_id.is_not(None)))}
+
+
+def described(store: Store) -> set[int]:
+    """Ids of entities that have a description."""
+    e = s.entities
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(select(e.c.id).where(e.c.description.is_not(None)))}
+
+
 def final_entity(conn: Connection, entity_id: int) -> int:
     """Follow ``merged_into`` redirects to the entity that holds the articles now."""
     seen = set()
@@ -333,26 +347,31 @@ def last_merge(store: Store, source_id: int) -> dict[str, Any] | None:
 
 
 # ---- context for resolution ------------------------------------------------------------------
-def cooccurring(store: Store, entity_id: int, limit: int = 500) -> dict[int, int]:
-    """Other entity id → articles shared with ``entity_id`` (rollups when there, else a join)."""
+def cooccurring(
+    store: Store, entity_id: int, start: str | None = None, end: str | None = None, limit: int = 500
+) -> dict[int, int]:
+    """Other entity id → articles shared with ``entity_id`` (between the days ``start`` and
+    ``end`` when given); from the rollups when there, else from ``article_entities``."""
+    days = " AND day BETWEEN :s AND :z" if start and end else ""
+    params = {"e": entity_id, "l": limit, "s": start, "z": end}
     with store.engine.connect() as conn:
         if _has_rollups(conn):
             rows = conn.execute(
                 text(
-                    "SELECT other_id, SUM(articles) AS n FROM pair_days WHERE entity_id = :e "
-                    "GROUP BY other_id ORDER BY n DESC LIMIT :l"
+                    "SELECT other_id, SUM(articles) AS n FROM pair_days WHERE entity_id = :e"
+                    f"{days} GROUP BY other_id ORDER BY n DESC LIMIT :l"
                 ),
-                {"e": entity_id, "l": limit},
+                params,
             )
         else:
             rows = conn.execute(
                 text(
                     "SELECT b.entity_id, COUNT(*) AS n FROM article_entities a "
                     "JOIN article_entities b ON b.article_id = a.article_id "
-                    "AND b.entity_id != a.entity_id WHERE a.entity_id = :e "
-                    "GROUP BY b.entity_id ORDER BY n DESC LIMIT :l"
+                    "AND b.entity_id != a.entity_id WHERE a.entity_id = :e"
+                    f"{days.replace('day', 'a.day')} GROUP BY b.entity_id ORDER BY n DESC LIMIT :l"
                 ),
-                {"e": entity_id, "l": limit},
+                params,
             )
         return {int(r[0]): int(r[1]) for r in rows}
 
@@ -364,3 +383,18 @@ def article_counts(store: Store) -> dict[int, int]:
             r[0]: r[1]
             for r in conn.execute(select(ae.c.entity_id, func.count()).group_by(ae.c.entity_id))
         }
+
+
+def name_placeholder_roles(store: Store, prefix: str, labels: dict[str, str]) -> None:
+    """Roles stored as ``prefix + id`` get their label; those without one are dropped."""
+    r = s.entity_roles
+    with store.engine.begin() as conn:
+        rows = conn.execute(
+            select(r.c.id, r.c.role).where(r.c.role.like(prefix.replace("%", "") + "%"))
+        ).all()
+        for rid, role in rows:
+            label = labels.get(role[len(prefix) :])
+            if label:
+                conn.execute(update(r).where(r.c.id == rid).values(role=label))
+            else:
+                conn.execute(delete(r).where(r.c.id == rid))

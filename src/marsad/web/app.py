@@ -18,6 +18,7 @@ from marsad import pages
 from marsad.config import Settings
 from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
+from marsad.web.admin import admin_router
 from marsad.web.atom import atom_feed
 from marsad.web.chart import COLOURS, bar_chart, line_chart
 from marsad.web.extras import (
@@ -65,6 +66,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(admin_router(store, settings))  # operator edits (web/admin.py)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["arabic_date"] = arabic_date
     templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")

@@ -1,0 +1,98 @@
+"""The admin API: operator corrections over HTTP, behind a bearer token.
+
+The token is ``settings.admin_token`` (MARSAD_ADMIN_TOKEN or ``admin_token`` in
+config.toml). Without a configured token the admin API answers 401 to everyone.
+
+    curl -X POST -H "Authorization: Bearer $MARSAD_ADMIN_TOKEN" -H 'Content-Type: application/json' \\
+         -d '{"source": "سيرجي لافروف", "target": "سيرغي لافروف"}' http://127.0.0.1:8000/api/admin/merge
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException
+from pydantic import BaseModel
+
+from marsad.config import Settings
+from marsad.entities import edits
+from marsad.store.database import Store
+from marsad.store.edits import edits_log
+
+
+class MergeBody(BaseModel):
+    source: str
+    target: str
+
+
+class SplitBody(BaseModel):
+    entity: str
+    aliases: list[str] = []
+    name: str | None = None
+    type: str | None = None
+
+
+class RenameBody(BaseModel):
+    name: str
+
+
+class AliasBody(BaseModel):
+    alias: str
+
+
+class DescribeBody(BaseModel):
+    description: str
+    source: str | None = None
+    url: str | None = None
+
+
+def admin_router(store: Store, settings: Settings) -> APIRouter:
+    def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
+        token = settings.admin_token
+        scheme, _, given = (authorization or "").partition(" ")
+        if (
+            not token
+            or scheme.lower() != "bearer"
+            or not hmac.compare_digest(given.strip().encode(), token.encode())
+        ):
+            raise HTTPException(
+                status_code=401,
+                detail="admin token required (Authorization: Bearer …; set MARSAD_ADMIN_TOKEN)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(authorised)])
+
+    @router.post("/merge")
+    def merge(body: MergeBody) -> dict[str, Any]:
+        """Merge ``source`` into ``target`` (ids, slugs or aliases)."""
+        return edits.merge(store, body.source, body.target)
+
+    @router.post("/split")
+    def split(body: SplitBody) -> dict[str, Any]:
+        """Split names off an entity, or bring back an entity merged into it (``name``)."""
+        return edits.split(store, body.entity, body.aliases, name=body.name, type_=body.type)
+
+    @router.post("/entity/{key}/rename")
+    def rename(key: str, body: RenameBody) -> dict[str, Any]:
+        return edits.rename(store, key, body.name)
+
+    @router.post("/entity/{key}/aliases")
+    def alias_add(key: str, body: AliasBody) -> dict[str, Any]:
+        return edits.alias_add(store, key, body.alias)
+
+    @router.delete("/entity/{key}/aliases/{alias}")
+    def alias_remove(key: str, alias: str) -> dict[str, Any]:
+        return edits.alias_remove(store, key, alias)
+
+    @router.put("/entity/{key}/description")
+    def describe(key: str, body: DescribeBody) -> dict[str, Any]:
+        return edits.describe(store, key, body.description, source=body.source, url=body.url)
+
+    @router.get("/edits")
+    def log(limit: int = 100) -> list[dict[str, Any]]:
+        """Every operator edit, newest first."""
+        return edits_log(store, min(max(limit, 1), 1000))
+
+    return router
