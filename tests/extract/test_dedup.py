@@ -144,3 +144,25 @@ def test_articles_stored_before_signatures_are_backfilled_on_load(settings: Sett
     story, sig = grouper.story_for("\n".join(REPUBLISHED))
     assert sig is not None and story == _story(store, "https://sana.example/1")[0]
     assert len(grouper.index) == 1
+
+
+def test_entity_timeline_counts_a_republished_copy_once_with_stories(settings: Settings):
+    from marsad import pages
+    from marsad.entities.kb import load_kb, read_kb
+    from marsad_testing import DATA
+
+    store = Store(settings.database_url)
+    load_kb(store, read_kb(DATA / "kb_small.jsonl"))
+    Pipeline(store, settings).ingest(
+        [
+            article(
+                "لافروف: ندعم الحل السياسي في سوريا", AGENCY_COPY, SANA, "https://sana.example/1"
+            ),
+            article("موسكو تجدد دعمها لقرار 2254", REPUBLISHED, RT, "https://rt.example/2"),
+            article("وزير الخارجية السوري في موسكو", SAME_TOPIC, TASS, "https://tass.example/3"),
+        ]
+    )
+    by_article = pages.entity_page(store, settings, "لافروف")
+    by_story = pages.entity_page(store, settings, "لافروف", stories=True)
+    assert sum(p.count for p in by_article.timeline) == 3
+    assert sum(p.count for p in by_story.timeline) == 2
