@@ -9,9 +9,11 @@ blocked from KB reloads, and operator names/descriptions are not overwritten by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from marsad.arabic.normalise import normalise
+from marsad.arabic.normalise import normalise, strip_clitics
+from marsad.entities.roles import leading_role_words
 from marsad.errors import InputError, NotFound
 from marsad.models import Entity, EntityType
 from marsad.store import edits as sql
@@ -86,7 +88,7 @@ def split(
         new_name = name or next(a for a in row["aliases"] if normalise(a) in norms)
         target = store.create_entity(Entity(name=new_name, type=EntityType(type_ or row["type"])))
     with store.engine.connect() as conn:
-        mention_ids, article_ids = sql.mention_ids_by_surface(conn, eid, norms)
+        mention_ids, article_ids = sql.mention_ids_by_surface(conn, eid, _surface_in(norms))
     moved_aliases = sql.move_aliases(store, eid, target, norms)
     sql.block_aliases(store, eid, norms)
     sql.move_mentions(store, eid, target, mention_ids, article_ids)
@@ -100,6 +102,24 @@ def split(
     }
     store.log_edit("split", result)
     return result
+
+
+def _surface_in(norms: set[str]) -> Callable[[str], bool]:
+    """Whether a mention's surface is one of ``norms`` (clitics and a leading title aside)."""
+    known = frozenset(n.split()[0] for n in norms)
+
+    def matches(surface: str) -> bool:
+        words = normalise(surface).split()
+        if not words:
+            return False
+        for first in strip_clitics(words[0], known):
+            toks = [first, *words[1:]]
+            n = leading_role_words(toks)
+            if " ".join(toks) in norms or (0 < n < len(toks) and " ".join(toks[n:]) in norms):
+                return True
+        return False
+
+    return matches
 
 
 def _merged_away(store: Store, key: str, into: int) -> int | None:

@@ -7,12 +7,11 @@ articles and entities an edit touches, so a merge is visible on the pages at onc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, inspect, select, text, update
 
-from marsad.arabic.normalise import normalise
 from marsad.store import schema as s
 from marsad.store.database import Store
 
@@ -215,36 +214,18 @@ def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
 
 
 def mention_ids_by_surface(
-    conn: Connection, entity_id: int, norms: set[str]
+    conn: Connection, entity_id: int, matches: Callable[[str], bool]
 ) -> tuple[list[int], list[int]]:
-    """Mentions of the entity whose surface (normalised, clitics and titles aside) is one of
-    ``norms``: (mention ids, their article ids)."""
+    """Mentions of the entity whose surface ``matches``: (mention ids, their article ids)."""
     m = s.mentions
     ids, arts = [], set()
     for mid, aid, surface in conn.execute(
         select(m.c.id, m.c.article_id, m.c.surface).where(m.c.entity_id == entity_id)
     ):
-        norm = normalise(surface)
-        if norm in norms or _without_clitic(norm) & norms or _suffixes(norm) & norms:
+        if matches(surface):
             ids.append(mid)
             arts.add(aid)
     return ids, sorted(arts)
-
-
-def _without_clitic(norm: str) -> set[str]:
-    first, _, rest = norm.partition(" ")
-    out = set()
-    for c in ("وال", "بال", "فال", "لل", "و", "ف", "ب", "ل", "ك"):
-        if first.startswith(c) and len(first) - len(c) >= 2:
-            out.add(f"{first[len(c) :]} {rest}".strip())
-            if c.endswith("ال") or c == "لل":
-                out.add(f"ال{first[len(c) :]} {rest}".strip())
-    return out
-
-
-def _suffixes(norm: str) -> set[str]:
-    words = norm.split()
-    return {" ".join(words[i:]) for i in range(1, len(words))}
 
 
 def move_mentions(

@@ -1,0 +1,127 @@
+"""Within one article: full name, surname, titles, roles and "نظيره" are one entity."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from marsad.config import Settings
+from marsad.store.database import Store
+
+from .conftest import ingest, linked
+
+
+def _count(store: Store, key: str) -> int:
+    entity_id = store.entity_by_kb_id(key)
+    with store.engine.connect() as conn:
+        return conn.execute(
+            text("SELECT count(*) FROM article_entities WHERE entity_id = :e"), {"e": entity_id}
+        ).scalar_one()
+
+
+def test_full_name_then_surname_is_one_entity_and_the_article_counts_once(
+    kb_store: Store, settings: Settings
+) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "لافروف يبحث الأزمة السورية",
+        "بحث وزير الخارجية الروسي سيرغي لافروف الوضع في سوريا. وقال لافروف إن موسكو تدعم الحل.",
+    )
+    keys = linked(kb_store, art)
+    assert [k for s, k in keys if "لافروف" in s] == ["lavrov", "lavrov", "lavrov"]
+    assert _count(kb_store, "lavrov") == 1
+
+
+def test_role_mentions_join_the_name_they_stand_for(kb_store: Store, settings: Settings) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "الوزير الروسي يدعو إلى استئناف المفاوضات",
+        "دعا سيرغي لافروف إلى استئناف المفاوضات. وأوضح الوزير الروسي أن روسيا لن تقبل التقسيم.",
+    )
+    keys = linked(kb_store, art)
+    assert ("الوزير الروسي", "lavrov") in keys
+    assert keys.count(("الوزير الروسي", "lavrov")) == 2  # in the title and in the body
+    assert _count(kb_store, "lavrov") == 1
+
+
+def test_counterpart_with_a_name_resolves_to_that_name(kb_store: Store, settings: Settings) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "اتصال هاتفي بين موسكو وواشنطن",
+        "بحث سيرغي لافروف مع نظيره الأمريكي جون كيري في اتصال هاتفي الوضع في سوريا.",
+    )
+    keys = dict(linked(kb_store, art))
+    assert keys["جون كيري"] == "kerry"
+    assert keys["سيرغي لافروف"] == "lavrov"
+    assert keys.get("نظيره الأمريكي") == "kerry"  # the counterpart phrase is Kerry too
+    assert kb_store.get_entity("نظيره الأمريكي") is None  # no entity made of the phrase
+
+
+def test_a_role_without_a_name_goes_to_whoever_held_it_on_the_day(
+    kb_store: Store, settings: Settings
+) -> None:
+    text = "وصل وزير الخارجية الأمريكي إلى موسكو في زيارة تستمر يومين."
+    for day, holder in [
+        ("2016-05-03", "kerry"),
+        ("2017-06-01", "tillerson"),
+        ("2019-03-01", "pompeo"),
+    ]:
+        art = ingest(kb_store, settings, f"زيارة إلى موسكو {day}", text, day=day)
+        assert ("وزير الخارجية الأمريكي", holder) in linked(kb_store, art), day
+
+
+def test_a_role_nobody_held_on_the_day_stays_a_role_and_is_not_counted(
+    kb_store: Store, settings: Settings
+) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "زيارة مرتقبة",
+        "يصل وزير الخارجية الأمريكي إلى موسكو الأسبوع المقبل.",
+        day="2022-02-01",  # after the last holder the KB knows
+    )
+    assert linked(kb_store, art) == [("موسكو", "moscow")]
+    unknown = ingest(
+        kb_store,
+        settings,
+        "تصريحات",
+        "انتقد المتحدث باسم الخارجية الروسية سياسة واشنطن. وقال المتحدث إن روسيا لن تقبل.",
+        day="2018-06-16",
+    )
+    assert {k for _, k in linked(kb_store, unknown)} == {"washington", "russia"}
+
+
+def test_the_complement_of_a_role_names_the_office_not_a_subject(
+    kb_store: Store, settings: Settings
+) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "دعوة إلى التهدئة",
+        "دعا الأمين العام للأمم المتحدة إلى وقف القتال في إدلب.",
+        day="2018-02-01",
+    )
+    keys = linked(kb_store, art)
+    assert ("الأمين العام", "guterres") in keys
+    assert "un" not in {k for _, k in keys}
+    nato = ingest(
+        kb_store,
+        settings,
+        "رد الحلف",
+        "ورد الأمين العام للحلف بأن الدول الأعضاء تفي بالتزاماتها.",
+        day="2018-02-02",
+    )
+    assert linked(kb_store, nato) == []  # NATO's secretary general is not Guterres
+
+
+def test_arrival_in_a_place_is_not_a_role_complement(kb_store: Store, settings: Settings) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "جولة في المنطقة",
+        "وصل وزير الخارجية الأمريكي إلى القاهرة في مستهل جولة في المنطقة.",
+        day="2018-06-02",
+    )
+    assert linked(kb_store, art) == [("وزير الخارجية الأمريكي", "pompeo"), ("القاهرة", "cairo")]
