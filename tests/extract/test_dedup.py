@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from marsad.config import Settings
 from marsad.extract.dedup import same_story, shingles, signature
 from marsad.models import Article, Source
@@ -166,3 +168,18 @@ def test_entity_timeline_counts_a_republished_copy_once_with_stories(settings: S
     by_story = pages.entity_page(store, settings, "لافروف", stories=True)
     assert sum(p.count for p in by_article.timeline) == 3
     assert sum(p.count for p in by_story.timeline) == 2
+
+
+@pytest.mark.parametrize("merge_every", [1, 2, 100])
+def test_story_index_finds_the_copy_in_merged_arrays_and_in_the_buffer(merge_every: int):
+    from marsad.extract.dedup import StoryIndex
+
+    index = StoryIndex()
+    index.MERGE_EVERY = merge_every
+    index.add(1, 1, signature("\n".join(AGENCY_COPY)))
+    index.add(2, 2, signature("\n".join(SAME_TOPIC)))
+    index.add(1, 1, signature("\n".join(AGENCY_COPY)))  # known already: ignored
+    assert len(index) == 2
+    found = index.match(signature("\n".join(REPUBLISHED)))
+    assert found is not None and found[0] == 1 and found[1] >= 0.7
+    assert index.match(signature("\n".join(SAME_TOPIC[:2] + AGENCY_COPY[4:]))) is None

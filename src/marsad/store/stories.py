@@ -89,8 +89,11 @@ class StoryGrouper:
                 .order_by(a.c.id.desc())
                 .limit(self.max_articles)
             ).all()
-        for article_id, story_id, data in reversed(rows):
-            index.add(article_id, story_id or article_id, Signature.from_bytes(data))
+        index.add_stored(
+            [aid for aid, _, _ in rows],
+            [story_id or aid for aid, story_id, _ in rows],
+            [data for _, _, data in rows],
+        )
         if missing:
             self._backfill(index, missing)
         log.info(
@@ -102,13 +105,14 @@ class StoryGrouper:
         return index
 
     def _backfill(self, index: StoryIndex, rows: list) -> None:
-        values = []
+        values, items = [], []
         for article_id, story_id, day, text in reversed(rows):
             sig = signature(text)
             if sig is None:
                 continue
-            index.add(article_id, story_id or article_id, sig)
+            items.append((article_id, story_id or article_id, sig))
             values.append({"article_id": article_id, "day": day, "signature": sig.to_bytes()})
+        index.add_many(items)
         if values:
             with self.store.engine.begin() as conn:
                 conn.execute(insert(s.article_signatures), values)
