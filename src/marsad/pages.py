@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +24,17 @@ from marsad.store.listing import COUNT_CAP, SearchFilters
 PAGE_SIZE = 20
 SNIPPET_CHARS = 110
 MIN_SHARED = 2  # "most related" needs at least this many shared articles in the window
+
+
+class Suggestion(BaseModel):
+    """One autocomplete answer: the entity, the alias that matched, its articles ever."""
+
+    id: int
+    slug: str
+    name: str
+    type: EntityType
+    matched: str
+    articles: int
 
 
 class DayCountOut(BaseModel):
@@ -458,17 +470,12 @@ def search_page(
         )
         found = listing.autocomplete(conn, norm, limit=5) if norm and page == 1 else []
     items = []
-    words = [f for w in norm.split() for f in listing.word_forms(w)]
+    pattern = _matcher([f for w in norm.split() for f in listing.word_forms(w)])
     for r in rows:
-        start_at = _first_match(r["text"], words)
-        r = dict(r, first_start=None if start_at is None else start_at + len(r["title"]) + 1)
-        item = _article_item(
-            r,
-            mention_end=None
-            if start_at is None
-            else start_at + len(r["title"]) + 1 + _word_len(r["text"], start_at),
-        )
-        items.append(item)
+        found_at = _first_match(r["text"], pattern)
+        body_at = len(r["title"]) + 1
+        r = dict(r, first_start=None if found_at is None else found_at[0] + body_at)
+        items.append(_article_item(r, None if found_at is None else found_at[1] + body_at))
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
     return SearchPage(
@@ -490,20 +497,28 @@ def search_page(
     )
 
 
-def _first_match(text: str, words: list[str]) -> int | None:
-    """Offset in ``text`` of the first word whose normalised form contains a query word."""
-    pos = 0
-    for token in text.split(" "):
-        norm = normalise(token)
-        if any(w in norm for w in words):
-            return pos
-        pos += len(token) + 1
-    return None
+# Letters that normalise() folds together, so a pattern on the original text can find a
+# normalised form without normalising the text; marks and tatweel may sit between letters.
+_FOLDS = {"ا": "اأإآٱ", "ي": "يىئی", "ه": "هة", "و": "وؤ", "ك": "كک"}
+_MARKS = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]*"
 
 
-def _word_len(text: str, start: int) -> int:
-    end = text.find(" ", start)
-    return (end if end != -1 else len(text)) - start
+def _form_pattern(form: str) -> str:
+    return _MARKS.join(f"[{_FOLDS[c]}]" if c in _FOLDS else re.escape(c) for c in form)
+
+
+def _matcher(forms: list[str]) -> re.Pattern[str] | None:
+    """One regex finding any of the normalised ``forms`` as a whole word of original text."""
+    if not forms:
+        return None
+    alternatives = "|".join(_form_pattern(f) for f in sorted(set(forms), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _first_match(text: str, pattern: re.Pattern[str] | None) -> tuple[int, int] | None:
+    """(start, end) in ``text`` of the first word matching the query."""
+    m = pattern.search(text) if pattern else None
+    return (m.start(), m.end()) if m else None
 
 
 def autocomplete(store: Store, prefix: str, limit: int = 8) -> list[dict[str, Any]]:

@@ -52,14 +52,18 @@ def _rows(result: Any) -> list[Row]:
 
 
 def entity_articles(conn: Connection, entity_id: int, limit: int, offset: int) -> list[Row]:
-    """Articles naming the entity, newest first (articles without a date last)."""
+    """Articles naming the entity, newest day first, then most recently stored first.
+
+    Walks the (entity, day, article) index: no sort, whatever the entity's size. Articles
+    without a date come last.
+    """
     return _rows(
         conn.execute(
             _articles_sql(
                 f"SELECT {_ARTICLE_COLUMNS}, ae.first_start, ae.first_end "
                 "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
                 "JOIN sources s ON s.id = a.source_id WHERE ae.entity_id = :e "
-                "ORDER BY ae.day DESC, a.published DESC, a.id DESC LIMIT :n OFFSET :o"
+                "ORDER BY ae.day DESC, ae.article_id DESC LIMIT :n OFFSET :o"
             ),
             {"e": entity_id, "n": limit, "o": offset},
         )
@@ -90,14 +94,15 @@ def entity_article_count(conn: Connection, entity_id: int) -> int:
 def latest_articles(
     conn: Connection, limit: int, offset: int = 0, source_id: int | None = None
 ) -> list[Row]:
-    """Newest articles overall or of one source, by publication day then time."""
+    """Newest articles overall or of one source: newest day first, then most recently stored
+    (the (day) and (source, day) indexes, no sort)."""
     where = "WHERE a.source_id = :src " if source_id is not None else ""
     return _rows(
         conn.execute(
             _articles_sql(
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles a "
                 f"JOIN sources s ON s.id = a.source_id {where}"
-                "ORDER BY a.day DESC, a.published DESC, a.id DESC LIMIT :n OFFSET :o"
+                "ORDER BY a.day DESC, a.id DESC LIMIT :n OFFSET :o"
             ),
             {"n": limit, "o": offset, "src": source_id},
         )
@@ -203,7 +208,7 @@ def search(
     if (total or 0) <= SORT_BY_DATE_UP_TO:  # newest published first
         if not conds:
             hits += f" JOIN articles a ON {join_on}"
-        sql = f"{hits}{where} ORDER BY a.day DESC, a.published DESC, a.id DESC"
+        sql = f"{hits}{where} ORDER BY a.day DESC, a.id DESC"
     else:  # very common words: most recently stored first (the index order, no sort)
         sql = f"{hits}{where} ORDER BY {order} DESC"
     ids = [

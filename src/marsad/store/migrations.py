@@ -59,12 +59,23 @@ def _entity_resolution(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE entities ADD COLUMN merged_into INTEGER"))
 
 
+def _entity_news_index(conn: Connection) -> None:
+    """6: entity news lists newest day first without sorting (web: store/listing.py)."""
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_article_entities_entity_day_article "
+            "ON article_entities (entity_id, day, article_id)"
+        )
+    )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
     _create_crawl_and_story_tables,
     _create_rollups,
     _entity_resolution,
+    _entity_news_index,
 ]
 
 

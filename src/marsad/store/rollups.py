@@ -47,10 +47,13 @@ def record_article(
     """Add one newly stored article (its ``article_entities`` rows already written)."""
     if day is None:
         return
-    new_story_day = story_id == article_id or not conn.execute(
-        text("SELECT 1 FROM articles WHERE story_id = :s AND day = :d AND id != :a LIMIT 1"),
-        {"s": story_id, "d": day, "a": article_id},
-    ).first()
+    new_story_day = (
+        story_id == article_id
+        or not conn.execute(
+            text("SELECT 1 FROM articles WHERE story_id = :s AND day = :d AND id != :a LIMIT 1"),
+            {"s": story_id, "d": day, "a": article_id},
+        ).first()
+    )
     stories = int(new_story_day)
     _upsert(
         conn,
@@ -65,14 +68,17 @@ def record_article(
         return
     rows = []
     for eid in entity_ids:
-        new = new_story_day or not conn.execute(
-            text(
-                "SELECT 1 FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
-                "WHERE a.story_id = :s AND ae.entity_id = :e AND ae.day = :d "
-                "AND ae.article_id != :a LIMIT 1"
-            ),
-            {"s": story_id, "e": eid, "d": day, "a": article_id},
-        ).first()
+        new = (
+            new_story_day
+            or not conn.execute(
+                text(
+                    "SELECT 1 FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
+                    "WHERE a.story_id = :s AND ae.entity_id = :e AND ae.day = :d "
+                    "AND ae.article_id != :a LIMIT 1"
+                ),
+                {"s": story_id, "e": eid, "d": day, "a": article_id},
+            ).first()
+        )
         rows.append({"entity_id": eid, "day": day, "articles": 1, "stories": int(new)})
     _upsert(conn, "entity_days", ("entity_id", "day"), rows)
     _upsert(
@@ -152,16 +158,14 @@ def daily_counts(
             return {}  # per-source stories are not pre-aggregated; callers query directly
         rows = conn.execute(
             text(
-                f"SELECT day, {col} FROM day_totals WHERE source_id = :s "
-                "AND day BETWEEN :a AND :b"
+                f"SELECT day, {col} FROM day_totals WHERE source_id = :s AND day BETWEEN :a AND :b"
             ),
             {"s": source_id or 0, "a": start, "b": end},
         )
     else:
         rows = conn.execute(
             text(
-                f"SELECT day, {col} FROM entity_days WHERE entity_id = :e "
-                "AND day BETWEEN :a AND :b"
+                f"SELECT day, {col} FROM entity_days WHERE entity_id = :e AND day BETWEEN :a AND :b"
             ),
             {"e": entity_id, "a": start, "b": end},
         )
@@ -199,8 +203,7 @@ def articles_total(conn: Connection, start: str, end: str) -> int:
     return (
         conn.execute(
             text(
-                "SELECT sum(articles) FROM day_totals WHERE source_id = 0 "
-                "AND day BETWEEN :a AND :b"
+                "SELECT sum(articles) FROM day_totals WHERE source_id = 0 AND day BETWEEN :a AND :b"
             ),
             {"a": start, "b": end},
         ).scalar()
@@ -212,21 +215,41 @@ def cooccurrences(
     conn: Connection, entity_id: int, start: str, end: str, limit: int = 200
 ) -> list[dict]:
     """(id, slug, name, type, shared, total) of entities sharing articles with ``entity_id``."""
-    rows = conn.execute(
+    shared = conn.execute(
         text(
-            "WITH shared AS (SELECT other_id, sum(articles) AS shared FROM pair_days "
-            "WHERE entity_id = :e AND day BETWEEN :a AND :b GROUP BY other_id "
-            "ORDER BY shared DESC LIMIT :n), "
-            "totals AS (SELECT entity_id, sum(articles) AS total FROM entity_days "
-            "WHERE entity_id IN (SELECT other_id FROM shared) AND day BETWEEN :a AND :b "
-            "GROUP BY entity_id) "
-            "SELECT e.id, e.slug, e.name, e.type, shared.shared, totals.total "
-            "FROM shared JOIN entities e ON e.id = shared.other_id "
-            "JOIN totals ON totals.entity_id = shared.other_id"
+            "SELECT other_id, sum(articles) AS n FROM pair_days WHERE entity_id = :e "
+            "AND day BETWEEN :a AND :b GROUP BY other_id ORDER BY n DESC LIMIT :n"
         ),
         {"e": entity_id, "a": start, "b": end, "n": limit},
+    ).all()
+    if not shared:
+        return []
+    marks = ", ".join(str(int(r[0])) for r in shared)
+    totals = dict(
+        conn.execute(
+            text(
+                f"SELECT entity_id, sum(articles) FROM entity_days WHERE entity_id IN ({marks}) "
+                "AND day BETWEEN :a AND :b GROUP BY entity_id"
+            ),
+            {"a": start, "b": end},
+        ).all()
     )
-    return [dict(r._mapping) for r in rows]
+    ents = conn.execute(
+        text(f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})")
+    ).all()
+    names = {r[0]: r for r in ents}
+    return [
+        {
+            "id": other,
+            "slug": names[other][1],
+            "name": names[other][2],
+            "type": names[other][3],
+            "shared": n,
+            "total": totals.get(other, n),
+        }
+        for other, n in shared
+        if other in names
+    ]
 
 
 def top_sources(conn: Connection, entity_id: int, start: str, end: str, limit: int) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
 from marsad.web.admin import admin_router
 from marsad.web.atom import atom_feed
+from marsad.web.cache import PageCache
 from marsad.web.chart import COLOURS, bar_chart, line_chart
 from marsad.web.extras import (
     PNG_AVAILABLE,
@@ -75,6 +77,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["num"] = arabic_number
     templates.env.globals.update(type_names=TYPE_NAMES, colours=COLOURS)
 
+    cached = _CachedPages(PageCache(store, settings), store, settings)
+    app.state.page_cache = cached.cache
+
     def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -122,8 +127,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     # ---- JSON API ----------------------------------------------------------------------
     @app.get("/api/home", response_model=pages.HomePage, tags=["pages"])
-    def api_home() -> pages.HomePage:
-        return pages.home_page(store, settings)
+    def api_home() -> Response:
+        return _json(cached.home_page())
 
     @app.get("/api/entity/{key}", response_model=pages.EntityPage, tags=["pages"])
     def api_entity(
@@ -131,16 +136,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         page: Annotated[int, Query(ge=1)] = 1,
         stories: bool = False,
         type: str | None = None,
-    ) -> pages.EntityPage:
-        return pages.entity_page(
-            store, settings, key, page=page, stories=stories, types=types_filter(type)
-        )
+    ) -> Response:
+        return _json(cached.entity_page(key, page=page, stories=stories, types=types_filter(type)))
 
     @app.get("/api/compare", response_model=pages.ComparePage, tags=["pages"])
-    def api_compare(
-        e: Annotated[list[str], Query()] = [], view: str = "absolute"
-    ) -> pages.ComparePage:  # noqa: B006
-        return pages.compare_page(store, settings, e, view=view)
+    def api_compare(e: Annotated[list[str], Query()] = [], view: str = "absolute") -> Response:  # noqa: B006
+        return _json(cached.compare_page(e, view=view))
 
     @app.get("/api/search", response_model=pages.SearchPage, tags=["pages"])
     def api_search(
@@ -150,31 +151,35 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
         date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD")] = None,
         entity: Annotated[str | None, Query(description="entity id, slug or alias")] = None,
-    ) -> pages.SearchPage:
-        """Articles containing every word (normalised, clitics folded), newest stored first."""
-        return pages.search_page(
-            store,
-            q,
-            page=page,
-            source=source,
-            date_from=date_from,
-            date_to=date_to,
-            entity=entity,
+    ) -> Response:
+        """Articles containing every word (normalised, clitics folded), newest first."""
+        return _json(
+            cached.search_page(
+                q,
+                page=page,
+                source=source,
+                date_from=date_from,
+                date_to=date_to,
+                entity=entity,
+            )
         )
 
-    @app.get("/api/autocomplete", tags=["pages"])
-    def api_autocomplete(
+    @app.get("/api/autocomplete", tags=["pages"], response_model=list[pages.Suggestion])
+    async def api_autocomplete(
         q: str = "", limit: Annotated[int, Query(ge=1, le=20)] = 8
-    ) -> list[dict[str, Any]]:
-        return pages.autocomplete(store, q, limit)
+    ) -> Response:
+        """Entities for what is typed so far (any alias, spelling variants, clitics)."""
+        # async: a few hundred microseconds of SQLite, cheaper than a thread hop
+        rows = cached.autocomplete(q, limit)
+        return Response(json.dumps(rows, ensure_ascii=False), media_type="application/json")
 
     @app.get("/api/article/{article_id}", response_model=pages.ArticlePage, tags=["pages"])
-    def api_article(article_id: int) -> pages.ArticlePage:
-        return pages.article_page(store, article_id)
+    def api_article(article_id: int) -> Response:
+        return _json(pages.article_page(store, article_id))
 
     @app.get("/api/source/{slug}", response_model=pages.SourcePage, tags=["pages"])
-    def api_source(slug: str, page: Annotated[int, Query(ge=1)] = 1) -> pages.SourcePage:
-        return pages.source_page(store, settings, slug, page=page)
+    def api_source(slug: str, page: Annotated[int, Query(ge=1)] = 1) -> Response:
+        return _json(cached.source_page(slug, page=page))
 
     @app.get("/api/sources", tags=["pages"])
     def api_sources() -> list[dict[str, Any]]:
@@ -191,7 +196,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     # ---- HTML pages --------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
-        data = pages.home_page(store, settings)
+        data = cached.home_page()
         chart = bar_chart(data.timeline, "عدد الأخبار كل يوم")
         return render(request, "home.html", data=data, chart=chart)
 
@@ -203,9 +208,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         stories: bool = False,
         type: str | None = None,
     ) -> HTMLResponse:
-        data = pages.entity_page(
-            store, settings, key, page=page, stories=stories, types=types_filter(type)
-        )
+        data = cached.entity_page(key, page=page, stories=stories, types=types_filter(type))
         chart = bar_chart(
             data.timeline, f"عدد الأخبار كل يوم عن {data.name}", "قصص" if stories else "أخبار"
         )
@@ -223,14 +226,14 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/entity/{key}/chart.svg", include_in_schema=False)
     def entity_chart(key: str, stories: bool = False) -> Response:
-        name, points = pages.entity_timeline(store, settings, key, stories=stories)
+        name, points = cached.entity_timeline(key, stories=stories)
         body = bar_chart(points, f"عدد الأخبار كل يوم عن {name}", "قصص" if stories else "أخبار")
         return Response(body, media_type="image/svg+xml")
 
     @app.get("/entity/{key}/chart.png", include_in_schema=False)
     def entity_chart_png(key: str, stories: bool = False) -> Response:
         """The daily chart as a 1200×630 PNG for link previews (og:image)."""
-        name, points = pages.entity_timeline(store, settings, key, stories=stories)
+        name, points = cached.entity_timeline(key, stories=stories)
         if not PNG_AVAILABLE:
             return Response(bar_chart(points, name), media_type="image/svg+xml")
         return Response(png_chart(points, f"عدد الأخبار كل يوم عن {name}"), media_type="image/png")
@@ -250,7 +253,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/entity/{key}/feed.atom", include_in_schema=False)
     def entity_feed(request: Request, key: str) -> Response:
-        data = pages.entity_page(store, settings, key)
+        data = cached.entity_page(key)
         base = str(request.base_url)
         body = atom_feed(
             f"مرصد: {data.name}",
@@ -265,7 +268,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def compare(
         request: Request, e: Annotated[list[str], Query()] = [], view: str = "absolute"
     ) -> HTMLResponse:  # noqa: B006
-        data = pages.compare_page(store, settings, e, view=view)
+        data = cached.compare_page(e, view=view)
         unit = "لكل ألف خبر" if view == "share" else "أخبار"
         chart = line_chart([(s.name, s.timeline) for s in data.series], "مقارنة", unit)
         return render(request, "compare.html", data=data, chart=chart, keys=e)
@@ -280,8 +283,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         date_to: Annotated[str | None, Query(alias="to")] = None,
         entity: str | None = None,
     ) -> HTMLResponse:
-        data = pages.search_page(
-            store,
+        data = cached.search_page(
             q,
             page=page,
             source=source or None,
@@ -302,7 +304,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             "search.html",
             data=data,
             pager_base=base,
-            all_sources=[(r["slug"], r["name"]) for r in pages.source_choices(store)],
+            all_sources=[(r["slug"], r["name"]) for r in cached.source_choices()],
         )
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -318,12 +320,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/source/{slug}", response_class=HTMLResponse, include_in_schema=False)
     def source(request: Request, slug: str, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
-        data = pages.source_page(store, settings, slug, page=page)
+        data = cached.source_page(slug, page=page)
         return render(request, "source.html", data=data, chart=bar_chart(data.timeline, data.name))
 
     @app.get("/source/{slug}/feed.atom", include_in_schema=False)
     def source_feed(request: Request, slug: str) -> Response:
-        data = pages.source_page(store, settings, slug)
+        data = cached.source_page(slug)
         base = str(request.base_url)
         body = atom_feed(
             f"مرصد: {data.name}",
@@ -335,6 +337,38 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return Response(body, media_type="application/atom+xml")
 
     return app
+
+
+def _json(data: Any) -> Response:
+    """A page model as JSON (already validated: no second pass through the response model)."""
+    return Response(data.model_dump_json(), media_type="application/json")
+
+
+class _CachedPages:
+    """The page functions of ``marsad.pages``, answered from the page cache when fresh."""
+
+    WITH_SETTINGS = {"entity_page", "compare_page", "source_page", "entity_timeline", "home_page"}
+
+    def __init__(self, cache: PageCache, store: Store, settings: Settings) -> None:
+        self.cache, self.store, self.settings = cache, store, settings
+
+    def __getattr__(self, name: str) -> Any:
+        fn = getattr(pages, name)
+        lead = (self.store, self.settings) if name in self.WITH_SETTINGS else (self.store,)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            key = (name, _hashable(args), _hashable(sorted(kwargs.items())))
+            return self.cache.get(key, lambda: fn(*lead, *args, **kwargs))
+
+        return call
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return frozenset(value)
+    return value
 
 
 def _linked_segments(data: pages.ArticlePage) -> list[tuple[str, str, pages.MentionOut | None]]:

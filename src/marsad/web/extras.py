@@ -66,8 +66,11 @@ def short_date(value: Any) -> str:
 def hijri_date(value: Any) -> str:
     """The Hijri date, e.g. "10 جمادى الآخرة 1448 هـ" (empty when unknown)."""
     d = _as_date(value)
-    if d is None:
-        return ""
+    return "" if d is None else _hijri(d)
+
+
+@cache
+def _hijri(d: date) -> str:
     try:
         from hijridate import Gregorian
 
