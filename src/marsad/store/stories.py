@@ -22,7 +22,7 @@ from marsad.store.database import Store
 log = logging.getLogger(__name__)
 
 DEFAULT_DAYS = 60
-DEFAULT_MAX_ARTICLES = 200_000
+DEFAULT_MAX_ARTICLES = 100_000  # ~1 KB each in memory
 
 
 class StoryGrouper:
