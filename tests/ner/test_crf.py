@@ -38,10 +38,15 @@ def test_surname_alone_is_a_person(recogniser):
 
 
 def test_conjunction_clitic_is_left_out_of_a_person(recogniser):
-    text = "التقى الرئيس الأمريكي باراك أوباما ولافروف في جنيف."
-    found = mentions(recogniser, text)
-    assert ("لافروف", EntityType.PERSON) in found
-    assert ("جنيف", EntityType.LOCATION) in found
+    text = (
+        "واستقبل الرئيس السوري بشار الأسد وزير الخارجية الروسي سيرغي لافروف في دمشق. "
+        "وبحث الأسد ولافروف الأوضاع في المنطقة."
+    )
+    found = recogniser.recognise(text)
+    after_waw = [m for m in found if text[m.start - 1 : m.end] == "ولافروف"]
+    assert [(m.text, m.type) for m in after_waw] == [("لافروف", EntityType.PERSON)]
+    assert ("بشار الأسد", EntityType.PERSON) in mentions(recogniser, text)
+    assert ("دمشق", EntityType.LOCATION) in mentions(recogniser, text)
 
 
 def test_organisation_containing_a_place_is_one_organisation(recogniser):

@@ -42,6 +42,7 @@ class Token:
     prefix: str = ""  # normalised proclitics removed, e.g. "و", "وب", "ال", "بال", "لل"
     stem: str = ""  # normalised form without the proclitics
     name_start: int = -1  # where a name in this token starts (after و ف ب ل ك, keeps ال)
+    name_norm: str = ""  # normalised name without و ف ب ل ك, with ال: بالاردن → الاردن
 
     @property
     def is_word(self) -> bool:
@@ -54,6 +55,7 @@ class WordCounts:
     def __init__(self, counts: dict[str, int]):
         self._counts = counts
         self.analyses: dict[str, tuple[str, str]] = {}  # memo for analyse()
+        self.tokens: dict[str, tuple[str, str, str, int, str]] = {}  # memo for make_token()
 
     @classmethod
     def load(cls, path: Path = WORDFREQ_PATH) -> WordCounts:
@@ -160,14 +162,27 @@ def _original_length(text: str, n_normalised: int) -> int:
 
 def make_token(surface: str, start: int = 0, counts: WordCounts | None = None) -> Token:
     """Analyse one already-split token (e.g. from a corpus file) that starts at ``start``."""
-    end = start + len(surface)
+    counts = counts if counts is not None else default_counts()
+    parts = counts.tokens.get(surface)
+    if parts is None:
+        parts = _analyse_surface(surface, counts)
+        if len(counts.tokens) < 500_000:
+            counts.tokens[surface] = parts
+    norm, prefix, stem, offset, name_norm = parts
+    return Token(
+        surface, start, start + len(surface), norm, prefix, stem, start + offset, name_norm
+    )
+
+
+def _analyse_surface(surface: str, counts: WordCounts) -> tuple[str, str, str, int, str]:
     norm = normalise(surface).replace(" ", "") or surface
     if not norm[0].isalpha():
-        return Token(surface, start, end, norm, "", norm, start)
-    prefix, stem = analyse(norm, counts if counts is not None else default_counts())
+        return norm, "", norm, 0, norm
+    prefix, stem = analyse(norm, counts)
     cut = _name_prefix(prefix)
-    name_start = start + (_original_length(surface, len(cut)) if cut else 0)
-    return Token(surface, start, end, norm, prefix, stem, name_start)
+    offset = _original_length(surface, len(cut)) if cut else 0
+    name_norm = "ال" + stem if prefix.endswith("ال") or prefix.endswith("لل") else stem
+    return norm, prefix, stem, offset, name_norm
 
 
 def tokenise(text: str, counts: WordCounts | None = None) -> list[Token]:

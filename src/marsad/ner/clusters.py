@@ -28,7 +28,7 @@ from marsad.arabic.normalise import normalise
 HERE = Path(__file__).resolve().parent
 WORDFREQ_PATH = HERE.parent / "arabic" / "lexicons" / "wordfreq.tsv"
 CLUSTERS_PATH = HERE / "data" / "clusters.tsv"
-GRANULARITIES = (64, 256, 1024)
+GRANULARITIES = (64, 256, 1024, 32, 128, 512, 2048)
 
 
 def read_news(path: Path) -> Iterator[list[str]]:
@@ -77,7 +77,7 @@ def build(
     n_far: int = 800,
     rank: int = 100,
     min_count: int = 5,
-) -> tuple[Counter[str], dict[str, tuple[int, ...]]]:
+) -> tuple[Counter[str], dict[str, tuple[int, ...]], np.ndarray]:
     t0 = time.time()
     sentences = list(read_news(news))
     counts: Counter[str] = Counter()
@@ -118,7 +118,7 @@ def build(
     labels = [kmeans(emb.astype(np.float32), k, seed=k) for k in GRANULARITIES]
     print(f"k-means in {time.time() - t0:.0f}s")
     clusters = {w: tuple(int(lab[i]) for lab in labels) for i, w in enumerate(vocab)}
-    return Counter({w: c for w, c in counts.items() if c >= min_count}), clusters
+    return Counter({w: c for w, c in counts.items() if c >= min_count}), clusters, emb
 
 
 def main() -> None:
@@ -126,8 +126,17 @@ def main() -> None:
     parser.add_argument("--news", type=Path, required=True)
     parser.add_argument("--wordfreq-out", type=Path, default=WORDFREQ_PATH)
     parser.add_argument("--clusters-out", type=Path, default=CLUSTERS_PATH)
+    parser.add_argument(
+        "--embeddings-out",
+        type=Path,
+        default=None,
+        help="also save the word vectors (float16 .npy, rows in clusters-file order)",
+    )
     args = parser.parse_args()
-    counts, clusters = build(args.news)
+    counts, clusters, emb = build(args.news)
+    if args.embeddings_out is not None:
+        with open(args.embeddings_out, "wb") as fh:
+            np.save(fh, emb.astype(np.float16))
     args.wordfreq_out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.wordfreq_out, "w", encoding="utf-8") as fh:
         fh.write(

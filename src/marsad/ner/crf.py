@@ -13,7 +13,9 @@ from marsad.arabic.tokenise import Token, WordCounts, default_counts, make_token
 from marsad.errors import MarsadError
 from marsad.models import EntityType, Mention
 from marsad.ner.features import FeatureConfig, document_memory, sentence_features
-from marsad.ner.lexicon import Lexical, read_clusters, read_flags, triggers
+from marsad.ner.lexicon import Lexical, read_clusters, read_embeddings, read_flags, triggers
+from marsad.ner.propagate import propagate
+from marsad.ner.rules import apply_org_phrases
 from marsad.ner.scoring import spans
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "model.crfsuite"
@@ -40,6 +42,7 @@ class CrfRecogniser:
         self._lex = lex
         self._cfg = cfg
         self._counts = counts
+        self.propagate = True  # document-level label propagation (see marsad.ner.propagate)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> CrfRecogniser:
@@ -56,21 +59,30 @@ class CrfRecogniser:
         lex = Lexical(triggers=triggers() if cfg.triggers else {})
         if cfg.clusters:
             lex.clusters = read_clusters(model.parent / meta["clusters_file"])
+        if cfg.embeddings:
+            lex.embeddings, lex.vocab_index = read_embeddings(
+                model.parent / meta["embeddings_file"], model.parent / meta["clusters_file"]
+            )
         if cfg.gazetteer:
             lex.gazetteer = read_flags(model.parent / meta["gazetteer_file"])
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
-        return cls(tagger, lex, cfg, default_counts())
+        rec = cls(tagger, lex, cfg, default_counts())
+        rec.propagate = meta.get("propagate", True)
+        return rec
 
     def tag_document(self, sentences: list[list[Token]]) -> list[list[str]]:
         """BIO tags (ANERcorp types, MISC included) for each sentence of one document."""
         memory = document_memory(sentences, self._lex) if self._cfg.document else None
-        return [
+        tags = [
             self._tagger.tag(sentence_features(tokens, self._lex, self._cfg, self._counts, memory))
             if tokens
             else []
             for tokens in sentences
         ]
+        if self.propagate:
+            tags = propagate(sentences, tags, self._counts, self._lex.triggers)
+        return tags
 
     def tag_corpus(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags for pre-split sentences in corpus order (documents = chunks of 15)."""
@@ -91,7 +103,7 @@ class CrfRecogniser:
                 sentences.append([])
         mentions = []
         for sentence, tags in zip(sentences, self.tag_document(sentences), strict=True):
-            for a, b, etype in spans(tags):
+            for a, b, etype in spans(apply_org_phrases(sentence, tags)):
                 if etype in PRODUCT_TYPES:
                     start, end = sentence[a].name_start, sentence[b - 1].end
                     mentions.append(Mention(start, end, text[start:end], PRODUCT_TYPES[etype]))

@@ -16,20 +16,27 @@ class FeatureConfig:
     triggers: bool = True
     window: int = 2
     document: bool = True  # features from the other occurrences of a word in the document
+    morph: bool = False  # longer affixes and the article ratio (proper nouns rarely take ال)
+    embeddings: bool = False  # real-valued word-vector features (needs the embeddings file)
 
     def as_dict(self) -> dict[str, object]:
-        keys = ("clusters", "gazetteer", "triggers", "window", "document")
+        keys = ("clusters", "gazetteer", "triggers", "window", "document", "morph", "embeddings")
         return {k: getattr(self, k) for k in keys}
 
 
-def _context_flags(tok: Token | None, lex: Lexical, side: str) -> list[str]:
-    if tok is None:
-        return []
-    nf = name_form(tok)
-    out = [side + "t=" + k for k in lex.triggers.get(tok.norm) or lex.triggers.get(nf) or ""]
-    flags = lex.gazetteer.get(nf) or lex.gazetteer.get(tok.stem) or ""
-    out += [side + "g=" + f for f in flags.split()]
-    return out
+def _context_flags(tok: Token, lex: Lexical) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What ``tok`` says about its neighbours: (flags seen before a word, flags after it)."""
+    cached = lex.context_cache.get(tok.text)
+    if cached is None:
+        nf = tok.name_norm
+        flags = ["t=" + k for k in lex.triggers.get(tok.norm) or lex.triggers.get(nf) or ""]
+        flags += [
+            "g=" + f for f in (lex.gazetteer.get(nf) or lex.gazetteer.get(tok.stem) or "").split()
+        ]
+        cached = (tuple("P" + f for f in flags), tuple("N" + f for f in flags))
+        if len(lex.context_cache) < 200_000:
+            lex.context_cache[tok.text] = cached
+    return cached
 
 
 def document_memory(document: list[list[Token]], lex: Lexical) -> dict[str, frozenset[str]]:
@@ -37,15 +44,18 @@ def document_memory(document: list[list[Token]], lex: Lexical) -> dict[str, froz
     after a title (``t=P``), before a known name part (``Ng=PERS``)... so that a surname
     alone (لافروف) inherits what its full-name occurrence (سيرغي لافروف) showed."""
     memory: dict[str, set[str]] = {}
+    triggers = lex.triggers
     for sentence in document:
+        last = len(sentence) - 1
         for i, tok in enumerate(sentence):
-            if len(tok.stem) < 3 or not tok.stem[0].isalpha() or tok.norm in lex.triggers:
+            stem = tok.stem
+            if len(stem) < 3 or not stem[0].isalpha() or tok.norm in triggers:
                 continue
-            flags = memory.setdefault(name_form(tok), set())
-            flags.update(_context_flags(sentence[i - 1] if i else None, lex, "P"))
-            flags.update(
-                _context_flags(sentence[i + 1] if i + 1 < len(sentence) else None, lex, "N")
-            )
+            flags = memory.setdefault(tok.name_norm, set())
+            if i:
+                flags.update(_context_flags(sentence[i - 1], lex)[0])
+            if i < last:
+                flags.update(_context_flags(sentence[i + 1], lex)[1])
     return {w: frozenset(f) for w, f in memory.items() if f}
 
 
@@ -84,6 +94,11 @@ def _local(
             "e2=" + stem[-2:],
             "e3=" + stem[-3:],
         ]
+        if cfg.morph:
+            ratio = math.log2((counts["ال" + stem] + 1) / (counts[stem] + 1))
+            own.append("alr=" + str(max(-4, min(4, round(ratio)))))
+            if len(stem) >= 5:
+                own += ["s4=" + stem[:4], "e4=" + stem[-4:]]
     side = ["w=" + norm, "s=" + stem, "sh=" + shape]
     if cfg.clusters:
         ids = lex.clusters.get(nf) or lex.clusters.get(norm) or lex.clusters.get(stem)
@@ -140,10 +155,25 @@ def sentence_features(
                 else:
                     feats.append(tag + "=BOUND")
         if memory:
-            feats += ["dm" + f for f in memory.get(name_form(tokens[i]), ())]
+            feats += ["dm" + f for f in memory.get(tokens[i].name_norm, ())]
         if i > 0:
             feats.append("bg-=" + tokens[i - 1].norm + "|" + tokens[i].norm)
         if i + 1 < n:
             feats.append("bg+=" + tokens[i].norm + "|" + tokens[i + 1].norm)
         out.append(feats)
+    if cfg.embeddings and lex.embeddings is not None:
+        return [_with_vector(f, t, lex) for f, t in zip(out, tokens, strict=True)]
     return out
+
+
+def _with_vector(feats: list[str], tok: Token, lex: Lexical) -> dict[str, float]:
+    item = dict.fromkeys(feats, 1.0)
+    row = lex.vocab_index.get(name_form(tok))
+    if row is None:
+        row = lex.vocab_index.get(tok.norm)
+    if row is not None:
+        item.update(zip(_EMB_NAMES, lex.embeddings[row].tolist(), strict=False))
+    return item
+
+
+_EMB_NAMES = [f"e{k}" for k in range(512)]

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from marsad.arabic.normalise import normalise
 from marsad.arabic.tokenise import Token
@@ -98,9 +99,7 @@ def read_flags(path: Path) -> dict[str, str]:
 
 def name_form(token: Token) -> str:
     """The normalised token without و ف ب ل ك but with its article: بالاردن → الاردن."""
-    if token.prefix.endswith("ال") or token.prefix.endswith("لل"):
-        return "ال" + token.stem
-    return token.stem
+    return token.name_norm
 
 
 @dataclass
@@ -110,5 +109,20 @@ class Lexical:
     clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     gazetteer: dict[str, str] = field(default_factory=dict)
     triggers: dict[str, str] = field(default_factory=dict)
+    embeddings: Any = None  # numpy array, one row per word of vocab_index
+    vocab_index: dict[str, int] = field(default_factory=dict)
+    # token text → (flags it gives the word after it, flags it gives the word before it)
+    context_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # token (surface, proclitics) → its local features; filled by marsad.ner.features
     feature_cache: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict)
+
+
+def read_embeddings(
+    path: Path, clusters_path: Path, scale: float = 5.0
+) -> tuple[Any, dict[str, int]]:
+    """Word vectors (float16 .npy written by marsad.ner.clusters, rows in clusters-file order)."""
+    import numpy as np
+
+    vectors = np.load(path).astype("float32") * scale
+    words = list(read_clusters(clusters_path))
+    return vectors, {w: i for i, w in enumerate(words)}

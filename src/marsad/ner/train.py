@@ -28,19 +28,26 @@ from marsad.ner.lexicon import (
     Lexical,
     gazetteer_flags,
     read_clusters,
+    read_embeddings,
     shared_data_dir,
     triggers,
     write_flags,
 )
 from marsad.ner.scoring import Scores, score
 
-DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 200}
+DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 200}
 
 
-def build_lexical(cfg: FeatureConfig, gazetteer_dir: Path | None) -> Lexical:
+def build_lexical(
+    cfg: FeatureConfig, gazetteer_dir: Path | None, clusters: Path = CLUSTERS_PATH
+) -> Lexical:
     lex = Lexical(triggers=triggers() if cfg.triggers else {})
     if cfg.clusters:
-        lex.clusters = read_clusters(CLUSTERS_PATH)
+        lex.clusters = read_clusters(clusters)
+    if cfg.embeddings:
+        lex.embeddings, lex.vocab_index = read_embeddings(
+            clusters.with_name("embeddings.bin"), clusters
+        )
     if cfg.gazetteer:
         lex.gazetteer = gazetteer_flags(
             gazetteer_dir or shared_data_dir() / "gazetteers" / "anergazet"
@@ -79,12 +86,19 @@ def evaluate(rec: CrfRecogniser, sentences: list[Sentence], overlap: bool = Fals
     return score(gold, pred, overlap=overlap)
 
 
-def write_bundle(out: Path, lex: Lexical, cfg: FeatureConfig, info: dict) -> None:
+def write_bundle(
+    out: Path, lex: Lexical, cfg: FeatureConfig, info: dict, clusters: Path = CLUSTERS_PATH
+) -> None:
     meta = {"features": cfg.as_dict(), **info}
     if cfg.clusters:
         meta["clusters_file"] = CLUSTERS_PATH.name
-        if CLUSTERS_PATH.resolve() != (out.parent / meta["clusters_file"]).resolve():
-            shutil.copyfile(CLUSTERS_PATH, out.parent / meta["clusters_file"])
+        if clusters.resolve() != (out.parent / meta["clusters_file"]).resolve():
+            shutil.copyfile(clusters, out.parent / meta["clusters_file"])
+    if cfg.embeddings:
+        meta["embeddings_file"] = "embeddings.bin"
+        src = clusters.with_name("embeddings.bin")
+        if src.resolve() != (out.parent / "embeddings.bin").resolve():
+            shutil.copyfile(src, out.parent / "embeddings.bin")
     if cfg.gazetteer:
         meta["gazetteer_file"] = out.stem + ".gazetteer.tsv"
         write_flags(lex.gazetteer, out.parent / meta["gazetteer_file"])
@@ -100,15 +114,16 @@ def train(
     params: dict | None = None,
     full: bool = False,
     gazetteer_dir: Path | None = None,
+    clusters: Path = CLUSTERS_PATH,
 ) -> Scores:
     """Train on train minus dev, report dev scores; with ``full`` retrain on all of train."""
     params = {**DEFAULT_PARAMS, **(params or {})}
     sentences = read_conll(data / "train.txt")
     train_part, dev = split_dev(sentences)
-    lex = build_lexical(cfg, gazetteer_dir)
+    lex = build_lexical(cfg, gazetteer_dir, clusters)
     secs = fit(train_part, lex, cfg, out, params)
     info = {"params": params, "train_sentences": len(train_part), "dev_sentences": len(dev)}
-    write_bundle(out, lex, cfg, info)
+    write_bundle(out, lex, cfg, info, clusters)
     dev_scores = evaluate(CrfRecogniser.load(out), dev)
     print(f"dev ({len(dev)} sentences, trained in {secs:.0f}s):\n{dev_scores.table()}")
     info["dev_micro_f1"] = round(dev_scores.prf()[2], 4)
@@ -119,7 +134,7 @@ def train(
         print(f"retrained on all {len(sentences)} train sentences in {secs:.0f}s")
     else:
         info["trained_on"] = "train.txt minus the last 10% (dev)"
-    write_bundle(out, lex, cfg, info)
+    write_bundle(out, lex, cfg, info, clusters)
     return dev_scores
 
 
@@ -130,10 +145,13 @@ def main(argv: list[str] | None = None) -> None:
         "--out", type=Path, default=Path(__file__).parent / "data" / "model.crfsuite"
     )
     parser.add_argument("--gazetteer", type=Path, default=None, help="ANERGazet directory")
+    parser.add_argument("--clusters", type=Path, default=CLUSTERS_PATH, help="word clusters file")
     parser.add_argument("--no-clusters", action="store_true")
     parser.add_argument("--no-gazetteer", action="store_true")
     parser.add_argument("--no-triggers", action="store_true")
     parser.add_argument("--no-document", action="store_true")
+    parser.add_argument("--morph", action="store_true")
+    parser.add_argument("--embeddings", action="store_true")
     parser.add_argument("--window", type=int, default=2)
     parser.add_argument("--c1", type=float, default=DEFAULT_PARAMS["c1"])
     parser.add_argument("--c2", type=float, default=DEFAULT_PARAMS["c2"])
@@ -145,10 +163,20 @@ def main(argv: list[str] | None = None) -> None:
         gazetteer=not args.no_gazetteer,
         triggers=not args.no_triggers,
         document=not args.no_document,
+        morph=args.morph,
+        embeddings=args.embeddings,
         window=args.window,
     )
     params = {"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations}
-    train(args.data, args.out, cfg, params, full=args.full, gazetteer_dir=args.gazetteer)
+    train(
+        args.data,
+        args.out,
+        cfg,
+        params,
+        full=args.full,
+        gazetteer_dir=args.gazetteer,
+        clusters=args.clusters,
+    )
 
 
 if __name__ == "__main__":
