@@ -183,3 +183,12 @@ def test_story_index_finds_the_copy_in_merged_arrays_and_in_the_buffer(merge_eve
     found = index.match(signature("\n".join(REPUBLISHED)))
     assert found is not None and found[0] == 1 and found[1] >= 0.7
     assert index.match(signature("\n".join(SAME_TOPIC[:2] + AGENCY_COPY[4:]))) is None
+
+
+def test_banding_constants_are_what_datasketch_would_choose():
+    from datasketch.lsh import _optimal_param
+
+    from marsad.extract.dedup import BANDS, LSH_THRESHOLD, NUM_PERM, ROWS, lsh_params
+
+    assert tuple(_optimal_param(LSH_THRESHOLD, NUM_PERM, 0.5, 0.5)) == (BANDS, ROWS)
+    assert lsh_params() == (BANDS, ROWS)

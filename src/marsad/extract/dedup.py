@@ -101,15 +101,15 @@ def same_story(a: Signature, b: Signature) -> bool:
     return j >= JACCARD or (j >= LSH_THRESHOLD and a.containment(b, j) >= CONTAINMENT)
 
 
+# LSH banding for Jaccard ≥ LSH_THRESHOLD with NUM_PERM values: what datasketch's
+# MinHashLSH picks (its _optimal_param; a test checks they agree). A constant because
+# importing datasketch.lsh (scipy) costs ~2 s at every start.
+BANDS, ROWS = 25, 5
+
+
 def lsh_params(threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
     """(bands, rows per band) minimising false positives + false negatives at
-    ``threshold`` — datasketch's own choice (its ``_optimal_param``), else the same search."""
-    try:
-        from datasketch.lsh import _optimal_param
-
-        return tuple(_optimal_param(threshold, num_perm, 0.5, 0.5))  # type: ignore[return-value]
-    except (ImportError, TypeError, ValueError):
-        pass
+    ``threshold`` (equal weights), the search datasketch's ``_optimal_param`` does."""
     grid = np.linspace(0.0, 1.0, 201)
     best, best_err = (1, num_perm), float("inf")
     for b in range(1, num_perm + 1):
@@ -135,7 +135,7 @@ class StoryIndex:
     MERGE_EVERY = 4096
 
     def __init__(self) -> None:
-        self.bands, self.rows = lsh_params()
+        self.bands, self.rows = BANDS, ROWS
         self._ids = np.zeros(0, dtype=np.int64)
         self._stories = np.zeros(0, dtype=np.int64)
         self._sigs = np.zeros((0, NUM_PERM), dtype=np.uint32)
