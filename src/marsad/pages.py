@@ -19,7 +19,7 @@ from marsad.errors import InputError, NotFound
 from marsad.models import EntityType
 from marsad.store import listing
 from marsad.store.database import Row, Store
-from marsad.store.listing import COUNT_CAP, SearchFilters
+from marsad.store.listing import SearchFilters
 
 PAGE_SIZE = 20
 SNIPPET_CHARS = 110
@@ -357,12 +357,21 @@ def entity_article_rows(store: Store, key: str) -> Iterator[list[Any]]:
             yield [
                 r["id"],
                 r["day"] or "",
-                r["published"].isoformat() if isinstance(r["published"], datetime) else "",
+                _iso(r["published"]),
                 r["source_name"],
                 r["title"],
                 r["url"] or "",
                 content[r["first_start"] : r["first_end"]],
             ]
+
+
+def _iso(value: Any) -> str:
+    """A stored timestamp (datetime, or SQLite's text) as ISO 8601 (UTC, as stored)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.isoformat()
 
 
 def home_page(store: Store, settings: Settings) -> HomePage:
@@ -465,7 +474,7 @@ def search_page(
     )
     norm = normalise(query)
     with store.engine.connect() as conn:
-        total, rows = listing.search(
+        total, cap, rows = listing.search(
             conn, norm, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
         found = listing.autocomplete(conn, norm, limit=5) if norm and page == 1 else []
@@ -476,8 +485,8 @@ def search_page(
         body_at = len(r["title"]) + 1
         r = dict(r, first_start=None if found_at is None else found_at[0] + body_at)
         items.append(_article_item(r, None if found_at is None else found_at[1] + body_at))
-    capped = total > COUNT_CAP
-    total = min(total, COUNT_CAP)
+    capped = total > cap
+    total = min(total, cap)
     return SearchPage(
         query=query,
         total=total,

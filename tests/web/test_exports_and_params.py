@@ -276,3 +276,11 @@ def test_openapi_documents_exports_and_search_filters(client):
     assert "/entity/{key}/articles.csv" in schema["paths"]
     params = {p["name"] for p in schema["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "page", "source", "from", "to", "entity"} <= params
+
+
+def test_atom_feeds_carry_zoned_timestamps(client):
+    ns = "{http://www.w3.org/2005/Atom}"
+    for url in ("/entity/لافروف/feed.atom", "/source/rt/feed.atom"):
+        root = ET.fromstring(client.get(url).content)
+        stamps = [e.text for e in root.iter(f"{ns}updated")]
+        assert stamps and all(s.endswith("+00:00") for s in stamps), stamps

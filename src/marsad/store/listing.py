@@ -15,13 +15,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, TextClause, text
+from sqlalchemy import Connection
 
 from marsad.arabic.normalise import strip_clitics
 from marsad.store import rollups
+from marsad.store.rollups import run
 
 Row = dict[str, Any]
 COUNT_CAP = 10_000  # search totals above this are shown as "more than 10,000"
+FILTERED_COUNT_CAP = 2_000  # with filters each hit costs a row read: count fewer
 SORT_BY_DATE_UP_TO = 5_000  # up to this many hits are sorted by publication date
 _CLITIC_FORMS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")
 _ARTICLE_COLUMNS = (
@@ -42,11 +44,6 @@ class SearchFilters:
         return any(v is not None for v in (self.source_id, self.start, self.end, self.entity_id))
 
 
-def _articles_sql(sql: str) -> TextClause:
-    """An article query whose ``published`` comes back as a datetime on every database."""
-    return text(sql).columns(published=DateTime(timezone=True))
-
-
 def _rows(result: Any) -> list[Row]:
     return [dict(r._mapping) for r in result]
 
@@ -58,8 +55,9 @@ def entity_articles(conn: Connection, entity_id: int, limit: int, offset: int) -
     without a date come last.
     """
     return _rows(
-        conn.execute(
-            _articles_sql(
+        run(
+            conn,
+            (
                 f"SELECT {_ARTICLE_COLUMNS}, ae.first_start, ae.first_end "
                 "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
                 "JOIN sources s ON s.id = a.source_id WHERE ae.entity_id = :e "
@@ -84,8 +82,9 @@ def iter_entity_articles(conn: Connection, entity_id: int, batch: int = 2000) ->
 def entity_article_count(conn: Connection, entity_id: int) -> int:
     """Articles ever naming the entity (dated ones from the rollup, undated counted)."""
     dated = rollups.entity_totals(conn, [entity_id]).get(entity_id, 0)
-    undated = conn.execute(
-        text("SELECT count(*) FROM article_entities WHERE entity_id = :e AND day IS NULL"),
+    undated = run(
+        conn,
+        ("SELECT count(*) FROM article_entities WHERE entity_id = :e AND day IS NULL"),
         {"e": entity_id},
     ).scalar()
     return dated + (undated or 0)
@@ -98,8 +97,9 @@ def latest_articles(
     (the (day) and (source, day) indexes, no sort)."""
     where = "WHERE a.source_id = :src " if source_id is not None else ""
     return _rows(
-        conn.execute(
-            _articles_sql(
+        run(
+            conn,
+            (
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles a "
                 f"JOIN sources s ON s.id = a.source_id {where}"
                 "ORDER BY a.day DESC, a.id DESC LIMIT :n OFFSET :o"
@@ -110,19 +110,24 @@ def latest_articles(
 
 
 def source_article_count(conn: Connection, source_id: int) -> int:
-    return (
-        conn.execute(
-            text("SELECT count(*) FROM articles WHERE source_id = :s"), {"s": source_id}
-        ).scalar()
-        or 0
-    )
+    """Articles first published by the source (dated ones from the rollup)."""
+    dated = run(
+        conn, "SELECT sum(articles) FROM day_totals WHERE source_id = :s", {"s": source_id}
+    ).scalar()
+    undated = run(
+        conn,
+        "SELECT count(*) FROM articles WHERE source_id = :s AND day IS NULL",
+        {"s": source_id},
+    ).scalar()
+    return (dated or 0) + (undated or 0)
 
 
 def source_counts(conn: Connection, start: str, end: str) -> list[Row]:
     """Every source with its articles in [start, end] (first source of each article)."""
     return _rows(
-        conn.execute(
-            text(
+        run(
+            conn,
+            (
                 "SELECT s.slug, s.name, coalesce(sum(d.articles), 0) AS articles FROM sources s "
                 "LEFT JOIN day_totals d ON d.source_id = s.id AND d.day BETWEEN :a AND :b "
                 "GROUP BY s.id, s.slug, s.name ORDER BY articles DESC, s.name"
@@ -162,11 +167,15 @@ def search(
     filters: SearchFilters,
     limit: int,
     offset: int,
-) -> tuple[int, list[Row]]:
-    """(hits counted up to COUNT_CAP, one page of articles) for a normalised query."""
+) -> tuple[int, int, list[Row]]:
+    """(hits, cap, one page of articles) for a normalised query.
+
+    Hits are counted up to ``cap`` + 1 (COUNT_CAP, or FILTERED_COUNT_CAP with filters):
+    more than ``cap`` means "more than ``cap``".
+    """
     words = [w for w in query_norm.split() if w]
     if not words:
-        return 0, []
+        return 0, COUNT_CAP, []
     params: dict[str, Any] = {
         "s": filters.source_id,
         "a": filters.start,
@@ -202,10 +211,14 @@ def search(
     if conds:
         hits += f" JOIN articles a ON {join_on}"
     where = " WHERE " + " AND ".join([match, *conds])
-    total = conn.execute(
-        text(f"SELECT count(*) FROM ({hits}{where} LIMIT {COUNT_CAP + 1}) AS capped"), params
-    ).scalar()
-    if (total or 0) <= SORT_BY_DATE_UP_TO:  # newest published first
+    cap = COUNT_CAP if not conds else FILTERED_COUNT_CAP  # filters cost a row read per hit
+    total = (
+        run(
+            conn, f"SELECT count(*) FROM ({hits}{where} LIMIT {cap + 1}) AS capped", params
+        ).scalar()
+        or 0
+    )
+    if total <= min(cap, SORT_BY_DATE_UP_TO):  # newest published first
         if not conds:
             hits += f" JOIN articles a ON {join_on}"
         sql = f"{hits}{where} ORDER BY a.day DESC, a.id DESC"
@@ -213,25 +226,27 @@ def search(
         sql = f"{hits}{where} ORDER BY {order} DESC"
     ids = [
         r[0]
-        for r in conn.execute(
-            text(f"{sql} LIMIT :n OFFSET :o"),
+        for r in run(
+            conn,
+            (f"{sql} LIMIT :n OFFSET :o"),
             {**params, "n": limit, "o": offset},
         )
     ]
     if not ids:
-        return total or 0, []
+        return total, cap, []
     marks = ", ".join(str(int(i)) for i in ids)
     rows = _rows(
-        conn.execute(
-            _articles_sql(
+        run(
+            conn,
+            (
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id "
                 f"WHERE a.id IN ({marks})"
-            )
+            ),
         )
     )
     rank = {i: n for n, i in enumerate(ids)}
     rows.sort(key=lambda r: rank[r["id"]])
-    return total or 0, rows
+    return total, cap, rows
 
 
 # ---- autocomplete ------------------------------------------------------------------------
@@ -252,8 +267,9 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         p = p.replace("%", "").replace("_", "")
         if not p:
             continue
-        rows = conn.execute(
-            text(
+        rows = run(
+            conn,
+            (
                 "SELECT entity_id, alias, CASE WHEN norm >= :p AND norm < :hi THEN 0 ELSE 1 END "
                 "FROM aliases WHERE (norm >= :p AND norm < :hi) OR norm LIKE :w LIMIT 200"
             ),
@@ -269,9 +285,7 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
     marks = ", ".join(str(int(e)) for e in best)
     ents = {
         r.id: dict(r._mapping)
-        for r in conn.execute(
-            text(f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})")
-        )
+        for r in run(conn, (f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})"))
     }
     order = sorted(best, key=lambda e: (best[e][0], -counts.get(e, 0), ents[e]["name"]))
     return [dict(ents[e], matched=best[e][1], articles=counts.get(e, 0)) for e in order[:limit]]
