@@ -6,6 +6,7 @@
 | MARSAD_DATABASE_URL     | sqlite:///<data dir>/marsad.db            |
 | MARSAD_TIMEZONE         | Asia/Damascus                             |
 | MARSAD_WINDOW_DAYS      | 30                                        |
+| MARSAD_NER              | model (KB gazetteer + shipped CRF); gazetteer = KB names only |
 | MARSAD_CONFIG           | <data dir>/config.toml (optional file with the same keys, lower-case) |
 """
 
@@ -27,6 +28,7 @@ class Settings:
     timezone: str = "Asia/Damascus"
     window_days: int = 30
     admin_token: str | None = None
+    ner: str = "model"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -69,6 +71,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         timezone=str(get("timezone", "Asia/Damascus")),
         window_days=window_days,
         admin_token=(str(get("admin_token", "")) or None),
+        ner=str(get("ner", "model")),
     )
+    if settings.ner not in {"model", "gazetteer"}:
+        raise ConfigError("MARSAD_NER must be 'model' or 'gazetteer'")
     _ = settings.tz  # validate early
     return settings

@@ -13,7 +13,9 @@ from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
 from marsad.extract.dateline import split_dateline
 from marsad.models import Article
+from marsad.ner import load_default
 from marsad.ner.base import Recogniser
+from marsad.ner.combined import CombinedRecogniser
 from marsad.ner.gazetteer import GazetteerRecogniser
 from marsad.store.database import Store
 from marsad.store.stories import StoryGrouper
@@ -62,9 +64,15 @@ class IngestReport:
         self.errors.extend(other.errors)
 
 
-def default_recogniser(store: Store) -> Recogniser:
-    """The knowledge base's names, matched clitic-aware."""
-    return GazetteerRecogniser((norm, etype) for norm, _, etype in store.alias_table())
+def default_recogniser(store: Store, settings: Settings) -> Recogniser:
+    """The knowledge base's names (clitic-aware) first, then the shipped statistical model.
+
+    ``MARSAD_NER=gazetteer`` uses the knowledge base's names only.
+    """
+    gazetteer = GazetteerRecogniser((norm, etype) for norm, _, etype in store.alias_table())
+    if settings.ner == "gazetteer":
+        return gazetteer
+    return CombinedRecogniser([gazetteer, load_default()])
 
 
 class Pipeline:
@@ -75,7 +83,7 @@ class Pipeline:
     ) -> None:
         self.store = store
         self.settings = settings
-        self.recogniser = recogniser or default_recogniser(store)
+        self.recogniser = recogniser or default_recogniser(store, settings)
         self.resolver = Resolver(store)
         self.stories = StoryGrouper(store)  # near-duplicates share a story (SPEC §6)
 

@@ -85,7 +85,9 @@ def test_mentions_with_clitics_point_at_the_name_only(small):
     assert "لافروف" in surfaces  # from ولافروف
     assert "ولافروف" not in surfaces
     assert "سيرجي لافروف" in surfaces
-    assert {m.name for m in article.mentions} == {"سيرغي لافروف", "موسكو"}
+    names = {m.name for m in article.mentions}
+    assert {"سيرغي لافروف", "موسكو"} <= names
+    assert "سوريا" in names  # not in the knowledge base: found by the statistical model
 
 
 def test_snippet_highlights_the_first_mention(small):
