@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -82,6 +83,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def cached_html(request: Request, build: Callable[[], HTMLResponse]) -> HTMLResponse:
+        """The whole rendered page from the page cache (same URL, same data version)."""
+        if cached.cache.size <= 0:
+            return build()
+        return HTMLResponse(cached.cache.get(("html", str(request.url)), lambda: build().body))
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
@@ -196,9 +203,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     # ---- HTML pages --------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
-        data = cached.home_page()
-        chart = bar_chart(data.timeline, "عدد الأخبار كل يوم")
-        return render(request, "home.html", data=data, chart=chart)
+        def build() -> HTMLResponse:
+            data = cached.home_page()
+            chart = bar_chart(data.timeline, "عدد الأخبار كل يوم")
+            return render(request, "home.html", data=data, chart=chart)
+
+        return cached_html(request, build)
 
     @app.get("/entity/{key}", response_class=HTMLResponse, include_in_schema=False)
     def entity(
@@ -208,21 +218,24 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         stories: bool = False,
         type: str | None = None,
     ) -> HTMLResponse:
-        data = cached.entity_page(key, page=page, stories=stories, types=types_filter(type))
-        chart = bar_chart(
-            data.timeline, f"عدد الأخبار كل يوم عن {data.name}", "قصص" if stories else "أخبار"
-        )
-        page_url = f"{request.base_url}entity/{quote(data.slug)}"
-        image = f"{page_url}/chart.{'png' if PNG_AVAILABLE else 'svg'}"
-        return render(
-            request,
-            "entity.html",
-            data=data,
-            chart=chart,
-            page_url=page_url,
-            image_url=image,
-            type_filter=type,
-        )
+        def build() -> HTMLResponse:
+            data = cached.entity_page(key, page=page, stories=stories, types=types_filter(type))
+            chart = bar_chart(
+                data.timeline, f"عدد الأخبار كل يوم عن {data.name}", "قصص" if stories else "أخبار"
+            )
+            page_url = f"{request.base_url}entity/{quote(data.slug)}"
+            image = f"{page_url}/chart.{'png' if PNG_AVAILABLE else 'svg'}"
+            return render(
+                request,
+                "entity.html",
+                data=data,
+                chart=chart,
+                page_url=page_url,
+                image_url=image,
+                type_filter=type,
+            )
+
+        return cached_html(request, build)
 
     @app.get("/entity/{key}/chart.svg", include_in_schema=False)
     def entity_chart(key: str, stories: bool = False) -> Response:
@@ -268,10 +281,13 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def compare(
         request: Request, e: Annotated[list[str], Query()] = [], view: str = "absolute"
     ) -> HTMLResponse:  # noqa: B006
-        data = cached.compare_page(e, view=view)
-        unit = "لكل ألف خبر" if view == "share" else "أخبار"
-        chart = line_chart([(s.name, s.timeline) for s in data.series], "مقارنة", unit)
-        return render(request, "compare.html", data=data, chart=chart, keys=e)
+        def build() -> HTMLResponse:
+            data = cached.compare_page(e, view=view)
+            unit = "لكل ألف خبر" if view == "share" else "أخبار"
+            chart = line_chart([(s.name, s.timeline) for s in data.series], "مقارنة", unit)
+            return render(request, "compare.html", data=data, chart=chart, keys=e)
+
+        return cached_html(request, build)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(
@@ -283,29 +299,32 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         date_to: Annotated[str | None, Query(alias="to")] = None,
         entity: str | None = None,
     ) -> HTMLResponse:
-        data = cached.search_page(
-            q,
-            page=page,
-            source=source or None,
-            date_from=date_from,
-            date_to=date_to,
-            entity=entity or None,
-        )
-        params = {
-            "q": q,
-            "source": data.source,
-            "from": data.date_from,
-            "to": data.date_to,
-            "entity": data.entity.slug if data.entity else None,
-        }
-        base = "?" + "".join(f"{k}={quote(str(v), safe='')}&" for k, v in params.items() if v)
-        return render(
-            request,
-            "search.html",
-            data=data,
-            pager_base=base,
-            all_sources=[(r["slug"], r["name"]) for r in cached.source_choices()],
-        )
+        def build() -> HTMLResponse:
+            data = cached.search_page(
+                q,
+                page=page,
+                source=source or None,
+                date_from=date_from,
+                date_to=date_to,
+                entity=entity or None,
+            )
+            params = {
+                "q": q,
+                "source": data.source,
+                "from": data.date_from,
+                "to": data.date_to,
+                "entity": data.entity.slug if data.entity else None,
+            }
+            base = "?" + "".join(f"{k}={quote(str(v), safe='')}&" for k, v in params.items() if v)
+            return render(
+                request,
+                "search.html",
+                data=data,
+                pager_base=base,
+                all_sources=[(r["slug"], r["name"]) for r in cached.source_choices()],
+            )
+
+        return cached_html(request, build)
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, article_id: int) -> HTMLResponse:
@@ -320,8 +339,13 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/source/{slug}", response_class=HTMLResponse, include_in_schema=False)
     def source(request: Request, slug: str, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
-        data = cached.source_page(slug, page=page)
-        return render(request, "source.html", data=data, chart=bar_chart(data.timeline, data.name))
+        def build() -> HTMLResponse:
+            data = cached.source_page(slug, page=page)
+            return render(
+                request, "source.html", data=data, chart=bar_chart(data.timeline, data.name)
+            )
+
+        return cached_html(request, build)
 
     @app.get("/source/{slug}/feed.atom", include_in_schema=False)
     def source_feed(request: Request, slug: str) -> Response:
