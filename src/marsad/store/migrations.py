@@ -20,12 +20,14 @@ def _create_search_index(conn: Connection) -> None:
             text("CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, body)")
         )
     else:
-        conn.execute(text("ALTER TABLE articles ADD COLUMN IF NOT EXISTS search_norm text"))
         conn.execute(
             text(
-                "CREATE INDEX IF NOT EXISTS ix_articles_search ON articles "
-                "USING gin (to_tsvector('simple', coalesce(search_norm, '')))"
+                "CREATE TABLE IF NOT EXISTS article_search "
+                "(article_id integer PRIMARY KEY REFERENCES articles(id), doc tsvector NOT NULL)"
             )
+        )
+        conn.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_article_search ON article_search USING gin (doc)")
         )
 
 
