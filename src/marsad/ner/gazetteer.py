@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from marsad.arabic.normalise import normalise, strip_clitics
 from marsad.models import EntityType, Mention
 
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
 MAX_NAME_WORDS = 6
+_fold = cache(normalise)  # one character at a time: a dictionary lookup after the first
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ def words(text: str) -> list[_Word]:
         chars: list[str] = []
         index: list[int] = []
         for i, ch in enumerate(m.group(), start=m.start()):
-            folded = normalise(ch)
+            folded = _fold(ch)
             chars.append(folded)
             index.extend([i] * len(folded))
         norm = "".join(chars)
