@@ -40,7 +40,7 @@ def ingest(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Files or folders (.txt, .html, .htm, .jsonl); '-' reads JSONL from stdin"
+            help="Files or folders (.txt .html .htm .jsonl .csv .warc .warc.gz); '-' reads JSONL from stdin"
         ),
     ],
     source: Annotated[
