@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "resolution_gold.jsonl"
 GOLD_KB = ROOT / "tests" / "data" / "resolution_gold_kb.jsonl"
 GOLD_SRC = ROOT / "tests" / "data" / "resolution_gold_src.txt"
+HELDOUT_SRC = ROOT / "tests" / "data" / "resolution_heldout_src.txt"
 _MARK = re.compile(r"\[([^\[\]|]+)\|([^\[\]|]+)\|([POL])\]")
 TYPES = {"P": "PERSON", "O": "ORGANIZATION", "L": "LOCATION"}
 
@@ -384,6 +385,8 @@ def main() -> None:
     everything = not (args.gold or args.generator or args.merge)
     if args.gold or everything:
         print("gold", json.dumps(evaluate_gold(verbose=args.verbose), indent=1))
+        heldout = evaluate_gold(build_gold(HELDOUT_SRC), verbose=args.verbose)
+        print("held-out gold", json.dumps(heldout, indent=1))
     if args.generator or everything:
         n = args.generator or 2000
         print(f"generator {n}", json.dumps(evaluate_generator(n), indent=1))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from marsad.config import Settings
+from marsad.entities.resolve import Resolver
 from marsad.store.database import Store
 
-from .conftest import ingest, linked
+from .conftest import ingest, linked, resolve_marked
 
 
 def _count(store: Store, key: str) -> int:
@@ -125,3 +126,39 @@ def test_arrival_in_a_place_is_not_a_role_complement(kb_store: Store, settings: 
         day="2018-06-02",
     )
     assert linked(kb_store, art) == [("وزير الخارجية الأمريكي", "pompeo"), ("القاهرة", "cairo")]
+
+
+def test_a_bare_title_that_already_names_someone_is_not_read_as_apposition(
+    kb_store: Store,
+) -> None:
+    got = resolve_marked(
+        Resolver(kb_store),
+        "الملك يلتقي رئيس الوزراء\nالتقى الملك عبد الله الثاني في عمان رئيس الوزراء عمر الرزاز. "
+        "ووجه الملك الرزاز إلى تسريع الإصلاحات.",
+        [
+            ("الملك", "P"),
+            ("الملك عبد الله الثاني", "P"),
+            ("عمان", "L"),
+            ("عمر الرزاز", "P"),
+            ("الملك", "P"),
+            ("الرزاز", "P"),
+        ],
+        day="2019-02-08",
+    )
+    assert got["الملك"] == ["abdullah2", "abdullah2"]  # the title and "ووجه الملك"
+    assert got["الرزاز"] == ["new:عمر الرزاز"]
+
+
+def test_a_verb_after_a_title_is_not_part_of_the_role(kb_store: Store, settings: Settings) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "الملك يلتقي رئيس الوزراء",
+        "التقى الملك عبد الله الثاني في عمان رئيس الوزراء.",
+        day="2019-02-08",
+    )
+    assert linked(kb_store, art) == [
+        ("الملك", "abdullah2"),
+        ("الملك عبد الله الثاني", "abdullah2"),
+        ("عمان", "amman"),
+    ]

@@ -345,6 +345,14 @@ class Resolver:
         standalone = []
         for role in found:
             follower = _next_name(role, named, text, self.types)
+            if follower is not None and len(role.key) == 1:
+                # a bare title that already stands for someone here keeps doing so:
+                # "ووجه الملك الرزاز" (the king instructed al-Razzaz) is not apposition
+                bound = {
+                    e for e, keys in local.items() if any(R.matches(role.key, k) for k in keys)
+                }
+                if len(bound) == 1 and follower.entity not in bound:
+                    follower = None
             if follower is not None:  # apposition: "وزير الخارجية الروسي سيرغي لافروف"
                 if not role.counterpart:
                     local[follower.entity].append(role.key)  # type: ignore[index]

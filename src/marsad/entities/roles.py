@@ -64,8 +64,9 @@ def variants() -> dict[str, str]:
 
 
 def is_nisba(word: str) -> bool:
-    """الروسي، الامريكيه، الاممي, روسي: an adjective of origin (normalised word)."""
-    core = word[2:] if word.startswith("ال") else word
+    """الروسي، الامريكيه، الاممي: an adjective of origin (normalised, with its article;
+    without it "يلتقي" would look like one)."""
+    core = word[2:] if word.startswith("ال") else ""
     return len(core) >= 3 and (core.endswith("ي") or core.endswith("يه"))
 
 
@@ -155,6 +156,11 @@ def leading_role_words(tokens: list[str], is_name: Callable[[str], bool] | None 
     return n
 
 
+def _adjacent(text: str, end: int, start: int) -> bool:
+    """Two words of one phrase: at most a space or two between them, no line break."""
+    return start - end <= 2 and "\n" not in text[end:start]
+
+
 def find_roles(
     text: str,
     *,
@@ -181,7 +187,7 @@ def find_roles(
             and j - i < MAX_ROLE_WORDS
             and not inside(toks[j][0])
             and is_role_word(toks[j][2], is_name)
-            and toks[j][0] - toks[j - 1][1] <= 2
+            and _adjacent(text, toks[j - 1][1], toks[j][0])
         ):
             j += 1
         if (  # "الأمين العام للحلف": a ل-complement says whose office it is
@@ -191,7 +197,7 @@ def find_roles(
             and toks[j][2].startswith("ل")
             and len(toks[j][2]) > 3
             and not (is_name is not None and is_name(toks[j][2]))
-            and toks[j][0] - toks[j - 1][1] <= 2
+            and _adjacent(text, toks[j - 1][1], toks[j][0])
         ):
             j += 1
         words = [w for _, _, w in toks[i:j]]

@@ -110,25 +110,46 @@ def final_entity(conn: Connection, entity_id: int) -> int:
 
 # ---- counts --------------------------------------------------------------------------
 def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> None:
-    """Recompute ``article_entities`` rows of these articles from their mentions."""
-    for chunk in _chunks(sorted(set(article_ids))):
+    """Recompute ``article_entities`` rows of these articles from their mentions.
+
+    The first mention in the body (else in the title) is kept for snippets, as at ingest.
+    """
+    for chunk in _chunks(sorted(set(article_ids)), 2000):
         ids = ",".join(str(int(i)) for i in chunk)
-        conn.execute(text(f"DELETE FROM article_entities WHERE article_id IN ({ids})"))
-        conn.execute(
+        rows = conn.execute(
             text(
-                "INSERT INTO article_entities "
-                "(entity_id, article_id, day, source_id, mentions, first_start, first_end) "
-                "SELECT g.entity_id, g.article_id, a.day, a.source_id, g.n, g.fs, "
-                '(SELECT MIN(m2."end") FROM mentions m2 WHERE m2.article_id = g.article_id '
-                "AND m2.entity_id = g.entity_id AND m2.start = g.fs) "
-                "FROM (SELECT m.article_id AS article_id, m.entity_id AS entity_id, "
-                "COUNT(*) AS n, COALESCE(MIN(CASE WHEN m.start > length(a0.title) "
-                "THEN m.start END), MIN(m.start)) AS fs "
-                "FROM mentions m JOIN articles a0 ON a0.id = m.article_id "
-                f"WHERE m.article_id IN ({ids}) GROUP BY m.article_id, m.entity_id) g "
-                "JOIN articles a ON a.id = g.article_id"
+                'SELECT m.article_id, m.entity_id, m.start, m."end", length(a.title), a.day, '
+                "a.source_id FROM mentions m JOIN articles a ON a.id = m.article_id "
+                f"WHERE m.article_id IN ({ids})"
             )
-        )
+        ).all()
+        groups: dict[tuple[int, int], list[Any]] = {}
+        for aid, eid, start, end, title_len, day, source in rows:
+            g = groups.get((aid, eid))
+            in_body = start > title_len
+            if g is None:
+                groups[(aid, eid)] = [day, source, 1, start, end, in_body]
+                continue
+            g[2] += 1
+            if (in_body and not g[5]) or (in_body == g[5] and start < g[3]):
+                g[3], g[4], g[5] = start, end, in_body
+        conn.execute(text(f"DELETE FROM article_entities WHERE article_id IN ({ids})"))
+        if groups:
+            conn.execute(
+                insert(s.article_entities),
+                [
+                    {
+                        "entity_id": eid,
+                        "article_id": aid,
+                        "day": g[0],
+                        "source_id": g[1],
+                        "mentions": g[2],
+                        "first_start": g[3],
+                        "first_end": g[4],
+                    }
+                    for (aid, eid), g in groups.items()
+                ],
+            )
 
 
 def _has_rollups(conn: Connection) -> bool:
@@ -203,7 +224,21 @@ def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
         )
         conn.execute(update(e).where(e.c.id == source_id).values(merged_into=target_id))
         conn.execute(update(e).where(e.c.merged_into == source_id).values(merged_into=target_id))
-        rebuild_article_entities(conn, articles)
+        # articles naming only the source: their rows just change hands; shared ones are rebuilt
+        ae = s.article_entities
+        shared_articles = [
+            r[0]
+            for r in conn.execute(
+                select(ae.c.article_id).where(
+                    ae.c.entity_id == source_id,
+                    ae.c.article_id.in_(
+                        select(ae.c.article_id).where(ae.c.entity_id == target_id).scalar_subquery()
+                    ),
+                )
+            )
+        ]
+        rebuild_article_entities(conn, shared_articles)
+        conn.execute(update(ae).where(ae.c.entity_id == source_id).values(entity_id=target_id))
         refresh_rollups(conn, [source_id, target_id])
     return {
         "mentions": n,
