@@ -223,6 +223,8 @@ class Resolver:
         match = self._fuzzy(norm)
         if match is not None:
             return self._pick(self.by_fold[match], etype, context)
+        if R.is_generic(it.tokens):  # "الحلف", "العاصمة": a back-reference, not a new entity
+            return None
         return self._create(it)
 
     def _org_variants(self, norm: str, etype: EntityType | None) -> list[str]:
@@ -341,6 +343,7 @@ class Resolver:
             if it.role_words:
                 local[it.entity].append(it.role_words)  # type: ignore[index]
             local[it.entity].extend(self.roles.held_by(it.entity, day))  # type: ignore[arg-type]
+        given = {(it.mention.start, it.mention.end) for it in items if it.role is not None}
         out = []
         standalone = []
         for role in found:
@@ -356,7 +359,8 @@ class Resolver:
             if follower is not None:  # apposition: "وزير الخارجية الروسي سيرغي لافروف"
                 if not role.counterpart:
                     local[follower.entity].append(role.key)  # type: ignore[index]
-                out.append(StoredMention(follower.entity, role.start, role.end, role.surface))
+                if (role.start, role.end) in given:  # a recogniser's role span is a mention
+                    out.append(StoredMention(follower.entity, role.start, role.end, role.surface))
                 continue
             standalone.append(role)
         unresolved: list[frozenset[str]] = []

@@ -50,6 +50,20 @@ def directed_heads() -> frozenset[str]:
     return frozenset(normalise(w) for w in _read("role_directed_heads.txt"))
 
 
+@lru_cache(maxsize=1)
+def generic_nouns() -> frozenset[str]:
+    """Words that alone only point back to an entity ("الحلف", "العاصمة"), ال-less."""
+    words = _read("generic_nouns.txt")
+    for name in ("ner_org_heads.txt", "ner_location_triggers.txt"):
+        words += [w for w in _read(name) if " " not in w.strip()]
+    return frozenset(role_word(normalise(w)) for w in words)
+
+
+def is_generic(tokens: tuple[str, ...] | list[str]) -> bool:
+    """A one-word mention that is a common noun, not a name."""
+    return len(tokens) == 1 and role_word(tokens[0]) in generic_nouns()
+
+
 LINKS = frozenset({"باسم"})  # a role word after which the next name is the role's complement
 DIRECTED_LINKS = frozenset({"الي", "لدي"})  # "المبعوث الأممي إلى سوريا" (directed heads only)
 
