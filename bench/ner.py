@@ -17,7 +17,7 @@ import resource
 import time
 from pathlib import Path
 
-from marsad.arabic.tokenise import WORDFREQ_PATH
+from marsad.arabic.tokenise import WORDFREQ_PATH, tokenise
 from marsad.ner.crf import DEFAULT_MODEL, meta_path, timed_load
 from marsad.ner.evaluate import confusion_table, score_file, score_wojood
 from marsad.ner.lexicon import shared_data_dir
@@ -26,7 +26,11 @@ from marsad.ner.lexicon import shared_data_dir
 def bundle_size(model: Path) -> int:
     meta = json.loads(meta_path(model).read_text(encoding="utf-8"))
     files = [model, meta_path(model), WORDFREQ_PATH]
-    files += [model.parent / meta[k] for k in ("clusters_file", "gazetteer_file") if k in meta]
+    files += [
+        model.parent / meta[k]
+        for k in ("clusters_file", "gazetteer_file", "autogaz_file")
+        if k in meta
+    ]
     return sum(f.stat().st_size for f in files)
 
 
@@ -74,9 +78,11 @@ def main() -> None:
         n_mentions = sum(len(rec.recognise(t)) for t in texts)
         cpu, secs = time.process_time() - c0, time.perf_counter() - t0
         n_words = sum(len(t.split()) for t in texts)
+        n_toks = sum(len(tokenise(t)) for t in texts)
         print(
-            f"\nrecognise() on {len(texts)} ANT news articles: {n_words / cpu:,.0f} words per "
-            f"CPU-second ({n_words / secs:,.0f} words/s wall clock; {n_mentions:,} mentions, "
+            f"\nrecognise() on {len(texts)} ANT news articles: {n_toks / cpu:,.0f} tokens "
+            f"({n_words / cpu:,.0f} whitespace words) per CPU-second "
+            f"({n_toks / secs:,.0f} tokens/s wall clock; {n_mentions:,} mentions, "
             f"{cpu * 1000 / len(texts):.1f} CPU-ms/article)"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

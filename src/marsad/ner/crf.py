@@ -59,6 +59,8 @@ class CrfRecogniser:
         lex = Lexical(triggers=triggers() if cfg.triggers else {})
         if cfg.clusters:
             lex.clusters = read_clusters(model.parent / meta["clusters_file"])
+        if cfg.autogaz:
+            lex.autogaz = read_flags(model.parent / meta["autogaz_file"])
         if cfg.embeddings:
             lex.embeddings, lex.vocab_index = read_embeddings(
                 model.parent / meta["embeddings_file"], model.parent / meta["clusters_file"]

@@ -18,9 +18,19 @@ class FeatureConfig:
     document: bool = True  # features from the other occurrences of a word in the document
     morph: bool = False  # longer affixes and the article ratio (proper nouns rarely take ال)
     embeddings: bool = False  # real-valued word-vector features (needs the embeddings file)
+    autogaz: bool = True  # name words induced from tagged unlabelled news (marsad.ner.autogaz)
 
     def as_dict(self) -> dict[str, object]:
-        keys = ("clusters", "gazetteer", "triggers", "window", "document", "morph", "embeddings")
+        keys = (
+            "clusters",
+            "gazetteer",
+            "triggers",
+            "window",
+            "document",
+            "morph",
+            "embeddings",
+            "autogaz",
+        )
         return {k: getattr(self, k) for k in keys}
 
 
@@ -112,6 +122,11 @@ def _local(
         if kinds:
             own += ["t=" + k for k in kinds]
             side += ["t=" + k for k in kinds]
+    if cfg.autogaz:
+        etype = lex.autogaz.get(nf) or lex.autogaz.get(stem)
+        if etype:
+            own.append("a=" + etype)
+            side.append("a=" + etype)
     if cfg.gazetteer:
         flags = lex.gazetteer.get(nf) or lex.gazetteer.get(stem) or lex.gazetteer.get(norm)
         if flags:

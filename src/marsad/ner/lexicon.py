@@ -109,6 +109,7 @@ class Lexical:
     clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     gazetteer: dict[str, str] = field(default_factory=dict)
     triggers: dict[str, str] = field(default_factory=dict)
+    autogaz: dict[str, str] = field(default_factory=dict)
     embeddings: Any = None  # numpy array, one row per word of vocab_index
     vocab_index: dict[str, int] = field(default_factory=dict)
     # token text → (flags it gives the word after it, flags it gives the word before it)

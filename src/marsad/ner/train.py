@@ -29,6 +29,7 @@ from marsad.ner.lexicon import (
     gazetteer_flags,
     read_clusters,
     read_embeddings,
+    read_flags,
     shared_data_dir,
     triggers,
     write_flags,
@@ -44,6 +45,8 @@ def build_lexical(
     lex = Lexical(triggers=triggers() if cfg.triggers else {})
     if cfg.clusters:
         lex.clusters = read_clusters(clusters)
+    if cfg.autogaz:
+        lex.autogaz = read_flags(clusters.with_name("autogaz.tsv"))
     if cfg.embeddings:
         lex.embeddings, lex.vocab_index = read_embeddings(
             clusters.with_name("embeddings.bin"), clusters
@@ -94,6 +97,11 @@ def write_bundle(
         meta["clusters_file"] = CLUSTERS_PATH.name
         if clusters.resolve() != (out.parent / meta["clusters_file"]).resolve():
             shutil.copyfile(clusters, out.parent / meta["clusters_file"])
+    if cfg.autogaz:
+        meta["autogaz_file"] = "autogaz.tsv"
+        src = clusters.with_name("autogaz.tsv")
+        if src.resolve() != (out.parent / "autogaz.tsv").resolve():
+            shutil.copyfile(src, out.parent / "autogaz.tsv")
     if cfg.embeddings:
         meta["embeddings_file"] = "embeddings.bin"
         src = clusters.with_name("embeddings.bin")
@@ -152,6 +160,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-document", action="store_true")
     parser.add_argument("--morph", action="store_true")
     parser.add_argument("--embeddings", action="store_true")
+    parser.add_argument("--no-autogaz", action="store_true")
     parser.add_argument("--window", type=int, default=2)
     parser.add_argument("--c1", type=float, default=DEFAULT_PARAMS["c1"])
     parser.add_argument("--c2", type=float, default=DEFAULT_PARAMS["c2"])
@@ -165,6 +174,7 @@ def main(argv: list[str] | None = None) -> None:
         document=not args.no_document,
         morph=args.morph,
         embeddings=args.embeddings,
+        autogaz=not args.no_autogaz,
         window=args.window,
     )
     params = {"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations}
