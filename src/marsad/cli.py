@@ -15,6 +15,7 @@ from marsad import pages
 from marsad.config import Settings, load_settings
 from marsad.entities import commands as entity_commands
 from marsad.errors import MarsadError
+from marsad.ner.commands import ner_app
 from marsad.sources import commands as sources_commands
 from marsad.store.database import Store
 
@@ -24,6 +25,7 @@ app.add_typer(kb_app, name="kb")
 entity_commands.register_kb(kb_app)  # kb import-wikidata, kb import-wikipedia
 app.add_typer(sources_commands.feeds_app, name="feeds")
 app.command("crawl")(sources_commands.crawl)
+app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
 
 
 def _open() -> tuple[Settings, Store]:
