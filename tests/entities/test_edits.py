@@ -196,3 +196,24 @@ def test_cli_entity_verbs_edit_and_the_profile_still_prints(
     assert split.exit_code == 0, split.output
     missing = runner.invoke(app, ["entity", "rename", "لا-أحد", "اسم"])
     assert missing.exit_code != 0
+
+
+def test_a_running_pipeline_follows_a_merge_made_meanwhile(
+    two_lavrovs: Store, settings: Settings
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from marsad.models import Article, Source
+    from marsad.pipeline import IngestReport, Pipeline
+
+    store = two_lavrovs
+    pipeline = Pipeline(store, settings)  # started before the operator's merge
+    edits.merge(store, "سيرجي لافروف", "سيرغي لافروف")
+    published = datetime(2016, 5, 6, 12, tzinfo=ZoneInfo("Asia/Damascus"))
+    article = Article(
+        "تصريح", "قال سيرجي لافروف إن الحوار مستمر.", Source("rt", "rt"), published=published
+    )
+    article_id = pipeline.ingest_one(article, IngestReport())
+    mentions = store.get_article(article_id)["mentions"]
+    assert {m["entity_id"] for m in mentions} == {store.get_entity("سيرغي لافروف")["id"]}

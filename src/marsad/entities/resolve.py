@@ -65,6 +65,13 @@ class Resolver:
         self.store = store
         self.fuzzy_cutoff = fuzzy_cutoff
         self.dominance = dominance
+        self._fuzzy_cache: OrderedDict[str, int] = OrderedDict()
+        self._day: str | None = None  # the day of the article being resolved
+        self._cooc: OrderedDict[tuple[int, int | None], dict[int, int]] = OrderedDict()
+        self._load()
+
+    def _load(self) -> None:
+        """(Re)build the indexes from the store's aliases and roles."""
         self.types: dict[int, EntityType] = {}
         self.by_alias: dict[str, list[int]] = defaultdict(list)
         self.by_fold: dict[str, set[int]] = defaultdict(set)
@@ -74,16 +81,16 @@ class Resolver:
         self.buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.first_words: set[str] = set()
         self.name_words: set[str] = set()
-        self._fuzzy_cache: OrderedDict[str, int] = OrderedDict()
-        self._day: str | None = None  # the day of the article being resolved
-        self._cooc: OrderedDict[tuple[int, int | None], dict[int, int]] = OrderedDict()
-        for norm, entity_id, etype in store.alias_table():
+        self._fuzzy_cache.clear()
+        self._version = sql.resolution_version(self.store)
+        for norm, entity_id, etype in self.store.alias_table():
             self._index(norm, entity_id, EntityType(etype))
-        try:
-            rows = sql.role_rows(store)
-        except Exception:  # a database from before migration 5 is migrated on open; be safe
-            rows = []
-        self.roles = R.RoleBook(rows)
+        self.roles = R.RoleBook(sql.role_rows(self.store))
+
+    def refresh(self) -> None:
+        """Pick up operator edits and KB loads made since (by this process or another)."""
+        if sql.resolution_version(self.store) != self._version:
+            self._load()
 
     # ---- indexes ---------------------------------------------------------------------------
     def _index(self, norm: str, entity_id: int, etype: EntityType) -> None:
@@ -116,6 +123,7 @@ class Resolver:
         self, mentions: list[Mention], text: str | None = None, day: str | None = None
     ) -> list[StoredMention]:
         self._day = day
+        self.refresh()
         items = [self._prepare(i, m) for i, m in enumerate(mentions)]
         names = [it for it in items if it.role is None and it.tokens]
         # 1. names that are not part of a longer name in this article
@@ -410,6 +418,7 @@ class Resolver:
         surface = " ".join(words[len(words) - len(it.tokens) :]) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
         entity_id = self.store.create_entity(Entity(name=surface, type=etype))
+        self._version = sql.resolution_version(self.store)  # our own change: no reload
         self._index(normalise(surface), entity_id, etype)
         if it.norm != normalise(surface):
             self._index(it.norm, entity_id, etype)

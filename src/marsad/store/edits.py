@@ -80,6 +80,18 @@ def edited_fields(store: Store) -> dict[int, set[str]]:
     return out
 
 
+def resolution_version(store: Store) -> tuple[Any, ...]:
+    """Changes whenever aliases, roles or operator edits change (newest ids of each)."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT (SELECT max(id) FROM aliases), (SELECT max(id) FROM entity_roles), "
+                "(SELECT max(id) FROM edits)"
+            )
+        ).one()
+    return tuple(row)
+
+
 def kb_owned(store: Store) -> set[int]:
     """Ids of entities that came from a knowledge-base record."""
     e = s.entities
