@@ -209,6 +209,7 @@ def test_a_running_pipeline_follows_a_merge_made_meanwhile(
 
     store = two_lavrovs
     pipeline = Pipeline(store, settings)  # started before the operator's merge
+    pipeline.resolver.refresh_seconds = 0  # (it looks at most once a second)
     edits.merge(store, "سيرجي لافروف", "سيرغي لافروف")
     published = datetime(2016, 5, 6, 12, tzinfo=ZoneInfo("Asia/Damascus"))
     article = Article(

@@ -20,6 +20,7 @@ Across the corpus
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -68,6 +69,8 @@ class Resolver:
         self._fuzzy_cache: OrderedDict[str, int] = OrderedDict()
         self._day: str | None = None  # the day of the article being resolved
         self._cooc: OrderedDict[tuple[int, int | None], dict[int, int]] = OrderedDict()
+        self.refresh_seconds = 1.0
+        self._checked = time.monotonic()
         self._load()
 
     def _load(self) -> None:
@@ -88,7 +91,12 @@ class Resolver:
         self.roles = R.RoleBook(sql.role_rows(self.store))
 
     def refresh(self) -> None:
-        """Pick up operator edits and KB loads made since (by this process or another)."""
+        """Pick up operator edits and KB loads made since (by this process or another);
+        the store is asked at most every ``refresh_seconds``."""
+        now = time.monotonic()
+        if now - self._checked < self.refresh_seconds:
+            return
+        self._checked = now
         if sql.resolution_version(self.store) != self._version:
             self._load()
 
