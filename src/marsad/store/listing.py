@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -23,7 +24,7 @@ from marsad.store.rollups import run
 
 Row = dict[str, Any]
 COUNT_CAP = 10_000  # search totals above this are shown as "more than 10,000"
-FILTERED_COUNT_CAP = 2_000  # with filters each hit costs a row read: count fewer
+FILTERED_COUNT_CAP = 1_000  # with filters each hit costs a row read: count fewer
 SORT_BY_DATE_UP_TO = 5_000  # up to this many hits are sorted by publication date
 _CLITIC_FORMS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")
 _ARTICLE_COLUMNS = (
@@ -153,6 +154,50 @@ def word_forms(word: str) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f))
 
 
+def _alias_clause(conn: Connection, entity_id: int) -> str:
+    """`` AND (name OR alias …)`` for an FTS query: articles naming the entity contain one
+    of its names (or a clitic form); the exact entity check follows on the rows."""
+    norms = [
+        r[0] for r in run(conn, "SELECT norm FROM aliases WHERE entity_id = :e", {"e": entity_id})
+    ]
+    terms = []
+    for norm in norms:
+        words = norm.split()
+        if not words:
+            continue
+        if len(words) == 1:
+            terms += ['"' + f.replace('"', "") + '"' for f in word_forms(words[0])]
+        else:  # a phrase; its first word may carry a clitic
+            rest = " ".join(w.replace('"', "") for w in words[1:])
+            terms += [f'"{f.replace(chr(34), "")} {rest}"' for f in word_forms(words[0])]
+    return f" AND ({' OR '.join(terms)})" if terms else ""
+
+
+def _id_span(conn: Connection, start: str | None, end: str | None) -> tuple[int, int] | None:
+    """The smallest and largest article id published in [start, end] (a bound for the
+    full-text scan: ids grow with ingest time), or None when unbounded or too long."""
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        bound = run(conn, "SELECT min(day), max(day) FROM articles").one()
+        start, end = start or bound[0], end or bound[1]
+        if start is None or end is None:
+            return None
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if (last - first).days > 400:
+        return None
+    lo = hi = None
+    day = first
+    while day <= last:  # two index seeks per day on (day, id)
+        d = day.isoformat()
+        a = run(conn, "SELECT min(id) FROM articles WHERE day = :d", {"d": d}).scalar()
+        if a is not None:
+            b = run(conn, "SELECT max(id) FROM articles WHERE day = :d", {"d": d}).scalar()
+            lo, hi = min(lo or a, a), max(hi or b, b)
+        day += timedelta(days=1)
+    return (lo, hi) if lo is not None else (0, -1)
+
+
 def _fts_query(words: list[str]) -> str:
     groups = []
     for w in words:
@@ -195,9 +240,16 @@ def search(
             "WHERE ae.entity_id = :e AND ae.article_id = a.id)"
         )
     if conn.dialect.name == "sqlite":
-        params["m"] = _fts_query(words)
+        fts = _fts_query(words)
+        if filters.entity_id is not None:  # narrow inside the index by the entity's names
+            fts += _alias_clause(conn, filters.entity_id)
+        params["m"] = fts
         hits = "SELECT f.rowid AS id FROM articles_fts f"
         match = "articles_fts MATCH :m"
+        span = _id_span(conn, filters.start, filters.end)
+        if span is not None:  # the days' article ids bound the index scan
+            match += " AND f.rowid BETWEEN :lo AND :hi"
+            params["lo"], params["hi"] = span
         order = "f.rowid"
         join_on = "a.id = f.rowid"
     else:
