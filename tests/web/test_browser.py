@@ -136,7 +136,7 @@ def test_compare_and_search_pages_render(browser, base_url, tmp_path):
     suggestion.click()
     page.wait_for_load_state()
     assert page.locator("#compare-chart polyline").count() == 3
-    page.goto(f"{base_url}/compare?e=لافروف&e=كيري&e=تيلرسون")
+    page.goto(f"{base_url}/compare?e=لافروف&e=كيري&e=بوتين")
     _shoot(page, tmp_path, "compare", (1000, 800))
     page.locator(".switch a", has_text="الحصة").click()
     page.wait_for_url("**view=share**")
