@@ -46,3 +46,13 @@ def test_offsets_survive_diacritics():
     text = "وَلافروف قال"
     tok = tokenise(text)[0]
     assert text[tok.name_start : tok.end] == "لافروف"
+
+
+def test_preposition_letters_of_names_are_not_cut():
+    from marsad.arabic.tokenise import tokenise
+
+    for word in ("كيري", "وليد", "لبنان", "بوتين", "كما"):
+        (token,) = tokenise(word)
+        assert token.prefix == "" and word[token.name_start - token.start :] == word, word
+    (token,) = tokenise("بموسكو")
+    assert (token.prefix, token.stem) == ("ب", "موسكو")

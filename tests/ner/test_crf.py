@@ -68,3 +68,13 @@ def test_common_words_that_are_also_names_are_not_tagged_out_of_context(recognis
 def test_misc_entities_are_not_reported(recogniser):
     text = "ويتحدث سكان المدينة اللغة العربية والإنجليزية."
     assert all(m.type in set(EntityType) for m in recogniser.recognise(text))
+
+
+def test_names_starting_with_clitic_letters_keep_them(recogniser):
+    text = (
+        "بحث وزير الخارجية الروسي مع نظيره جون كيري في اتصال هاتفي. "
+        "والتقى وزير الخارجية السوري وليد المعلم في دمشق المبعوث الأممي."
+    )
+    found = mentions(recogniser, text)
+    assert ("جون كيري", EntityType.PERSON) in found  # not ك + يري
+    assert ("وليد المعلم", EntityType.PERSON) in found  # not و + ل + يد

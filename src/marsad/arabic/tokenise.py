@@ -29,6 +29,9 @@ _TOKEN = re.compile(rf"[\w{_HARAKAT}]+|[^\w\s{_HARAKAT}]")
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")
 _MIN_STEM = 2
+# ب/ل/ك are cut only when the rest is this many times more frequent than the whole word
+# (ولافروف: 8 vs لافروف 459; but كيري 83 vs يري 672 is a name, not ك + a verb).
+PREP_MARGIN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,12 @@ def default_counts() -> WordCounts:
     return WordCounts.load()
 
 
+def _has_preposition(prefix: str) -> bool:
+    """ب/ل/ك directly on the word (بال/كال with the article are clear and exempt)."""
+    rest = prefix[1:] if prefix[:1] in _CONJ else prefix
+    return rest[:1] in _PREP and not rest.endswith(("ال", "لل"))
+
+
 def _looks_conj_prefixed(stem: str, counts: WordCounts) -> bool:
     """True when ``stem`` itself reads better as و/ف + word (so ك+وفي is not a reading)."""
     return stem[0] in _CONJ and len(stem) - 1 >= _MIN_STEM and counts[stem[1:]] > 3 * counts[stem]
@@ -112,8 +121,9 @@ def _readings(norm: str) -> list[tuple[str, str, str]]:
 def analyse(norm: str, counts: WordCounts | None = None) -> tuple[str, str]:
     """Split a normalised word into (proclitics, stem).
 
-    The article is taken off whenever the rest has two letters or more; و/ف and ب/ل/ك
-    only when the remaining form is attested more often than the whole word.
+    The article is taken off whenever the rest has two letters or more; و/ف only when the
+    remaining form is attested more often than the whole word, ب/ل/ك only when it is
+    ``PREP_MARGIN`` times more frequent.
     """
     counts = counts if counts is not None else default_counts()
     memo = counts.analyses.get(norm)
@@ -136,6 +146,8 @@ def _analyse(norm: str, counts: WordCounts) -> tuple[str, str]:
         score = counts[remaining]
         if score <= best_score or score < 2:
             continue
+        if _has_preposition(prefix) and score <= PREP_MARGIN * counts[norm]:
+            continue  # كيري is not ك+يري, وليد is not و+ل+يد: names keep their letters
         if prefix[-1] in _PREP and _looks_conj_prefixed(remaining, counts):
             continue
         best_prefix, best_stem, best_score = prefix, stem, score
