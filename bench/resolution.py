@@ -253,8 +253,8 @@ def evaluate_generator(
                 report,
             )
             if aid is not None and report.new > before:
-                # a near-duplicate copy drops its last line but keeps the original's truth:
-                # keep the keys whose names are still in the text
+                # keep only the keys whose names are in the cleaned text (a slot can sit in
+                # a dateline or footer the pipeline strips)
                 norm_text = " " + normalise(g.title + " " + g.text) + " "
                 truth[aid] = tuple(k for k in g.truth if _in_text(k, norm_text))
         total = time.perf_counter() - t0

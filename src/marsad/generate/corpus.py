@@ -153,15 +153,14 @@ def generate(
     produced = 0
     while produced < n:
         d = rng.choices(range(days), weights=totals)[0]
-        name, spec = rng.choices(topics, weights=day_weights[d])[0]
+        _, spec = rng.choices(topics, weights=day_weights[d])[0]
         day = end - timedelta(days=days - 1 - d)
         moment = datetime.combine(day, time(rng.randrange(6, 23), rng.randrange(60)), TZ)
-        writer, truth = _Writer(rng), []
-        title = writer.fill(rng.choice(spec["titles"]), truth)
-        body = [
-            writer.fill(s, truth)
-            for s in rng.sample(spec["sentences"], k=min(4, len(spec["sentences"])))
-        ]
+        writer, title_truth = _Writer(rng), []
+        title = writer.fill(rng.choice(spec["titles"]), title_truth)
+        templates = rng.sample(spec["sentences"], k=min(4, len(spec["sentences"])))
+        line_truths: list[list[str]] = [[] for _ in templates]
+        body = [writer.fill(t, truth) for t, truth in zip(templates, line_truths, strict=True)]
         place = rng.choice(["موسكو", "دمشق", "القاهرة", "جنيف", "أنقرة", "واشنطن", "بيروت"])
         first = rng.choice(srcs)
         copies = [first] + (
@@ -172,17 +171,17 @@ def generate(
         for j, src in enumerate(copies):
             if produced >= n:
                 break
-            lines = list(body)
+            lines, truths = list(body), list(line_truths)
             copy_title = title
             if j and rng.random() < 0.5:  # near duplicate: a republisher edits the copy
-                lines = lines[:-1]
+                lines, truths = lines[:-1], truths[:-1]
                 copy_title = "بالفيديو.. " + title if rng.random() < 0.5 else title + " (تحديث)"
             dateline = src["dateline"].format(place=place)
             text = "\n".join([f"{dateline} {lines[0]}", *lines[1:], src["footer"]])
             url = f"{src['url']}/news/{seed}-{produced:07d}"
             published = moment + timedelta(minutes=37 * j)
+            truth = {*title_truth, *(key for keys in truths for key in keys)}
             yield GeneratedArticle(
-                copy_title, text, src["slug"], url, published, tuple(sorted(set(truth)))
+                copy_title, text, src["slug"], url, published, tuple(sorted(truth))
             )
             produced += 1
-        _ = name
