@@ -15,6 +15,7 @@ from marsad.analytics.trending import trending
 from marsad.analytics.window import Window, current_window
 from marsad.arabic.normalise import normalise
 from marsad.config import Settings
+from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
 from marsad.models import EntityType
 from marsad.store import listing
@@ -245,10 +246,29 @@ def _source_counts(rows: list[Row]) -> list[SourceCount]:
 
 
 def find_entity(store: Store, key: str) -> Row:
-    row = store.get_entity(key)
+    """An entity by id, slug or alias; failing that, by another spelling of a name
+    (ترامب finds دونالد ترمب, سيرجى finds سيرغي), the most covered one when several fit."""
+    row = store.get_entity(key) or _closest_spelling(store, key)
     if row is None:
         raise NotFound(f"لا يوجد كيان بهذا الاسم: {key}")
     return row
+
+
+def _closest_spelling(store: Store, key: str) -> Row | None:
+    norm = normalise(key)
+    if not norm or norm.isdigit():
+        return None
+    wanted, folded = skeleton(norm), fold(norm)
+    one_word = " " not in norm
+    found: set[int] = set()
+    for alias, entity_id, _ in store.alias_table():
+        for candidate in {alias, alias.rsplit(" ", 1)[-1]} if one_word else {alias}:
+            if skeleton(candidate) == wanted and similar(fold(candidate), folded):
+                found.add(entity_id)
+    if not found:
+        return None
+    best = max(found, key=lambda eid: (store.entity_total(eid, "0000-00-00", "9999-99-99"), -eid))
+    return store.get_entity(best)
 
 
 def parse_day(value: str | None, name: str) -> date | None:

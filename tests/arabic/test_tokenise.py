@@ -56,3 +56,9 @@ def test_preposition_letters_of_names_are_not_cut():
         assert token.prefix == "" and word[token.name_start - token.start :] == word, word
     (token,) = tokenise("بموسكو")
     assert (token.prefix, token.stem) == ("ب", "موسكو")
+
+
+def test_hashtag_underscores_are_word_breaks():
+    from marsad.arabic.normalise import normalise
+
+    assert normalise("#الولايات_المتحدة") == normalise("الولايات المتحدة")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from marsad import pages
+from marsad.errors import NotFound
 from marsad.ingest import ingest_paths
 from marsad.models import Article, Source
 from marsad.pipeline import Pipeline, clean_article
@@ -138,3 +141,17 @@ def test_autocomplete_finds_every_alias_spelling(sample):
         names = [r["name"] for r in pages.autocomplete(store, prefix)]
         assert "سيرغي لافروف" in names, prefix
     assert [r["name"] for r in pages.autocomplete(store, "ترمب")] == ["دونالد ترامب"]
+
+
+def test_entity_found_under_another_spelling_of_its_name(settings):
+    from marsad.entities.kb import load_kb
+    from marsad.store.database import Store
+
+    store = Store(settings.database_url)
+    load_kb(store, [{"id": "q1", "type": "PERSON", "name": "دونالد ترمب"}])
+    load_kb(store, [{"id": "q2", "type": "PERSON", "name": "سيرغي لافروف"}])
+    assert pages.find_entity(store, "ترامب")["name"] == "دونالد ترمب"
+    assert pages.find_entity(store, "دونالد ترامب")["name"] == "دونالد ترمب"
+    assert pages.find_entity(store, "سيرجى لافروف")["name"] == "سيرغي لافروف"
+    with pytest.raises(NotFound):
+        pages.find_entity(store, "ترابين")

@@ -21,7 +21,7 @@ _LETTERS = str.maketrans(
     }
 )
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
-_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD = re.compile(r"[\W_]+")  # hashtags: الولايات_المتحدة
 
 # Proclitics that attach to names, longest first. Only stripped when what remains
 # is still a plausible word (see strip_clitics), so لافروف keeps its ل and بوتين its ب.

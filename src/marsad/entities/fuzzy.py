@@ -2,7 +2,7 @@
 
 ``normalise`` already folds أ/إ/آ→ا, ى→ي, ة→ه. ``fold`` goes further for names written
 from other languages: غ/ج/ق/ك → ج (Sergei: سيرغي/سيرجي), final ا/ه → ا (سوريا/سورية,
-أستانا/أستانة), ث→ت, ذ→ز, ظ→ض. ``skeleton`` also drops inner long vowels
+أستانا/أستانة), ث→ت, ذ→ز, ظ→ض (not ص→س: الصين is not السين). ``skeleton`` also drops inner long vowels
 (ترامب/ترمب) and is only used to find candidates that ``similar`` then checks with
 rapidfuzz, so different names never meet on a skeleton alone.
 """
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-_FOLD = str.maketrans({"غ": "ج", "ق": "ج", "ك": "ج", "ث": "ت", "ذ": "ز", "ظ": "ض", "ص": "س"})
+_FOLD = str.maketrans({"غ": "ج", "ق": "ج", "ك": "ج", "ث": "ت", "ذ": "ز", "ظ": "ض"})
 _VOWELS = frozenset("اوي")
 
 
