@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from marsad.arabic.normalise import normalise, strip_clitics
 from marsad.models import EntityType, Mention
@@ -25,23 +25,30 @@ class _Word:
     start: int
     end: int
     norm: str
-    index: tuple[int, ...]  # original offset of each character of ``norm``
+    surface: str
+
+
+_normalise_word = lru_cache(maxsize=200_000)(normalise)  # news repeats its words
 
 
 def words(text: str) -> list[_Word]:
-    """Words of ``text`` with their normalised form and a map back to original offsets."""
+    """Words of ``text`` with their normalised form."""
     out = []
     for m in _WORD.finditer(text):
-        chars: list[str] = []
-        index: list[int] = []
-        for i, ch in enumerate(m.group(), start=m.start()):
-            folded = _fold(ch)
-            chars.append(folded)
-            index.extend([i] * len(folded))
-        norm = "".join(chars)
+        norm = _normalise_word(m.group()).replace(" ", "")
         if norm:
-            out.append(_Word(m.start(), m.end(), norm, tuple(index)))
+            out.append(_Word(m.start(), m.end(), norm, m.group()))
     return out
+
+
+def _offset(word: _Word, cut: int) -> int:
+    """Original offset of the ``cut``-th normalised character of ``word``."""
+    seen = 0
+    for i, ch in enumerate(word.surface):
+        if seen >= cut:
+            return word.start + i
+        seen += len(_fold(ch))
+    return word.start
 
 
 class GazetteerRecogniser:
@@ -66,7 +73,7 @@ class GazetteerRecogniser:
                 continue
             length, cut, etype = match
             first, last = toks[i], toks[i + length - 1]
-            start = first.index[cut] if cut < len(first.index) else first.start
+            start = _offset(first, cut) if cut else first.start
             found.append(Mention(start, last.end, text[start : last.end], etype))
             i += length
         return found

@@ -61,6 +61,17 @@ def _first_in_body(ms: list[StoredMention], body_start: int) -> tuple[int, int]:
     return first.start, first.end
 
 
+def _insert_aliases(conn: Any, entity_id: int, names: Iterable[str], known: set[str]) -> None:
+    """Add the names an entity does not have yet (``known``: its normalised aliases)."""
+    for name in names:
+        norm = normalise(name)
+        if norm and norm not in known:
+            known.add(norm)
+            conn.execute(
+                insert(s.aliases).values(entity_id=entity_id, alias=name.strip(), norm=norm)
+            )
+
+
 def _rows(result: Any) -> list[Row]:
     return [dict(r._mapping) for r in result]
 
@@ -391,7 +402,7 @@ class Store:
                     wikidata=entity.wikidata,
                 )
             ).inserted_primary_key[0]
-        self.add_aliases(eid, [entity.name, *entity.aliases])
+            _insert_aliases(conn, eid, [entity.name, *entity.aliases], known=set())
         return eid
 
     def update_entity(self, entity_id: int, **values: Any) -> None:
@@ -411,13 +422,7 @@ class Store:
                     select(s.aliases.c.norm).where(s.aliases.c.entity_id == entity_id)
                 )
             }
-            for name in names:
-                norm = normalise(name)
-                if norm and norm not in known:
-                    known.add(norm)
-                    conn.execute(
-                        insert(s.aliases).values(entity_id=entity_id, alias=name.strip(), norm=norm)
-                    )
+            _insert_aliases(conn, entity_id, names, known)
 
     def alias_table(self) -> list[tuple[str, int, str]]:
         """Every (normalised alias, entity id, entity type)."""
