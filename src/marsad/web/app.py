@@ -23,7 +23,7 @@ from marsad.store.database import Store
 from marsad.web.admin import admin_router
 from marsad.web.atom import atom_feed
 from marsad.web.cache import PageCache
-from marsad.web.chart import COLOURS, bar_chart, line_chart
+from marsad.web.chart import COLOURS, bar_chart, day_label, line_chart
 from marsad.web.extras import (
     PNG_AVAILABLE,
     arabic_number,
@@ -36,20 +36,6 @@ from marsad.web.extras import (
 HERE = Path(__file__).parent
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
 TYPE_FILTERS = {"people": "PERSON", "organisations": "ORGANIZATION", "places": "LOCATION"}
-MONTHS = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
 
 
 def arabic_date(value: Any) -> str:
@@ -57,7 +43,7 @@ def arabic_date(value: Any) -> str:
         return "تاريخ غير معروف"
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return day_label(value, with_year=True)
 
 
 def create_app(store: Store, settings: Settings) -> FastAPI:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from fastapi.responses import StreamingResponse
 
 from marsad.pages import DayCountOut
+from marsad.web.chart import day_label
 
 try:
     from PIL import Image, ImageDraw, ImageFont, features
@@ -26,20 +27,6 @@ try:
 except ImportError:  # pragma: no cover - Pillow is optional
     PNG_AVAILABLE = False
 
-MONTHS_SHORT = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
 FONTS = (
     "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -60,7 +47,7 @@ def _as_date(value: Any) -> date | None:
 def short_date(value: Any) -> str:
     """ "20 نوفمبر" (for axes and compact lists)."""
     d = _as_date(value)
-    return f"{d.day} {MONTHS_SHORT[d.month - 1]}" if d else ""
+    return day_label(d) if d else ""
 
 
 def hijri_date(value: Any) -> str:
