@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import resource
 import sys
@@ -30,49 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "data" / "pages"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from make_pages import render_family  # noqa: E402
-from stories import STORIES  # noqa: E402
 
+from ingest_html import build_pages, load_stories, shared_data  # noqa: E402
 from marsad.config import load_settings  # noqa: E402
 from marsad.entities.kb import load_kb  # noqa: E402
 from marsad.extract.html import extract_articles  # noqa: E402
 from marsad.generate.corpus import kb_records  # noqa: E402
 from marsad.pipeline import IngestReport, Pipeline  # noqa: E402
 from marsad.store.database import Store  # noqa: E402
-
-FAMILIES = ("sana", "rt", "blog", "wire", "live")
-
-
-def shared_data() -> Path:
-    return Path(os.environ.get("MARSAD_SHARED_DATA", ROOT.parent / "shared" / "data"))
-
-
-def load_stories(path: Path | None, limit: int) -> tuple[list[dict], str]:
-    corpus = (path or shared_data()) / "news" / "ant-multisource-v2.1.jsonl.gz"
-    if not corpus.exists():
-        return STORIES, f"own test stories ({corpus} absent)"
-    stories = []
-    with gzip.open(corpus, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            paragraphs = [p.strip() for p in row["text"].split("\n") if len(p.strip()) > 40]
-            if row.get("title") and len(paragraphs) >= 2:
-                stories.append({"title": row["title"].strip(), "paragraphs": paragraphs[:12]})
-            if len(stories) >= limit:
-                break
-    return stories, f"ANT corpus v2.1 ({corpus})"
-
-
-def build_pages(stories: list[dict], count: int, seed: int = 7) -> list[tuple[bytes, str]]:
-    rng = random.Random(seed)
-    pages = []
-    for i in range(count):
-        rendered = render_family(
-            FAMILIES[i % len(FAMILIES)], stories[i % len(stories)], i, pad_kb=rng.randint(28, 72)
-        )
-        pages.append((rendered["html"].encode("utf-8"), rendered["url"]))
-    return pages
 
 
 def run(pages: list[tuple[bytes, str]], pipeline: Pipeline) -> tuple[IngestReport, dict]:
