@@ -35,16 +35,12 @@ def content_hash(article: Article) -> str:
 
 
 def clean_article(article: Article) -> Article:
-    """Drop boilerplate paragraphs and move a leading dateline into ``place``/``agency``."""
+    """Drop boilerplate paragraphs; move the dateline ("موسكو سانا", "دمشق - سانا") and a
+    closing source line ("المصدر: تاس") into ``place``/``agency``."""
     paragraphs = [p.strip() for p in article.text.splitlines() if p.strip()]
     paragraphs = strip_boilerplate(paragraphs)
-    place, agency = article.place, article.agency
-    if paragraphs:
-        found_place, found_agency, first = split_dateline(paragraphs[0])
-        if found_place or found_agency:
-            paragraphs[0] = first.strip()
-            place, agency = place or found_place, agency or found_agency
-    text = "\n".join(p for p in paragraphs if p)
+    found_place, found_agency, text = split_dateline("\n".join(paragraphs))
+    place, agency = article.place or found_place, article.agency or found_agency
     return replace(
         article, title=" ".join(article.title.split()), text=text, place=place, agency=agency
     )

@@ -83,6 +83,7 @@ class _Patterns:
     bare_agency: re.Pattern[str]
     place_bar: re.Pattern[str]
     place_dash: re.Pattern[str]
+    source_head: re.Pattern[str]
     source_line: re.Pattern[str]
     trailing_agency: re.Pattern[str]
     mid_text: tuple[re.Pattern[str], ...]
@@ -94,7 +95,7 @@ def _patterns() -> _Patterns:
     ag = load_lexicon().agency
     agency = rf"(?<!\w)(?P<agency>{ag})(?!\w)"
     place = rf"(?P<place>{_WORD}(?:[ \t]+{_WORD}){{0,2}})"
-    end = r"(?:\s*[-–—ـ:|]+\s*|\s*\n\s*|\s+|\s*$)"
+    end = r"(?:\s*[-–—ـ:|/]+\s*|\s*\n\s*|\s+|\s*$)"
     return _Patterns(
         # موسكو سانا / دمشق - سانا / دمشق-سانا / القاهرة (رويترز) - / القاهرة، 25 مايو (رويترز) -
         with_agency=re.compile(
@@ -104,6 +105,8 @@ def _patterns() -> _Patterns:
         bare_agency=re.compile(rf"^\s*(?P<open>\()?\s*{agency}\s*(?(open)\)|{_DASH}){end}"),
         place_bar=re.compile(rf"^\s*{place}\s*\|\s*"),
         place_dash=re.compile(rf"^\s*{place}\s*(?:{_DASH}+|:)\s+"),
+        # "أنقرة - المصدر: تاس وقال …": the source named right after the place
+        source_head=re.compile(rf"^\s*(?:ال)?مصدر\s*[:：]\s*{agency}{end}"),
         source_line=re.compile(
             r"(?:^|\n)[ \t]*(?:ال)?مصدر\s*[:：]\s*(?P<value>[^\n]{1,80}?)[ \t.]*$"
         ),
@@ -155,8 +158,21 @@ def _split_head(text: str) -> tuple[str | None, str | None, str]:
         return match.group("place").strip(), None, text[match.end() :]
     match = pats.place_dash.match(head)
     if match and _is_place(match.group("place")):
-        return match.group("place").strip(), None, text[match.end() :]
+        rest = text[match.end() :]
+        source = pats.source_head.match(rest)
+        if source:
+            return match.group("place").strip(), _agency_of(source), rest[source.end() :]
+        return match.group("place").strip(), None, rest
     return None, None, text
+
+
+def _is_source_value(value: str) -> bool:
+    """ "تاس", "وكالة تاس", "وكالات", "مواقع إلكترونية" — not a sentence that starts with a
+    source ("المصدر: تاس وقال أردوغان إن …" is text, and must not be cut away)."""
+    found = _patterns().any_agency.search(value)
+    if found:
+        return len(value) - len(found.group("agency")) <= 8
+    return len(value.split()) <= 3
 
 
 def _split_tail(text: str) -> tuple[str | None, str]:
@@ -164,7 +180,7 @@ def _split_tail(text: str) -> tuple[str | None, str]:
     cut = max(0, len(text) - TAIL_CHARS)
     tail = text[cut:]
     match = pats.source_line.search(tail)
-    if match:
+    if match and _is_source_value(match.group("value").strip()):
         value = match.group("value").strip()
         found = pats.any_agency.search(value)
         agency = (canonical_agency(found.group("agency")) if found else None) or value
