@@ -1,6 +1,6 @@
 """Web speed under load: entity page, search and autocomplete, from a separate client process.
 
-Starts ``marsad serve`` (one uvicorn worker) on the given database in its own process, then
+Starts ``marsad serve`` (``--workers`` uvicorn processes, default 1) on the given database in its own process, then
 drives it from this process with an asyncio httpx client holding ``--clients`` concurrent
 connections, cycling through a fixed list of URLs per scenario. Prints p50/p95/p99
 latency and throughput per scenario (after a warm-up), and checks every answer is 200.
@@ -164,6 +164,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", type=Path, default=Path("/tmp/marsad-big/marsad.db"))
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--only", choices=sorted(TARGETS_MS), action="append")
@@ -183,7 +184,16 @@ def main() -> None:
     port = free_port()
     env = dict(os.environ, MARSAD_DATABASE_URL=f"sqlite:///{args.db}")
     server = subprocess.Popen(
-        [sys.executable, "-m", "marsad.cli", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "marsad.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -203,7 +213,7 @@ def main() -> None:
         cache = os.environ.get("MARSAD_PAGE_CACHE", "2048")
         print(
             f"database: {n_articles:,} articles, {n_mentions:,} mentions; "
-            f"server: 1 uvicorn worker, page cache {'off' if cache == '0' else cache}; "
+            f"server: {args.workers} uvicorn worker(s), page cache {'off' if cache == '0' else cache}; "
             f"client: {client}, {args.clients} connections, separate process"
         )
         print(f"{'scenario':<13} {'requests':>8} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7}")

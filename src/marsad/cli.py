@@ -67,15 +67,26 @@ def ingest(
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (one per core)")] = 1,
 ) -> None:
     """Serve the pages of an existing database."""
     import uvicorn
 
     from marsad.web.app import create_app
 
-    settings, store = _open()
+    settings, store = _open()  # opens (and migrates) the database before any worker starts
     typer.echo(f"serving {settings.database_url} at http://{host}:{port}", err=True)
-    uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+    if workers > 1:
+        uvicorn.run(
+            "marsad.web.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -46,6 +46,14 @@ def arabic_date(value: Any) -> str:
     return day_label(value, with_year=True)
 
 
+def app_from_environment() -> FastAPI:
+    """The app for the configured database (``marsad serve --workers N`` starts one per process)."""
+    from marsad.config import load_settings
+
+    settings = load_settings()
+    return create_app(Store(settings.database_url), settings)
+
+
 def create_app(store: Store, settings: Settings) -> FastAPI:
     app = FastAPI(
         title="marsad API",
