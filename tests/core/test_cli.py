@@ -110,3 +110,33 @@ def test_generate_is_deterministic(tmp_path):
     assert a == b and len(a.splitlines()) == 30
     first = json.loads(a.splitlines()[0])
     assert {"title", "text", "source", "published", "entities"} <= first.keys()
+
+
+def test_serve_with_two_workers_answers_pages(tmp_path):
+    import socket
+    import time
+
+    import httpx
+
+    env = make_env(tmp_path)
+    run(["ingest", str(DATA / "articles_small.jsonl")], env)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline, stats = time.time() + 60, None
+        while time.time() < deadline and stats is None:
+            try:
+                stats = httpx.get(f"http://127.0.0.1:{port}/api/stats", timeout=5).json()
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert stats is not None and stats["articles"] == 8
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
