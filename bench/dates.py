@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import time
 import warnings
@@ -21,11 +20,12 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from marsad.config import shared_data_dir
 from marsad.extract.dates import find_dates, parse_date
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TABLE = ROOT / "tests" / "data" / "dates_table.tsv"
-SHARED = Path(os.environ.get("MARSAD_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = shared_data_dir()
 
 Row = tuple[str, datetime | None, str, str]
 

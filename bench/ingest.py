@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT / "tests" / "data" / "pages"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-from ingest_html import build_pages, load_stories, shared_data  # noqa: E402
-from marsad.config import load_settings  # noqa: E402
+from ingest_html import build_pages, load_stories  # noqa: E402
+from marsad.config import load_settings, shared_data_dir  # noqa: E402
 from marsad.entities.kb import load_kb  # noqa: E402
 from marsad.extract.html import extract_articles  # noqa: E402
 from marsad.generate.corpus import kb_records  # noqa: E402
@@ -82,7 +82,7 @@ def story_check(data: Path | None, show: int = 5) -> int:
     """Signatures + LSH over every ANT article: speed, memory and how many are grouped."""
     from marsad.extract.dedup import StoryIndex, signature
 
-    corpus = (data or shared_data()) / "news" / "ant-multisource-v2.1.jsonl.gz"
+    corpus = (data or shared_data_dir()) / "news" / "ant-multisource-v2.1.jsonl.gz"
     if not corpus.exists():
         print(f"{corpus} absent: nothing to check")
         return 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import resource
 import statistics
@@ -32,19 +31,15 @@ sys.path.insert(0, str(ROOT / "tests" / "data" / "pages"))
 from make_pages import render_family  # noqa: E402
 from stories import STORIES  # noqa: E402
 
+from marsad.config import shared_data_dir  # noqa: E402
 from marsad.extract.html import extract_articles  # noqa: E402
 
 FAMILIES = ("sana", "rt", "blog", "wire", "live")
 
 
-def shared_data() -> Path:
-    default = ROOT.parent / "shared" / "data"
-    return Path(os.environ.get("MARSAD_SHARED_DATA", default))
-
-
 def load_stories(path: Path | None, limit: int) -> tuple[list[dict], str]:
     """Real ANT articles as stories (title + paragraphs), or our own stories."""
-    corpus = (path or shared_data()) / "news" / "ant-multisource-v2.1.jsonl.gz"
+    corpus = (path or shared_data_dir()) / "news" / "ant-multisource-v2.1.jsonl.gz"
     if not corpus.exists():
         return STORIES, f"own test stories ({corpus} absent)"
     stories = []

@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from marsad.arabic.tokenise import WORDFREQ_PATH, tokenise
+from marsad.config import shared_data_dir
 from marsad.ner.crf import DEFAULT_MODEL, meta_path, timed_load
 from marsad.ner.evaluate import confusion_table, score_file, score_wojood
-from marsad.ner.lexicon import shared_data_dir
 
 
 def bundle_size(model: Path) -> int:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 from marsad.config import Settings, load_settings
 
 DATA = Path(__file__).parent / "data"
-SHARED_DATA = Path(
-    os.environ.get("MARSAD_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data")
-)
 SAMPLE_END = date(2026, 11, 20)
 
 

@@ -38,6 +38,15 @@ class Settings:
             raise ConfigError(f"unknown time zone {self.timezone!r} (MARSAD_TIMEZONE)") from exc
 
 
+def shared_data_dir() -> Path:
+    """Training and evaluation data: MARSAD_SHARED_DATA, else ../shared/data beside the
+    repository root (see the data README). Only ``ner``/bench commands and tests use it."""
+    env = os.environ.get("MARSAD_SHARED_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "marsad"

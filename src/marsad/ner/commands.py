@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from marsad.ner.lexicon import shared_data_dir
+from marsad.config import shared_data_dir
 
 ner_app = typer.Typer(help="Named-entity recognition: train, evaluate, tag.", no_args_is_help=True)
 

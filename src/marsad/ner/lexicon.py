@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 from marsad.arabic.normalise import normalise
 from marsad.arabic.tokenise import Token
+from marsad.config import shared_data_dir  # noqa: F401  (re-exported for ner.*)
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -19,14 +19,6 @@ TRIGGER_FILES = {
     "L": "ner_location_triggers.txt",
 }
 GAZETTEER_FILES = {"PERS": "pers.txt", "LOC": "loc.txt", "ORG": "org.txt"}
-
-
-def shared_data_dir() -> Path:
-    """MARSAD_SHARED_DATA, else ../shared/data beside the repository root."""
-    env = os.environ.get("MARSAD_SHARED_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
 def read_word_list(path: Path) -> list[str]:
