@@ -9,7 +9,6 @@ from typing import Any
 
 from marsad.arabic.normalise import normalise
 from marsad.arabic.tokenise import Token
-from marsad.config import shared_data_dir  # noqa: F401  (re-exported for ner.*)
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pycrfsuite
 
 from marsad.arabic.tokenise import default_counts, make_token
+from marsad.config import shared_data_dir
 from marsad.ner.clusters import CLUSTERS_PATH
 from marsad.ner.conll import Sentence, read_conll, split_dev
 from marsad.ner.crf import DOCUMENT_SENTENCES, CrfRecogniser, meta_path
@@ -30,7 +31,6 @@ from marsad.ner.lexicon import (
     read_clusters,
     read_embeddings,
     read_flags,
-    shared_data_dir,
     triggers,
     write_flags,
 )
