@@ -200,4 +200,20 @@ def _analyse_surface(surface: str, counts: WordCounts) -> tuple[str, str, str, i
 def tokenise(text: str, counts: WordCounts | None = None) -> list[Token]:
     """Split ``text`` into word and punctuation tokens with offsets and clitic analyses."""
     counts = counts if counts is not None else default_counts()
-    return [make_token(m.group(), m.start(), counts) for m in _TOKEN.finditer(text)]
+    memo = counts.tokens  # make_token() inlined: this loop runs once per token of the news
+    out = []
+    for m in _TOKEN.finditer(text):
+        surface = m.group()
+        start = m.start()
+        parts = memo.get(surface)
+        if parts is None:
+            parts = _analyse_surface(surface, counts)
+            if len(memo) < 500_000:
+                memo[surface] = parts
+        norm, prefix, stem, offset, name_norm = parts
+        out.append(
+            Token(
+                surface, start, start + len(surface), norm, prefix, stem, start + offset, name_norm
+            )
+        )
+    return out

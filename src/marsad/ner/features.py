@@ -55,6 +55,7 @@ def document_memory(document: list[list[Token]], lex: Lexical) -> dict[str, froz
     alone (لافروف) inherits what its full-name occurrence (سيرغي لافروف) showed."""
     memory: dict[str, set[str]] = {}
     triggers = lex.triggers
+    cached = lex.context_cache
     for sentence in document:
         last = len(sentence) - 1
         for i, tok in enumerate(sentence):
@@ -63,9 +64,15 @@ def document_memory(document: list[list[Token]], lex: Lexical) -> dict[str, froz
                 continue
             flags = memory.setdefault(tok.name_norm, set())
             if i:
-                flags.update(_context_flags(sentence[i - 1], lex)[0])
+                near = sentence[i - 1]
+                before = (cached.get(near.text) or _context_flags(near, lex))[0]
+                if before:
+                    flags.update(before)
             if i < last:
-                flags.update(_context_flags(sentence[i + 1], lex)[1])
+                near = sentence[i + 1]
+                after = (cached.get(near.text) or _context_flags(near, lex))[1]
+                if after:
+                    flags.update(after)
     return {w: frozenset(f) for w, f in memory.items() if f}
 
 
@@ -137,6 +144,23 @@ def _local(
 
 
 _CACHE_LIMIT = 200_000
+# What one token contributes to a sentence: ("b" + its own features, and for each distance
+# d = 1..window the (-d, +d) prefixed features it gives the word d places after / before it).
+_Entry = tuple[list[str], tuple[tuple[list[str], list[str]], ...]]
+
+
+def _entry(tok: Token, lex: Lexical, cfg: FeatureConfig, counts: WordCounts) -> _Entry:
+    own, side = _local(tok, lex, cfg, counts)
+    ctx = []
+    for d in range(1, cfg.window + 1):
+        before, after = f"-{d}", f"+{d}"  # seen by the word d places after / before it
+        minus = [before + f for f in side]
+        plus = [after + f for f in side]
+        if d == 1:
+            minus.append(before + "p=" + tok.prefix)
+            plus.append(after + "p=" + tok.prefix)
+        ctx.append((minus, plus))
+    return ["b", *own], tuple(ctx)
 
 
 def sentence_features(
@@ -147,34 +171,44 @@ def sentence_features(
     memory: dict[str, frozenset[str]] | None = None,
 ) -> list[list[str]]:
     counts = counts if counts is not None else default_counts()
+    # Per-token features are static given the surface and its proclitics (news repeats
+    # words): cached with their neighbour-prefixed copies, so a sentence is list joins.
     cache = lex.feature_cache
-    local = []
+    window = cfg.window
+    entries: list[_Entry] = []
     for t in tokens:
-        key = (t.text, t.prefix)
-        feats = cache.get(key)
-        if feats is None:
-            feats = _local(t, lex, cfg, counts)
+        key = (t.text, t.prefix, window)
+        entry = cache.get(key)
+        if entry is None:
+            entry = _entry(t, lex, cfg, counts)
             if len(cache) < _CACHE_LIMIT:
-                cache[key] = feats
-        local.append(feats)
+                cache[key] = entry
+        entries.append(entry)
     n = len(tokens)
+    norms = [t.norm for t in tokens]
+    pairs = [norms[i] + "|" + norms[i + 1] for i in range(n - 1)]
     out = []
     for i in range(n):
-        feats = ["b"] + local[i][0]
-        for d in range(1, cfg.window + 1):
-            for j, tag in ((i - d, f"-{d}"), (i + d, f"+{d}")):
-                if 0 <= j < n:
-                    feats += [tag + f for f in local[j][1]]
-                    if d == 1:
-                        feats.append(tag + "p=" + tokens[j].prefix)
-                else:
-                    feats.append(tag + "=BOUND")
+        feats = entries[i][0].copy()
+        for d in range(window):
+            j = i - d - 1
+            if j >= 0:
+                feats += entries[j][1][d][0]
+            else:
+                feats.append(_BOUNDS[d][0] if d < len(_BOUNDS) else f"-{d + 1}=BOUND")
+            j = i + d + 1
+            if j < n:
+                feats += entries[j][1][d][1]
+            else:
+                feats.append(_BOUNDS[d][1] if d < len(_BOUNDS) else f"+{d + 1}=BOUND")
         if memory:
-            feats += ["dm" + f for f in memory.get(tokens[i].name_norm, ())]
+            seen = memory.get(tokens[i].name_norm)
+            if seen:
+                feats += ["dm" + f for f in seen]
         if i > 0:
-            feats.append("bg-=" + tokens[i - 1].norm + "|" + tokens[i].norm)
+            feats.append("bg-=" + pairs[i - 1])
         if i + 1 < n:
-            feats.append("bg+=" + tokens[i].norm + "|" + tokens[i + 1].norm)
+            feats.append("bg+=" + pairs[i])
         out.append(feats)
     if cfg.embeddings and lex.embeddings is not None:
         return [_with_vector(f, t, lex) for f, t in zip(out, tokens, strict=True)]
@@ -192,3 +226,4 @@ def _with_vector(feats: list[str], tok: Token, lex: Lexical) -> dict[str, float]
 
 
 _EMB_NAMES = [f"e{k}" for k in range(512)]
+_BOUNDS = [(f"-{d}=BOUND", f"+{d}=BOUND") for d in range(1, 9)]
