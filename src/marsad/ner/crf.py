@@ -4,6 +4,7 @@ clitic-analysed tokens with affix, shape, trigger-word, gazetteer and word-clust
 from __future__ import annotations
 
 import json
+import struct
 import time
 from pathlib import Path
 
@@ -32,6 +33,27 @@ def meta_path(model: Path) -> Path:
     return model.with_suffix(".json")
 
 
+def model_attributes(model: Path) -> frozenset[str] | None:
+    """Every attribute (feature string) a crfsuite CRF1d model file has weights for, read
+    from its attribute dictionary (a CQDB chunk); None when the file is not in that format.
+    crfsuite drops the attributes it does not know when tagging, so leaving them out of
+    the items beforehand gives the same tags for less conversion work."""
+    data = model.read_bytes()
+    if len(data) < 48 or data[:4] != b"lCRF" or data[8:12] != b"FOMC":
+        return None
+    n_attrs, off = struct.unpack_from("<I8xI", data, 24)
+    if data[off : off + 4] != b"CQDB":
+        return None
+    n_refs, refs_at = struct.unpack_from("<II", data, off + 16)
+    attrs = []
+    for ref in struct.unpack_from(f"<{n_refs}I", data, off + refs_at):
+        if ref:
+            size = struct.unpack_from("<I", data, off + ref + 4)[0]
+            start = off + ref + 8
+            attrs.append(data[start : start + size - 1].decode("utf-8"))
+    return frozenset(attrs) if len(attrs) == n_attrs else None
+
+
 class CrfRecogniser:
     """Finds PERSON, ORGANIZATION and LOCATION mentions; offsets are into the given text."""
 
@@ -42,6 +64,7 @@ class CrfRecogniser:
         self._lex = lex
         self._cfg = cfg
         self._counts = counts
+        self._known: frozenset[str] | None = None  # model attributes (see model_attributes)
         self.propagate = True  # document-level label propagation (see marsad.ner.propagate)
 
     @classmethod
@@ -71,15 +94,16 @@ class CrfRecogniser:
         tagger.open(str(model))
         rec = cls(tagger, lex, cfg, default_counts())
         rec.propagate = meta.get("propagate", True)
+        rec._known = model_attributes(model)
         return rec
 
     def tag_document(self, sentences: list[list[Token]]) -> list[list[str]]:
         """BIO tags (ANERcorp types, MISC included) for each sentence of one document."""
-        memory = document_memory(sentences, self._lex) if self._cfg.document else None
+        lex, cfg, counts, known = self._lex, self._cfg, self._counts, self._known
+        memory = document_memory(sentences, lex) if cfg.document else None
+        tag = self._tagger.tag
         tags = [
-            self._tagger.tag(sentence_features(tokens, self._lex, self._cfg, self._counts, memory))
-            if tokens
-            else []
+            tag(sentence_features(tokens, lex, cfg, counts, memory, known)) if tokens else []
             for tokens in sentences
         ]
         if self.propagate:

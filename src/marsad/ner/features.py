@@ -149,7 +149,9 @@ _CACHE_LIMIT = 200_000
 _Entry = tuple[list[str], tuple[tuple[list[str], list[str]], ...]]
 
 
-def _entry(tok: Token, lex: Lexical, cfg: FeatureConfig, counts: WordCounts) -> _Entry:
+def _entry(
+    tok: Token, lex: Lexical, cfg: FeatureConfig, counts: WordCounts, known: frozenset[str] | None
+) -> _Entry:
     own, side = _local(tok, lex, cfg, counts)
     ctx = []
     for d in range(1, cfg.window + 1):
@@ -160,7 +162,11 @@ def _entry(tok: Token, lex: Lexical, cfg: FeatureConfig, counts: WordCounts) -> 
             minus.append(before + "p=" + tok.prefix)
             plus.append(after + "p=" + tok.prefix)
         ctx.append((minus, plus))
-    return ["b", *own], tuple(ctx)
+    own = ["b", *own]
+    if known is not None:
+        own = [f for f in own if f in known]
+        ctx = [([f for f in m if f in known], [f for f in p if f in known]) for m, p in ctx]
+    return own, tuple(ctx)
 
 
 def sentence_features(
@@ -169,7 +175,11 @@ def sentence_features(
     cfg: FeatureConfig,
     counts: WordCounts | None = None,
     memory: dict[str, frozenset[str]] | None = None,
+    known: frozenset[str] | None = None,
 ) -> list[list[str]]:
+    """The CRF items of one sentence. With ``known`` (the attributes a trained model has,
+    see ``marsad.ner.crf.model_attributes``) the others are left out: crfsuite ignores an
+    attribute it does not know, so the tags and scores are the same, only cheaper."""
     counts = counts if counts is not None else default_counts()
     # Per-token features are static given the surface and its proclitics (news repeats
     # words): cached with their neighbour-prefixed copies, so a sentence is list joins.
@@ -177,38 +187,40 @@ def sentence_features(
     window = cfg.window
     entries: list[_Entry] = []
     for t in tokens:
-        key = (t.text, t.prefix, window)
+        key = (t.text, t.prefix, window, known is not None)
         entry = cache.get(key)
         if entry is None:
-            entry = _entry(t, lex, cfg, counts)
+            entry = _entry(t, lex, cfg, counts, known)
             if len(cache) < _CACHE_LIMIT:
                 cache[key] = entry
         entries.append(entry)
     n = len(tokens)
     norms = [t.norm for t in tokens]
     pairs = [norms[i] + "|" + norms[i + 1] for i in range(n - 1)]
+    bounds = [([f"-{d}=BOUND"], [f"+{d}=BOUND"]) for d in range(1, window + 1)]
+    if known is not None:
+        bounds = [[[b for b in side if b in known] for side in pair] for pair in bounds]
     out = []
     for i in range(n):
         feats = entries[i][0].copy()
         for d in range(window):
             j = i - d - 1
-            if j >= 0:
-                feats += entries[j][1][d][0]
-            else:
-                feats.append(_BOUNDS[d][0] if d < len(_BOUNDS) else f"-{d + 1}=BOUND")
+            feats += entries[j][1][d][0] if j >= 0 else bounds[d][0]
             j = i + d + 1
-            if j < n:
-                feats += entries[j][1][d][1]
-            else:
-                feats.append(_BOUNDS[d][1] if d < len(_BOUNDS) else f"+{d + 1}=BOUND")
+            feats += entries[j][1][d][1] if j < n else bounds[d][1]
         if memory:
             seen = memory.get(tokens[i].name_norm)
             if seen:
-                feats += ["dm" + f for f in seen]
+                dm = ["dm" + f for f in seen]
+                feats += dm if known is None else [f for f in dm if f in known]
         if i > 0:
-            feats.append("bg-=" + pairs[i - 1])
+            bigram = "bg-=" + pairs[i - 1]
+            if known is None or bigram in known:
+                feats.append(bigram)
         if i + 1 < n:
-            feats.append("bg+=" + pairs[i])
+            bigram = "bg+=" + pairs[i]
+            if known is None or bigram in known:
+                feats.append(bigram)
         out.append(feats)
     if cfg.embeddings and lex.embeddings is not None:
         return [_with_vector(f, t, lex) for f, t in zip(out, tokens, strict=True)]
@@ -226,4 +238,3 @@ def _with_vector(feats: list[str], tok: Token, lex: Lexical) -> dict[str, float]
 
 
 _EMB_NAMES = [f"e{k}" for k in range(512)]
-_BOUNDS = [(f"-{d}=BOUND", f"+{d}=BOUND") for d in range(1, 9)]

@@ -1,0 +1,46 @@
+"""The tagger's shortcuts (model-attribute filter, cached per-token features) change nothing."""
+
+import pycrfsuite
+
+from marsad.arabic.tokenise import tokenise
+from marsad.ner.crf import DEFAULT_MODEL, CrfRecogniser, model_attributes
+from marsad.ner.features import document_memory, sentence_features
+
+TEXT = (
+    "التقى وزير الخارجية الروسي سيرغي لافروف نظيره الأمريكي جون كيري في جنيف يوم الاثنين.\n"
+    "وقال لافروف إن الأمم المتحدة ستواصل جهودها في سوريا، بينما أكد كيري دعم واشنطن."
+)
+
+
+def test_model_attributes_are_the_attributes_crfsuite_reads():
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(DEFAULT_MODEL))
+    assert model_attributes(DEFAULT_MODEL) == set(tagger.info().attributes)
+
+
+def test_model_attributes_is_none_for_a_file_that_is_not_a_model(tmp_path):
+    other = tmp_path / "x.crfsuite"
+    other.write_bytes(b"not a crfsuite model" * 4)
+    assert model_attributes(other) is None
+
+
+def test_filtered_features_are_the_full_ones_minus_unknown_attributes_in_order():
+    rec = CrfRecogniser.load()
+    known = model_attributes(DEFAULT_MODEL)
+    sentence = tokenise(TEXT.split("\n")[0], rec._counts)
+    memory = document_memory([sentence], rec._lex)
+    full = sentence_features(sentence, rec._lex, rec._cfg, rec._counts, memory)
+    short = sentence_features(sentence, rec._lex, rec._cfg, rec._counts, memory, known)
+    assert short == [[f for f in item if f in known] for item in full]
+    assert sum(map(len, short)) < sum(map(len, full))
+    again = sentence_features(sentence, rec._lex, rec._cfg, rec._counts, memory)  # cached
+    assert again == full
+
+
+def test_recognise_gives_the_same_mentions_with_and_without_the_filter():
+    rec = CrfRecogniser.load()
+    assert rec._known
+    filtered = rec.recognise(TEXT)
+    rec._known = None
+    assert rec.recognise(TEXT) == filtered
+    assert {m.text for m in filtered} >= {"سيرغي لافروف", "جنيف"}
