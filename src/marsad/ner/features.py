@@ -146,7 +146,8 @@ def _local(
 _CACHE_LIMIT = 200_000
 # What one token contributes to a sentence: ("b" + its own features, and for each distance
 # d = 1..window the (-d, +d) prefixed features it gives the word d places after / before it).
-_Entry = tuple[list[str], tuple[tuple[list[str], list[str]], ...]]
+# Tuples of strings only, so that the garbage collector stops tracking the (large) cache.
+_Entry = tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
 
 
 def _entry(
@@ -166,7 +167,7 @@ def _entry(
     if known is not None:
         own = [f for f in own if f in known]
         ctx = [([f for f in m if f in known], [f for f in p if f in known]) for m, p in ctx]
-    return own, tuple(ctx)
+    return tuple(own), tuple((tuple(m), tuple(p)) for m, p in ctx)
 
 
 def sentence_features(
@@ -202,7 +203,7 @@ def sentence_features(
         bounds = [[[b for b in side if b in known] for side in pair] for pair in bounds]
     out = []
     for i in range(n):
-        feats = entries[i][0].copy()
+        feats = list(entries[i][0])
         for d in range(window):
             j = i - d - 1
             feats += entries[j][1][d][0] if j >= 0 else bounds[d][0]
