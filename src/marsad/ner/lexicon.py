@@ -106,7 +106,10 @@ class Lexical:
     # token text → (flags it gives the word after it, flags it gives the word before it)
     context_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # token (surface, proclitics) → its local features; filled by marsad.ner.features
-    feature_cache: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict)
+    # (token text, prefix, window, filtered) → the token's features and its neighbours' copies
+    feature_cache: dict[tuple[str, str, int, bool], tuple[tuple[str, ...], ...]] = field(
+        default_factory=dict
+    )
 
 
 def read_embeddings(
