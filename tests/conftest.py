@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,3 +43,23 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Se
     Pipeline(store, settings).ingest(generated_articles(400, end=SAMPLE_END))
     yield store, settings
     store.close()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A real PostgreSQL server: MARSAD_TEST_POSTGRES_URL, else a throwaway one (Debian's
+    postgresql package); skips when neither exists."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[dev]')")
+    url = os.environ.get("MARSAD_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    from pgserver import PostgresServer, find_bin
+
+    if find_bin() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    server = PostgresServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()

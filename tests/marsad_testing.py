@@ -19,3 +19,17 @@ def make_settings(tmp: Path, name: str = "marsad.db") -> Settings:
             "MARSAD_TIMEZONE": "Asia/Damascus",
         }
     )
+
+
+def fresh_postgres_database(url: str) -> str:
+    """A new, empty database on the same server (other tests may share the given one)."""
+    from uuid import uuid4
+
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"marsad_test_{uuid4().hex[:8]}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +9,7 @@ import pytest
 from marsad.entities import edits
 from marsad.entities.kb import load_kb
 from marsad.store.database import Store
-from marsad_testing import make_settings
+from marsad_testing import fresh_postgres_database, make_settings
 
 from .conftest import ingest, linked
 from .test_edits import KB
@@ -21,44 +18,9 @@ pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    url = os.environ.get("MARSAD_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    spec = importlib.util.spec_from_file_location(
-        "pgserver_for_entities", Path(__file__).parents[1] / "store" / "pgserver.py"
-    )
-    assert spec and spec.loader
-    pgserver = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pgserver)
-    if pgserver.find_bin() is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    server = pgserver.PostgresServer()
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-
-
-def _fresh_database(url: str) -> str:
-    """A new, empty database on the same server (other tests may share the given one)."""
-    from uuid import uuid4
-
-    from sqlalchemy import create_engine, make_url, text
-
-    name = f"marsad_entities_{uuid4().hex[:8]}"
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
 def test_merge_split_and_roles_on_postgres(pg_url: str, tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    store = Store(_fresh_database(pg_url))
+    store = Store(fresh_postgres_database(pg_url))
     load_kb(store, KB)
     ingest(store, settings, "لافروف في موسكو", "وصل سيرغي لافروف إلى موسكو.", day="2016-05-01")
     ingest(store, settings, "في دمشق", "استقبل سيرغي لافروف في دمشق الوفد، وقال سيرجي لافروف.")

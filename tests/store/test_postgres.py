@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 
 from marsad import pages
 from marsad.entities.kb import load_kb, read_kb
 from marsad.ingest import ingest_paths
 from marsad.store.database import Store
-from marsad_testing import DATA, make_settings
+from marsad_testing import DATA, fresh_postgres_database, make_settings
 
 pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[dev]')")
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    url = os.environ.get("MARSAD_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    from pgserver import PostgresServer, find_bin
-
-    if find_bin() is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    server = PostgresServer()
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-
-
 def test_pipeline_and_entity_page_on_postgres(pg_url, tmp_path):
     settings = make_settings(tmp_path)
-    store = Store(pg_url)
+    store = Store(fresh_postgres_database(pg_url))
     load_kb(store, read_kb(DATA / "kb_small.jsonl"))
     report = ingest_paths(store, settings, [DATA / "articles_small.jsonl"])
     assert (report.new, report.duplicates) == (8, 1)
