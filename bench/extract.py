@@ -135,7 +135,7 @@ def write_ant_pages(directory: Path, count: int) -> None:
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root / "tests" / "data" / "pages"))
     sys.path.insert(0, str(root / "bench"))
-    from make_pages import FAMILIES, render_family
+    from make_pages import FAMILIES, render_family, write_page
 
     from ingest_html import load_stories
 
@@ -157,21 +157,7 @@ def write_ant_pages(directory: Path, count: int) -> None:
                 ],
             }
         rendered = render_family(name, story, k, pad_kb=rng.randint(10, 40))
-        filename = f"{name}-{k:04d}"
-        if "bytes" in rendered:
-            (directory / filename).write_bytes(rendered["bytes"])
-        else:
-            (directory / filename).write_text(rendered["html"], encoding="utf-8")
-        manifest.append(
-            {
-                "file": filename,
-                "family": name,
-                "url": rendered["url"],
-                "declared_encoding": rendered.get("declared_encoding"),
-                "articles": rendered["articles"],
-                "absent": rendered["absent"],
-            }
-        )
+        manifest.append(write_page(directory, f"{name}-{k:04d}", name, rendered))
     (directory / "expected.json").write_text(
         json.dumps({"pages": manifest}, ensure_ascii=False), encoding="utf-8"
     )

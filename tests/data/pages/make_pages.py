@@ -387,6 +387,24 @@ def render_family(name: str, story: dict, index: int, pad_kb: int = 6) -> dict:
     return FAMILIES[name][0](story, index, pad_kb)
 
 
+def write_page(directory: Path, stem: str, family: str, rendered: dict) -> dict:
+    """Write one rendered page (.bin for raw bytes, else .html) and return its manifest entry."""
+    if "bytes" in rendered:
+        filename = f"{stem}.bin"
+        (directory / filename).write_bytes(rendered["bytes"])
+    else:
+        filename = f"{stem}.html"
+        (directory / filename).write_text(rendered["html"], encoding="utf-8")
+    return {
+        "file": filename,
+        "family": family,
+        "url": rendered["url"],
+        "declared_encoding": rendered.get("declared_encoding"),
+        "articles": rendered["articles"],
+        "absent": rendered["absent"],
+    }
+
+
 def main() -> None:
     for old in HERE.glob("*.html"):
         old.unlink()
@@ -397,22 +415,7 @@ def main() -> None:
         for i in range(count):
             story = STORIES[(i * 5 + len(name)) % len(STORIES)]
             rendered = render_family(name, story, i)
-            if "bytes" in rendered:
-                filename = f"{name}-{i:02d}.bin"
-                (HERE / filename).write_bytes(rendered["bytes"])
-            else:
-                filename = f"{name}-{i:02d}.html"
-                (HERE / filename).write_text(rendered["html"], encoding="utf-8")
-            manifest.append(
-                {
-                    "file": filename,
-                    "family": name,
-                    "url": rendered["url"],
-                    "declared_encoding": rendered.get("declared_encoding"),
-                    "articles": rendered["articles"],
-                    "absent": rendered["absent"],
-                }
-            )
+            manifest.append(write_page(HERE, f"{name}-{i:02d}", name, rendered))
     (HERE / "expected.json").write_text(
         json.dumps({"pages": manifest}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
