@@ -261,15 +261,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     @app.get("/entity/{key}/feed.atom", include_in_schema=False)
     def entity_feed(request: Request, key: str) -> Response:
         data = cached.entity_page(key)
-        base = str(request.base_url)
-        body = atom_feed(
-            f"مرصد: {data.name}",
-            str(request.url),
-            f"{base}entity/{quote(data.slug)}",
-            data.articles,
-            base,
-        )
-        return Response(body, media_type="application/atom+xml")
+        return _atom_response(request, data.name, f"entity/{quote(data.slug)}", data.articles)
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare(
@@ -344,15 +336,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     @app.get("/source/{slug}/feed.atom", include_in_schema=False)
     def source_feed(request: Request, slug: str) -> Response:
         data = cached.source_page(slug)
-        base = str(request.base_url)
-        body = atom_feed(
-            f"مرصد: {data.name}",
-            str(request.url),
-            f"{base}source/{quote(slug)}",
-            data.articles,
-            base,
-        )
-        return Response(body, media_type="application/atom+xml")
+        return _atom_response(request, data.name, f"source/{quote(slug)}", data.articles)
 
     return app
 
@@ -387,6 +371,15 @@ def _hashable(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return frozenset(value)
     return value
+
+
+def _atom_response(
+    request: Request, name: str, page_path: str, items: list[pages.ArticleItem]
+) -> Response:
+    """The Atom feed of a page that lists articles (``page_path`` relative to the site)."""
+    base = str(request.base_url)
+    body = atom_feed(f"مرصد: {name}", str(request.url), base + page_path, items, base)
+    return Response(body, media_type="application/atom+xml")
 
 
 def _linked_segments(data: pages.ArticlePage) -> list[tuple[str, str, pages.MentionOut | None]]:
