@@ -29,6 +29,7 @@ class Settings:
     window_days: int = 30
     admin_token: str | None = None
     ner: str = "model"
+    threads: int = 2  # request handlers running at once in one server process
 
     @property
     def tz(self) -> ZoneInfo:
@@ -45,6 +46,12 @@ def shared_data_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def default_threads() -> int:
+    """One request handler per core (at least two): SQLite reads release the GIL, but more
+    handlers than cores only share the CPU, so every queued request finishes late."""
+    return max(2, os.cpu_count() or 1)
 
 
 def _default_data_dir() -> Path:
@@ -74,6 +81,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise ConfigError("MARSAD_WINDOW_DAYS must be a whole number of days") from exc
     if not 1 <= window_days <= 3660:
         raise ConfigError("MARSAD_WINDOW_DAYS must be between 1 and 3660")
+    try:
+        threads = int(get("threads", default_threads()))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigError("MARSAD_THREADS must be a whole number") from exc
+    if not 1 <= threads <= 256:
+        raise ConfigError("MARSAD_THREADS must be between 1 and 256")
     settings = Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -81,6 +94,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         window_days=window_days,
         admin_token=(str(get("admin_token", "")) or None),
         ner=str(get("ner", "model")),
+        threads=threads,
     )
     if settings.ner not in {"model", "gazetteer"}:
         raise ConfigError("MARSAD_NER must be 'model' or 'gazetteer'")

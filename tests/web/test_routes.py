@@ -260,3 +260,26 @@ def test_sample_pages_render(sample_client):
     check_page(home)
     assert "الأكثر صعودا" in home.text
     check_page(sample_client.get("/entity/أستانة"))
+
+
+def test_server_handles_as_many_requests_at_once_as_configured(small, tmp_path):
+    import dataclasses
+
+    import anyio.to_thread
+
+    from marsad.config import load_settings
+    from marsad.errors import ConfigError
+
+    store, settings = small
+
+    async def handlers() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    with TestClient(create_app(store, dataclasses.replace(settings, threads=3))) as c:
+        assert c.portal.call(handlers) == 3
+        assert c.get("/api/entity/لافروف").status_code == 200
+    assert load_settings({"MARSAD_DATA_DIR": str(tmp_path)}).threads >= 2
+    assert load_settings({"MARSAD_DATA_DIR": str(tmp_path), "MARSAD_THREADS": "5"}).threads == 5
+    for bad in ("0", "many"):
+        with pytest.raises(ConfigError, match="MARSAD_THREADS"):
+            load_settings({"MARSAD_DATA_DIR": str(tmp_path), "MARSAD_THREADS": bad})

@@ -434,12 +434,13 @@ class Store:
 
     def get_entity(self, key: str | int) -> Row | None:
         """An entity by id, slug, or any alias (normalised)."""
+        one = "SELECT * FROM entities WHERE {} = :k"  # raw reads: a page asks this each time
         with self.engine.connect() as conn:
             row = None
             if isinstance(key, int) or str(key).isdigit():
-                row = conn.execute(select(s.entities).where(s.entities.c.id == int(key))).first()
+                row = rollups.run(conn, one.format("id"), {"k": int(key)}).first()
             if row is None:
-                row = conn.execute(select(s.entities).where(s.entities.c.slug == str(key))).first()
+                row = rollups.run(conn, one.format("slug"), {"k": str(key)}).first()
             if row is None:
                 norm = normalise(str(key))
                 row = conn.execute(
@@ -459,20 +460,14 @@ class Store:
             for _ in range(10):  # an operator merge left a redirect: old slugs still resolve
                 if row._mapping.get("merged_into") is None:
                     break
-                row = conn.execute(
-                    select(s.entities).where(s.entities.c.id == row._mapping["merged_into"])
+                row = rollups.run(
+                    conn, one.format("id"), {"k": row._mapping["merged_into"]}
                 ).first()
                 if row is None:
                     return None
             out = dict(row._mapping)
-            out["aliases"] = [
-                r[0]
-                for r in conn.execute(
-                    select(s.aliases.c.alias)
-                    .where(s.aliases.c.entity_id == out["id"])
-                    .order_by(s.aliases.c.id)
-                )
-            ]
+            aliases = "SELECT alias FROM aliases WHERE entity_id = :k ORDER BY id"
+            out["aliases"] = [r[0] for r in rollups.run(conn, aliases, {"k": out["id"]})]
         return out
 
     def entity_rows(self, ids: Iterable[int]) -> dict[int, Row]:
@@ -519,7 +514,7 @@ class Store:
     # ---- analytics queries ---------------------------------------------------------------
     def max_day(self) -> str | None:
         with self.engine.connect() as conn:
-            return conn.execute(select(func.max(s.articles.c.day))).scalar()
+            return rollups.run(conn, "SELECT max(day) FROM articles").scalar()
 
     def daily_counts(
         self,

@@ -258,15 +258,18 @@ def search(
         match = "f.doc @@ to_tsquery('simple', :m)"
         order = "f.article_id"
         join_on = "a.id = f.article_id"
+    articles = "articles a"
+    if conn.dialect.name == "sqlite":  # SQLite would read whole rows by id: use the narrow index
+        articles += " INDEXED BY ix_articles_meta"
     if conds:
-        hits += f" JOIN articles a ON {join_on}"
+        hits += f" JOIN {articles} ON {join_on}"
     where = " WHERE " + " AND ".join([match, *conds])
     page = {**params, "n": limit, "o": offset}
     newest_stored = f"{hits}{where} ORDER BY {order} DESC LIMIT :n OFFSET :o"
     if conds:  # each hit costs a row read: read them once, with their day
         cap = FILTERED_COUNT_CAP
         with_day = hits.replace(" AS id", " AS id, a.day")
-        found = list(run(conn, f"{with_day}{where} LIMIT {cap + 1}", params))
+        found = run(conn, f"{with_day}{where} LIMIT {cap + 1}", params).all()
         total = len(found)
         if total <= cap:  # newest published first (undated last), sorted here
             found.sort(key=lambda r: (r[1] or "", r[0]), reverse=True)
@@ -278,7 +281,7 @@ def search(
         count = f"SELECT count(*) FROM ({hits}{where} LIMIT {cap + 1}) AS capped"
         total = run(conn, count, params).scalar() or 0
         if total <= SORT_BY_DATE_UP_TO:  # newest published first
-            by_day = f"{hits} JOIN articles a ON {join_on}{where} ORDER BY a.day DESC, a.id DESC"
+            by_day = f"{hits} JOIN {articles} ON {join_on}{where} ORDER BY a.day DESC, a.id DESC"
             ids = [r[0] for r in run(conn, f"{by_day} LIMIT :n OFFSET :o", page)]
         else:  # very common words: most recently stored first (the index order, no sort)
             ids = [r[0] for r in run(conn, newest_stored, page)]
