@@ -132,8 +132,9 @@ def main() -> None:
         default=None,
         help="also save the word vectors (float16 .npy, rows in clusters-file order)",
     )
+    parser.add_argument("--words", type=int, default=40000, help="most frequent words clustered")
     args = parser.parse_args()
-    counts, clusters, emb = build(args.news)
+    counts, clusters, emb = build(args.news, n_words=args.words)
     if args.embeddings_out is not None:
         with open(args.embeddings_out, "wb") as fh:
             np.save(fh, emb.astype(np.float16))
