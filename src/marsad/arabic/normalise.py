@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # + tatweel
 _LETTERS = str.maketrans(
@@ -42,6 +43,12 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _HARAKAT.sub("", text).translate(_LETTERS).translate(_DIGITS).lower()
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+@lru_cache(maxsize=200_000)
+def normalise_word(word: str) -> str:
+    """``normalise`` for one word, remembered: news repeats its words."""
+    return normalise(word)
 
 
 def strip_clitics(word: str, known: set[str] | frozenset[str] | None = None) -> list[str]:

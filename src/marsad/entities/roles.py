@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from marsad.arabic.normalise import normalise
+from marsad.arabic.normalise import normalise, normalise_word
 
 LEXICONS = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
@@ -183,7 +183,7 @@ def find_roles(
 ) -> list[RoleSpan]:
     """Role phrases in ``text`` outside the ``blocked`` spans (the recognised mentions)."""
     spans = sorted(blocked)
-    toks = [(m.start(), m.end(), normalise(m.group())) for m in _WORD.finditer(text)]
+    toks = [(m.start(), m.end(), normalise_word(m.group())) for m in _WORD.finditer(text)]
 
     def inside(pos: int) -> bool:
         return any(s <= pos < e for s, e in spans)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
-from marsad.arabic.normalise import normalise, strip_clitics
+from marsad.arabic.normalise import normalise, normalise_word, strip_clitics
 from marsad.models import EntityType, Mention
 
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
@@ -28,14 +28,11 @@ class _Word:
     surface: str
 
 
-_normalise_word = lru_cache(maxsize=200_000)(normalise)  # news repeats its words
-
-
 def words(text: str) -> list[_Word]:
     """Words of ``text`` with their normalised form."""
     out = []
     for m in _WORD.finditer(text):
-        norm = _normalise_word(m.group()).replace(" ", "")
+        norm = normalise_word(m.group()).replace(" ", "")
         if norm:
             out.append(_Word(m.start(), m.end(), norm, m.group()))
     return out

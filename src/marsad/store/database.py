@@ -61,15 +61,22 @@ def _first_in_body(ms: list[StoredMention], body_start: int) -> tuple[int, int]:
     return first.start, first.end
 
 
+_INSERT_ALIAS = insert(s.aliases)
+_INSERT_ENTITY = insert(s.entities)
+_INSERT_ARTICLE = insert(s.articles)
+_INSERT_ARTICLE_SOURCE = insert(s.article_sources)
+
+
 def _insert_aliases(conn: Any, entity_id: int, names: Iterable[str], known: set[str]) -> None:
     """Add the names an entity does not have yet (``known``: its normalised aliases)."""
+    rows = []
     for name in names:
         norm = normalise(name)
         if norm and norm not in known:
             known.add(norm)
-            conn.execute(
-                insert(s.aliases).values(entity_id=entity_id, alias=name.strip(), norm=norm)
-            )
+            rows.append({"entity_id": entity_id, "alias": name.strip(), "norm": norm})
+    if rows:  # one prepared statement, parameters apart: no per-call statement building
+        conn.execute(_INSERT_ALIAS, rows)
 
 
 def _rows(result: Any) -> list[Row]:
@@ -142,9 +149,8 @@ class Store:
     # ---- articles ------------------------------------------------------------------------
     def article_by_hash(self, content_hash: str) -> int | None:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(s.articles.c.id).where(s.articles.c.content_hash == content_hash)
-            ).first()
+            found = "SELECT id FROM articles WHERE content_hash = :h"
+            row = rollups.run(conn, found, {"h": content_hash}).first()
         return row[0] if row else None
 
     def add_source_copy(self, article_id: int, source_id: int, url: str | None) -> bool:
@@ -180,33 +186,26 @@ class Store:
         source_id = self.source_id(article.source)
         published = article.published.astimezone(UTC) if article.published else None
         with self.engine.begin() as conn:
-            article_id = conn.execute(
-                insert(s.articles).values(
-                    content_hash=content_hash,
-                    story_id=story_id,
-                    source_id=source_id,
-                    url=article.url,
-                    title=article.title,
-                    text=article.text,
-                    published=published,
-                    day=day,
-                    place=article.place,
-                    agency=article.agency,
-                    author=article.author,
-                    ingested_at=datetime.now(UTC),
-                )
-            ).inserted_primary_key[0]
+            values = {
+                "content_hash": content_hash,
+                "story_id": story_id,
+                "source_id": source_id,
+                "url": article.url,
+                "title": article.title,
+                "text": article.text,
+                "published": published,
+                "day": day,
+                "place": article.place,
+                "agency": article.agency,
+                "author": article.author,
+                "ingested_at": datetime.now(UTC),
+            }
+            article_id = conn.execute(_INSERT_ARTICLE, values).inserted_primary_key[0]
             if story_id is None:
-                conn.execute(
-                    update(s.articles)
-                    .where(s.articles.c.id == article_id)
-                    .values(story_id=article_id)
-                )
-            conn.execute(
-                insert(s.article_sources).values(
-                    article_id=article_id, source_id=source_id, url=article.url
-                )
-            )
+                own_story = "UPDATE articles SET story_id = :a WHERE id = :a"
+                rollups.run(conn, own_story, {"a": article_id})
+            copy = {"article_id": article_id, "source_id": source_id, "url": article.url}
+            conn.execute(_INSERT_ARTICLE_SOURCE, copy)
             if mentions:
                 conn.execute(
                     insert(s.mentions),
@@ -252,19 +251,13 @@ class Store:
         return article_id
 
     def _index_for_search(self, conn: Any, article_id: int, title: str, body: str) -> None:
-        if self.is_sqlite:
-            conn.execute(
-                text("INSERT INTO articles_fts(rowid, title, body) VALUES (:id, :t, :b)"),
-                {"id": article_id, "t": title, "b": body},
-            )
-        else:
-            conn.execute(
-                text(
-                    "INSERT INTO article_search (article_id, doc) "
-                    "VALUES (:id, to_tsvector('simple', :t || ' ' || :b))"
-                ),
-                {"id": article_id, "t": title, "b": body},
-            )
+        sql = (
+            "INSERT INTO articles_fts(rowid, title, body) VALUES (:id, :t, :b)"
+            if self.is_sqlite
+            else "INSERT INTO article_search (article_id, doc) "
+            "VALUES (:id, to_tsvector('simple', :t || ' ' || :b))"
+        )
+        rollups.run(conn, sql, {"id": article_id, "t": title, "b": body})
 
     def get_article(self, article_id: int) -> Row | None:
         q = (
@@ -386,22 +379,22 @@ class Store:
     def create_entity(self, entity: Entity, kb_id: str | None = None) -> int:
         with self.engine.begin() as conn:
             slug = base = slugify(entity.slug or entity.name)
+            taken = "SELECT 1 FROM entities WHERE slug = :k"
             n = 1
-            while conn.execute(select(s.entities.c.id).where(s.entities.c.slug == slug)).first():
+            while rollups.run(conn, taken, {"k": slug}).first():
                 n += 1
                 slug = f"{base}-{n}"
-            eid = conn.execute(
-                insert(s.entities).values(
-                    slug=slug,
-                    kb_id=kb_id,
-                    name=entity.name,
-                    type=str(entity.type),
-                    description=entity.description,
-                    description_source=entity.description_source,
-                    description_url=entity.description_url,
-                    wikidata=entity.wikidata,
-                )
-            ).inserted_primary_key[0]
+            values = {
+                "slug": slug,
+                "kb_id": kb_id,
+                "name": entity.name,
+                "type": str(entity.type),
+                "description": entity.description,
+                "description_source": entity.description_source,
+                "description_url": entity.description_url,
+                "wikidata": entity.wikidata,
+            }
+            eid = conn.execute(_INSERT_ENTITY, values).inserted_primary_key[0]
             _insert_aliases(conn, eid, [entity.name, *entity.aliases], known=set())
         return eid
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, inspect, select, text, update
 
+from marsad.store import rollups
 from marsad.store import schema as s
 from marsad.store.database import Store
 
@@ -83,12 +84,11 @@ def edited_fields(store: Store) -> dict[int, set[str]]:
 def resolution_version(store: Store) -> tuple[Any, ...]:
     """Changes whenever aliases, roles or operator edits change (newest ids of each)."""
     with store.engine.connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT (SELECT max(id) FROM aliases), (SELECT max(id) FROM entity_roles), "
-                "(SELECT max(id) FROM edits)"
-            )
-        ).one()
+        newest = (
+            "SELECT (SELECT max(id) FROM aliases), (SELECT max(id) FROM entity_roles), "
+            "(SELECT max(id) FROM edits)"
+        )
+        row = rollups.run(conn, newest).one()
     return tuple(row)
 
 
