@@ -194,6 +194,15 @@ def stats() -> None:
         typer.echo(f"{key}: {value}")
 
 
+@app.command()
+def quotes() -> None:
+    """Find who said what in every stored article again (quotes on the entity pages)."""
+    from marsad.entities.quotes import refill
+
+    _, store = _open()
+    typer.echo(f"{refill(store)} quotes stored")
+
+
 @kb_app.command("load")
 def kb_load(path: Annotated[Path, typer.Argument(help="JSONL file of entities")]) -> None:
     """Load or update entities (names, aliases, descriptions) from a JSONL file."""

@@ -23,6 +23,7 @@ from marsad.store.database import Row, Store
 from marsad.store.listing import SearchFilters
 
 PAGE_SIZE = 20
+QUOTES_SHOWN = 5  # "what X said" on the first page of an entity
 SNIPPET_CHARS = 110
 MIN_SHARED = 2  # "most related" needs at least this many shared articles in the window
 
@@ -77,6 +78,18 @@ class ArticleItem(BaseModel):
     highlight: tuple[int, int] | None = None  # offsets of the mention inside ``snippet``
 
 
+class QuoteItem(BaseModel):
+    """Words the entity said (SPEC §7), with the article they come from."""
+
+    text: str
+    article_id: int
+    title: str
+    source: str
+    source_slug: str
+    day: date | None
+    url: str | None  # the original article on its site
+
+
 class EntityPage(BaseModel):
     id: int
     slug: str
@@ -99,6 +112,7 @@ class EntityPage(BaseModel):
     articles: list[ArticleItem]
     page: int
     pages: int
+    quotes: list[QuoteItem] = []  # newest first (marsad.entities.quotes)
 
 
 class Trend(EntityRef):
@@ -302,6 +316,7 @@ def entity_page(
     with store.engine.connect() as conn:
         total = listing.entity_article_count(conn, eid)
         rows = listing.entity_articles(conn, eid, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        said = listing.entity_quotes(conn, eid, QUOTES_SHOWN) if page == 1 else []
     in_window = store.entity_total(eid, start, end)
     top = store.top_sources(eid, start, end)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -339,6 +354,7 @@ def entity_page(
         articles=[_article_item(r) for r in rows],
         page=page,
         pages=pages,
+        quotes=[QuoteItem(**q) for q in said],
     )
 
 

@@ -1,4 +1,4 @@
-"""The ingest pipeline: article → clean → dedupe → recognise → resolve → store."""
+"""The ingest pipeline: article → clean → dedupe → recognise → resolve → quotes → store."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from dataclasses import dataclass, field, replace
 
 from marsad.arabic.normalise import normalise
 from marsad.config import Settings
+from marsad.entities.quotes import find_quotes
 from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
 from marsad.extract.dateline import split_dateline
-from marsad.models import Article
+from marsad.models import Article, EntityType
 from marsad.ner import load_default
 from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
@@ -115,6 +116,12 @@ class Pipeline:
             if article.published
             else None
         )
+        places = {
+            r["id"]
+            for r in self.store.entity_rows({m.entity_id for m in mentions}).values()
+            if r["type"] == EntityType.LOCATION
+        }
+        quotes = find_quotes(content, mentions, places)
         story_id, signature = self.stories.story_for(article.text)
         article_id = self.store.add_article(
             article,
@@ -124,6 +131,7 @@ class Pipeline:
             search_title=normalise(article.title),
             search_body=normalise(article.text),
             story_id=story_id,
+            quotes=quotes,
         )
         self.stories.remember(article_id, story_id or article_id, day, signature)
         report.new += 1

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Engine,
@@ -28,6 +28,9 @@ from marsad.models import Article, Entity, Source
 from marsad.store import rollups
 from marsad.store import schema as s
 from marsad.store.migrations import migrate
+
+if TYPE_CHECKING:
+    from marsad.entities.quotes import Quote
 
 Row = dict[str, Any]
 
@@ -65,6 +68,19 @@ _INSERT_ALIAS = insert(s.aliases)
 _INSERT_ENTITY = insert(s.entities)
 _INSERT_ARTICLE = insert(s.articles)
 _INSERT_ARTICLE_SOURCE = insert(s.article_sources)
+_INSERT_QUOTE = insert(s.quotes)
+
+
+def quote_row(article_id: int, day: str | None, q: Quote) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "entity_id": q.entity_id,
+        "speaker_start": q.speaker_start,
+        "start": q.start,
+        "end": q.end,
+        "text": q.text,
+        "day": day,
+    }
 
 
 def _insert_aliases(conn: Any, entity_id: int, names: Iterable[str], known: set[str]) -> None:
@@ -181,8 +197,10 @@ class Store:
         search_title: str,
         search_body: str,
         story_id: int | None = None,
+        quotes: Sequence[Quote] = (),
     ) -> int:
-        """Store a new article with its resolved mentions in one transaction."""
+        """Store a new article with its resolved mentions (and the quotes of its speakers)
+        in one transaction."""
         source_id = self.source_id(article.source)
         published = article.published.astimezone(UTC) if article.published else None
         with self.engine.begin() as conn:
@@ -239,6 +257,8 @@ class Store:
                         for first in [_first_in_body(ms, len(article.title) + 1)]
                     ],
                 )
+            if quotes:
+                conn.execute(_INSERT_QUOTE, [quote_row(article_id, day, q) for q in quotes])
             rollups.record_article(
                 conn,
                 article_id=article_id,

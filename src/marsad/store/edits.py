@@ -146,6 +146,14 @@ def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> No
             if (in_body and not g[5]) or (in_body == g[5] and start < g[3]):
                 g[3], g[4], g[5] = start, end, in_body
         conn.execute(text(f"DELETE FROM article_entities WHERE article_id IN ({ids})"))
+        conn.execute(  # a quote belongs to whoever its speaker's mention now names
+            text(
+                "UPDATE quotes SET entity_id = (SELECT m.entity_id FROM mentions m "
+                "WHERE m.article_id = quotes.article_id AND m.start = quotes.speaker_start "
+                f"LIMIT 1) WHERE article_id IN ({ids}) AND EXISTS (SELECT 1 FROM mentions m "
+                "WHERE m.article_id = quotes.article_id AND m.start = quotes.speaker_start)"
+            )
+        )
         if groups:
             conn.execute(
                 insert(s.article_entities),
@@ -233,6 +241,9 @@ def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
             update(s.entity_roles)
             .where(s.entity_roles.c.entity_id == source_id)
             .values(entity_id=target_id)
+        )
+        conn.execute(
+            update(s.quotes).where(s.quotes.c.entity_id == source_id).values(entity_id=target_id)
         )
         conn.execute(update(e).where(e.c.id == source_id).values(merged_into=target_id))
         conn.execute(update(e).where(e.c.merged_into == source_id).values(merged_into=target_id))

@@ -69,6 +69,22 @@ def entity_articles(conn: Connection, entity_id: int, limit: int, offset: int) -
     )
 
 
+def entity_quotes(conn: Connection, entity_id: int, limit: int) -> list[Row]:
+    """What the entity said (``quotes``), newest day first, with each quote's article."""
+    return _rows(
+        run(
+            conn,
+            (
+                "SELECT q.text, q.article_id, q.day, a.title, a.url, s.name AS source, "
+                "s.slug AS source_slug FROM quotes q JOIN articles a ON a.id = q.article_id "
+                "JOIN sources s ON s.id = a.source_id WHERE q.entity_id = :e "
+                "ORDER BY q.day DESC, q.article_id DESC, q.start LIMIT :n"
+            ),
+            {"e": entity_id, "n": limit},
+        )
+    )
+
+
 def iter_entity_articles(conn: Connection, entity_id: int, batch: int = 2000) -> Iterator[Row]:
     """Every article naming the entity, newest first, in batches (CSV export)."""
     offset = 0

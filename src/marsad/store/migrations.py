@@ -79,6 +79,11 @@ def _article_meta_index(conn: Connection) -> None:
     )
 
 
+def _quotes(conn: Connection) -> None:
+    """8: quotes (who said what, SPEC §7); ``marsad quotes`` fills them for stored articles."""
+    schema.quotes.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -87,6 +92,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_resolution,
     _entity_news_index,
     _article_meta_index,
+    _quotes,
 ]
 
 

@@ -103,6 +103,22 @@ mentions = Table(
     Column("surface", Text, nullable=False),
 )
 
+# Who said what (SPEC §7, marsad.entities.quotes): the words and the speaker's mention
+# (article_id, speaker_start); entity_id follows that mention through merges and splits.
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False, index=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), nullable=False),
+    Column("speaker_start", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("day", String(10)),
+    Index("ix_quotes_entity_day", "entity_id", "day", "article_id"),
+)
+
 # One row per (entity, article): what every count on the pages counts.
 article_entities = Table(
     "article_entities",

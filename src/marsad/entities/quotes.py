@@ -1,0 +1,256 @@
+"""Who said what (SPEC §7): quoted and reported speech attributed to the speaking entity.
+
+Arabic news reports speech with a verb of saying and a named speaker, mostly verb first:
+
+* ``وقال وزير الخارجية الروسي سيرغي لافروف إن …`` / ``وأكد لافروف أن …`` (reported speech,
+  up to the end of the sentence);
+* ``وقال لافروف: «…»`` (quoted, up to the closing mark, across sentences);
+* ``لافروف: لا حل عسكري في سوريا`` (a headline) and ``لافروف قال إن …`` (speaker first);
+* ``وأضاف …`` / ``وتابع …`` with no name: the previous speaker goes on;
+  ``بدوره قال …`` / ``من جهته أكد …``: the other party answers — the last entity named
+  before, other than the previous speaker.
+
+The speaker must be a mention the pipeline already resolved, so a quote always belongs to
+an entity page. A verb with no speaker (``وقال مسؤول …``) or no opening (``:``, a quote
+mark, ``إن``/``أن``) yields nothing: this module would rather miss a quote than invent one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import insert
+
+from marsad.arabic.normalise import normalise, normalise_word
+from marsad.store import schema
+from marsad.store.database import Store
+
+LEXICONS = Path(__file__).resolve().parents[1] / "arabic" / "lexicons"
+SPEAKER_WITHIN = 80  # characters between the verb and its speaker's name (titles, roles)
+OPENING_WITHIN = 160  # characters between the speaker and ":" / «…» / إن
+LONGEST = 500  # characters of quote kept (cut at a word, with …)
+FEWEST_WORDS = 3
+SHORT_QUOTED = 4  # «…» of this many words or fewer, not after ":", is a name, not words
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?؟\n]")
+_MARKS = {"«": "»", "“": "”", '"': '"', "„": "“"}
+_OPENER = re.compile(r"[:«“\"„]|(?<!\w)(?:ب?[إأا]ن|ف?إن)(?!\w)")
+# a mention right after one of these words is not the speaker ("قال في موسكو", "باسم الخارجية")
+_TURN = ("بدوره", "بدورها", "من جهته", "من جهتها", "من جانبه", "من جانبها", "بدورهم")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What one entity said in one article; offsets into the article content."""
+
+    entity_id: int
+    speaker_start: int  # where the speaker's mention starts (its row in ``mentions``)
+    start: int
+    end: int
+    text: str
+
+
+class _Mention(Protocol):  # what the finder needs of a stored mention
+    entity_id: int
+    start: int
+    end: int
+
+
+@cache
+def speech_verbs() -> dict[str, str]:
+    """Normalised verb → ``say`` or ``continue``."""
+    table = {}
+    for line in (LEXICONS / "speech_verbs.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            verb, kind = line.split("\t")
+            table[normalise(verb)] = kind.strip()
+    return table
+
+
+@cache
+def not_before_speaker() -> frozenset[str]:
+    """Words after which a name is not the speaker (``quote_blockers.txt``)."""
+    lines = (LEXICONS / "quote_blockers.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(normalise(w) for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _verb(word: str) -> str | None:
+    norm = normalise_word(word)
+    verbs = speech_verbs()
+    if norm in verbs:
+        return verbs[norm]
+    if norm[:1] in ("و", "ف") and norm[1:] in verbs:
+        return verbs[norm[1:]]
+    return None
+
+
+def find_quotes(
+    content: str, mentions: Sequence[_Mention], places: Collection[int] = ()
+) -> list[Quote]:
+    """The quotes of one article (``content`` = title, newline, text) by its resolved
+    ``mentions``, in reading order, none overlapping. ``places``: the entity ids that are
+    places, which speak only right after the verb (``وأعلنت أنقرة أن``)."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    out: list[Quote] = []
+    taken_to = -1
+    for match in _WORD.finditer(content):
+        kind = _verb(match.group())
+        if kind is None or match.start() < taken_to:
+            continue
+        speaker, after = _speaker(content, ordered, match, kind, out, places)
+        if speaker is None:
+            continue
+        span = _quoted(content, after)
+        if span is None:
+            continue
+        quote = _make(speaker, *span, content)
+        if quote is not None:
+            out.append(quote)
+            taken_to = quote.end
+    out += _headline_quotes(content, [m for m in ordered if m.entity_id not in places], out)
+    return sorted(out, key=lambda q: q.start)
+
+
+def _speaker(
+    content: str,
+    mentions: list[_Mention],
+    verb: re.Match,
+    kind: str,
+    before: list[Quote],
+    places: Collection[int],
+) -> tuple[_Mention | None, int]:
+    """The speaker of a verb of saying and where the words may start after it."""
+    end = verb.end()
+    for m in mentions:  # verb first: the first name after it, titles allowed between
+        if m.start < end:
+            continue
+        if m.start - end > SPEAKER_WITHIN or _SENTENCE_END.search(content, end, m.start):
+            break
+        gap = content[end : m.start]
+        if _OPENER.search(gap):  # the words began before this name: not its speaker
+            break
+        words = gap.split()
+        if words and normalise_word(words[-1]) in not_before_speaker():
+            break  # "وقال مسؤول في الخارجية": the speaker has no name here
+        if m.entity_id in places and words:
+            break  # "وأعلنت أنقرة" speaks; "وقالت شرطة لندن" is the police, unnamed
+        return m, m.end
+    for m in mentions:  # speaker first: "لافروف قال إن"
+        if m.end <= verb.start() and not content[m.end : verb.start()].strip():
+            return m, end
+    head = content[max(0, verb.start() - 15) : verb.start()]
+    if any(head.rstrip(" ،,").endswith(t) for t in _TURN):  # the other party answers
+        previous = before[-1].entity_id if before else None
+        for m in reversed(mentions):
+            if m.end <= verb.start() and m.entity_id not in (previous, *places):
+                return m, end
+        return None, end
+    if kind == "continue" and before and verb.start() - before[-1].end < 600:
+        last = before[-1]
+        return next((m for m in mentions if m.start == last.speaker_start), None), end
+    return None, end
+
+
+def _quoted(content: str, after: int) -> tuple[int, int] | None:
+    """(start, end) of the words introduced at ``after``: to the closing mark, or to the
+    end of the sentence."""
+    limit = after + OPENING_WITHIN
+    opener = _OPENER.search(content, after, limit)
+    while opener is not None and opener.group() in _MARKS:  # لشبكة "سي إن إن" is a name
+        close = content.find(_MARKS[opener.group()], opener.end(), opener.end() + 3000)
+        if close == -1 or len(content[opener.end() : close].split()) > SHORT_QUOTED:
+            break
+        opener = _OPENER.search(content, close + 1, limit)
+    if opener is None or _SENTENCE_END.search(content, after, opener.start()):
+        return None
+    mark, start = opener.group(), opener.end()
+    if mark == ":":  # وقال لافروف: «…»
+        rest = content[start : start + 3]
+        first = rest.lstrip()[:1]
+        if first in _MARKS:
+            mark, start = first, start + len(rest) - len(rest.lstrip()) + 1
+    if mark in _MARKS:
+        close = content.find(_MARKS[mark], start, start + 3000)
+        if close != -1:
+            return start, close
+    stop = _SENTENCE_END.search(content, start)
+    return start, stop.start() if stop else len(content)
+
+
+def _make(speaker: _Mention, start: int, end: int, content: str) -> Quote | None:
+    raw = content[start:end]
+    text = raw.strip(' \t:،,«»“”"„')
+    if len(text.split()) < FEWEST_WORDS:
+        return None
+    start += raw.find(text)
+    end = start + len(text)
+    if len(text) > LONGEST:
+        text = text[:LONGEST].rsplit(" ", 1)[0] + " …"
+    return Quote(speaker.entity_id, speaker.start, start, end, text)
+
+
+def _headline_quotes(content: str, mentions: list[_Mention], found: list[Quote]) -> list[Quote]:
+    """``لافروف: لا حل عسكري`` — a name, a colon and the words, on the title line (not a
+    place: ``الشارقة: رفع الرواتب`` is where, not who)."""
+    title_end = content.find("\n")
+    title_end = len(content) if title_end == -1 else title_end
+    out = []
+    for m in mentions:
+        if m.end >= title_end or any(q.start <= m.start < q.end for q in found):
+            continue
+        colon = content[m.end : title_end].lstrip(" ")
+        if colon.startswith(":"):
+            start = title_end - len(colon) + 1
+            quote = _make(m, start, title_end, content)
+            if quote is not None:
+                out.append(quote)
+    return out
+
+
+def refill(store: Store, batch: int = 500) -> int:
+    """Find the quotes of every stored article again (after an upgrade that added them, or a
+    better finder); returns how many were stored. Idempotent."""
+    from marsad.store import rollups
+    from marsad.store.database import StoredMention, quote_row
+
+    stored, last = 0, 0
+    with store.engine.begin() as conn:
+        while True:
+            articles = rollups.run(
+                conn,
+                "SELECT id, title, text, day FROM articles WHERE id > :a ORDER BY id LIMIT :n",
+                {"a": last, "n": batch},
+            ).all()
+            if not articles:
+                return stored
+            last = articles[-1][0]
+            ids = ",".join(str(int(a[0])) for a in articles)
+            found: dict[int, list[StoredMention]] = {}
+            for aid, eid, start, end, surface in rollups.run(
+                conn,
+                'SELECT m.article_id, m.entity_id, m.start, m."end", m.surface FROM mentions m '
+                f"WHERE m.article_id IN ({ids})",
+            ):
+                found.setdefault(aid, []).append(StoredMention(eid, start, end, surface))
+            places = {
+                r[0]
+                for r in rollups.run(
+                    conn,
+                    "SELECT DISTINCT e.id FROM entities e JOIN mentions m ON m.entity_id = e.id "
+                    f"WHERE m.article_id IN ({ids}) AND e.type = 'LOCATION'",
+                )
+            }
+            rows = [
+                quote_row(aid, day, q)
+                for aid, title, text, day in articles
+                for q in find_quotes(f"{title}\n{text}", found.get(aid, []), places)
+            ]
+            rollups.run(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})")
+            if rows:
+                conn.execute(insert(schema.quotes), rows)
+            stored += len(rows)

@@ -1,0 +1,156 @@
+"""Quotes (SPEC §7) found in real-style Arabic news copy and attributed to the speaker."""
+
+from __future__ import annotations
+
+from marsad.entities.quotes import find_quotes
+from marsad.store.database import StoredMention
+
+LAVROV, KERRY, RUSSIA, ZAKHAROVA, MINISTRY = 1, 2, 3, 4, 5
+
+
+def mentions(content: str, names: dict[str, int]) -> list[StoredMention]:
+    """Every occurrence of each name, as the pipeline would have resolved it."""
+    out = []
+    for name, eid in names.items():
+        at = content.find(name)
+        while at != -1:
+            out.append(StoredMention(eid, at, at + len(name), name))
+            at = content.find(name, at + len(name))
+    return out
+
+
+def said(content: str, names: dict[str, int]) -> list[tuple[int, str]]:
+    return [(q.entity_id, q.text) for q in find_quotes(content, mentions(content, names))]
+
+
+def test_reported_speech_with_title_before_the_name():
+    content = (
+        "لافروف يلتقي كيري في جنيف\n"
+        "موسكو سانا\nوقال وزير الخارجية الروسي سيرغي لافروف إن الحل في سوريا سياسي فقط. "
+        "وأكد كيري أن واشنطن تدعم المفاوضات بين الأطراف السورية."
+    )
+    got = said(content, {"سيرغي لافروف": LAVROV, "كيري": KERRY, "لافروف": LAVROV})
+    assert got == [
+        (LAVROV, "الحل في سوريا سياسي فقط"),
+        (KERRY, "واشنطن تدعم المفاوضات بين الأطراف السورية"),
+    ]
+
+
+def test_quoted_words_run_to_the_closing_mark_and_offsets_point_at_them():
+    content = (
+        "تصريحات\nوقال لافروف للصحفيين: «لن نسمح بتكرار السيناريو الليبي. "
+        "هذا موقفنا الثابت». ثم غادر القاعة."
+    )
+    (quote,) = find_quotes(content, mentions(content, {"لافروف": LAVROV}))
+    assert quote.entity_id == LAVROV
+    assert quote.text == "لن نسمح بتكرار السيناريو الليبي. هذا موقفنا الثابت"
+    assert content[quote.start : quote.end] == quote.text
+    assert content[quote.speaker_start :].startswith("لافروف")
+
+
+def test_the_previous_speaker_goes_on_and_the_other_party_answers():
+    content = (
+        "لقاء\nوقال لافروف إن موسكو مستعدة لاستئناف الحوار مع واشنطن. "
+        "وأضاف أن العقوبات لن تغير موقف روسيا من الأزمة. "
+        "بدوره قال كيري إن بلاده تنتظر خطوات عملية على الأرض."
+    )
+    got = said(content, {"لافروف": LAVROV, "كيري": KERRY, "روسيا": RUSSIA})
+    assert got == [
+        (LAVROV, "موسكو مستعدة لاستئناف الحوار مع واشنطن"),
+        (LAVROV, "العقوبات لن تغير موقف روسيا من الأزمة"),
+        (KERRY, "بلاده تنتظر خطوات عملية على الأرض"),
+    ]
+
+
+def test_headline_quote_and_speaker_first():
+    content = (
+        "زاخاروفا: واشنطن تتحمل مسؤولية التصعيد في المنطقة\n"
+        "وزارة الخارجية الروسية قالت إن الاتصالات مع الجانب الأمريكي مستمرة رغم الخلافات."
+    )
+    got = said(content, {"زاخاروفا": ZAKHAROVA, "وزارة الخارجية الروسية": MINISTRY})
+    assert got == [
+        (ZAKHAROVA, "واشنطن تتحمل مسؤولية التصعيد في المنطقة"),
+        (MINISTRY, "الاتصالات مع الجانب الأمريكي مستمرة رغم الخلافات"),
+    ]
+
+
+def test_no_quote_without_a_named_speaker_or_an_opening():
+    content = (
+        "خبر\nوقال مسؤول في الخارجية الروسية إن المحادثات ستستأنف قريبا. "
+        "وقال لافروف خلال زيارته موسكو. "
+        "وأعلن في روسيا أن الانتخابات ستجري في موعدها المحدد."
+    )
+    names = {"الخارجية الروسية": MINISTRY, "لافروف": LAVROV, "روسيا": RUSSIA}
+    assert said(content, names) == []
+
+
+ANKARA, LONDON, CNN = 6, 7, 8
+
+
+def test_places_speak_only_right_after_the_verb_and_quoted_names_are_not_words():
+    content = (
+        "أنقرة: تفتيش القنصلية السعودية خلال أيام\nوأعلنت أنقرة أن القنصلية السعودية ستخضع لتفتيش كامل خلال أيام. "
+        "وقالت شرطة لندن إن المشتبه به اعتقل صباح اليوم قرب البرلمان. "
+        'وقال لافروف لشبكة "سي إن إن" إن بلاده لا تسعى إلى مواجهة مع الغرب.'
+    )
+    names = {"أنقرة": ANKARA, "لندن": LONDON, "لافروف": LAVROV, "سي إن إن": CNN}
+    found = find_quotes(content, mentions(content, names), places={ANKARA, LONDON})
+    assert [(q.entity_id, q.text) for q in found] == [
+        (ANKARA, "القنصلية السعودية ستخضع لتفتيش كامل خلال أيام"),
+        (LAVROV, "بلاده لا تسعى إلى مواجهة مع الغرب"),
+    ]
+
+
+def test_ingested_quotes_show_on_the_entity_page_and_follow_a_merge_and_split(small):
+    from marsad import pages
+    from marsad.entities import edits
+
+    store, settings = small
+    page = pages.entity_page(store, settings, "لافروف")
+    texts = [q.text for q in page.quotes]
+    assert "الحل السياسي هو الطريق الوحيد" in texts  # وقال لافروف إن …
+    assert "روسيا منفتحة على الحوار مع الجميع" in texts  # قال لافروف في مؤتمر صحفي … إن
+    assert "موسكو منفتحة على الحوار" in texts  # the headline "لافروف: …"
+    assert "الدعوات وجهت إلى جميع الأطراف" in texts  # وأضاف ولافروف أن …
+    first = page.quotes[0]
+    assert first.day is not None and first.title and first.source
+    assert all(q.day <= first.day for q in page.quotes if q.day)  # newest first
+    assert not any("التهدئة" in t for t in texts)  # دعت الأمم المتحدة … إلى: no words quoted
+    # an operator merge moves the quotes with the mentions; a split brings them back
+    edits.merge(store, "سيرغي لافروف", "جون كيري")
+    kerry = pages.entity_page(store, settings, "جون كيري")
+    assert set(texts) <= {q.text for q in kerry.quotes}
+    edits.split(store, "جون كيري", name="سيرغي لافروف")
+    back = pages.entity_page(store, settings, "سيرغي لافروف")
+    assert {q.text for q in back.quotes} == set(texts)
+
+
+def test_entity_page_and_its_json_show_what_the_entity_said(small):
+    from fastapi.testclient import TestClient
+
+    from marsad.web.app import create_app
+
+    client = TestClient(create_app(*small))
+    data = client.get("/api/entity/لافروف").json()
+    assert "الحل السياسي هو الطريق الوحيد" in [q["text"] for q in data["quotes"]]
+    html = client.get("/entity/لافروف").text
+    assert 'id="quotes"' in html and "ماذا قال" in html
+    assert "<blockquote><p><bdi>الحل السياسي هو الطريق الوحيد</bdi></p></blockquote>" in html
+    assert 'id="quotes"' not in client.get("/entity/أنقرة").text  # nothing said: no section
+
+
+def test_refill_finds_the_same_quotes_again_for_stored_articles(small):
+    from sqlalchemy import text
+
+    from marsad.entities.quotes import refill
+
+    store, _ = small
+    read = 'SELECT article_id, entity_id, start, "end", text FROM quotes ORDER BY 1, 3'
+    with store.engine.connect() as conn:
+        before = conn.execute(text(read)).all()
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM quotes"))  # a database from before quotes existed
+    assert refill(store, batch=3) == len(before) > 0
+    assert refill(store) == len(before)  # again: replaced, not doubled
+    with store.engine.connect() as conn:
+        assert conn.execute(text(read)).all() == before
