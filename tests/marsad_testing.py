@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import text
+
 from marsad.config import Settings, load_settings
+from marsad.store.database import Store
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_END = date(2026, 11, 20)
@@ -33,3 +36,20 @@ def fresh_postgres_database(url: str) -> str:
         conn.execute(text(f"CREATE DATABASE {name}"))
     engine.dispose()
     return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+ROLLUP_TABLES = {
+    "entity_days": "entity_id, day, articles, stories",
+    "entity_source_days": "entity_id, source_id, day, articles",
+    "pair_days": "entity_id, other_id, day, articles",
+    "day_totals": "source_id, day, articles, stories",
+}
+
+
+def rollup_snapshot(store: Store) -> dict[str, list[tuple]]:
+    """Every pre-aggregated count, sorted: equal snapshots mean equal pages."""
+    with store.engine.connect() as conn:
+        return {
+            t: sorted(tuple(r) for r in conn.execute(text(f"SELECT {cols} FROM {t}")))
+            for t, cols in ROLLUP_TABLES.items()
+        }

@@ -195,6 +195,21 @@ def stats() -> None:
 
 
 @app.command()
+def reprocess(
+    batch: Annotated[int, typer.Option(min=1, help="Articles per transaction")] = 200,
+) -> None:
+    """Recognise and resolve every stored article again (after kb load, a new model or
+    edits): mentions, quotes and every count are replaced; article texts are kept."""
+    from marsad.pipeline import Pipeline
+
+    settings, store = _open()
+    done = Pipeline(store, settings).reprocess(
+        batch, progress=lambda n: typer.echo(f"{n} articles…", err=True)
+    )
+    typer.echo(f"{done} articles re-processed")
+
+
+@app.command()
 def quotes() -> None:
     """Find who said what in every stored article again (quotes on the entity pages)."""
     from marsad.entities.quotes import refill

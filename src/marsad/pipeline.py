@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from marsad.arabic.normalise import normalise
 from marsad.config import Settings
-from marsad.entities.quotes import find_quotes
+from marsad.entities.quotes import Quote, find_quotes
 from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
 from marsad.extract.dateline import split_dateline
@@ -18,7 +18,9 @@ from marsad.ner import load_default
 from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
 from marsad.ner.gazetteer import GazetteerRecogniser
-from marsad.store.database import Store
+from marsad.store import rollups
+from marsad.store.database import Store, StoredMention
+from marsad.store.edits import replace_mentions
 from marsad.store.stories import StoryGrouper
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,39 @@ class Pipeline:
             self.ingest_one(article, report)
         return report
 
+    def analyse(self, content: str, day: str | None) -> tuple[list[StoredMention], list[Quote]]:
+        """Recognise, resolve and find the quotes of one article's content."""
+        mentions = self.resolver.resolve(self.recogniser.recognise(content), text=content, day=day)
+        places = {
+            r["id"]
+            for r in self.store.entity_rows({m.entity_id for m in mentions}).values()
+            if r["type"] == EntityType.LOCATION
+        }
+        return mentions, find_quotes(content, mentions, places)
+
+    def reprocess(self, batch: int = 200, progress: Callable[[int], None] | None = None) -> int:
+        """Recognise and resolve every stored article again with the current knowledge base,
+        model and operator edits (e.g. after ``kb load`` or a new model); returns how many.
+        Mentions, quotes, per-article counts and rollups are replaced; texts are untouched."""
+        done, last = 0, 0
+        while True:
+            rows = self.store.articles_after(last, batch)
+            if not rows:
+                break
+            replace_mentions(
+                self.store,
+                [
+                    (r["id"], r["day"], *self.analyse(f"{r['title']}\n{r['text']}", r["day"]))
+                    for r in rows
+                ],
+            )
+            last, done = rows[-1]["id"], done + len(rows)
+            if progress:
+                progress(done)
+        with self.store.engine.begin() as conn:
+            rollups.rebuild(conn)
+        return done
+
     def ingest_one(self, article: Article, report: IngestReport) -> int | None:
         article = clean_article(article)
         if not article.text.strip() and not article.title.strip():
@@ -104,24 +139,12 @@ class Pipeline:
             report.duplicates += 1
             return existing
         content = article_content(article)
-        mentions = self.resolver.resolve(
-            self.recogniser.recognise(content),
-            text=content,
-            day=article.published.astimezone(self.settings.tz).date().isoformat()
-            if article.published
-            else None,
-        )
         day = (
             article.published.astimezone(self.settings.tz).date().isoformat()
             if article.published
             else None
         )
-        places = {
-            r["id"]
-            for r in self.store.entity_rows({m.entity_id for m in mentions}).values()
-            if r["type"] == EntityType.LOCATION
-        }
-        quotes = find_quotes(content, mentions, places)
+        mentions, quotes = self.analyse(content, day)
         story_id, signature = self.stories.story_for(article.text)
         article_id = self.store.add_article(
             article,

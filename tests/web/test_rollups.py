@@ -9,30 +9,16 @@ from sqlalchemy import text
 from marsad.models import Article, Source
 from marsad.store import rollups
 from marsad.store.database import StoredMention
-
-TABLES = {
-    "entity_days": "entity_id, day, articles, stories",
-    "entity_source_days": "entity_id, source_id, day, articles",
-    "pair_days": "entity_id, other_id, day, articles",
-    "day_totals": "source_id, day, articles, stories",
-}
-
-
-def _snapshot(store) -> dict[str, list[tuple]]:
-    with store.engine.connect() as conn:
-        return {
-            t: sorted(tuple(r) for r in conn.execute(text(f"SELECT {cols} FROM {t}")))
-            for t, cols in TABLES.items()
-        }
+from marsad_testing import rollup_snapshot
 
 
 def test_incremental_rollups_equal_a_full_rebuild(sample):
     store, _ = sample
-    kept = _snapshot(store)
+    kept = rollup_snapshot(store)
     assert all(kept.values())
     with store.engine.begin() as conn:
         rollups.rebuild(conn)
-    assert _snapshot(store) == kept
+    assert rollup_snapshot(store) == kept
 
 
 def test_rollups_agree_with_counting_the_article_tables(sample):
@@ -93,7 +79,7 @@ def test_a_second_article_of_a_story_counts_as_an_article_not_a_story(small):
         stories = rollups.daily_counts(conn, lavrov, day, day, stories=True)
     assert articles[day] == before[0][day] + 1
     assert stories[day] == before[1][day]
-    kept = _snapshot(store)
+    kept = rollup_snapshot(store)
     with store.engine.begin() as conn:
         rollups.rebuild(conn)
-    assert _snapshot(store) == kept
+    assert rollup_snapshot(store) == kept

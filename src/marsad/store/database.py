@@ -69,6 +69,20 @@ _INSERT_ENTITY = insert(s.entities)
 _INSERT_ARTICLE = insert(s.articles)
 _INSERT_ARTICLE_SOURCE = insert(s.article_sources)
 _INSERT_QUOTE = insert(s.quotes)
+_INSERT_MENTION = insert(s.mentions)
+
+
+def mention_rows(article_id: int, mentions: Sequence[StoredMention]) -> list[dict[str, Any]]:
+    return [
+        {
+            "article_id": article_id,
+            "entity_id": m.entity_id,
+            "start": m.start,
+            "end": m.end,
+            "surface": m.surface,
+        }
+        for m in mentions
+    ]
 
 
 def quote_row(article_id: int, day: str | None, q: Quote) -> dict[str, Any]:
@@ -169,6 +183,12 @@ class Store:
             row = rollups.run(conn, found, {"h": content_hash}).first()
         return row[0] if row else None
 
+    def articles_after(self, article_id: int, limit: int) -> list[Row]:
+        """Stored articles with a larger id, in id order (for passes over everything)."""
+        sql = "SELECT id, title, text, day FROM articles WHERE id > :a ORDER BY id LIMIT :n"
+        with self.engine.connect() as conn:
+            return _rows(rollups.run(conn, sql, {"a": article_id, "n": limit}))
+
     def add_source_copy(self, article_id: int, source_id: int, url: str | None) -> bool:
         """Record that another source carried an identical article; False if known already."""
         with self.engine.begin() as conn:
@@ -225,19 +245,7 @@ class Store:
             copy = {"article_id": article_id, "source_id": source_id, "url": article.url}
             conn.execute(_INSERT_ARTICLE_SOURCE, copy)
             if mentions:
-                conn.execute(
-                    insert(s.mentions),
-                    [
-                        {
-                            "article_id": article_id,
-                            "entity_id": m.entity_id,
-                            "start": m.start,
-                            "end": m.end,
-                            "surface": m.surface,
-                        }
-                        for m in mentions
-                    ],
-                )
+                conn.execute(_INSERT_MENTION, mention_rows(article_id, mentions))
                 per_entity: dict[int, list[StoredMention]] = {}
                 for m in mentions:
                     per_entity.setdefault(m.entity_id, []).append(m)

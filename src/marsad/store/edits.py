@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete, func, insert, inspect, select, text, 
 
 from marsad.store import rollups
 from marsad.store import schema as s
-from marsad.store.database import Store
+from marsad.store.database import Store, mention_rows, quote_row
 
 BATCH = 500
 
@@ -118,6 +118,29 @@ def final_entity(conn: Connection, entity_id: int) -> int:
             return entity_id
         entity_id = row[0]
     return entity_id
+
+
+# ---- re-processing -------------------------------------------------------------------
+def replace_mentions(
+    store: Store, items: Sequence[tuple[int, str | None, Sequence[Any], Sequence[Any]]]
+) -> None:
+    """Give articles new mentions and quotes: (article id, day, mentions, quotes) each.
+
+    Their ``article_entities`` rows are recomputed; the rollups are left to the caller
+    (``rollups.rebuild`` after a whole pass)."""
+    ids = ",".join(str(int(i[0])) for i in items)
+    if not ids:
+        return
+    with store.engine.begin() as conn:
+        conn.execute(text(f"DELETE FROM quotes WHERE article_id IN ({ids})"))
+        conn.execute(text(f"DELETE FROM mentions WHERE article_id IN ({ids})"))
+        mentions = [row for aid, _, ms, _ in items for row in mention_rows(aid, ms)]
+        quotes = [quote_row(aid, day, q) for aid, day, _, qs in items for q in qs]
+        if mentions:
+            conn.execute(insert(s.mentions), mentions)
+        if quotes:
+            conn.execute(insert(s.quotes), quotes)
+        rebuild_article_entities(conn, [i[0] for i in items])
 
 
 # ---- counts --------------------------------------------------------------------------
