@@ -140,3 +140,22 @@ def test_serve_with_two_workers_answers_pages(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_quotes_and_reprocess_commands_rebuild_what_ingest_found(tmp_path):
+    env = make_env(tmp_path)
+    run(["kb", "load", str(DATA / "kb_small.jsonl")], env)
+    assert run(["ingest", str(DATA / "articles_small.jsonl")], env).returncode == 0
+    before = json.loads(run(["entity", "لافروف", "--json"], env).stdout)
+    assert before["quotes"]
+
+    quotes = run(["quotes"], env)
+    assert quotes.returncode == 0, quotes.stderr
+    stored, _, said = quotes.stdout.strip().partition(" ")
+    assert said == "quotes stored" and int(stored) >= len(before["quotes"])
+    assert json.loads(run(["entity", "لافروف", "--json"], env).stdout) == before
+
+    again = run(["reprocess", "--batch", "3"], env)
+    assert again.returncode == 0, again.stderr
+    assert "8 articles re-processed" in again.stdout
+    assert json.loads(run(["entity", "لافروف", "--json"], env).stdout) == before
