@@ -90,6 +90,26 @@ class QuoteItem(BaseModel):
     url: str | None  # the original article on its site
 
 
+class SpokenQuote(QuoteItem):
+    """A quote with its speaker (home page)."""
+
+    entity: EntityRef
+
+
+def _quote(row: Row) -> QuoteItem:
+    return QuoteItem(**{k: v for k, v in row.items() if k in QuoteItem.model_fields})
+
+
+def _spoken(row: Row) -> SpokenQuote:
+    speaker = EntityRef(
+        id=row["entity_id"],
+        slug=row["entity_slug"],
+        name=row["entity_name"],
+        type=row["entity_type"],
+    )
+    return SpokenQuote(**_quote(row).model_dump(), entity=speaker)
+
+
 class EntityPage(BaseModel):
     id: int
     slug: str
@@ -127,6 +147,7 @@ class HomePage(BaseModel):
     latest: list[ArticleItem]
     sources: list[SourceCount]
     timeline: list[DayCountOut]
+    quotes: list[SpokenQuote] = []  # the newest, all speakers
 
 
 class CompareSeries(EntityRef):
@@ -354,7 +375,7 @@ def entity_page(
         articles=[_article_item(r) for r in rows],
         page=page,
         pages=pages,
-        quotes=[QuoteItem(**q) for q in said],
+        quotes=[_quote(q) for q in said],
     )
 
 
@@ -419,6 +440,7 @@ def home_page(store: Store, settings: Settings) -> HomePage:
                 stories.add(r["story_id"])
                 latest.append(_article_item(r))
         counts = listing.source_counts(conn, *window.bounds)
+        said = listing.latest_quotes(conn, QUOTES_SHOWN)
     return HomePage(
         window_start=window.start,
         window_end=window.end,
@@ -429,6 +451,7 @@ def home_page(store: Store, settings: Settings) -> HomePage:
         latest=latest,
         sources=_source_counts(counts),
         timeline=_timeline(store, None, window),
+        quotes=[_spoken(q) for q in said],
     )
 
 

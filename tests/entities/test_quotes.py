@@ -154,3 +154,18 @@ def test_refill_finds_the_same_quotes_again_for_stored_articles(small):
     assert refill(store) == len(before)  # again: replaced, not doubled
     with store.engine.connect() as conn:
         assert conn.execute(text(read)).all() == before
+
+
+def test_home_page_shows_the_newest_quotes_with_their_speakers(small):
+    from fastapi.testclient import TestClient
+
+    from marsad.web.app import create_app
+
+    client = TestClient(create_app(*small))
+    quotes = client.get("/api/home").json()["quotes"]
+    assert quotes and all(q["entity"]["name"] == "سيرغي لافروف" for q in quotes)
+    days = [q["day"] for q in quotes]
+    assert days == sorted(days, reverse=True)  # newest first
+    html = client.get("/").text
+    assert 'id="quotes"' in html and "أحدث التصريحات" in html
+    assert 'class="entity type-person"><bdi>سيرغي لافروف</bdi></a> · <a href="/article/' in html

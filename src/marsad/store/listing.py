@@ -69,20 +69,30 @@ def entity_articles(conn: Connection, entity_id: int, limit: int, offset: int) -
     )
 
 
+_QUOTE_COLUMNS = (
+    "q.text, q.article_id, q.day, a.title, a.url, s.name AS source, s.slug AS source_slug, "
+    "e.id AS entity_id, e.slug AS entity_slug, e.name AS entity_name, e.type AS entity_type "
+    "FROM quotes q JOIN articles a ON a.id = q.article_id "
+    "JOIN sources s ON s.id = a.source_id JOIN entities e ON e.id = q.entity_id"
+)
+
+
 def entity_quotes(conn: Connection, entity_id: int, limit: int) -> list[Row]:
     """What the entity said (``quotes``), newest day first, with each quote's article."""
-    return _rows(
-        run(
-            conn,
-            (
-                "SELECT q.text, q.article_id, q.day, a.title, a.url, s.name AS source, "
-                "s.slug AS source_slug FROM quotes q JOIN articles a ON a.id = q.article_id "
-                "JOIN sources s ON s.id = a.source_id WHERE q.entity_id = :e "
-                "ORDER BY q.day DESC, q.article_id DESC, q.start LIMIT :n"
-            ),
-            {"e": entity_id, "n": limit},
-        )
+    sql = (
+        f"SELECT {_QUOTE_COLUMNS} WHERE q.entity_id = :e "
+        "ORDER BY q.day DESC, q.article_id DESC, q.start LIMIT :n"
     )
+    return _rows(run(conn, sql, {"e": entity_id, "n": limit}))
+
+
+def latest_quotes(conn: Connection, limit: int) -> list[Row]:
+    """The newest quotes of every speaker (the (day, article) index, newest first)."""
+    sql = (
+        f"SELECT {_QUOTE_COLUMNS} WHERE q.day IS NOT NULL "
+        "ORDER BY q.day DESC, q.article_id DESC LIMIT :n"
+    )
+    return _rows(run(conn, sql, {"n": limit}))
 
 
 def iter_entity_articles(conn: Connection, entity_id: int, batch: int = 2000) -> Iterator[Row]:

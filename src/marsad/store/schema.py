@@ -117,6 +117,7 @@ quotes = Table(
     Column("text", Text, nullable=False),
     Column("day", String(10)),
     Index("ix_quotes_entity_day", "entity_id", "day", "article_id"),
+    Index("ix_quotes_day", "day", "article_id"),
 )
 
 # One row per (entity, article): what every count on the pages counts.
