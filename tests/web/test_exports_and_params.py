@@ -284,3 +284,16 @@ def test_atom_feeds_carry_zoned_timestamps(client):
         root = ET.fromstring(client.get(url).content)
         stamps = [e.text for e in root.iter(f"{ns}updated")]
         assert stamps and all(s.endswith("+00:00") for s in stamps), stamps
+
+
+def test_autocomplete_leaves_out_names_no_article_or_knowledge_base_vouches_for(small):
+    from marsad.models import Entity, EntityType
+
+    store, _ = small
+    client = TestClient(create_app(*small))
+    store.create_entity(Entity(name="لافروفيتش", type=EntityType.PERSON))  # orphan, no KB
+    load_kb(store, [{"id": "t:lav2", "type": "PERSON", "name": "لافروفسكي", "aliases": []}])
+    names = [e["name"] for e in client.get("/api/autocomplete", params={"q": "لافروف"}).json()]
+    assert names[0] == "سيرغي لافروف"
+    assert "لافروفسكي" in names and "لافروفيتش" not in names
+    assert client.get("/api/entity/لافروفيتش").status_code == 200  # its page still answers

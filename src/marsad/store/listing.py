@@ -333,7 +333,8 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
     """Entities whose alias (or a word of it) starts with the prefix, clitics tolerated.
 
     Ranked: the prefix as typed before the prefix with a clitic removed, alias starts before
-    word starts, then by articles ever.
+    word starts, then by articles ever. Entities with no article and no knowledge-base record
+    are left out.
     """
     prefix_norm = " ".join(prefix_norm.split())
     if not prefix_norm:
@@ -362,9 +363,15 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         return []
     counts = rollups.entity_totals(conn, list(best))
     marks = ", ".join(str(int(e)) for e in best)
-    ents = {
-        r.id: dict(r._mapping)
-        for r in run(conn, (f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})"))
-    }
-    order = sorted(best, key=lambda e: (best[e][0], -counts.get(e, 0), ents[e]["name"]))
+    # an entity no article names any more and no knowledge base vouches for (left behind by
+    # a merge or ``marsad reprocess``) is not suggested; its page still answers
+    known = (
+        "SELECT id, slug, name, type FROM entities e WHERE id IN ({}) AND (kb_id IS NOT NULL "
+        "OR EXISTS (SELECT 1 FROM article_entities ae WHERE ae.entity_id = e.id))"
+    )
+    ents = {r.id: dict(r._mapping) for r in run(conn, known.format(marks))}
+    order = sorted(
+        (e for e in best if e in ents),
+        key=lambda e: (best[e][0], -counts.get(e, 0), ents[e]["name"]),
+    )
     return [dict(ents[e], matched=best[e][1], articles=counts.get(e, 0)) for e in order[:limit]]
