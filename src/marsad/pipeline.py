@@ -13,7 +13,7 @@ from marsad.entities.quotes import Quote, find_quotes
 from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
 from marsad.extract.dateline import split_dateline
-from marsad.models import Article, EntityType
+from marsad.models import Article
 from marsad.ner import load_default
 from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
@@ -97,12 +97,9 @@ class Pipeline:
     def analyse(self, content: str, day: str | None) -> tuple[list[StoredMention], list[Quote]]:
         """Recognise, resolve and find the quotes of one article's content."""
         mentions = self.resolver.resolve(self.recogniser.recognise(content), text=content, day=day)
-        places = {
-            r["id"]
-            for r in self.store.entity_rows({m.entity_id for m in mentions}).values()
-            if r["type"] == EntityType.LOCATION
-        }
-        return mentions, find_quotes(content, mentions, places)
+        rows = self.store.entity_rows({m.entity_id for m in mentions})
+        types = {eid: str(r["type"]) for eid, r in rows.items()}
+        return mentions, find_quotes(content, mentions, types)
 
     def reprocess(self, batch: int = 200, progress: Callable[[int], None] | None = None) -> int:
         """Recognise and resolve every stored article again with the current knowledge base,

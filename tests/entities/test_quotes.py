@@ -84,20 +84,31 @@ def test_no_quote_without_a_named_speaker_or_an_opening():
     assert said(content, names) == []
 
 
-ANKARA, LONDON, CNN = 6, 7, 8
+ANKARA, LONDON, CNN, BARCA = 6, 7, 8, 9
 
 
-def test_places_speak_only_right_after_the_verb_and_quoted_names_are_not_words():
+def test_groups_and_places_speak_only_right_after_the_verb_and_quoted_names_are_not_words():
     content = (
         "أنقرة: تفتيش القنصلية السعودية خلال أيام\nوأعلنت أنقرة أن القنصلية السعودية ستخضع لتفتيش كامل خلال أيام. "
         "وقالت شرطة لندن إن المشتبه به اعتقل صباح اليوم قرب البرلمان. "
-        'وقال لافروف لشبكة "سي إن إن" إن بلاده لا تسعى إلى مواجهة مع الغرب.'
+        'وقال لافروف لشبكة "سي إن إن" إن بلاده لا تسعى إلى مواجهة مع الغرب. '
+        "وقال لاعب برشلونة السابق إن الفريق يحتاج إلى مدرب جديد هذا الموسم. "
+        "وقالت وزارة الخارجية الروسية إن الاتصالات مع الجانب التركي مستمرة."
     )
-    names = {"أنقرة": ANKARA, "لندن": LONDON, "لافروف": LAVROV, "سي إن إن": CNN}
-    found = find_quotes(content, mentions(content, names), places={ANKARA, LONDON})
+    names = {
+        "أنقرة": ANKARA,
+        "لندن": LONDON,
+        "لافروف": LAVROV,
+        "سي إن إن": CNN,
+        "برشلونة": BARCA,
+        "وزارة الخارجية الروسية": MINISTRY,
+    }
+    kinds = {ANKARA: "LOCATION", LONDON: "LOCATION", CNN: "ORGANIZATION", BARCA: "ORGANIZATION"}
+    found = find_quotes(content, mentions(content, names), {**kinds, MINISTRY: "ORGANIZATION"})
     assert [(q.entity_id, q.text) for q in found] == [
         (ANKARA, "القنصلية السعودية ستخضع لتفتيش كامل خلال أيام"),
         (LAVROV, "بلاده لا تسعى إلى مواجهة مع الغرب"),
+        (MINISTRY, "الاتصالات مع الجانب التركي مستمرة"),
     ]
 
 

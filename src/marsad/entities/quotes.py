@@ -18,7 +18,7 @@ mark, ``إن``/``أن``) yields nothing: this module would rather miss a quote t
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,11 +90,17 @@ def _verb(word: str) -> str | None:
 
 
 def find_quotes(
-    content: str, mentions: Sequence[_Mention], places: Collection[int] = ()
+    content: str, mentions: Sequence[_Mention], types: Mapping[int, str] | None = None
 ) -> list[Quote]:
     """The quotes of one article (``content`` = title, newline, text) by its resolved
-    ``mentions``, in reading order, none overlapping. ``places``: the entity ids that are
-    places, which speak only right after the verb (``وأعلنت أنقرة أن``)."""
+    ``mentions``, in reading order, none overlapping. ``types``: entity id → PERSON,
+    ORGANIZATION or LOCATION (unknown ids count as people). Only people may have titles
+    between the verb and the name; an organisation or a place speaks right after the verb
+    (``وأعلنت أنقرة أن``, ``وقالت وزارة الخارجية``), never as a complement
+    (``وقال لاعب برشلونة``, ``وقالت شرطة لندن``: the player, the police, unnamed)."""
+    types = types or {}
+    places = {e for e, t in types.items() if t == "LOCATION"}
+    groups = {e for e, t in types.items() if t != "PERSON"}
     ordered = sorted(mentions, key=lambda m: m.start)
     out: list[Quote] = []
     taken_to = -1
@@ -102,7 +108,7 @@ def find_quotes(
         kind = _verb(match.group())
         if kind is None or match.start() < taken_to:
             continue
-        speaker, after = _speaker(content, ordered, match, kind, out, places)
+        speaker, after = _speaker(content, ordered, match, kind, out, groups, places)
         if speaker is None:
             continue
         span = _quoted(content, after)
@@ -122,6 +128,7 @@ def _speaker(
     verb: re.Match,
     kind: str,
     before: list[Quote],
+    groups: Collection[int],
     places: Collection[int],
 ) -> tuple[_Mention | None, int]:
     """The speaker of a verb of saying and where the words may start after it."""
@@ -137,7 +144,7 @@ def _speaker(
         words = gap.split()
         if words and normalise_word(words[-1]) in not_before_speaker():
             break  # "وقال مسؤول في الخارجية": the speaker has no name here
-        if m.entity_id in places and words:
+        if m.entity_id in groups and words:
             break  # "وأعلنت أنقرة" speaks; "وقالت شرطة لندن" is the police, unnamed
         return m, m.end
     for m in mentions:  # speaker first: "لافروف قال إن"
@@ -237,18 +244,17 @@ def refill(store: Store, batch: int = 500) -> int:
                 f"WHERE m.article_id IN ({ids})",
             ):
                 found.setdefault(aid, []).append(StoredMention(eid, start, end, surface))
-            places = {
-                r[0]
-                for r in rollups.run(
+            types = dict(
+                rollups.run(
                     conn,
-                    "SELECT DISTINCT e.id FROM entities e JOIN mentions m ON m.entity_id = e.id "
-                    f"WHERE m.article_id IN ({ids}) AND e.type = 'LOCATION'",
-                )
-            }
+                    "SELECT DISTINCT e.id, e.type FROM entities e JOIN mentions m "
+                    f"ON m.entity_id = e.id WHERE m.article_id IN ({ids})",
+                ).all()
+            )
             rows = [
                 quote_row(aid, day, q)
                 for aid, title, text, day in articles
-                for q in find_quotes(f"{title}\n{text}", found.get(aid, []), places)
+                for q in find_quotes(f"{title}\n{text}", found.get(aid, []), types)
             ]
             rollups.run(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})")
             if rows:
