@@ -135,6 +135,16 @@ class EntityPage(BaseModel):
     quotes: list[QuoteItem] = []  # newest first (marsad.entities.quotes)
 
 
+class QuotesPage(BaseModel):
+    """Everything one entity said, newest first (``/entity/<key>/quotes``)."""
+
+    entity: EntityRef
+    total: int
+    page: int
+    pages: int
+    quotes: list[QuoteItem]
+
+
 class Trend(EntityRef):
     recent: int
     rise: float
@@ -376,6 +386,25 @@ def entity_page(
         page=page,
         pages=pages,
         quotes=[_quote(q) for q in said],
+    )
+
+
+def quotes_page(store: Store, key: str, *, page: int = 1) -> QuotesPage:
+    if page < 1:
+        raise InputError("page must be 1 or more")
+    ent = find_entity(store, key)
+    with store.engine.connect() as conn:
+        total = listing.entity_quote_count(conn, ent["id"])
+        rows = listing.entity_quotes(conn, ent["id"], PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:
+        raise NotFound(f"لا توجد صفحة {page}: أقوال {ent['name']} في {pages} صفحة")
+    return QuotesPage(
+        entity=EntityRef(id=ent["id"], slug=ent["slug"], name=ent["name"], type=ent["type"]),
+        total=total,
+        page=page,
+        pages=pages,
+        quotes=[_quote(r) for r in rows],
     )
 
 

@@ -180,3 +180,25 @@ def test_home_page_shows_the_newest_quotes_with_their_speakers(small):
     html = client.get("/").text
     assert 'id="quotes"' in html and "أحدث التصريحات" in html
     assert 'class="entity type-person"><bdi>سيرغي لافروف</bdi></a> · <a href="/article/' in html
+
+
+def test_every_quote_of_an_entity_has_a_paginated_page_and_json(small):
+    from fastapi.testclient import TestClient
+    from tests.web.test_routes import check_page
+
+    from marsad.web.app import create_app
+
+    client = TestClient(create_app(*small))
+    data = client.get("/api/entity/لافروف/quotes").json()
+    assert data["entity"]["name"] == "سيرغي لافروف" and data["total"] == len(data["quotes"]) >= 5
+    assert data["pages"] == 1
+    page = client.get("/entity/لافروف/quotes")
+    check_page(page)
+    assert "ماذا قال" in page.text and "الحل السياسي هو الطريق الوحيد" in page.text
+    assert (
+        '/entity/%D8%B3%D9%8A%D8%B1%D8%BA%D9%8A-%D9%84%D8%A7%D9%81%D8%B1%D9%88%D9%81/quotes"'
+        in client.get("/entity/لافروف").text
+    )
+    check_page(client.get("/entity/أنقرة/quotes"))  # nobody quoted: an empty page, not an error
+    assert client.get("/entity/لافروف/quotes", params={"page": 9}).status_code == 404
+    assert client.get("/api/entity/لا-أحد/quotes").status_code == 404

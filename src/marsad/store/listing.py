@@ -77,13 +77,18 @@ _QUOTE_COLUMNS = (
 )
 
 
-def entity_quotes(conn: Connection, entity_id: int, limit: int) -> list[Row]:
+def entity_quotes(conn: Connection, entity_id: int, limit: int, offset: int = 0) -> list[Row]:
     """What the entity said (``quotes``), newest day first, with each quote's article."""
     sql = (
         f"SELECT {_QUOTE_COLUMNS} WHERE q.entity_id = :e "
-        "ORDER BY q.day DESC, q.article_id DESC, q.start LIMIT :n"
+        "ORDER BY q.day DESC, q.article_id DESC, q.start LIMIT :n OFFSET :o"
     )
-    return _rows(run(conn, sql, {"e": entity_id, "n": limit}))
+    return _rows(run(conn, sql, {"e": entity_id, "n": limit, "o": offset}))
+
+
+def entity_quote_count(conn: Connection, entity_id: int) -> int:
+    sql = "SELECT count(*) FROM quotes WHERE entity_id = :e"
+    return run(conn, sql, {"e": entity_id}).scalar() or 0
 
 
 def latest_quotes(conn: Connection, limit: int) -> list[Row]:

@@ -149,6 +149,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     ) -> Response:
         return _json(cached.entity_page(key, page=page, stories=stories, types=types_filter(type)))
 
+    @app.get("/api/entity/{key}/quotes", response_model=pages.QuotesPage, tags=["pages"])
+    def api_entity_quotes(key: str, page: Annotated[int, Query(ge=1)] = 1) -> Response:
+        """Everything the entity said (quoted and reported speech), newest first."""
+        return _json(cached.quotes_page(key, page=page))
+
     @app.get("/api/compare", response_model=pages.ComparePage, tags=["pages"])
     def api_compare(e: Annotated[list[str], Query()] = [], view: str = "absolute") -> Response:  # noqa: B006
         return _json(cached.compare_page(e, view=view))
@@ -237,6 +242,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                 image_url=image,
                 type_filter=type,
             )
+
+        return cached_html(request, build)
+
+    @app.get("/entity/{key}/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def entity_quotes(
+        request: Request, key: str, page: Annotated[int, Query(ge=1)] = 1
+    ) -> HTMLResponse:
+        def build() -> HTMLResponse:
+            return render(request, "quotes.html", data=cached.quotes_page(key, page=page))
 
         return cached_html(request, build)
 
