@@ -205,6 +205,7 @@ class ArticlePage(BaseModel):
     agency: str | None
     also_published_by: list[dict[str, Any]]
     mentions: list[MentionOut]
+    quotes: list[SpokenQuote] = []  # who said what in it, in reading order
 
 
 class SourcePage(BaseModel):
@@ -629,6 +630,8 @@ def article_page(store: Store, article_id: int) -> ArticlePage:
     row = store.get_article(article_id)
     if row is None:
         raise NotFound(f"لا يوجد خبر بالرقم {article_id}")
+    with store.engine.connect() as conn:
+        said = listing.article_quotes(conn, article_id)
     return ArticlePage(
         id=row["id"],
         title=row["title"],
@@ -652,6 +655,7 @@ def article_page(store: Store, article_id: int) -> ArticlePage:
             )
             for m in row["mentions"]
         ],
+        quotes=[_spoken(q) for q in said],
     )
 
 

@@ -202,3 +202,19 @@ def test_every_quote_of_an_entity_has_a_paginated_page_and_json(small):
     check_page(client.get("/entity/أنقرة/quotes"))  # nobody quoted: an empty page, not an error
     assert client.get("/entity/لافروف/quotes", params={"page": 9}).status_code == 404
     assert client.get("/api/entity/لا-أحد/quotes").status_code == 404
+
+
+def test_article_page_lists_who_said_what_in_it(small):
+    from fastapi.testclient import TestClient
+    from tests.web.test_routes import check_page
+
+    from marsad.web.app import create_app
+
+    client = TestClient(create_app(*small))
+    quote = client.get("/api/entity/لافروف/quotes").json()["quotes"][0]
+    article = client.get(f"/api/article/{quote['article_id']}").json()
+    assert quote["text"] in [q["text"] for q in article["quotes"]]
+    assert all(q["entity"]["name"] == "سيرغي لافروف" for q in article["quotes"])
+    page = client.get(f"/article/{quote['article_id']}")
+    check_page(page)
+    assert "من قال ماذا في هذا الخبر" in page.text and quote["text"] in page.text

@@ -86,6 +86,12 @@ def entity_quotes(conn: Connection, entity_id: int, limit: int, offset: int = 0)
     return _rows(run(conn, sql, {"e": entity_id, "n": limit, "o": offset}))
 
 
+def article_quotes(conn: Connection, article_id: int) -> list[Row]:
+    """The quotes of one article, in reading order, with their speakers."""
+    sql = f"SELECT {_QUOTE_COLUMNS} WHERE q.article_id = :a ORDER BY q.start"
+    return _rows(run(conn, sql, {"a": article_id}))
+
+
 def entity_quote_count(conn: Connection, entity_id: int) -> int:
     sql = "SELECT count(*) FROM quotes WHERE entity_id = :e"
     return run(conn, sql, {"e": entity_id}).scalar() or 0
