@@ -218,3 +218,19 @@ def test_article_page_lists_who_said_what_in_it(small):
     page = client.get(f"/article/{quote['article_id']}")
     check_page(page)
     assert "من قال ماذا في هذا الخبر" in page.text and quote["text"] in page.text
+
+
+POMPEO, TRUMP = 10, 11
+
+
+def test_the_speaker_comes_before_the_words_even_when_someone_is_named_in_them():
+    content = (
+        "خبر\nكان بومبيو قد قال للصحفيين في البيت الأبيض، الخميس، إنه أخبر الرئيس ترامب "
+        'بأنه "يجب أن نعطيهم بضعة أيام أخرى" لإكمال التحقيق. '
+        'وقال الرئيس الأمريكي، دونالد ترامب، إنه "من الممكن" أن يفرض رسوما جديدة على الصين.'
+    )
+    got = said(content, {"بومبيو": POMPEO, "ترامب": TRUMP, "دونالد ترامب": TRUMP})
+    assert got == [
+        (POMPEO, 'أخبر الرئيس ترامب بأنه "يجب أن نعطيهم بضعة أيام أخرى" لإكمال التحقيق'),
+        (TRUMP, '"من الممكن" أن يفرض رسوما جديدة على الصين'),
+    ]

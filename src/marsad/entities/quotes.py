@@ -39,8 +39,8 @@ SHORT_QUOTED = 4  # «…» of this many words or fewer, not after ":", is a nam
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _MARKS = {"«": "»", "“": "”", '"': '"', "„": "“"}
-_OPENER = re.compile(r"[:«“\"„]|(?<!\w)(?:ب?[إأا]ن|ف?إن)(?!\w)")
-# a mention right after one of these words is not the speaker ("قال في موسكو", "باسم الخارجية")
+# ":", a quote mark, or إن/أن/بأن — also with a pronoun: إنه، أنها، بأنهم (he/she/they …)
+_OPENER = re.compile(r"[:«“\"„]|(?<!\w)(?:ب?[إأا]ن|ف?إن)(?:ه|ها|هم|هما|ني|نا)?(?!\w)")
 _TURN = ("بدوره", "بدورها", "من جهته", "من جهتها", "من جانبه", "من جانبها", "بدورهم")
 
 
@@ -147,8 +147,8 @@ def _speaker(
         if m.entity_id in groups and words:
             break  # "وأعلنت أنقرة" speaks; "وقالت شرطة لندن" is the police, unnamed
         return m, m.end
-    for m in mentions:  # speaker first: "لافروف قال إن"
-        if m.end <= verb.start() and not content[m.end : verb.start()].strip():
+    for m in mentions:  # speaker first: "لافروف قال إن", "كان بومبيو قد قال"
+        if m.end <= verb.start() and content[m.end : verb.start()].strip() in ("", "قد"):
             return m, end
     head = content[max(0, verb.start() - 15) : verb.start()]
     if any(head.rstrip(" ،,").endswith(t) for t in _TURN):  # the other party answers
@@ -189,9 +189,31 @@ def _quoted(content: str, after: int) -> tuple[int, int] | None:
     return start, stop.start() if stop else len(content)
 
 
+def _unwrapped(text: str) -> str:
+    """Without the quote marks at its ends that have no partner inside ("«…»" → "…", but
+    '"من الممكن" أن …' keeps its pair)."""
+    while text:
+        first, last = text[0], text[-1]
+        if first in _MARKS and _MARKS[first] not in text[1:]:
+            text = text[1:].strip()
+        elif last in _MARKS.values() and not any(
+            o in text[:-1] for o, c in _MARKS.items() if c == last
+        ):
+            text = text[:-1].strip()
+        elif (
+            first in _MARKS
+            and text.endswith(_MARKS[first])
+            and text.count(first) == 1 + (first == _MARKS[first])
+        ):
+            text = text[1:-1].strip()
+        else:
+            return text
+    return text
+
+
 def _make(speaker: _Mention, start: int, end: int, content: str) -> Quote | None:
     raw = content[start:end]
-    text = raw.strip(' \t:،,«»“”"„')
+    text = _unwrapped(raw.strip(" \t:،,"))
     if len(text.split()) < FEWEST_WORDS:
         return None
     start += raw.find(text)
