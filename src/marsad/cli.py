@@ -180,6 +180,10 @@ def entity(
     typer.echo("\nأعلى المصادر:")
     for s in data.sources:
         typer.echo(f"  {s.name}: {s.articles}")
+    if data.quotes:
+        typer.echo(f"\nماذا قال {data.name}؟")
+        for q in data.quotes:
+            typer.echo(f"  {q.day or '—'} «{q.text}» ({q.source})")
     typer.echo("\nآخر الأخبار:")
     for a in data.articles[:10]:
         typer.echo(f"  {a.published.date() if a.published else '—'} {a.source}: {a.title}")

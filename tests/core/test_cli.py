@@ -65,6 +65,8 @@ def test_entity_profile_and_stats_print_arabic_text(tmp_path):
     profile = run(["entity", "لافروف"], env)
     assert "سيرغي لافروف (شخص)" in profile.stdout
     assert "جون كيري" in profile.stdout
+    assert "ماذا قال سيرغي لافروف؟" in profile.stdout
+    assert "«الحل السياسي هو الطريق الوحيد»" in profile.stdout
     stats = run(["stats"], env)
     assert "articles: 8" in stats.stdout
 
