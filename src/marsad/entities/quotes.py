@@ -59,6 +59,7 @@ class _Mention(Protocol):  # what the finder needs of a stored mention
     entity_id: int
     start: int
     end: int
+    end: int
 
 
 @cache
