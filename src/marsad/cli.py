@@ -73,20 +73,16 @@ def serve(
     import uvicorn
 
     from marsad.web.app import create_app
+    from marsad.web.server import HTTP_PROTOCOL
 
     settings, store = _open()  # opens (and migrates) the database before any worker starts
     typer.echo(f"serving {settings.database_url} at http://{host}:{port}", err=True)
+    options = {"host": host, "port": port, "log_level": "warning", "http": HTTP_PROTOCOL}
     if workers > 1:
-        uvicorn.run(
-            "marsad.web.app:app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-        )
+        app_path = "marsad.web.app:app_from_environment"
+        uvicorn.run(app_path, factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
-        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store, settings), **options)  # type: ignore[arg-type]
 
 
 @app.command()

@@ -1,0 +1,27 @@
+"""How ``marsad serve`` runs uvicorn.
+
+With ``--workers N`` uvicorn binds the listening socket itself without naming the protocol,
+so the connections it accepts report protocol 0, and asyncio sets TCP_NODELAY only on
+sockets that report TCP. uvicorn writes a response's head and body separately, so on a
+kept-alive connection the body then waits for the client's delayed ACK: a flat ~40 ms on
+every request (measured: 44 ms → 2 ms). This protocol sets TCP_NODELAY itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HTTP_PROTOCOL = "marsad.web.server:NoDelayH11Protocol"
+
+
+class NoDelayH11Protocol(H11Protocol):
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)  # type: ignore[arg-type]
