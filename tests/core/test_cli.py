@@ -161,3 +161,39 @@ def test_quotes_and_reprocess_commands_rebuild_what_ingest_found(tmp_path):
     assert again.returncode == 0, again.stderr
     assert "8 articles re-processed" in again.stdout
     assert json.loads(run(["entity", "لافروف", "--json"], env).stdout) == before
+
+
+def test_demo_builds_the_sample_and_serves_the_pages(tmp_path):
+    """README's first command: ``marsad demo`` ingests the sample and serves the site."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli", "demo", "--articles", "150", "--port", str(port)],
+        env=make_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base, home = f"http://127.0.0.1:{port}", None
+        deadline = time.time() + 90
+        while time.time() < deadline and home is None:
+            try:
+                home = httpx.get(base + "/", timeout=10)
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                time.sleep(0.3)
+        assert home is not None and home.status_code == 200
+        assert "مرصد" in home.text and 'dir="rtl"' in home.text
+        entity = httpx.get(base + "/entity/لافروف", timeout=10)
+        assert entity.status_code == 200 and "سيرغي لافروف" in entity.text
+        assert httpx.get(base + "/api/entity/لافروف", timeout=10).json()["total_articles"] > 0
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
