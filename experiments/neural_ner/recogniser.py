@@ -17,15 +17,12 @@ from decode import viterbi_batch
 from inputs import MAX_CHARS, UNK, Vocabularies, char_form, own_features, word_row
 
 import marsad.ner as ner_package
-from marsad.arabic.tokenise import Token, WordCounts, default_counts, make_token, tokenise
+from marsad.arabic.tokenise import Token, WordCounts, default_counts
 from marsad.errors import MarsadError
-from marsad.models import Mention
-from marsad.ner.crf import _SENTENCE_END, DOCUMENT_SENTENCES, PRODUCT_TYPES
+from marsad.ner.crf import DocumentTagger
 from marsad.ner.features import document_memory
 from marsad.ner.lexicon import Lexical, read_clusters, read_flags, triggers
 from marsad.ner.propagate import propagate
-from marsad.ner.rules import apply_org_phrases
-from marsad.ner.scoring import spans
 
 DATA_DIR = Path(ner_package.__file__).resolve().parent / "data"  # the CRF bundle it reads
 DEFAULT_MODEL = DATA_DIR / "neural.npz"
@@ -72,7 +69,7 @@ def read_weights(path: Path) -> tuple[Weights, dict]:
     return Weights(arrays, meta), meta
 
 
-class NeuralRecogniser:
+class NeuralRecogniser(DocumentTagger):
     """Finds PERSON, ORGANIZATION and LOCATION mentions; offsets are into the given text."""
 
     def __init__(self, w: Weights, meta: dict, lex: Lexical, counts: WordCounts) -> None:
@@ -189,31 +186,6 @@ class NeuralRecogniser:
         if self.propagate:
             tags = propagate(sentences, tags, self._counts, self._lex.triggers)
         return tags
-
-    def tag_corpus(self, sentences: list[list[str]]) -> list[list[str]]:
-        """BIO tags for pre-split sentences in corpus order (documents = chunks of 15)."""
-        out: list[list[str]] = []
-        for k in range(0, len(sentences), DOCUMENT_SENTENCES):
-            chunk = sentences[k : k + DOCUMENT_SENTENCES]
-            out += self.tag_document([[make_token(w, 0, self._counts) for w in s] for s in chunk])
-        return out
-
-    def recognise(self, text: str) -> list[Mention]:
-        """Mentions in ``text`` (one document); MISC spans are not reported."""
-        tokens = tokenise(text, self._counts)
-        sentences: list[list[Token]] = [[]]
-        for i, tok in enumerate(tokens):
-            sentences[-1].append(tok)
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if tok.text in _SENTENCE_END or (nxt and "\n" in text[tok.end : nxt.start]):
-                sentences.append([])
-        mentions = []
-        for sentence, tags in zip(sentences, self.tag_document(sentences), strict=True):
-            for a, b, etype in spans(apply_org_phrases(sentence, tags)):
-                if etype in PRODUCT_TYPES:
-                    start, end = sentence[a].name_start, sentence[b - 1].end
-                    mentions.append(Mention(start, end, text[start:end], PRODUCT_TYPES[etype]))
-        return mentions
 
 
 def timed_load(path: Path | str | None = None) -> tuple[NeuralRecogniser, float]:

@@ -18,19 +18,12 @@ from pathlib import Path
 
 from marsad.arabic.tokenise import Token, tokenise
 from marsad.ner.conll import Sentence
-from marsad.ner.crf import _SENTENCE_END, CrfRecogniser
+from marsad.ner.crf import CrfRecogniser, split_sentences
 
 
 def article_sentences(text: str) -> list[list[Token]]:
     """Sentences of one article, split as ``CrfRecogniser.recognise`` splits them."""
-    tokens = tokenise(text)
-    sentences: list[list[Token]] = [[]]
-    for i, tok in enumerate(tokens):
-        sentences[-1].append(tok)
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if tok.text in _SENTENCE_END or (nxt and "\n" in text[tok.end : nxt.start]):
-            sentences.append([])
-    return [s for s in sentences if s]
+    return [s for s in split_sentences(text, tokenise(text)) if s]
 
 
 def tag_news(

@@ -54,7 +54,30 @@ def model_attributes(model: Path) -> frozenset[str] | None:
     return frozenset(attrs) if len(attrs) == n_attrs else None
 
 
-class CrfRecogniser:
+class DocumentTagger:
+    """What any tagger of whole documents (``tag_document``) shares: corpus tagging for
+    scoring and ``recognise`` for the product."""
+
+    _counts: WordCounts
+
+    def tag_document(self, sentences: list[list[Token]]) -> list[list[str]]:
+        raise NotImplementedError
+
+    def tag_corpus(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BIO tags for pre-split sentences in corpus order (documents = chunks of 15)."""
+        out: list[list[str]] = []
+        for k in range(0, len(sentences), DOCUMENT_SENTENCES):
+            chunk = sentences[k : k + DOCUMENT_SENTENCES]
+            out += self.tag_document([[make_token(w, 0, self._counts) for w in s] for s in chunk])
+        return out
+
+    def recognise(self, text: str) -> list[Mention]:
+        """Mentions in ``text`` (one document); MISC spans are not reported."""
+        sentences = split_sentences(text, tokenise(text, self._counts))
+        return product_mentions(text, sentences, self.tag_document(sentences))
+
+
+class CrfRecogniser(DocumentTagger):
     """Finds PERSON, ORGANIZATION and LOCATION mentions; offsets are into the given text."""
 
     def __init__(
@@ -110,30 +133,30 @@ class CrfRecogniser:
             tags = propagate(sentences, tags, self._counts, self._lex.triggers)
         return tags
 
-    def tag_corpus(self, sentences: list[list[str]]) -> list[list[str]]:
-        """BIO tags for pre-split sentences in corpus order (documents = chunks of 15)."""
-        out: list[list[str]] = []
-        for k in range(0, len(sentences), DOCUMENT_SENTENCES):
-            chunk = sentences[k : k + DOCUMENT_SENTENCES]
-            out += self.tag_document([[make_token(w, 0, self._counts) for w in s] for s in chunk])
-        return out
 
-    def recognise(self, text: str) -> list[Mention]:
-        """Mentions in ``text`` (one document); MISC spans are not reported."""
-        tokens = tokenise(text, self._counts)
-        sentences: list[list[Token]] = [[]]
-        for i, tok in enumerate(tokens):
-            sentences[-1].append(tok)
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if tok.text in _SENTENCE_END or (nxt and "\n" in text[tok.end : nxt.start]):
-                sentences.append([])
-        mentions = []
-        for sentence, tags in zip(sentences, self.tag_document(sentences), strict=True):
-            for a, b, etype in spans(apply_org_phrases(sentence, tags)):
-                if etype in PRODUCT_TYPES:
-                    start, end = sentence[a].name_start, sentence[b - 1].end
-                    mentions.append(Mention(start, end, text[start:end], PRODUCT_TYPES[etype]))
-        return mentions
+def split_sentences(text: str, tokens: list[Token]) -> list[list[Token]]:
+    """Sentences of one document: after . ! ? ؟ and at line breaks (the last may be empty)."""
+    sentences: list[list[Token]] = [[]]
+    for i, tok in enumerate(tokens):
+        sentences[-1].append(tok)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if tok.text in _SENTENCE_END or (nxt and "\n" in text[tok.end : nxt.start]):
+            sentences.append([])
+    return sentences
+
+
+def product_mentions(
+    text: str, sentences: list[list[Token]], tags: list[list[str]]
+) -> list[Mention]:
+    """What ``recognise`` reports of tagged sentences: PERSON, ORGANIZATION and LOCATION
+    spans (ministries and the like completed by ``rules``), clitics left out."""
+    mentions = []
+    for sentence, sentence_tags in zip(sentences, tags, strict=True):
+        for a, b, etype in spans(apply_org_phrases(sentence, sentence_tags)):
+            if etype in PRODUCT_TYPES:
+                start, end = sentence[a].name_start, sentence[b - 1].end
+                mentions.append(Mention(start, end, text[start:end], PRODUCT_TYPES[etype]))
+    return mentions
 
 
 def timed_load(path: Path | str | None = None) -> tuple[CrfRecogniser, float]:
