@@ -70,14 +70,36 @@ def kmeans(x: np.ndarray, k: int, iterations: int = 20, seed: int = 0) -> np.nda
     return labels
 
 
-def build(
-    news: Path,
-    n_words: int = 40000,
-    n_near: int = 2000,
-    n_far: int = 800,
-    rank: int = 100,
-    min_count: int = 5,
-) -> tuple[Counter[str], dict[str, tuple[int, ...]], np.ndarray]:
+def cooccurrences(ids: np.ndarray, n_words: int, n_near: int, n_far: int) -> np.ndarray:
+    """Counts of (word, neighbour at -1, +1, -2, +2) over a corpus of word ids (-1 = none):
+    the ``n_near`` most frequent words as ±1 contexts, the ``n_far`` most frequent as ±2."""
+    n_cols = 2 * n_near + 2 * n_far
+    col_base = {-1: 0, 1: n_near, -2: 2 * n_near, 2: 2 * n_near + n_far}
+    cooc = np.zeros((n_words, n_cols), dtype=np.float32)
+    for offset, base in col_base.items():
+        limit = n_near if abs(offset) == 1 else n_far
+        w, c = (ids[:-offset], ids[offset:]) if offset > 0 else (ids[-offset:], ids[:offset])
+        keep = (w >= 0) & (c >= 0) & (c < limit)
+        uniq, freq = np.unique(w[keep] * n_cols + base + c[keep], return_counts=True)
+        cooc.flat[uniq] = freq
+    return cooc
+
+
+def ppmi(cooc: np.ndarray) -> np.ndarray:
+    """Positive pointwise mutual information, context counts smoothed by the power 0.75."""
+    total = cooc.sum()
+    row = cooc.sum(axis=1, keepdims=True) + 1e-9
+    col = cooc.sum(axis=0, keepdims=True) ** 0.75
+    col /= col.sum()
+    with np.errstate(divide="ignore"):
+        pmi = np.log(cooc / total + 1e-30) - np.log(row / total) - np.log(col + 1e-30)
+    return np.maximum(pmi, 0).astype(np.float32)
+
+
+def word_vectors(
+    news: Path, n_words: int = 40000, n_near: int = 2000, n_far: int = 800, rank: int = 100
+) -> tuple[Counter[str], list[str], np.ndarray]:
+    """(word counts, the ``n_words`` most frequent words, their unit-length vectors)."""
     t0 = time.time()
     sentences = list(read_news(news))
     counts: Counter[str] = Counter()
@@ -89,32 +111,23 @@ def build(
     ids = np.fromiter(
         (index.get(w, -1) for words in sentences for w in [*words, "\n"]), dtype=np.int64
     )  # "\n" is never in the vocabulary: a boundary between paragraphs
-    n_cols = 2 * n_near + 2 * n_far
-    col_base = {-1: 0, 1: n_near, -2: 2 * n_near, 2: 2 * n_near + n_far}
-    cooc = np.zeros((n_words, n_cols), dtype=np.float32)
-    for offset, base in col_base.items():
-        limit = n_near if abs(offset) == 1 else n_far
-        if offset > 0:
-            w, c = ids[:-offset], ids[offset:]
-        else:
-            w, c = ids[-offset:], ids[:offset]
-        keep = (w >= 0) & (c >= 0) & (c < limit)
-        codes = w[keep] * n_cols + base + c[keep]
-        uniq, freq = np.unique(codes, return_counts=True)
-        cooc.flat[uniq] = freq
-    print(f"co-occurrence {cooc.shape} in {time.time() - t0:.0f}s")
-    total = cooc.sum()
-    row = cooc.sum(axis=1, keepdims=True) + 1e-9
-    col = cooc.sum(axis=0, keepdims=True) ** 0.75
-    col /= col.sum()
-    with np.errstate(divide="ignore"):
-        pmi = np.log(cooc / total + 1e-30) - np.log(row / total) - np.log(col + 1e-30)
-    ppmi = np.maximum(pmi, 0).astype(np.float32)
-    del pmi, cooc
-    u, s = _randomized_svd(ppmi, rank)
+    u, s = _randomized_svd(ppmi(cooccurrences(ids, n_words, n_near, n_far)), rank)
     emb = u * np.sqrt(s)
     emb /= np.linalg.norm(emb, axis=1, keepdims=True) + 1e-9
-    print(f"svd in {time.time() - t0:.0f}s")
+    print(f"vectors in {time.time() - t0:.0f}s")
+    return counts, vocab, emb
+
+
+def build(
+    news: Path,
+    n_words: int = 40000,
+    n_near: int = 2000,
+    n_far: int = 800,
+    rank: int = 100,
+    min_count: int = 5,
+) -> tuple[Counter[str], dict[str, tuple[int, ...]], np.ndarray]:
+    t0 = time.time()
+    counts, vocab, emb = word_vectors(news, n_words, n_near, n_far, rank)
     labels = [kmeans(emb.astype(np.float32), k, seed=k) for k in GRANULARITIES]
     print(f"k-means in {time.time() - t0:.0f}s")
     clusters = {w: tuple(int(lab[i]) for lab in labels) for i, w in enumerate(vocab)}
