@@ -97,8 +97,7 @@ class Pipeline:
     def analyse(self, content: str, day: str | None) -> tuple[list[StoredMention], list[Quote]]:
         """Recognise, resolve and find the quotes of one article's content."""
         mentions = self.resolver.resolve(self.recogniser.recognise(content), text=content, day=day)
-        rows = self.store.entity_rows({m.entity_id for m in mentions})
-        types = {eid: str(r["type"]) for eid, r in rows.items()}
+        types = self.resolver.types  # every entity it knows, kept as it creates new ones
         return mentions, find_quotes(content, mentions, types)
 
     def reprocess(self, batch: int = 200, progress: Callable[[int], None] | None = None) -> int:

@@ -249,17 +249,10 @@ def refill(store: Store, batch: int = 500) -> int:
     from marsad.store.database import StoredMention, quote_row
 
     stored, last = 0, 0
-    with store.engine.begin() as conn:
-        while True:
-            articles = rollups.run(
-                conn,
-                "SELECT id, title, text, day FROM articles WHERE id > :a ORDER BY id LIMIT :n",
-                {"a": last, "n": batch},
-            ).all()
-            if not articles:
-                return stored
-            last = articles[-1][0]
-            ids = ",".join(str(int(a[0])) for a in articles)
+    while articles := store.articles_after(last, batch):
+        last = articles[-1]["id"]
+        ids = ",".join(str(int(a["id"])) for a in articles)
+        with store.engine.begin() as conn:
             found: dict[int, list[StoredMention]] = {}
             for aid, eid, start, end, surface in rollups.run(
                 conn,
@@ -275,11 +268,12 @@ def refill(store: Store, batch: int = 500) -> int:
                 ).all()
             )
             rows = [
-                quote_row(aid, day, q)
-                for aid, title, text, day in articles
-                for q in find_quotes(f"{title}\n{text}", found.get(aid, []), types)
+                quote_row(a["id"], a["day"], q)
+                for a in articles
+                for q in find_quotes(f"{a['title']}\n{a['text']}", found.get(a["id"], []), types)
             ]
             rollups.run(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})")
             if rows:
                 conn.execute(insert(schema.quotes), rows)
-            stored += len(rows)
+        stored += len(rows)
+    return stored
