@@ -4,7 +4,6 @@ clitic-analysed tokens with affix, shape, trigger-word, gazetteer and word-clust
 from __future__ import annotations
 
 import json
-import struct
 import time
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from marsad.errors import MarsadError
 from marsad.models import EntityType, Mention
 from marsad.ner.features import FeatureConfig, document_memory, sentence_features
 from marsad.ner.lexicon import Lexical, read_clusters, read_embeddings, read_flags, triggers
+from marsad.ner.linear import DocumentScorer, LinearChain, model_attributes
 from marsad.ner.propagate import propagate
 from marsad.ner.rules import apply_org_phrases
 from marsad.ner.scoring import spans
@@ -31,27 +31,6 @@ DOCUMENT_SENTENCES = 15  # corpus files have no document breaks: chunks of this 
 
 def meta_path(model: Path) -> Path:
     return model.with_suffix(".json")
-
-
-def model_attributes(model: Path) -> frozenset[str] | None:
-    """Every attribute (feature string) a crfsuite CRF1d model file has weights for, read
-    from its attribute dictionary (a CQDB chunk); None when the file is not in that format.
-    crfsuite drops the attributes it does not know when tagging, so leaving them out of
-    the items beforehand gives the same tags for less conversion work."""
-    data = model.read_bytes()
-    if len(data) < 48 or data[:4] != b"lCRF" or data[8:12] != b"FOMC":
-        return None
-    n_attrs, off = struct.unpack_from("<I8xI", data, 24)
-    if data[off : off + 4] != b"CQDB":
-        return None
-    n_refs, refs_at = struct.unpack_from("<II", data, off + 16)
-    attrs = []
-    for ref in struct.unpack_from(f"<{n_refs}I", data, off + refs_at):
-        if ref:
-            size = struct.unpack_from("<I", data, off + ref + 4)[0]
-            start = off + ref + 8
-            attrs.append(data[start : start + size - 1].decode("utf-8"))
-    return frozenset(attrs) if len(attrs) == n_attrs else None
 
 
 class DocumentTagger:
@@ -88,6 +67,8 @@ class CrfRecogniser(DocumentTagger):
         self._cfg = cfg
         self._counts = counts
         self._known: frozenset[str] | None = None  # model attributes (see model_attributes)
+        self._chain: LinearChain | None = None  # the model in numpy (see marsad.ner.linear)
+        self._scorer: DocumentScorer | None = None
         self.propagate = True  # document-level label propagation (see marsad.ner.propagate)
 
     @classmethod
@@ -117,6 +98,9 @@ class CrfRecogniser(DocumentTagger):
         tagger.open(str(model))
         rec = cls(tagger, lex, cfg, default_counts())
         rec.propagate = meta.get("propagate", True)
+        chain = None if cfg.embeddings else LinearChain.read(model)
+        if chain is not None:
+            rec._chain, rec._scorer = chain, DocumentScorer(chain, lex, cfg, rec._counts)
         rec._known = model_attributes(model)
         return rec
 
@@ -124,11 +108,14 @@ class CrfRecogniser(DocumentTagger):
         """BIO tags (ANERcorp types, MISC included) for each sentence of one document."""
         lex, cfg, counts, known = self._lex, self._cfg, self._counts, self._known
         memory = document_memory(sentences, lex) if cfg.document else None
-        tag = self._tagger.tag
-        tags = [
-            tag(sentence_features(tokens, lex, cfg, counts, memory, known)) if tokens else []
-            for tokens in sentences
-        ]
+        if self._chain is not None and self._scorer is not None:
+            tags = self._chain.viterbi(self._scorer.emissions(sentences, memory))
+        else:  # real-valued features (embeddings) or a model file we cannot read: crfsuite
+            tag = self._tagger.tag
+            tags = [
+                tag(sentence_features(tokens, lex, cfg, counts, memory, known)) if tokens else []
+                for tokens in sentences
+            ]
         if self.propagate:
             tags = propagate(sentences, tags, self._counts, self._lex.triggers)
         return tags

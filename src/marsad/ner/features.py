@@ -150,9 +150,15 @@ _CACHE_LIMIT = 200_000
 _Entry = tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
 
 
-def _entry(
-    tok: Token, lex: Lexical, cfg: FeatureConfig, counts: WordCounts, known: frozenset[str] | None
+def token_entry(
+    tok: Token,
+    lex: Lexical,
+    cfg: FeatureConfig,
+    counts: WordCounts,
+    known: frozenset[str] | None = None,
 ) -> _Entry:
+    """A token's own features ("b" first) and, for d = 1..window, the (-d, +d) prefixed
+    features it gives the word d places after / before it."""
     own, side = _local(tok, lex, cfg, counts)
     ctx = []
     for d in range(1, cfg.window + 1):
@@ -191,7 +197,7 @@ def sentence_features(
         key = (t.text, t.prefix, window, known is not None)
         entry = cache.get(key)
         if entry is None:
-            entry = _entry(t, lex, cfg, counts, known)
+            entry = token_entry(t, lex, cfg, counts, known)
             if len(cache) < _CACHE_LIMIT:
                 cache[key] = entry
         entries.append(entry)
