@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python bench/ingest.py [--pages 400] [--data PATH] [--db PATH]
     PYTHONPATH=src python bench/ingest.py --stories [--data PATH]   # near-duplicates on ANT
+    PYTHONPATH=src python bench/ingest.py --stages   # also CPU ms per pipeline stage
 
 Pages are the extraction bench's realistic 30–80 KB Arabic news pages (SANA-like, RT-like,
 blog, wire copy, live page: tests/data/pages/make_pages.py) around real article text from
@@ -39,6 +40,49 @@ from marsad.extract.html import extract_articles  # noqa: E402
 from marsad.generate.corpus import kb_records  # noqa: E402
 from marsad.pipeline import IngestReport, Pipeline  # noqa: E402
 from marsad.store.database import Store  # noqa: E402
+
+
+class StageClock:
+    """CPU time spent in each pipeline stage: the stages' callables are wrapped in place
+    (on this pipeline object and the pipeline module) for the benchmark only."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        import marsad.pipeline as module
+
+        self.spent: dict[str, float] = {}
+        for name, recogniser in zip(
+            ("gazetteer NER", "CRF NER"),
+            getattr(pipeline.recogniser, "recognisers", []),
+            strict=False,
+        ):
+            self._wrap(recogniser, "recognise", name)
+        self._wrap(pipeline.resolver, "resolve", "resolution")
+        self._wrap(pipeline.stories, "story_for", "story signature + LSH")
+        self._wrap(pipeline.stories, "remember", "story signature + LSH")
+        self._wrap(pipeline.store, "add_article", "store article, mentions, FTS, rollups")
+        self._wrap(pipeline.store, "article_by_hash", "hash lookup")
+        self._wrap(module, "clean_article", "cleaning (boilerplate, dateline)")
+        self._wrap(module, "normalise", "normalise title and text")
+        self._wrap(module, "find_quotes", "quotes")
+
+    def _wrap(self, owner: object, attribute: str, stage: str) -> None:
+        inner = getattr(owner, attribute)
+
+        def timed(*args, **kwargs):
+            t0 = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.spent[stage] = self.spent.get(stage, 0.0) + time.process_time() - t0
+
+        setattr(owner, attribute, timed)
+
+    def show(self, articles: int, pipeline_cpu: float) -> None:
+        print("  CPU ms per article by stage:")
+        for stage, spent in sorted(self.spent.items(), key=lambda kv: -kv[1]):
+            print(f"    {stage:40s} {1000 * spent / articles:6.2f}")
+        rest = pipeline_cpu - sum(self.spent.values())
+        print(f"    {'the rest of the pipeline':40s} {1000 * rest / articles:6.2f}")
 
 
 def run(pages: list[tuple[bytes, str]], pipeline: Pipeline) -> tuple[IngestReport, dict]:
@@ -126,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="shared data folder")
     parser.add_argument("--db", type=Path, default=None, help="SQLite file (default: temporary)")
     parser.add_argument("--stories", action="store_true", help="near-duplicate check on ANT")
+    parser.add_argument("--stages", action="store_true", help="CPU time per pipeline stage")
     args = parser.parse_args(argv)
     if args.stories:
         return story_check(args.data)
@@ -147,8 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         extract_articles(pages[0][0], url=pages[0][1])  # warm lexicons and caches
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+        clock = StageClock(pipeline) if args.stages else None
         report, t = run(pages, pipeline)
         show("first ingest", len(pages), report, t)
+        if clock:
+            print(
+                f"    {'extraction (page → article)':40s} {1000 * t['extract'] / t['articles']:6.2f}"
+            )
+            clock.show(t["articles"], t["pipeline"])
         report2, t2 = run(pages, Pipeline(store, settings))
         show("re-ingest (idempotent)", len(pages), report2, t2)
         stats = store.stats()

@@ -31,10 +31,10 @@ def article_content(article: Article) -> str:
     return f"{article.title}\n{article.text}"
 
 
-def content_hash(article: Article) -> str:
-    """Identity of an article's content: identical copies from any source share it."""
-    key = normalise(article.title) + "\n" + normalise(article.text)
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+def content_hash(title: str, text: str) -> str:
+    """Identity of an article's content (its ``normalise``d title and text): identical
+    copies from any source share it."""
+    return hashlib.sha1((title + "\n" + text).encode("utf-8")).hexdigest()
 
 
 def clean_article(article: Article) -> Article:
@@ -128,7 +128,8 @@ class Pipeline:
         if not article.text.strip() and not article.title.strip():
             report.empty += 1
             return None
-        digest = content_hash(article)
+        title, body = normalise(article.title), normalise(article.text)  # once, used thrice
+        digest = content_hash(title, body)
         existing = self.store.article_by_hash(digest)
         if existing is not None:
             self.store.add_source_copy(existing, self.store.source_id(article.source), article.url)
@@ -141,14 +142,14 @@ class Pipeline:
             else None
         )
         mentions, quotes = self.analyse(content, day)
-        story_id, signature = self.stories.story_for(article.text)
+        story_id, signature = self.stories.story_for(body, normalised=True)
         article_id = self.store.add_article(
             article,
             content_hash=digest,
             day=day,
             mentions=mentions,
-            search_title=normalise(article.title),
-            search_body=normalise(article.text),
+            search_title=title,
+            search_body=body,
             story_id=story_id,
             quotes=quotes,
         )

@@ -74,17 +74,17 @@ class Signature:
         return min(1.0, j * (self.shingles + other.shingles) / (1.0 + j) / smaller)
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    """Overlapping ``size``-word shingles of the normalised text."""
-    words = _WORD.findall(normalise(text))
+def shingles(text: str, size: int = SHINGLE_WORDS, *, normalised: bool = False) -> set[str]:
+    """Overlapping ``size``-word shingles of the normalised text (``normalised``: it is)."""
+    words = _WORD.findall(text if normalised else normalise(text))
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def signature(text: str) -> Signature | None:
+def signature(text: str, *, normalised: bool = False) -> Signature | None:
     """The MinHash signature of a text, or None when it is too short to compare."""
-    grams = shingles(text)
+    grams = shingles(text, normalised=normalised)
     if len(grams) < MIN_SHINGLES:
         return None
     hashes = np.fromiter(

@@ -87,10 +87,10 @@ def _shape(text: str) -> str:
     return "P:" + text
 
 
-def _local(
+def features_of(
     tok: Token, lex: Lexical, cfg: FeatureConfig, counts: WordCounts
 ) -> tuple[list[str], list[str]]:
-    """(features of the token itself, short features its neighbours see)."""
+    """(features of the token itself, short features its neighbours see, unprefixed)."""
     norm, stem, nf = tok.norm, tok.stem, name_form(tok)
     shape = _shape(tok.text)
     n = counts[nf] or counts[norm]
@@ -159,7 +159,7 @@ def token_entry(
 ) -> _Entry:
     """A token's own features ("b" first) and, for d = 1..window, the (-d, +d) prefixed
     features it gives the word d places after / before it."""
-    own, side = _local(tok, lex, cfg, counts)
+    own, side = features_of(tok, lex, cfg, counts)
     ctx = []
     for d in range(1, cfg.window + 1):
         before, after = f"-{d}", f"+{d}"  # seen by the word d places after / before it

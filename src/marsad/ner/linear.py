@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from marsad.arabic.tokenise import Token, WordCounts
-from marsad.ner.features import FeatureConfig, token_entry
+from marsad.ner.features import FeatureConfig, features_of
 from marsad.ner.lexicon import Lexical
 
 _FEATURE_SIZE = 20  # type, source, destination (uint32 each), weight (float64)
@@ -139,6 +139,16 @@ class DocumentScorer:
             if attribute.startswith(("bg-=", "bg+=")):
                 minus, plus = self._pairs.get(attribute[4:], (None, None))
                 self._pairs[attribute[4:]] = (k, plus) if attribute[2] == "-" else (minus, k)
+        # a neighbour feature f → (row offset, id) of each of its "-d"/"+d" prefixed copies
+        self._copies: dict[str, list[tuple[int, int]]] = {}
+        w = cfg.window
+        slots = [(f"-{d}", d) for d in range(1, w + 1)] + [
+            (f"+{d}", w + d) for d in range(1, w + 1)
+        ]
+        for attribute, k in chain.attribute_ids.items():
+            for prefix, slot in slots:
+                if attribute.startswith(prefix) and not attribute[len(prefix)].isdigit():
+                    self._copies.setdefault(attribute[len(prefix) :], []).append((slot, k))
         self._rows = np.zeros((4096, len(chain.labels)))
         self._words: dict[tuple[str, str], int] = {}
         self._pending_rows: list[int] = []  # (row, attribute id) pairs not yet summed
@@ -150,27 +160,45 @@ class DocumentScorer:
         self._rows[:] = 0.0
         self._size = 0
         w = self.cfg.window
-        edge: list[tuple[str, ...]] = [()]
-        edge += [(f"-{d}=BOUND",) for d in range(1, w + 1)]
-        edge += [(f"+{d}=BOUND",) for d in range(1, w + 1)]
-        self._edge = self._append(edge)  # what stands beyond a sentence's ends
+        self._edge = self._reserve()  # what stands beyond a sentence's ends
+        for d in range(1, w + 1):
+            self._add(self._edge + d, (f"-{d}=BOUND",))
+            self._add(self._edge + w + d, (f"+{d}=BOUND",))
         self._flush()
 
-    def _append(self, groups: list[tuple[str, ...]]) -> int:
-        """Reserve one row per group of attributes; their sums are added by ``_flush``."""
-        if self._size + len(groups) > len(self._rows):
+    def _reserve(self) -> int:
+        """The first of ``width`` new rows for one word (own, "-d" copies, "+d" copies)."""
+        if self._size + self.width > len(self._rows):
             grown = np.zeros((2 * len(self._rows), self._rows.shape[1]))
             grown[: self._size] = self._rows[: self._size]
             self._rows = grown
         base = self._size
-        ids = self.chain.attribute_ids
-        for row, attributes in enumerate(groups, start=base):
-            for a in attributes:
-                k = ids.get(a)
-                if k is not None:
-                    self._pending_rows.append(row)
-                    self._pending_ids.append(k)
-        self._size += len(groups)
+        self._size += self.width
+        return base
+
+    def _add(self, row: int, attributes: Iterable[str]) -> None:
+        ids, rows, pending = self.chain.attribute_ids, self._pending_rows, self._pending_ids
+        for a in attributes:
+            k = ids.get(a)
+            if k is not None:
+                rows.append(row)
+                pending.append(k)
+
+    def _word_rows(self, tok: Token) -> int:
+        """Rows of a word not seen before; their sums are added by ``_flush``."""
+        own, side = features_of(tok, self.lex, self.cfg, self.counts)
+        base = self._reserve()
+        self._add(base, own)
+        self._add(base, ("b",))
+        rows, pending, copies = self._pending_rows, self._pending_ids, self._copies
+        for f in side:
+            for slot, k in copies.get(f, ()):
+                rows.append(base + slot)
+                pending.append(k)
+        for slot, k in copies.get("p=" + tok.prefix, ()):  # proclitics: seen at distance 1 only
+            if slot in (1, self.cfg.window + 1):
+                rows.append(base + slot)
+                pending.append(k)
         return base
 
     def _flush(self) -> None:
@@ -187,7 +215,6 @@ class DocumentScorer:
         if len(self._words) > _CACHE_WORDS:
             self._reset()
         w, edge, words, pairs = self.cfg.window, self._edge, self._words, self._pairs
-        lex, cfg, counts = self.lex, self.cfg, self.counts
         bases: list[int] = []
         at: list[int] = []  # position of each token in ``bases``
         extra_at: list[int] = []  # (token, attribute) pairs outside the per-word rows
@@ -202,9 +229,7 @@ class DocumentScorer:
                 at.append(len(bases))
                 base = words.get((tok.text, tok.prefix))
                 if base is None:
-                    own, near = token_entry(tok, lex, cfg, counts)
-                    base = self._append([own, *(m for m, _ in near), *(p for _, p in near)])
-                    words[(tok.text, tok.prefix)] = base
+                    base = words[(tok.text, tok.prefix)] = self._word_rows(tok)
                 bases.append(base)
                 if memory and (seen := memory.get(tok.name_norm)):
                     found = memory_ids.get(tok.name_norm)

@@ -40,10 +40,13 @@ class StoryGrouper:
             self._index = self._load()
         return self._index
 
-    def story_for(self, text: str) -> tuple[int | None, Signature | None]:
-        """(story id of a stored near-duplicate or None, the text's signature or None)."""
+    def story_for(
+        self, text: str, *, normalised: bool = False
+    ) -> tuple[int | None, Signature | None]:
+        """(story id of a stored near-duplicate or None, the text's signature or None);
+        ``normalised``: the text has been through ``normalise`` already."""
         try:
-            sig = signature(text)
+            sig = signature(text, normalised=normalised)
             if sig is None:
                 return None, None
             found = self.index.match(sig)
