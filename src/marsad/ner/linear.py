@@ -139,16 +139,25 @@ class DocumentScorer:
             if attribute.startswith(("bg-=", "bg+=")):
                 minus, plus = self._pairs.get(attribute[4:], (None, None))
                 self._pairs[attribute[4:]] = (k, plus) if attribute[2] == "-" else (minus, k)
-        # a neighbour feature f → (row offset, id) of each of its "-d"/"+d" prefixed copies
-        self._copies: dict[str, list[tuple[int, int]]] = {}
+        # a neighbour feature f → (row offsets, ids) of its "-d"/"+d" prefixed copies; the
+        # proclitics feature ("p=…") is seen at distance 1 only
+        copies: dict[str, tuple[list[int], list[int]]] = {}
         w = cfg.window
         slots = [(f"-{d}", d) for d in range(1, w + 1)] + [
             (f"+{d}", w + d) for d in range(1, w + 1)
         ]
         for attribute, k in chain.attribute_ids.items():
             for prefix, slot in slots:
-                if attribute.startswith(prefix) and not attribute[len(prefix)].isdigit():
-                    self._copies.setdefault(attribute[len(prefix) :], []).append((slot, k))
+                rest = attribute[len(prefix) :]
+                if not attribute.startswith(prefix) or rest[:1].isdigit():
+                    continue
+                if rest.startswith("p=") and slot not in (1, w + 1):
+                    continue
+                offsets, ids = copies.setdefault(rest, ([], []))
+                offsets.append(slot)
+                ids.append(k)
+        self._copies = copies
+        self._bias = chain.attribute_ids.get("b")
         self._rows = np.zeros((4096, len(chain.labels)))
         self._words: dict[tuple[str, str], int] = {}
         self._pending_rows: list[int] = []  # (row, attribute id) pairs not yet summed
@@ -177,28 +186,26 @@ class DocumentScorer:
         return base
 
     def _add(self, row: int, attributes: Iterable[str]) -> None:
-        ids, rows, pending = self.chain.attribute_ids, self._pending_rows, self._pending_ids
-        for a in attributes:
-            k = ids.get(a)
-            if k is not None:
-                rows.append(row)
-                pending.append(k)
+        ids = self.chain.attribute_ids
+        found = [k for a in attributes if (k := ids.get(a)) is not None]
+        self._pending_rows += [row] * len(found)
+        self._pending_ids += found
 
     def _word_rows(self, tok: Token) -> int:
         """Rows of a word not seen before; their sums are added by ``_flush``."""
         own, side = features_of(tok, self.lex, self.cfg, self.counts)
         base = self._reserve()
         self._add(base, own)
-        self._add(base, ("b",))
         rows, pending, copies = self._pending_rows, self._pending_ids, self._copies
+        if self._bias is not None:
+            rows.append(base)
+            pending.append(self._bias)
+        side.append("p=" + tok.prefix)
         for f in side:
-            for slot, k in copies.get(f, ()):
-                rows.append(base + slot)
-                pending.append(k)
-        for slot, k in copies.get("p=" + tok.prefix, ()):  # proclitics: seen at distance 1 only
-            if slot in (1, self.cfg.window + 1):
-                rows.append(base + slot)
-                pending.append(k)
+            found = copies.get(f)
+            if found:
+                rows += [base + slot for slot in found[0]]
+                pending += found[1]
         return base
 
     def _flush(self) -> None:
