@@ -3,6 +3,7 @@
     PYTHONPATH=src python bench/ingest.py [--pages 400] [--data PATH] [--db PATH]
     PYTHONPATH=src python bench/ingest.py --stories [--data PATH]   # near-duplicates on ANT
     PYTHONPATH=src python bench/ingest.py --stages   # also CPU ms per pipeline stage
+    PYTHONPATH=src python bench/ingest.py --workers 2   # also wall-clock, files, N workers
 
 Pages are the extraction bench's realistic 30–80 KB Arabic news pages (SANA-like, RT-like,
 blog, wire copy, live page: tests/data/pages/make_pages.py) around real article text from
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import resource
 import sys
@@ -57,11 +59,13 @@ class StageClock:
         ):
             self._wrap(recogniser, "recognise", name)
         self._wrap(pipeline.resolver, "resolve", "resolution")
-        self._wrap(pipeline.stories, "story_for", "story signature + LSH")
+        self._wrap(module, "sign", "story signature + LSH")
+        self._wrap(pipeline.stories, "story_of", "story signature + LSH")
         self._wrap(pipeline.stories, "remember", "story signature + LSH")
         self._wrap(pipeline.store, "add_article", "store article, mentions, FTS, rollups")
         self._wrap(pipeline.store, "article_by_hash", "hash lookup")
         self._wrap(module, "clean_article", "cleaning (boilerplate, dateline)")
+        self._wrap(module, "content_hash", "hash lookup")
         self._wrap(module, "normalise", "normalise title and text")
         self._wrap(module, "find_quotes", "quotes")
 
@@ -164,6 +168,33 @@ def story_check(data: Path | None, show: int = 5) -> int:
     return 0
 
 
+def parallel_check(pages: list[tuple[bytes, str]], workers: int) -> None:
+    """Wall-clock articles/s of ``ingest_paths`` over the pages written as .html files, in
+    one process and with ``workers`` worker processes (fresh database each time)."""
+    from marsad.ingest import ingest_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        for number, (data, _) in enumerate(pages):
+            (folder / f"{number:05d}.html").write_bytes(data)
+        for n in sorted({1, workers}):
+            settings = load_settings(
+                {"MARSAD_DATA_DIR": tmp, "MARSAD_DATABASE_URL": f"sqlite:///{tmp}/w{n}.db"}
+            )
+            store = Store(settings.database_url)
+            load_kb(store, kb_records())
+            t0 = time.perf_counter()
+            report = ingest_paths(store, settings, [folder], workers=n)
+            wall = time.perf_counter() - t0
+            print(
+                f"files → database, {n} worker{'s' if n > 1 else ''}: {report.new} new in "
+                f"{wall:.1f} s wall = {report.new / wall:.1f} articles/s "
+                f"(start-up included; {os.cpu_count()} cores)"
+            )
+            store.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=400)
@@ -171,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=None, help="SQLite file (default: temporary)")
     parser.add_argument("--stories", action="store_true", help="near-duplicate check on ANT")
     parser.add_argument("--stages", action="store_true", help="CPU time per pipeline stage")
+    parser.add_argument("--workers", type=int, default=0, help="also time files with N workers")
     args = parser.parse_args(argv)
     if args.stories:
         return story_check(args.data)
@@ -209,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"peak RSS: {peak:.0f} MB (before ingest, with KB and lexicons loaded: {rss_before:.0f} MB)"
     )
+    if args.workers:
+        parallel_check(pages, args.workers)
     return 0
 
 

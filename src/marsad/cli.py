@@ -48,13 +48,26 @@ def ingest(
     source: Annotated[
         str | None, typer.Option(help="Source name for files that do not say")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Processes that extract pages and recognise names (e.g. one per core); "
+            "this one resolves and stores in input order",
+        ),
+    ] = 1,
 ) -> None:
     """Ingest articles from files and folders."""
     from marsad.ingest import ingest_paths
 
     settings, store = _open()
     report = ingest_paths(
-        store, settings, paths, source_name=source, progress=lambda msg: typer.echo(msg, err=True)
+        store,
+        settings,
+        paths,
+        source_name=source,
+        progress=lambda msg: typer.echo(msg, err=True),
+        workers=workers,
     )
     typer.echo(
         f"new {report.new}, duplicates {report.duplicates}, empty {report.empty}, errors {len(report.errors)}"

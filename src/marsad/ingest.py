@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -11,14 +14,19 @@ from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.generate.corpus import generate, sources
 from marsad.models import Article, Source
-from marsad.pipeline import IngestReport, Pipeline
+from marsad.ner.base import Recogniser
+from marsad.pipeline import IngestReport, Pipeline, Prepared, default_recogniser, prepare
 from marsad.sources.files import (
+    STREAMED_SUFFIXES,
     articles_from_file,
     articles_from_jsonl_lines,
+    format_suffix,
     iter_files,
     source_for,
 )
 from marsad.store.database import Store
+
+BATCH = 16  # articles of a JSONL/CSV/WARC file sent to a worker at once
 
 
 def generated_articles(n: int, *, seed: int = 7, end: date | None = None) -> Iterator[Article]:
@@ -42,21 +50,137 @@ def ingest_paths(
     *,
     source_name: str | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> IngestReport:
-    """Ingest files and folders; a bad file is reported and skipped, nothing else is lost."""
+    """Ingest files and folders; a bad file is reported and skipped, nothing else is lost.
+
+    With ``workers`` > 1, that many processes extract pages and recognise names while this
+    one resolves and stores, in input order: the database ends up the same. (Workers are
+    spawned: a script that calls this needs the ``if __name__ == "__main__":`` guard.)"""
     pipeline = Pipeline(store, settings)
     source = source_for(source_name) if source_name else None
     report = IngestReport()
+    tasks = _tasks(paths, source, report, progress)
+    if workers > 1:
+        _ingest_parallel(pipeline, settings, tasks, report, workers)
+    else:
+        tools = (pipeline.recogniser, store)
+        for function, argument in tasks:
+            _commit(pipeline, function(tools, argument), report)
+    return report
+
+
+# ---- tasks ----------------------------------------------------------------------------------
+# A task is (function, argument), run here or in a worker process with that process's
+# recogniser and store: a page-like file (.html, .htm, .txt) is read and extracted by the
+# task; a streamed file (.jsonl, .csv, .warc) is read here and its articles are sent in
+# batches. Each returns its prepared articles (in order) and an error or None.
+_Tools = tuple[Recogniser, Store]
+_Result = tuple[list[Prepared | None], str | None]
+_FILE_ERRORS = (MarsadError, OSError, UnicodeError, ValueError)
+
+
+def _file_error(path: Path, exc: Exception) -> str:
+    return str(exc) if isinstance(exc, MarsadError) else f"{path}: {exc}"
+
+
+def _prepare_all(tools: _Tools, articles: Iterable[Article]) -> list[Prepared | None]:
+    recogniser, store = tools
+    return [prepare(a, recogniser, store.article_by_hash) for a in articles]
+
+
+def _prepare_file(tools: _Tools, job: tuple[Path, Source | None]) -> _Result:
+    path, source = job
+    try:
+        return _prepare_all(tools, articles_from_file(path, source)), None
+    except _FILE_ERRORS as exc:
+        return [], _file_error(path, exc)
+
+
+def _prepare_batch(tools: _Tools, articles: list[Article]) -> _Result:
+    return _prepare_all(tools, articles), None
+
+
+def _batches(articles: Iterable[Article]) -> Iterator[tuple[Callable, list[Article]]]:
+    """Batches of ``articles``; an error that ends the stream (a file's list of skipped
+    records) is raised after the last batch, so the good articles before it still count."""
+    batch: list[Article] = []
+    failure: Exception | None = None
+    try:
+        for article in articles:
+            batch.append(article)
+            if len(batch) == BATCH:
+                yield _prepare_batch, batch
+                batch = []
+    except _FILE_ERRORS as exc:
+        failure = exc
+    if batch:
+        yield _prepare_batch, batch
+    if failure is not None:
+        raise failure
+
+
+def _tasks(
+    paths: list[Path],
+    source: Source | None,
+    report: IngestReport,
+    progress: Callable[[str], None] | None,
+) -> Iterator[tuple[Callable, object]]:
     if [str(p) for p in paths] == ["-"]:
-        pipeline.ingest(articles_from_jsonl_lines(sys.stdin, "stdin", source), report)
-        return report
+        yield from _batches(articles_from_jsonl_lines(sys.stdin, "stdin", source))
+        return
     for number, path in enumerate(iter_files(paths), start=1):
-        try:
-            pipeline.ingest(articles_from_file(path, source), report)
-        except MarsadError as exc:
-            report.errors.append(str(exc))
-        except (OSError, UnicodeError, ValueError) as exc:
-            report.errors.append(f"{path}: {exc}")
+        if format_suffix(path) not in STREAMED_SUFFIXES:
+            yield _prepare_file, (path, source)
+        else:
+            try:
+                yield from _batches(articles_from_file(path, source))
+            except _FILE_ERRORS as exc:
+                report.errors.append(_file_error(path, exc))
         if progress and number % 100 == 0:
             progress(f"{number} files, {report.new} new articles")
-    return report
+
+
+def _commit(pipeline: Pipeline, result: _Result, report: IngestReport) -> None:
+    prepared, error = result
+    for item in prepared:
+        pipeline.commit(item, report)
+    if error:
+        report.errors.append(error)
+
+
+# ---- worker processes -----------------------------------------------------------------------
+_worker: _Tools | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    store = Store(settings.database_url)
+    _worker = (default_recogniser(store, settings), store)
+
+
+def _run(function: Callable[[_Tools, object], _Result], argument: object) -> _Result:
+    assert _worker is not None, "worker not started"
+    return function(_worker, argument)
+
+
+def _ingest_parallel(
+    pipeline: Pipeline,
+    settings: Settings,
+    tasks: Iterator[tuple[Callable, object]],
+    report: IngestReport,
+    workers: int,
+) -> None:
+    """Run ``tasks`` on ``workers`` processes (a few ahead at most, so a large dump is never
+    held in memory) and commit their results here in task order."""
+    context = multiprocessing.get_context("spawn")  # no inherited database connections
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
+    ) as pool:
+        running: deque[Future[_Result]] = deque()
+        for function, argument in tasks:
+            running.append(pool.submit(_run, function, argument))
+            if len(running) >= 2 * workers:
+                _commit(pipeline, running.popleft().result(), report)
+        while running:
+            _commit(pipeline, running.popleft().result(), report)

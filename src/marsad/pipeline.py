@@ -1,4 +1,10 @@
-"""The ingest pipeline: article → clean → dedupe → recognise → resolve → quotes → store."""
+"""The ingest pipeline: article → clean → dedupe → recognise → resolve → quotes → store.
+
+Two halves: :func:`prepare` needs no database writes (cleaning, normalising, hashing,
+recognising names, the story signature) and can run in worker processes
+(``marsad ingest --workers``); :meth:`Pipeline.commit` resolves, groups and stores in
+input order, in one process, so the result is the same however many workers prepared it.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,8 @@ from marsad.entities.quotes import Quote, find_quotes
 from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
 from marsad.extract.dateline import split_dateline
-from marsad.models import Article
+from marsad.extract.dedup import Signature
+from marsad.models import Article, Mention
 from marsad.ner import load_default
 from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
@@ -21,7 +28,7 @@ from marsad.ner.gazetteer import GazetteerRecogniser
 from marsad.store import rollups
 from marsad.store.database import Store, StoredMention
 from marsad.store.edits import replace_mentions
-from marsad.store.stories import StoryGrouper
+from marsad.store.stories import StoryGrouper, sign
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +54,34 @@ def clean_article(article: Article) -> Article:
     return replace(
         article, title=" ".join(article.title.split()), text=text, place=place, agency=agency
     )
+
+
+@dataclass
+class Prepared:
+    """An article made ready to store: everything that needs no database writes."""
+
+    article: Article  # cleaned
+    title: str  # normalised title and text (search columns, hash, signature)
+    body: str
+    digest: str
+    names: list[Mention] | None  # recognised names; None when the hash was already stored
+    signature: Signature | None = None
+
+
+def prepare(
+    article: Article, recogniser: Recogniser, stored: Callable[[str], int | None]
+) -> Prepared | None:
+    """Clean, normalise, hash and, unless ``stored(digest)`` finds the article already,
+    recognise its names and sign it for story grouping; None for an empty article."""
+    article = clean_article(article)
+    if not article.text.strip() and not article.title.strip():
+        return None
+    title, body = normalise(article.title), normalise(article.text)  # once, used thrice
+    digest = content_hash(title, body)
+    if stored(digest) is not None:
+        return Prepared(article, title, body, digest, None)
+    names = recogniser.recognise(article_content(article))
+    return Prepared(article, title, body, digest, names, sign(body))
 
 
 @dataclass
@@ -94,9 +129,14 @@ class Pipeline:
             self.ingest_one(article, report)
         return report
 
-    def analyse(self, content: str, day: str | None) -> tuple[list[StoredMention], list[Quote]]:
-        """Recognise, resolve and find the quotes of one article's content."""
-        mentions = self.resolver.resolve(self.recogniser.recognise(content), text=content, day=day)
+    def analyse(
+        self, content: str, day: str | None, names: list[Mention] | None = None
+    ) -> tuple[list[StoredMention], list[Quote]]:
+        """Resolve (and recognise, unless ``names`` are given) the names of one article's
+        content, and find its quotes."""
+        if names is None:
+            names = self.recogniser.recognise(content)
+        mentions = self.resolver.resolve(names, text=content, day=day)
         types = self.resolver.types  # every entity it knows, kept as it creates new ones
         return mentions, find_quotes(content, mentions, types)
 
@@ -124,13 +164,15 @@ class Pipeline:
         return done
 
     def ingest_one(self, article: Article, report: IngestReport) -> int | None:
-        article = clean_article(article)
-        if not article.text.strip() and not article.title.strip():
+        return self.commit(prepare(article, self.recogniser, self.store.article_by_hash), report)
+
+    def commit(self, prepared: Prepared | None, report: IngestReport) -> int | None:
+        """Store a prepared article (or record another source's copy of a stored one)."""
+        if prepared is None:
             report.empty += 1
             return None
-        title, body = normalise(article.title), normalise(article.text)  # once, used thrice
-        digest = content_hash(title, body)
-        existing = self.store.article_by_hash(digest)
+        article = prepared.article
+        existing = self.store.article_by_hash(prepared.digest)
         if existing is not None:
             self.store.add_source_copy(existing, self.store.source_id(article.source), article.url)
             report.duplicates += 1
@@ -141,18 +183,21 @@ class Pipeline:
             if article.published
             else None
         )
-        mentions, quotes = self.analyse(content, day)
-        story_id, signature = self.stories.story_for(body, normalised=True)
+        mentions, quotes = self.analyse(content, day, prepared.names)
+        sig = prepared.signature
+        if prepared.names is None:  # prepared as a copy of an article stored since then
+            sig = sign(prepared.body)
+        story_id = self.stories.story_of(sig)
         article_id = self.store.add_article(
             article,
-            content_hash=digest,
+            content_hash=prepared.digest,
             day=day,
             mentions=mentions,
-            search_title=title,
-            search_body=body,
+            search_title=prepared.title,
+            search_body=prepared.body,
             story_id=story_id,
             quotes=quotes,
         )
-        self.stories.remember(article_id, story_id or article_id, day, signature)
+        self.stories.remember(article_id, story_id or article_id, day, sig)
         report.new += 1
         return article_id

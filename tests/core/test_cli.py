@@ -105,6 +105,19 @@ def test_ingest_reads_jsonl_from_stdin(tmp_path):
     assert "new 1" in result.stdout, result.stderr
 
 
+def test_ingest_with_workers_reads_stdin_and_stores_a_copy_once(tmp_path):
+    env = make_env(tmp_path)
+    story = {"title": "لافروف في أنقرة", "text": "وصل وزير الخارجية الروسي سيرغي لافروف إلى أنقرة."}
+    lines = [
+        json.dumps(story | {"source": "sana"}, ensure_ascii=False),
+        json.dumps(story | {"source": "rt"}, ensure_ascii=False),
+    ]
+    result = run(["ingest", "--workers", "2", "-"], env, stdin="\n".join(lines) + "\n")
+    assert "new 1, duplicates 1" in result.stdout, result.stderr
+    people = run(["entity", "سيرغي لافروف", "--json"], env)
+    assert people.returncode == 0, people.stderr
+
+
 def test_generate_is_deterministic(tmp_path):
     env = make_env(tmp_path)
     a = run(["generate", "--articles", "30", "--end", "2026-11-01"], env).stdout

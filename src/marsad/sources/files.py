@@ -43,10 +43,11 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 50 * 1024 * 1024  # one .txt/.html file; streamed formats have no cap
 MAX_RECORD_BYTES = 5 * 1024 * 1024  # one WARC record or CSV field
 SUFFIXES = {".txt", ".html", ".htm", ".jsonl", ".csv", ".warc"}
+STREAMED_SUFFIXES = {".jsonl", ".csv", ".warc"}  # many articles per file, read as a stream
 MAX_LISTED_PROBLEMS = 5
 
 
-def _suffix(path: Path) -> str:
+def format_suffix(path: Path) -> str:
     """The format suffix: '.warc' for both .warc and .warc.gz."""
     name = path.name.lower()
     if name.endswith((".warc.gz", ".warc")):
@@ -58,7 +59,9 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
     """Every ingestible file under the given files and folders, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p) in SUFFIXES)
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and format_suffix(p) in SUFFIXES
+            )
         elif path.exists():
             yield path
         else:
@@ -364,7 +367,7 @@ def _warc_date(value: str | None) -> datetime | None:
 def articles_from_file(path: Path, source: Source | None = None) -> Iterator[Article]:
     """The articles of one file; raises InputError when the file cannot be used at all, and
     at the end when some of its records were skipped (after yielding the good ones)."""
-    suffix = _suffix(path)
+    suffix = format_suffix(path)
     problems = Problems(str(path))
     count = 0
     if suffix == ".jsonl":

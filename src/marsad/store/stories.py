@@ -1,7 +1,8 @@
 """Stories: stored MinHash signatures and the pipeline's near-duplicate grouping.
 
-:class:`StoryGrouper` is what the pipeline calls: ``story_for(text)`` before storing an
-article (the story id of a stored near-duplicate, or None for a new story) and
+:func:`sign` gives an article's signature (anywhere, e.g. in an ingest worker);
+:class:`StoryGrouper` is what the pipeline calls: ``story_of(signature)`` before storing
+an article (the story id of a stored near-duplicate, or None for a new story) and
 ``remember(...)`` after. The LSH index is built lazily from ``article_signatures`` on the
 first call, over the last ``days`` days of the database (at most ``max_articles``);
 stored articles of that window without a signature (a database from before signatures)
@@ -25,6 +26,16 @@ DEFAULT_DAYS = 60
 DEFAULT_MAX_ARTICLES = 100_000  # ~1 KB each in memory
 
 
+def sign(normalised_text: str) -> Signature | None:
+    """The story signature of a ``normalise``d text (None when too short, or on failure:
+    grouping is a bonus, an article is never lost over it)."""
+    try:
+        return signature(normalised_text, normalised=True)
+    except Exception:
+        log.exception("story signature failed; the article is stored as its own story")
+        return None
+
+
 class StoryGrouper:
     def __init__(
         self, store: Store, *, days: int = DEFAULT_DAYS, max_articles: int = DEFAULT_MAX_ARTICLES
@@ -40,20 +51,16 @@ class StoryGrouper:
             self._index = self._load()
         return self._index
 
-    def story_for(
-        self, text: str, *, normalised: bool = False
-    ) -> tuple[int | None, Signature | None]:
-        """(story id of a stored near-duplicate or None, the text's signature or None);
-        ``normalised``: the text has been through ``normalise`` already."""
+    def story_of(self, sig: Signature | None) -> int | None:
+        """The story of a stored near-duplicate of the signed text, if any."""
+        if sig is None:
+            return None
         try:
-            sig = signature(text, normalised=normalised)
-            if sig is None:
-                return None, None
             found = self.index.match(sig)
         except Exception:  # grouping is a bonus: never lose an article over it
             log.exception("story grouping failed; the article is stored as its own story")
-            return None, None
-        return (found[0] if found else None), sig
+            return None
+        return found[0] if found else None
 
     def remember(
         self, article_id: int, story_id: int, day: str | None, sig: Signature | None
