@@ -53,3 +53,10 @@ def rollup_snapshot(store: Store) -> dict[str, list[tuple]]:
             t: sorted(tuple(r) for r in conn.execute(text(f"SELECT {cols} FROM {t}")))
             for t, cols in ROLLUP_TABLES.items()
         }
+
+
+def whose_task(tools: object, argument: int) -> tuple[int, int]:
+    """A marsad.workers task: the argument and the process that ran it."""
+    import os
+
+    return argument, os.getpid()

@@ -210,6 +210,9 @@ def stats() -> None:
 @app.command()
 def reprocess(
     batch: Annotated[int, typer.Option(min=1, help="Articles per transaction")] = 200,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes that recognise names (e.g. one per core)")
+    ] = 1,
 ) -> None:
     """Recognise and resolve every stored article again (after kb load, a new model or
     edits): mentions, quotes and every count are replaced; article texts are kept."""
@@ -217,7 +220,7 @@ def reprocess(
 
     settings, store = _open()
     done = Pipeline(store, settings).reprocess(
-        batch, progress=lambda n: typer.echo(f"{n} articles…", err=True)
+        batch, progress=lambda n: typer.echo(f"{n} articles…", err=True), workers=workers
     )
     typer.echo(f"{done} articles re-processed")
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +11,7 @@ from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.generate.corpus import generate, sources
 from marsad.models import Article, Source
-from marsad.ner.base import Recogniser
-from marsad.pipeline import IngestReport, Pipeline, Prepared, default_recogniser, prepare
+from marsad.pipeline import IngestReport, Pipeline, Prepared, prepare
 from marsad.sources.files import (
     STREAMED_SUFFIXES,
     articles_from_file,
@@ -25,6 +21,7 @@ from marsad.sources.files import (
     source_for,
 )
 from marsad.store.database import Store
+from marsad.workers import Tools, results_in_order
 
 BATCH = 16  # articles of a JSONL/CSV/WARC file sent to a worker at once
 
@@ -61,21 +58,18 @@ def ingest_paths(
     source = source_for(source_name) if source_name else None
     report = IngestReport()
     tasks = _tasks(paths, source, report, progress)
-    if workers > 1:
-        _ingest_parallel(pipeline, settings, tasks, report, workers)
-    else:
-        tools = (pipeline.recogniser, store)
-        for function, argument in tasks:
-            _commit(pipeline, function(tools, argument), report)
+    for prepared, error in results_in_order(tasks, settings, workers, (pipeline.recogniser, store)):
+        for item in prepared:
+            pipeline.commit(item, report)
+        if error:
+            report.errors.append(error)
     return report
 
 
-# ---- tasks ----------------------------------------------------------------------------------
-# A task is (function, argument), run here or in a worker process with that process's
-# recogniser and store: a page-like file (.html, .htm, .txt) is read and extracted by the
-# task; a streamed file (.jsonl, .csv, .warc) is read here and its articles are sent in
-# batches. Each returns its prepared articles (in order) and an error or None.
-_Tools = tuple[Recogniser, Store]
+# ---- tasks (marsad.workers) ---------------------------------------------------------------------
+# A page-like file (.html, .htm, .txt) is read and extracted by its task; a streamed file
+# (.jsonl, .csv, .warc) is read here and its articles are sent in batches. Each task returns
+# its prepared articles (in order) and an error or None.
 _Result = tuple[list[Prepared | None], str | None]
 _FILE_ERRORS = (MarsadError, OSError, UnicodeError, ValueError)
 
@@ -84,12 +78,12 @@ def _file_error(path: Path, exc: Exception) -> str:
     return str(exc) if isinstance(exc, MarsadError) else f"{path}: {exc}"
 
 
-def _prepare_all(tools: _Tools, articles: Iterable[Article]) -> list[Prepared | None]:
+def _prepare_all(tools: Tools, articles: Iterable[Article]) -> list[Prepared | None]:
     recogniser, store = tools
     return [prepare(a, recogniser, store.article_by_hash) for a in articles]
 
 
-def _prepare_file(tools: _Tools, job: tuple[Path, Source | None]) -> _Result:
+def _prepare_file(tools: Tools, job: tuple[Path, Source | None]) -> _Result:
     path, source = job
     try:
         return _prepare_all(tools, articles_from_file(path, source)), None
@@ -97,7 +91,7 @@ def _prepare_file(tools: _Tools, job: tuple[Path, Source | None]) -> _Result:
         return [], _file_error(path, exc)
 
 
-def _prepare_batch(tools: _Tools, articles: list[Article]) -> _Result:
+def _prepare_batch(tools: Tools, articles: list[Article]) -> _Result:
     return _prepare_all(tools, articles), None
 
 
@@ -139,48 +133,3 @@ def _tasks(
                 report.errors.append(_file_error(path, exc))
         if progress and number % 100 == 0:
             progress(f"{number} files, {report.new} new articles")
-
-
-def _commit(pipeline: Pipeline, result: _Result, report: IngestReport) -> None:
-    prepared, error = result
-    for item in prepared:
-        pipeline.commit(item, report)
-    if error:
-        report.errors.append(error)
-
-
-# ---- worker processes -----------------------------------------------------------------------
-_worker: _Tools | None = None
-
-
-def _start_worker(settings: Settings) -> None:
-    global _worker
-    store = Store(settings.database_url)
-    _worker = (default_recogniser(store, settings), store)
-
-
-def _run(function: Callable[[_Tools, object], _Result], argument: object) -> _Result:
-    assert _worker is not None, "worker not started"
-    return function(_worker, argument)
-
-
-def _ingest_parallel(
-    pipeline: Pipeline,
-    settings: Settings,
-    tasks: Iterator[tuple[Callable, object]],
-    report: IngestReport,
-    workers: int,
-) -> None:
-    """Run ``tasks`` on ``workers`` processes (a few ahead at most, so a large dump is never
-    held in memory) and commit their results here in task order."""
-    context = multiprocessing.get_context("spawn")  # no inherited database connections
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
-    ) as pool:
-        running: deque[Future[_Result]] = deque()
-        for function, argument in tasks:
-            running.append(pool.submit(_run, function, argument))
-            if len(running) >= 2 * workers:
-                _commit(pipeline, running.popleft().result(), report)
-        while running:
-            _commit(pipeline, running.popleft().result(), report)

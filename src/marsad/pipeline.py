@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from marsad.arabic.normalise import normalise
@@ -84,6 +84,18 @@ def prepare(
     return Prepared(article, title, body, digest, names, sign(body))
 
 
+def recognise_rows(
+    tools: tuple[Recogniser, Store], rows: list[dict]
+) -> list[tuple[int, str | None, str, list[Mention]]]:
+    """(id, day, content, names) of stored articles (a ``reprocess`` task)."""
+    recogniser = tools[0]
+    out = []
+    for row in rows:
+        content = f"{row['title']}\n{row['text']}"
+        out.append((row["id"], row["day"], content, recogniser.recognise(content)))
+    return out
+
+
 @dataclass
 class IngestReport:
     new: int = 0
@@ -140,23 +152,32 @@ class Pipeline:
         types = self.resolver.types  # every entity it knows, kept as it creates new ones
         return mentions, find_quotes(content, mentions, types)
 
-    def reprocess(self, batch: int = 200, progress: Callable[[int], None] | None = None) -> int:
+    def reprocess(
+        self, batch: int = 200, progress: Callable[[int], None] | None = None, workers: int = 1
+    ) -> int:
         """Recognise and resolve every stored article again with the current knowledge base,
         model and operator edits (e.g. after ``kb load`` or a new model); returns how many.
-        Mentions, quotes, per-article counts and rollups are replaced; texts are untouched."""
-        done, last = 0, 0
-        while True:
-            rows = self.store.articles_after(last, batch)
-            if not rows:
-                break
+        Mentions, quotes, per-article counts and rollups are replaced; texts are untouched.
+        With ``workers`` > 1, names are recognised in that many processes (marsad.workers)."""
+        from marsad.workers import results_in_order
+
+        def batches() -> Iterator[tuple[Callable, list[dict]]]:
+            last = 0
+            while rows := self.store.articles_after(last, batch):
+                yield recognise_rows, rows
+                last = rows[-1]["id"]
+
+        done = 0
+        tools = (self.recogniser, self.store)
+        for found in results_in_order(batches(), self.settings, workers, tools):
             replace_mentions(
                 self.store,
                 [
-                    (r["id"], r["day"], *self.analyse(f"{r['title']}\n{r['text']}", r["day"]))
-                    for r in rows
+                    (article_id, day, *self.analyse(content, day, names))
+                    for article_id, day, content, names in found
                 ],
             )
-            last, done = rows[-1]["id"], done + len(rows)
+            done += len(found)
             if progress:
                 progress(done)
         with self.store.engine.begin() as conn:

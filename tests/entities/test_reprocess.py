@@ -63,8 +63,10 @@ def test_roles_loaded_after_ingest_reach_old_articles_after_reprocess(
         ingest(reference, reference_settings, title, body, day=day)
     assert counts(reference)["articles"] == after["articles"]
     assert counts(reference)["quotes"] == after["quotes"]
-    # a second pass replaces, never adds
+    # a second pass replaces, never adds — also with names recognised by worker processes
     Pipeline(store, settings).reprocess()
+    assert counts(store) == after
+    assert Pipeline(store, settings).reprocess(batch=1, workers=2) == 2
     assert counts(store) == after
 
 

@@ -1,0 +1,63 @@
+"""Worker processes for the work that needs no database writes (extracting pages,
+recognising names): tasks run there in parallel, their results come back in task order,
+and the calling process writes them. Used by ``marsad ingest --workers`` and
+``marsad reprocess --workers``.
+
+A task is ``(function, argument)``; the function is called as ``function(tools, argument)``
+with the worker's own recogniser and store (:data:`Tools`), so the same tasks can also run
+in the calling process with its tools. Workers are spawned, not forked (no inherited
+database connections): a script that starts them needs the ``if __name__ == "__main__":``
+guard.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from marsad.config import Settings
+from marsad.ner.base import Recogniser
+from marsad.store.database import Store
+
+Tools = tuple[Recogniser, Store]
+Task = tuple[Callable[[Tools, Any], Any], Any]
+_tools: Tools | None = None
+
+
+def _start(settings: Settings) -> None:
+    from marsad.pipeline import default_recogniser
+
+    global _tools
+    store = Store(settings.database_url)
+    _tools = (default_recogniser(store, settings), store)
+
+
+def _run(function: Callable[[Tools, Any], Any], argument: Any) -> Any:
+    assert _tools is not None, "worker not started"
+    return function(_tools, argument)
+
+
+def results_in_order(
+    tasks: Iterable[Task], settings: Settings, workers: int, tools: Tools
+) -> Iterator[Any]:
+    """The tasks' results in task order: computed here with ``tools`` when ``workers`` is 1,
+    else by that many worker processes, at most two tasks each ahead of the caller (so a
+    large input is never held in memory)."""
+    if workers <= 1:
+        for function, argument in tasks:
+            yield function(tools, argument)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start, initargs=(settings,)
+    ) as pool:
+        running: deque[Future] = deque()
+        for function, argument in tasks:
+            running.append(pool.submit(_run, function, argument))
+            if len(running) >= 2 * workers:
+                yield running.popleft().result()
+        while running:
+            yield running.popleft().result()
