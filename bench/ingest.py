@@ -4,6 +4,7 @@
     PYTHONPATH=src python bench/ingest.py --stories [--data PATH]   # near-duplicates on ANT
     PYTHONPATH=src python bench/ingest.py --stages   # also CPU ms per pipeline stage
     PYTHONPATH=src python bench/ingest.py --workers 2   # also wall-clock, files, N workers
+    PYTHONPATH=src python bench/ingest.py --ner gazetteer   # knowledge-base names only, no CRF
 
 Pages are the extraction bench's realistic 30–80 KB Arabic news pages (SANA-like, RT-like,
 blog, wire copy, live page: tests/data/pages/make_pages.py) around real article text from
@@ -203,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", action="store_true", help="near-duplicate check on ANT")
     parser.add_argument("--stages", action="store_true", help="CPU time per pipeline stage")
     parser.add_argument("--workers", type=int, default=0, help="also time files with N workers")
+    parser.add_argument(
+        "--ner",
+        choices=["model", "gazetteer"],
+        default="model",
+        help="recogniser: the shipped model after the KB's names (default), or KB names only",
+    )
     args = parser.parse_args(argv)
     if args.stories:
         return story_check(args.data)
@@ -217,7 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "bench.db"
-        settings = load_settings({"MARSAD_DATA_DIR": tmp, "MARSAD_DATABASE_URL": f"sqlite:///{db}"})
+        settings = load_settings(
+            {
+                "MARSAD_DATA_DIR": tmp,
+                "MARSAD_DATABASE_URL": f"sqlite:///{db}",
+                "MARSAD_NER": args.ner,
+            }
+        )
         store = Store(settings.database_url)
         load_kb(store, kb_records())
         pipeline = Pipeline(store, settings)

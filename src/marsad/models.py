@@ -39,6 +39,7 @@ class Article:
     place: str | None = None  # dateline place, e.g. "موسكو"
     agency: str | None = None  # e.g. "سانا", "تاس"
     author: str | None = None
+    cleaned: bool = False  # boilerplate and dateline already taken out (extract_articles)
 
 
 @dataclass(frozen=True, slots=True)

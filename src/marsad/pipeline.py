@@ -52,7 +52,12 @@ def clean_article(article: Article) -> Article:
     found_place, found_agency, text = split_dateline("\n".join(paragraphs))
     place, agency = article.place or found_place, article.agency or found_agency
     return replace(
-        article, title=" ".join(article.title.split()), text=text, place=place, agency=agency
+        article,
+        title=" ".join(article.title.split()),
+        text=text,
+        place=place,
+        agency=agency,
+        cleaned=True,
     )
 
 
@@ -73,7 +78,8 @@ def prepare(
 ) -> Prepared | None:
     """Clean, normalise, hash and, unless ``stored(digest)`` finds the article already,
     recognise its names and sign it for story grouping; None for an empty article."""
-    article = clean_article(article)
+    if not article.cleaned:
+        article = clean_article(article)
     if not article.text.strip() and not article.title.strip():
         return None
     title, body = normalise(article.title), normalise(article.text)  # once, used thrice

@@ -13,11 +13,13 @@ import re
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Extractor
 
 from marsad.arabic.normalise import normalise
 from marsad.errors import InputError
@@ -396,6 +398,21 @@ _DELETED_BY_TRAFILATURA = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1)
+def _trafilatura_options() -> Extractor:
+    """fast, precision-oriented, text only, no comments, tables or metadata (built once:
+    trafilatura copies it before changing anything)."""
+    return Extractor(
+        output_format="txt",
+        fast=True,
+        precision=True,
+        comments=False,
+        tables=False,
+        dedup=False,
+        with_metadata=False,
+    )
+
+
 def trafilatura_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
     """Main-text paragraphs from trafilatura (fast, precision-oriented, no comments), run on
     a copy: trafilatura prunes the tree it is given, and ours still serves the fallback
@@ -404,15 +421,7 @@ def trafilatura_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
     body = work.find("body")
     if body is not None:
         etree.strip_elements(body, *_DELETED_BY_TRAFILATURA, with_tail=False)
-    text = trafilatura.extract(
-        work,
-        fast=True,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=False,
-        deduplicate=False,
-    )
+    text = trafilatura.extract(work, options=_trafilatura_options())
     return [line.strip() for line in (text or "").split("\n") if line.strip()]
 
 
@@ -500,6 +509,7 @@ def build_article(
         place=place,
         agency=agency,
         author=author,
+        cleaned=True,
     )
 
 
