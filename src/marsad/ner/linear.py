@@ -139,8 +139,9 @@ class DocumentScorer:
             if attribute.startswith(("bg-=", "bg+=")):
                 minus, plus = self._pairs.get(attribute[4:], (None, None))
                 self._pairs[attribute[4:]] = (k, plus) if attribute[2] == "-" else (minus, k)
-        # a neighbour feature f → (row offsets, ids) of its "-d"/"+d" prefixed copies; the
-        # proclitics feature ("p=…") is seen at distance 1 only
+        # a neighbour feature f → (row offsets, ids) of the "-d"/"+d" prefixed copies of it
+        # that the model has (so which distances see which features is the model's to say:
+        # the proclitics, "p=…", only exist at distance 1)
         copies: dict[str, tuple[list[int], list[int]]] = {}
         w = cfg.window
         slots = [(f"-{d}", d) for d in range(1, w + 1)] + [
@@ -150,8 +151,6 @@ class DocumentScorer:
             for prefix, slot in slots:
                 rest = attribute[len(prefix) :]
                 if not attribute.startswith(prefix) or rest[:1].isdigit():
-                    continue
-                if rest.startswith("p=") and slot not in (1, w + 1):
                     continue
                 offsets, ids = copies.setdefault(rest, ([], []))
                 offsets.append(slot)
