@@ -58,7 +58,8 @@ def ingest_paths(
     source = source_for(source_name) if source_name else None
     report = IngestReport()
     tasks = _tasks(paths, source, report, progress)
-    for prepared, error in results_in_order(tasks, settings, workers, (pipeline.recogniser, store)):
+    local = lambda: (pipeline.recogniser, store)  # noqa: E731 - built only if used here
+    for prepared, error in results_in_order(tasks, settings, workers, local):
         for item in prepared:
             pipeline.commit(item, report)
         if error:

@@ -135,9 +135,16 @@ class Pipeline:
     ) -> None:
         self.store = store
         self.settings = settings
-        self.recogniser = recogniser or default_recogniser(store, settings)
+        self._recogniser = recogniser
         self.resolver = Resolver(store)
         self.stories = StoryGrouper(store)  # near-duplicates share a story (SPEC §6)
+
+    @property
+    def recogniser(self) -> Recogniser:
+        """Built on first use: with ``--workers`` the workers recognise, this process never."""
+        if self._recogniser is None:
+            self._recogniser = default_recogniser(self.store, self.settings)
+        return self._recogniser
 
     def ingest(
         self, articles: Iterable[Article], report: IngestReport | None = None
@@ -174,8 +181,8 @@ class Pipeline:
                 last = rows[-1]["id"]
 
         done = 0
-        tools = (self.recogniser, self.store)
-        for found in results_in_order(batches(), self.settings, workers, tools):
+        local = lambda: (self.recogniser, self.store)  # noqa: E731 - built only if used here
+        for found in results_in_order(batches(), self.settings, workers, local):
             replace_mentions(
                 self.store,
                 [

@@ -41,12 +41,13 @@ def _run(function: Callable[[Tools, Any], Any], argument: Any) -> Any:
 
 
 def results_in_order(
-    tasks: Iterable[Task], settings: Settings, workers: int, tools: Tools
+    tasks: Iterable[Task], settings: Settings, workers: int, local: Callable[[], Tools]
 ) -> Iterator[Any]:
-    """The tasks' results in task order: computed here with ``tools`` when ``workers`` is 1,
-    else by that many worker processes, at most two tasks each ahead of the caller (so a
-    large input is never held in memory)."""
+    """The tasks' results in task order: computed here with the tools ``local()`` gives when
+    ``workers`` is 1, else by that many worker processes, at most two tasks each ahead of
+    the caller (so a large input is never held in memory)."""
     if workers <= 1:
+        tools = local()
         for function, argument in tasks:
             yield function(tools, argument)
         return

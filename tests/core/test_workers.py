@@ -13,12 +13,12 @@ def test_worker_processes_return_results_in_task_order(tmp_path):
     settings = make_settings(tmp_path)
     store = Store(settings.database_url)  # the caller's database exists before workers start
     tasks = ((whose_task, n) for n in range(40))
-    found = list(results_in_order(tasks, settings, 2, (None, store)))
+    found = list(results_in_order(tasks, settings, 2, lambda: (None, store)))
     assert [n for n, _ in found] == list(range(40))
     assert os.getpid() not in {pid for _, pid in found}
 
 
 def test_one_worker_means_this_process(tmp_path):
     settings = make_settings(tmp_path)
-    found = list(results_in_order([(whose_task, 7)], settings, 1, (None, None)))
+    found = list(results_in_order([(whose_task, 7)], settings, 1, lambda: (None, None)))
     assert found == [(7, os.getpid())]
