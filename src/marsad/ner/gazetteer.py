@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from marsad.arabic.normalise import normalise, normalise_word, strip_clitics
 from marsad.models import EntityType, Mention
@@ -20,21 +20,26 @@ MAX_NAME_WORDS = 6
 _fold = cache(normalise)  # one character at a time: a dictionary lookup after the first
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     start: int
     end: int
     norm: str
     surface: str
 
 
+@lru_cache(maxsize=200_000)
+def _word_norm(surface: str) -> str:
+    return normalise_word(surface).replace(" ", "")
+
+
 def words(text: str) -> list[_Word]:
     """Words of ``text`` with their normalised form."""
     out = []
     for m in _WORD.finditer(text):
-        norm = normalise_word(m.group()).replace(" ", "")
+        surface = m.group()
+        norm = _word_norm(surface)
         if norm:
-            out.append(_Word(m.start(), m.end(), norm, m.group()))
+            out.append(_Word(m.start(), m.end(), norm, surface))
     return out
 
 
@@ -58,6 +63,8 @@ class GazetteerRecogniser:
             if key and len(key) <= MAX_NAME_WORDS:
                 self.names.setdefault(key, EntityType(etype))
         self.first_words = frozenset(k[0] for k in self.names)
+        # word → its readings (itself, clitics off) that can start a name; most words: none
+        self._starts: dict[str, tuple[str, ...]] = {}
 
     def recognise(self, text: str) -> list[Mention]:
         toks = words(text)
@@ -75,11 +82,18 @@ class GazetteerRecogniser:
             i += length
         return found
 
+    def _readings(self, word: str) -> tuple[str, ...]:
+        found = self._starts.get(word)
+        if found is None:
+            known = self.first_words
+            found = tuple(r for r in strip_clitics(word, known) if r in known)
+            if len(self._starts) < 500_000:
+                self._starts[word] = found
+        return found
+
     def _match_at(self, toks: list[_Word], i: int) -> tuple[int, int, EntityType] | None:
         word = toks[i].norm
-        for reading in strip_clitics(word, self.first_words):
-            if reading not in self.first_words:
-                continue
+        for reading in self._readings(word):
             rest = tuple(t.norm for t in toks[i + 1 : i + MAX_NAME_WORDS])
             for length in range(len(rest) + 1, 0, -1):
                 etype = self.names.get((reading, *rest[: length - 1]))
