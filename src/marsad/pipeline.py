@@ -231,7 +231,8 @@ class Pipeline:
             search_body=prepared.body,
             story_id=story_id,
             quotes=quotes,
+            signature=sig.to_bytes() if sig is not None else None,
         )
-        self.stories.remember(article_id, story_id or article_id, day, sig)
+        self.stories.remember(article_id, story_id or article_id, sig)
         report.new += 1
         return article_id

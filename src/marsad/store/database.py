@@ -70,6 +70,7 @@ _INSERT_ARTICLE = insert(s.articles)
 _INSERT_ARTICLE_SOURCE = insert(s.article_sources)
 _INSERT_QUOTE = insert(s.quotes)
 _INSERT_MENTION = insert(s.mentions)
+_INSERT_SIGNATURE = insert(s.article_signatures)
 
 
 def mention_rows(article_id: int, mentions: Sequence[StoredMention]) -> list[dict[str, Any]]:
@@ -218,9 +219,10 @@ class Store:
         search_body: str,
         story_id: int | None = None,
         quotes: Sequence[Quote] = (),
+        signature: bytes | None = None,
     ) -> int:
-        """Store a new article with its resolved mentions (and the quotes of its speakers)
-        in one transaction."""
+        """Store a new article with its resolved mentions (and the quotes of its speakers,
+        its story signature: ``Signature.to_bytes``) in one transaction."""
         source_id = self.source_id(article.source)
         published = article.published.astimezone(UTC) if article.published else None
         with self.engine.begin() as conn:
@@ -244,6 +246,9 @@ class Store:
                 rollups.run(conn, own_story, {"a": article_id})
             copy = {"article_id": article_id, "source_id": source_id, "url": article.url}
             conn.execute(_INSERT_ARTICLE_SOURCE, copy)
+            if signature is not None:
+                row = {"article_id": article_id, "day": day, "signature": signature}
+                conn.execute(_INSERT_SIGNATURE, row)
             if mentions:
                 conn.execute(_INSERT_MENTION, mention_rows(article_id, mentions))
                 per_entity: dict[int, list[StoredMention]] = {}

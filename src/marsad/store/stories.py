@@ -3,8 +3,8 @@
 :func:`sign` gives an article's signature (anywhere, e.g. in an ingest worker);
 :class:`StoryGrouper` is what the pipeline calls: ``story_of(signature)`` before storing
 an article (the story id of a stored near-duplicate, or None for a new story) and
-``remember(...)`` after. The LSH index is built lazily from ``article_signatures`` on the
-first call, over the last ``days`` days of the database (at most ``max_articles``);
+``remember(...)`` after ``Store.add_article`` has stored the signature with the article.
+The LSH index is built lazily from ``article_signatures`` on the first call, over the last ``days`` days of the database (at most ``max_articles``);
 stored articles of that window without a signature (a database from before signatures)
 get one computed then.
 """
@@ -62,19 +62,11 @@ class StoryGrouper:
             return None
         return found[0] if found else None
 
-    def remember(
-        self, article_id: int, story_id: int, day: str | None, sig: Signature | None
-    ) -> None:
-        """Store a new article's signature and add it to the index."""
-        if sig is None:
-            return
-        with self.store.engine.begin() as conn:  # idempotent: one signature per article
-            conn.execute(
-                insert(s.article_signatures).values(
-                    article_id=article_id, day=day, signature=sig.to_bytes()
-                )
-            )
-        self.index.add(article_id, story_id, sig)
+    def remember(self, article_id: int, story_id: int, sig: Signature | None) -> None:
+        """Add a new article's signature (stored with it by ``Store.add_article``) to the
+        index."""
+        if sig is not None:
+            self.index.add(article_id, story_id, sig)
 
     # ---- loading -------------------------------------------------------------------------
     def _load(self) -> StoryIndex:
