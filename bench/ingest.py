@@ -53,11 +53,8 @@ class StageClock:
         import marsad.pipeline as module
 
         self.spent: dict[str, float] = {}
-        for name, recogniser in zip(
-            ("gazetteer NER", "CRF NER"),
-            getattr(pipeline.recogniser, "recognisers", []),
-            strict=False,
-        ):
+        recognisers = getattr(pipeline.recogniser, "recognisers", [pipeline.recogniser])
+        for name, recogniser in zip(("gazetteer NER", "CRF NER"), recognisers, strict=False):
             self._wrap(recogniser, "recognise", name)
         self._wrap(pipeline.resolver, "resolve", "resolution")
         self._wrap(module, "sign", "story signature + LSH")

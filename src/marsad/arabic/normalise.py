@@ -22,6 +22,14 @@ _LETTERS = str.maketrans(
     }
 )
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+# The same foldings as (character, replacement) pairs: a str.replace per character present
+# is several times faster than str.translate with a dict table on Arabic text (no
+# replacement is itself folded again, so the order does not matter).
+_FOLDS = tuple(
+    (chr(k), v if isinstance(v, str) else chr(v))
+    for table in (_LETTERS, _DIGITS)
+    for k, v in table.items()
+)
 _NON_WORD = re.compile(r"[\W_]+")  # hashtags: الولايات_المتحدة
 
 # Proclitics that attach to names, longest first. Only stripped when what remains
@@ -40,9 +48,11 @@ def normalise(text: str) -> str:
     أ/إ/آ/ٱ→ا, ى→ي, ة→ه, ؤ→و, ئ→ي, no harakat or tatweel, ASCII digits,
     lower-cased Latin, punctuation to single spaces.
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = _HARAKAT.sub("", text).translate(_LETTERS).translate(_DIGITS).lower()
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    text = _HARAKAT.sub("", unicodedata.normalize("NFKC", text))
+    for char, folded in _FOLDS:
+        if char in text:
+            text = text.replace(char, folded)
+    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
 
 
 @lru_cache(maxsize=200_000)
