@@ -71,6 +71,7 @@ class Prepared:
     digest: str
     names: list[Mention] | None  # recognised names; None when the hash was already stored
     signature: Signature | None = None
+    stored_as: int | None = None  # the stored article with this hash, when prepared
 
 
 def prepare(
@@ -84,8 +85,8 @@ def prepare(
         return None
     title, body = normalise(article.title), normalise(article.text)  # once, used thrice
     digest = content_hash(title, body)
-    if stored(digest) is not None:
-        return Prepared(article, title, body, digest, None)
+    if (existing := stored(digest)) is not None:
+        return Prepared(article, title, body, digest, None, stored_as=existing)
     names = recogniser.recognise(article_content(article))
     return Prepared(article, title, body, digest, names, sign(body))
 
@@ -198,15 +199,23 @@ class Pipeline:
         return done
 
     def ingest_one(self, article: Article, report: IngestReport) -> int | None:
-        return self.commit(prepare(article, self.recogniser, self.store.article_by_hash), report)
+        prepared = prepare(article, self.recogniser, self.store.article_by_hash)
+        return self.commit(prepared, report, just_prepared=True)
 
-    def commit(self, prepared: Prepared | None, report: IngestReport) -> int | None:
-        """Store a prepared article (or record another source's copy of a stored one)."""
+    def commit(
+        self, prepared: Prepared | None, report: IngestReport, just_prepared: bool = False
+    ) -> int | None:
+        """Store a prepared article (or record another source's copy of a stored one).
+        Unless it was ``just_prepared`` (nothing stored since its hash was looked up), the
+        hash is looked up again: an earlier article of the same batch may have been it."""
         if prepared is None:
             report.empty += 1
             return None
         article = prepared.article
-        existing = self.store.article_by_hash(prepared.digest)
+        if just_prepared:
+            existing = prepared.stored_as
+        else:
+            existing = self.store.article_by_hash(prepared.digest)
         if existing is not None:
             self.store.add_source_copy(existing, self.store.source_id(article.source), article.url)
             report.duplicates += 1

@@ -71,6 +71,7 @@ _INSERT_ARTICLE_SOURCE = insert(s.article_sources)
 _INSERT_QUOTE = insert(s.quotes)
 _INSERT_MENTION = insert(s.mentions)
 _INSERT_SIGNATURE = insert(s.article_signatures)
+_INSERT_ARTICLE_ENTITY = insert(s.article_entities)
 
 
 def mention_rows(article_id: int, mentions: Sequence[StoredMention]) -> list[dict[str, Any]]:
@@ -255,7 +256,7 @@ class Store:
                 for m in mentions:
                     per_entity.setdefault(m.entity_id, []).append(m)
                 conn.execute(
-                    insert(s.article_entities),
+                    _INSERT_ARTICLE_ENTITY,
                     [
                         {
                             "entity_id": eid,
