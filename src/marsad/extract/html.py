@@ -414,14 +414,13 @@ def _trafilatura_options() -> Extractor:
 
 
 def trafilatura_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
-    """Main-text paragraphs from trafilatura (fast, precision-oriented, no comments), run on
-    a copy: trafilatura prunes the tree it is given, and ours still serves the fallback
-    and the date search."""
-    work = deepcopy(tree)
-    body = work.find("body")
+    """Main-text paragraphs from trafilatura (fast, precision-oriented, no comments).
+    The tree is pruned in place (by us and by trafilatura): what the fallback reads of it
+    is left, and date elements must be collected before."""
+    body = tree.find("body")
     if body is not None:
         etree.strip_elements(body, *_DELETED_BY_TRAFILATURA, with_tail=False)
-    text = trafilatura.extract(work, options=_trafilatura_options())
+    text = trafilatura.extract(tree, options=_trafilatura_options())
     return [line.strip() for line in (text or "").split("\n") if line.strip()]
 
 
@@ -563,12 +562,12 @@ def extract_articles(
         if articles:
             return articles
 
+    published = meta.published or date_from_url(page_url) or date_from_url(url)
+    date_elements = _DATE_XPATH(tree) if published is None else []  # before any pruning
     paragraphs = trafilatura_paragraphs(tree)
     if sum(map(len, paragraphs)) < MIN_TEXT_CHARS:
         paragraphs = fallback_paragraphs(tree)
-    published = meta.published or date_from_url(page_url) or date_from_url(url)
     if published is None:
-        date_elements = _DATE_XPATH(tree)
         published = date_from_text(_date_texts(date_elements), reference) or htmldate_date(
             tree, date_elements
         )
