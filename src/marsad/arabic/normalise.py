@@ -61,6 +61,9 @@ def normalise_word(word: str) -> str:
     return normalise(word)
 
 
+WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")  # a word: letters, digits, harakat, tatweel
+
+
 def strip_clitics(word: str, known: set[str] | frozenset[str] | None = None) -> list[str]:
     """Candidate readings of a normalised word with its proclitics removed, longest first.
 

@@ -11,16 +11,14 @@ Knowledge-base roles carry dates (``{"role": …, "from": "2004-03-09", "to": nu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from marsad.arabic.normalise import normalise, normalise_word
+from marsad.arabic.normalise import WORD, normalise, normalise_word
 
 LEXICONS = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
-_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
 STOPWORDS = frozenset({"الي", "في", "من", "عن", "علي", "باسم", "لدي", "و"})
 COUNTERPART = "نظير"
 MAX_ROLE_WORDS = 6
@@ -140,7 +138,7 @@ def complement_after(
     text: str, end: int, blocked: Iterable[tuple[int, int]], is_name: Callable[[str], bool]
 ) -> str | None:
     """A ل-word right after a role ("الأمين العام للحلف") that no mention covers."""
-    m = _WORD.search(text, end)
+    m = WORD.search(text, end)
     if m is None or m.start() - end > 2 or any(s <= m.start() < e for s, e in blocked):
         return None
     word = normalise(m.group())
@@ -183,7 +181,7 @@ def find_roles(
 ) -> list[RoleSpan]:
     """Role phrases in ``text`` outside the ``blocked`` spans (the recognised mentions)."""
     spans = sorted(blocked)
-    toks = [(m.start(), m.end(), normalise_word(m.group())) for m in _WORD.finditer(text)]
+    toks = [(m.start(), m.end(), normalise_word(m.group())) for m in WORD.finditer(text)]
 
     def inside(pos: int) -> bool:
         return any(s <= pos < e for s, e in spans)

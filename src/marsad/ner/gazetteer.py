@@ -7,15 +7,13 @@ only when the remainder is a known name, so names beginning with clitic-like let
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from marsad.arabic.normalise import normalise, normalise_word, strip_clitics
+from marsad.arabic.normalise import WORD, normalise, normalise_word, strip_clitics
 from marsad.models import EntityType, Mention
 
-_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
 MAX_NAME_WORDS = 6
 _fold = cache(normalise)  # one character at a time: a dictionary lookup after the first
 
@@ -35,7 +33,7 @@ def _word_norm(surface: str) -> str:
 def words(text: str) -> list[_Word]:
     """Words of ``text`` with their normalised form."""
     out = []
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         surface = m.group()
         norm = _word_norm(surface)
         if norm:
