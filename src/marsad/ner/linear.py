@@ -58,7 +58,13 @@ def model_attributes(model: Path) -> frozenset[str] | None:
 class LinearChain:
     """Labels, attribute ids, state weights (attributes × labels) and transitions."""
 
-    def __init__(self, labels: list[str], attributes: list[str], state, transitions) -> None:
+    def __init__(
+        self,
+        labels: list[str],
+        attributes: list[str],
+        state: np.ndarray,
+        transitions: np.ndarray,
+    ) -> None:
         self.labels = labels
         self.attribute_ids = {a: i for i, a in enumerate(attributes)}
         self.state = state
@@ -90,11 +96,6 @@ class LinearChain:
         on_labels = records[kinds == 1]
         transitions[on_labels["src"], on_labels["dst"]] = on_labels["w"]
         return cls(labels, attributes, state, transitions)
-
-    def score(self, attributes: Iterable[str]) -> np.ndarray:
-        """Sum of the weights of the known ``attributes`` (repeats count), per label."""
-        ids = [i for a in attributes if (i := self.attribute_ids.get(a)) is not None]
-        return self.state[ids].sum(axis=0)
 
     def viterbi(self, emissions: Sequence[np.ndarray]) -> list[list[str]]:
         """Best label sequence of each sentence (its emission scores: tokens × labels),
