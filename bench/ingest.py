@@ -41,6 +41,7 @@ from marsad.config import load_settings, shared_data_dir  # noqa: E402
 from marsad.entities.kb import load_kb  # noqa: E402
 from marsad.extract.html import extract_articles  # noqa: E402
 from marsad.generate.corpus import kb_records  # noqa: E402
+from marsad.ingest import COMMIT_EVERY  # noqa: E402
 from marsad.pipeline import IngestReport, Pipeline  # noqa: E402
 from marsad.store.database import Store  # noqa: E402
 
@@ -87,21 +88,28 @@ class StageClock:
         print(f"    {'the rest of the pipeline':40s} {1000 * rest / articles:6.2f}")
 
 
-def run(pages: list[tuple[bytes, str]], pipeline: Pipeline) -> tuple[IngestReport, dict]:
+def run(
+    pages: list[tuple[bytes, str]], pipeline: Pipeline, commit_every: int
+) -> tuple[IngestReport, dict]:
+    """Extract and ingest every page; one transaction per ``commit_every`` articles (as
+    ``marsad ingest`` does) or, with 1, per article (as the feed crawler does)."""
     report = IngestReport()
     t_extract = t_pipeline = 0.0
     wall0, cpu0 = time.perf_counter(), time.process_time()
     articles = 0
-    for data, url in pages:
-        t0 = time.process_time()
-        found = extract_articles(data, url=url)
-        t1 = time.process_time()
-        for article in found:
-            pipeline.ingest_one(article, report)
-        t2 = time.process_time()
-        t_extract += t1 - t0
-        t_pipeline += t2 - t1
-        articles += len(found)
+    with pipeline.store.batch() as commit:
+        for data, url in pages:
+            t0 = time.process_time()
+            found = extract_articles(data, url=url)
+            t1 = time.process_time()
+            for article in found:
+                pipeline.ingest_one(article, report)
+                articles += 1
+                if articles % commit_every == 0:
+                    commit()
+            t2 = time.process_time()
+            t_extract += t1 - t0
+            t_pipeline += t2 - t1
     return report, {
         "articles": articles,
         "cpu": time.process_time() - cpu0,
@@ -200,6 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=None, help="SQLite file (default: temporary)")
     parser.add_argument("--stories", action="store_true", help="near-duplicate check on ANT")
     parser.add_argument("--stages", action="store_true", help="CPU time per pipeline stage")
+    parser.add_argument(
+        "--commit-every",
+        type=int,
+        default=COMMIT_EVERY,
+        help="articles per transaction (default: as marsad ingest; 1: as the feed crawler)",
+    )
     parser.add_argument("--workers", type=int, default=0, help="also time files with N workers")
     parser.add_argument(
         "--ner",
@@ -239,14 +253,14 @@ def main(argv: list[str] | None = None) -> int:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         clock = StageClock(pipeline) if args.stages else None
-        report, t = run(pages, pipeline)
+        report, t = run(pages, pipeline, args.commit_every)
         show("first ingest", len(pages), report, t)
         if clock:
             print(
                 f"    {'extraction (page → article)':40s} {1000 * t['extract'] / t['articles']:6.2f}"
             )
             clock.show(t["articles"], t["pipeline"])
-        report2, t2 = run(pages, Pipeline(store, settings))
+        report2, t2 = run(pages, Pipeline(store, settings), args.commit_every)
         show("re-ingest (idempotent)", len(pages), report2, t2)
         stats = store.stats()
         print(f"database: {stats.get('articles')} articles, {db.stat().st_size / 1e6:.1f} MB")

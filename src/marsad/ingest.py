@@ -24,6 +24,7 @@ from marsad.store.database import Store
 from marsad.workers import Tools, results_in_order
 
 BATCH = 16  # articles of a JSONL/CSV/WARC file sent to a worker at once
+COMMIT_EVERY = 64  # articles stored per database transaction
 
 
 def generated_articles(n: int, *, seed: int = 7, end: date | None = None) -> Iterator[Article]:
@@ -59,11 +60,17 @@ def ingest_paths(
     report = IngestReport()
     tasks = _tasks(paths, source, report, progress)
     local = lambda: (pipeline.recogniser, store)  # noqa: E731 - built only if used here
-    for prepared, error in results_in_order(tasks, settings, workers, local):
-        for item in prepared:
-            pipeline.commit(item, report)
-        if error:
-            report.errors.append(error)
+    with store.batch() as commit:
+        since = 0
+        for prepared, error in results_in_order(tasks, settings, workers, local):
+            for item in prepared:
+                pipeline.commit(item, report)
+            if error:
+                report.errors.append(error)
+            since += len(prepared)
+            if since >= COMMIT_EVERY:
+                commit()
+                since = 0
     return report
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,6 +116,24 @@ def _rows(result: Any) -> list[Row]:
     return [dict(r._mapping) for r in result]
 
 
+class _OneConnection:
+    """Stands in for the engine inside :meth:`Store.batch`: every ``begin()`` and
+    ``connect()`` is the batch's one connection, so its writes commit or roll back together
+    (and its reads see them)."""
+
+    def __init__(self, engine: Engine, conn: Any) -> None:
+        self._engine, self._conn = engine, conn
+
+    @contextmanager
+    def begin(self) -> Iterator[Any]:
+        yield self._conn
+
+    connect = begin
+
+    def __getattr__(self, name: str) -> Any:  # dialect, url…: the engine's
+        return getattr(self._engine, name)
+
+
 class Store:
     """A marsad database: SQLite file (WAL) by default, any SQLAlchemy URL otherwise."""
 
@@ -143,6 +162,27 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def batch(self) -> Iterator[Callable[[], None]]:
+        """Run this store's writes in one transaction (a bulk ingest commits once per many
+        articles instead of once per article); yields a function that commits what is done
+        so far. An exception rolls back everything since the last commit. Nested: a no-op."""
+        if isinstance(self.engine, _OneConnection):
+            yield lambda: None
+            return
+        engine = self.engine
+        with engine.connect() as conn:
+            self.engine = _OneConnection(engine, conn)  # type: ignore[assignment]
+            try:
+                yield conn.commit
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                self._source_ids.clear()  # ids created in the rolled-back transaction
+                raise
+            finally:
+                self.engine = engine
 
     # ---- sources -------------------------------------------------------------------------
     def source_id(self, source: Source) -> int:
