@@ -114,7 +114,8 @@ def demo(
 
     settings, store = _open()
     load_kb(store, kb_records())
-    report = Pipeline(store, settings).ingest(generated_articles(articles))
+    with store.batch():  # one transaction for the whole sample
+        report = Pipeline(store, settings).ingest(generated_articles(articles))
     stats = store.stats()
     typer.echo(
         f"sample ingested: {report.new} new, {report.duplicates} duplicates; {stats['articles']} articles, {stats['entities']} entities in {settings.database_url}",

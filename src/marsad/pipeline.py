@@ -183,17 +183,19 @@ class Pipeline:
 
         done = 0
         local = lambda: (self.recogniser, self.store)  # noqa: E731 - built only if used here
-        for found in results_in_order(batches(), self.settings, workers, local):
-            replace_mentions(
-                self.store,
-                [
-                    (article_id, day, *self.analyse(content, day, names))
-                    for article_id, day, content, names in found
-                ],
-            )
-            done += len(found)
-            if progress:
-                progress(done)
+        with self.store.batch() as commit:  # a batch's new entities and mentions together
+            for found in results_in_order(batches(), self.settings, workers, local):
+                replace_mentions(
+                    self.store,
+                    [
+                        (article_id, day, *self.analyse(content, day, names))
+                        for article_id, day, content, names in found
+                    ],
+                )
+                commit()
+                done += len(found)
+                if progress:
+                    progress(done)
         with self.store.engine.begin() as conn:
             rollups.rebuild(conn)
         return done
