@@ -60,3 +60,10 @@ def whose_task(tools: object, argument: int) -> tuple[int, int]:
     import os
 
     return argument, os.getpid()
+
+
+def die(tools: object, argument: int) -> None:
+    """A marsad.workers task whose process ends abruptly (as when killed for memory)."""
+    import os
+
+    os._exit(1)

@@ -16,15 +16,21 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from marsad.config import Settings
+from marsad.errors import MarsadError
 from marsad.ner.base import Recogniser
 from marsad.store.database import Store
 
 Tools = tuple[Recogniser, Store]
 Task = tuple[Callable[[Tools, Any], Any], Any]
 _tools: Tools | None = None
+
+
+class WorkerDied(MarsadError):
+    """A worker process ended abruptly."""
 
 
 def _start(settings: Settings) -> None:
@@ -52,13 +58,19 @@ def results_in_order(
             yield function(tools, argument)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start, initargs=(settings,)
-    ) as pool:
-        running: deque[Future] = deque()
-        for function, argument in tasks:
-            running.append(pool.submit(_run, function, argument))
-            if len(running) >= 2 * workers:
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start, initargs=(settings,)
+        ) as pool:
+            running: deque[Future] = deque()
+            for function, argument in tasks:
+                running.append(pool.submit(_run, function, argument))
+                if len(running) >= 2 * workers:
+                    yield running.popleft().result()
+            while running:
                 yield running.popleft().result()
-        while running:
-            yield running.popleft().result()
+    except BrokenProcessPool as exc:
+        raise WorkerDied(
+            "a worker process died (out of memory, or killed); what was stored is kept — "
+            "run the same command again (re-ingesting is idempotent), with fewer --workers"
+        ) from exc
