@@ -29,6 +29,7 @@ from marsad.store import rollups
 from marsad.store.database import Store, StoredMention
 from marsad.store.edits import replace_mentions
 from marsad.store.stories import StoryGrouper, sign
+from marsad.workers import results_in_order
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,6 @@ class Pipeline:
         model and operator edits (e.g. after ``kb load`` or a new model); returns how many.
         Mentions, quotes, per-article counts and rollups are replaced; texts are untouched.
         With ``workers`` > 1, names are recognised in that many processes (marsad.workers)."""
-        from marsad.workers import results_in_order
 
         def batches() -> Iterator[tuple[Callable, list[dict]]]:
             last = 0
