@@ -15,9 +15,9 @@ dropped, ``للأمم``) the whole token is kept because no substring of it spel
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from marsad.arabic.normalise import normalise
 
@@ -34,9 +34,9 @@ _MIN_STEM = 2
 PREP_MARGIN = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token of the original text: ``text == source[start:end]``."""
+class Token(NamedTuple):
+    """One token of the original text: ``text == source[start:end]``. (A named tuple: the
+    tokeniser makes one per word of every article, four times faster than a dataclass.)"""
 
     text: str
     start: int
