@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -49,8 +50,10 @@ def ingest_paths(
     source_name: str | None = None,
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
+    progress_every: int = 1000,
 ) -> IngestReport:
     """Ingest files and folders; a bad file is reported and skipped, nothing else is lost.
+    ``progress`` hears every ``progress_every`` articles (and every 100 files).
 
     With ``workers`` > 1, that many processes extract pages and recognise names while this
     one resolves and stores, in input order: the database ends up the same. (Workers are
@@ -60,6 +63,7 @@ def ingest_paths(
     report = IngestReport()
     tasks = _tasks(paths, source, report, progress)
     local = lambda: (pipeline.recogniser, store)  # noqa: E731 - built only if used here
+    started, done, told = time.monotonic(), 0, 0
     with store.batch() as commit:
         since = 0
         for prepared, error in results_in_order(tasks, settings, workers, local):
@@ -68,9 +72,17 @@ def ingest_paths(
             if error:
                 report.errors.append(error)
             since += len(prepared)
+            done += len(prepared)
             if since >= COMMIT_EVERY:
                 commit()
                 since = 0
+            if progress and done - told >= progress_every:
+                told = done
+                rate = done / max(time.monotonic() - started, 1e-9)
+                progress(
+                    f"{done} articles: {report.new} new, {report.duplicates} duplicates "
+                    f"({rate:.0f}/s)"
+                )
     return report
 
 

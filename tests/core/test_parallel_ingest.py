@@ -87,3 +87,16 @@ def test_parallel_reingest_is_idempotent(tmp_path: Path):
     assert again.new == 0 and again.duplicates == first.new + first.duplicates
     after = _snapshot(store)
     assert after["articles"] == before["articles"] and after["mentions"] == before["mentions"]
+
+
+def test_progress_counts_articles_of_a_large_file(tmp_path: Path):
+    settings = make_settings(tmp_path)
+    store = Store(settings.database_url)
+    heard: list[str] = []
+    report = ingest_paths(
+        store, settings, [DATA / "articles_small.jsonl"], progress=heard.append, progress_every=4
+    )
+    done = report.new + report.duplicates
+    assert report.new >= 8
+    assert heard[-1].startswith(f"{done} articles: {report.new} new, {report.duplicates} dup")
+    assert heard[-1].endswith("/s)")
