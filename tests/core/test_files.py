@@ -228,3 +228,37 @@ def test_bad_files_are_each_reported_and_the_good_ones_stored(settings: Settings
     assert "date '31/02/2024' not understood" in by_file["dump.jsonl"]
     assert "not valid JSON" in by_file["dump.jsonl"]
     assert "WARC" in by_file["bomb.warc.gz"]
+
+
+def test_gzipped_jsonl_is_read_like_jsonl_and_a_truncated_one_keeps_its_good_lines(
+    tmp_path: Path,
+) -> None:
+    plain = (DATA / "articles_small.jsonl").read_bytes()
+    (tmp_path / "dump.jsonl.gz").write_bytes(gzip.compress(plain))
+    whole = list(articles_from_file(tmp_path / "dump.jsonl.gz"))
+    assert [a.title for a in whole] == [
+        a.title for a in articles_from_file(DATA / "articles_small.jsonl")
+    ]
+    assert whole[0].title == "لافروف وكيري يبحثان الأزمة السورية"
+
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(plain)[: len(gzip.compress(plain)) // 2])
+    kept = []
+    with pytest.raises(InputError, match="truncated or corrupt"):
+        for article in articles_from_file(broken):
+            kept.append(article)
+    assert 0 < len(kept) < len(whole)
+    assert list(iter_files([tmp_path])) == [broken, tmp_path / "dump.jsonl.gz"]
+
+
+def test_a_gzip_bomb_line_is_skipped_not_held_in_memory(tmp_path: Path) -> None:
+    line = json.dumps(
+        {"title": "خبر عن دمشق", "text": "وصل الوفد إلى دمشق اليوم."}, ensure_ascii=False
+    )
+    bomb = gzip.compress(line.encode() + b"\n" + b"x" * (60 * 1024 * 1024) + b"\n" + line.encode())
+    (tmp_path / "bomb.jsonl.gz").write_bytes(bomb)
+    kept = []
+    with pytest.raises(InputError, match="longer than"):
+        for article in articles_from_file(tmp_path / "bomb.jsonl.gz"):
+            kept.append(article)
+    assert [a.title for a in kept] == ["خبر عن دمشق", "خبر عن دمشق"]

@@ -6,7 +6,7 @@
   split into its articles (:mod:`marsad.sources.text_archive`).
 * ``.html``/``.htm``: extracted with :func:`marsad.extract.html.extract_articles`; archive
   pages yield several articles.
-* ``.jsonl``: one object per line with ``title`` and ``text`` (or ``body``/``content``),
+* ``.jsonl`` (or ``.jsonl.gz``): one object per line with ``title`` and ``text`` (or ``body``/``content``),
   optional ``source`` (or ``src``), ``source_name``, ``url``, ``published`` (or ``time``;
   ISO-8601 or RFC 822), ``place``, ``agency``, ``author``.
 * ``.csv``: a header row naming the same fields as JSONL (``title,text[,source,url,published…]``);
@@ -24,14 +24,16 @@ listing what was skipped, so the caller counts it.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import logging
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from marsad.errors import InputError
 from marsad.models import Article, Source
@@ -48,10 +50,12 @@ MAX_LISTED_PROBLEMS = 5
 
 
 def format_suffix(path: Path) -> str:
-    """The format suffix: '.warc' for both .warc and .warc.gz."""
+    """The format suffix: '.warc' for both .warc and .warc.gz, '.jsonl' for .jsonl.gz."""
     name = path.name.lower()
     if name.endswith((".warc.gz", ".warc")):
         return ".warc"
+    if name.endswith(".jsonl.gz"):
+        return ".jsonl"
     return path.suffix.lower()
 
 
@@ -209,8 +213,30 @@ def article_from_record(
 def articles_from_jsonl(
     path: Path, default_source: Source | None, problems: Problems | None = None
 ) -> Iterator[Article]:
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        yield from articles_from_jsonl_lines(fh, str(path), default_source, problems)
+    """Articles of a .jsonl or .jsonl.gz file (read as a stream, one bounded line at a time)."""
+    problems = problems if problems is not None else Problems(str(path))
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+        lines = _bounded_lines(fh, problems)
+        yield from articles_from_jsonl_lines(lines, str(path), default_source, problems)
+
+
+def _bounded_lines(fh: IO[str], problems: Problems) -> Iterator[str]:
+    """The lines of a text stream, none over MAX_RECORD_BYTES characters (a longer one, e.g.
+    from a decompression bomb, is skipped as a blank line so numbering stays right); a
+    truncated or corrupt gzip stream ends the file with a problem, after the good lines."""
+    number = 0
+    try:
+        while line := fh.readline(MAX_RECORD_BYTES + 1):
+            number += 1
+            if len(line) > MAX_RECORD_BYTES and not line.endswith("\n"):
+                while (rest := fh.readline(MAX_RECORD_BYTES)) and not rest.endswith("\n"):
+                    pass
+                problems.add(str(number), f"skipped, longer than {MAX_RECORD_BYTES} characters")
+                line = "\n"
+            yield line
+    except (EOFError, OSError, zlib.error) as exc:
+        problems.add(str(number + 1), f"the compressed file is truncated or corrupt ({exc})")
 
 
 def articles_from_jsonl_lines(
