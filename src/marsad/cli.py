@@ -42,7 +42,7 @@ def ingest(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Files or folders (.txt .html .htm .jsonl .csv .warc .warc.gz); '-' reads JSONL from stdin"
+            help="Files or folders (.txt .html .htm .jsonl .jsonl.gz .csv .warc .warc.gz); '-' reads JSONL from stdin"
         ),
     ],
     source: Annotated[
