@@ -67,3 +67,10 @@ def die(tools: object, argument: int) -> None:
     import os
 
     os._exit(1)
+
+
+def nap(tools: object, seconds: float) -> None:
+    """A marsad.workers task that takes its time."""
+    import time
+
+    time.sleep(seconds)

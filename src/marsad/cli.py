@@ -61,14 +61,22 @@ def ingest(
     from marsad.ingest import ingest_paths
 
     settings, store = _open()
-    report = ingest_paths(
-        store,
-        settings,
-        paths,
-        source_name=source,
-        progress=lambda msg: typer.echo(msg, err=True),
-        workers=workers,
-    )
+    try:
+        report = ingest_paths(
+            store,
+            settings,
+            paths,
+            source_name=source,
+            progress=lambda msg: typer.echo(msg, err=True),
+            workers=workers,
+        )
+    except KeyboardInterrupt:
+        typer.echo(
+            "interrupted: the articles stored so far are kept (all but the last few dozen); "
+            "run the same command again to go on — what is stored is skipped as duplicates",
+            err=True,
+        )
+        raise SystemExit(130) from None
     typer.echo(
         f"new {report.new}, duplicates {report.duplicates}, empty {report.empty}, errors {len(report.errors)}"
     )

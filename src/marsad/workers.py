@@ -13,6 +13,10 @@ guard.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,9 +40,20 @@ class WorkerDied(MarsadError):
 def _start(settings: Settings) -> None:
     from marsad.pipeline import default_recogniser
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the calling process's to handle
+    parent = os.getppid()
+    threading.Thread(target=_follow, args=(parent,), daemon=True).start()
     global _tools
     store = Store(settings.database_url)
     _tools = (default_recogniser(store, settings), store)
+
+
+def _follow(parent: int) -> None:
+    """End this worker soon after the process that started it is gone (killed, crashed):
+    no orphan keeps working for nobody."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _run(function: Callable[[Tools, Any], Any], argument: Any) -> Any:

@@ -210,3 +210,32 @@ def test_demo_builds_the_sample_and_serves_the_pages(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_ctrl_c_during_ingest_keeps_what_was_stored_and_says_how_to_go_on(tmp_path):
+    import re
+    import signal
+
+    env = make_env(tmp_path)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(run(["generate", "--articles", "2200"], env).stdout, encoding="utf-8")
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli", "ingest", str(dump)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert ingest.stderr is not None
+    first = ingest.stderr.readline()  # progress after the first thousand articles
+    assert re.match(r"10\d\d articles: \d+ new, \d+ duplicates", first), first
+    ingest.send_signal(signal.SIGINT)
+    _, err = ingest.communicate(timeout=60)
+    assert ingest.returncode == 130
+    assert "run the same command again" in err
+    stored = Store(load_settings(env).database_url).stats()["articles"]
+    assert 500 <= stored < 2200
+    again = run(["ingest", str(dump)], env)  # goes on where it stopped
+    new = int(re.search(r"new (\d+)", again.stdout).group(1))
+    assert new > 0
+    assert Store(load_settings(env).database_url).stats()["articles"] == stored + new
