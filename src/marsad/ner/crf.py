@@ -101,7 +101,9 @@ class CrfRecogniser(DocumentTagger):
         chain = None if cfg.embeddings else LinearChain.read(model)
         if chain is not None:
             rec._chain, rec._scorer = chain, DocumentScorer(chain, lex, cfg, rec._counts)
-        rec._known = model_attributes(model)
+            rec._known = frozenset(chain.attribute_ids)  # read once, with the weights
+        else:
+            rec._known = model_attributes(model)
         return rec
 
     def tag_document(self, sentences: list[list[Token]]) -> list[list[str]]:
