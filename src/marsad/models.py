@@ -42,12 +42,17 @@ class Article:
     cleaned: bool = False  # boilerplate and dateline already taken out (extract_articles)
 
 
+def content_of(title: str, text: str) -> str:
+    """The text that mention and quote offsets point into: title, a newline, then the body."""
+    return f"{title}\n{text}"
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A span of an article's text naming an entity.
 
     Offsets are character offsets into ``Article.title + "\\n" + Article.text``
-    (see :func:`marsad.pipeline.article_content`).
+    (see :func:`content_of`).
     """
 
     start: int

@@ -17,7 +17,7 @@ from marsad.arabic.normalise import normalise
 from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
-from marsad.models import EntityType
+from marsad.models import EntityType, content_of
 from marsad.store import listing
 from marsad.store.database import Row, Store
 from marsad.store.listing import SearchFilters
@@ -440,7 +440,7 @@ def entity_article_rows(store: Store, key: str) -> Iterator[list[Any]]:
     yield ["id", "day", "published", "source", "title", "url", "mention"]
     with store.engine.connect() as conn:
         for r in listing.iter_entity_articles(conn, ent["id"]):
-            content = f"{r['title']}\n{r['text']}"
+            content = content_of(r["title"], r["text"])
             yield [
                 r["id"],
                 r["day"] or "",

@@ -20,7 +20,7 @@ from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
 from marsad.extract.dateline import split_dateline
 from marsad.extract.dedup import Signature
-from marsad.models import Article, Mention
+from marsad.models import Article, Mention, content_of
 from marsad.ner import load_default
 from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 
 
 def article_content(article: Article) -> str:
-    """The text that mention offsets point into: title, a newline, then the body."""
-    return f"{article.title}\n{article.text}"
+    """The text that mention offsets point into (:func:`marsad.models.content_of`)."""
+    return content_of(article.title, article.text)
 
 
 def content_hash(title: str, text: str) -> str:
@@ -99,7 +99,7 @@ def recognise_rows(
     recogniser = tools[0]
     out = []
     for row in rows:
-        content = f"{row['title']}\n{row['text']}"
+        content = content_of(row["title"], row["text"])
         out.append((row["id"], row["day"], content, recogniser.recognise(content)))
     return out
 

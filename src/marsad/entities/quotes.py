@@ -27,6 +27,7 @@ from typing import Protocol
 from sqlalchemy import insert
 
 from marsad.arabic.normalise import normalise, normalise_word
+from marsad.models import content_of
 from marsad.store import schema
 from marsad.store.database import Store
 
@@ -270,7 +271,9 @@ def refill(store: Store, batch: int = 500) -> int:
             rows = [
                 quote_row(a["id"], a["day"], q)
                 for a in articles
-                for q in find_quotes(f"{a['title']}\n{a['text']}", found.get(a["id"], []), types)
+                for q in find_quotes(
+                    content_of(a["title"], a["text"]), found.get(a["id"], []), types
+                )
             ]
             rollups.run(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})")
             if rows:
