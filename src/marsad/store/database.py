@@ -65,8 +65,14 @@ def _first_in_body(ms: list[StoredMention], body_start: int) -> tuple[int, int]:
     return first.start, first.end
 
 
-_INSERT_ALIAS = insert(s.aliases)
-_INSERT_ENTITY = insert(s.entities)
+_ENTITY_COLUMNS = (
+    "slug", "kb_id", "name", "type", "description", "description_source", "description_url",
+    "wikidata",
+)  # fmt: skip
+_INSERT_ENTITY = (
+    f"INSERT INTO entities ({', '.join(_ENTITY_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _ENTITY_COLUMNS)}) RETURNING id"
+)
 _INSERT_ARTICLE = insert(s.articles)
 _INSERT_ARTICLE_SOURCE = insert(s.article_sources)
 _INSERT_QUOTE = insert(s.quotes)
@@ -108,8 +114,9 @@ def _insert_aliases(conn: Any, entity_id: int, names: Iterable[str], known: set[
         if norm and norm not in known:
             known.add(norm)
             rows.append({"entity_id": entity_id, "alias": name.strip(), "norm": norm})
-    if rows:  # one prepared statement, parameters apart: no per-call statement building
-        conn.execute(_INSERT_ALIAS, rows)
+    if rows:
+        sql = "INSERT INTO aliases (entity_id, alias, norm) VALUES (:entity_id, :alias, :norm)"
+        rollups.write(conn, sql, rows)
 
 
 def _rows(result: Any) -> list[Row]:
@@ -222,7 +229,7 @@ class Store:
     def article_by_hash(self, content_hash: str) -> int | None:
         with self.engine.connect() as conn:
             found = "SELECT id FROM articles WHERE content_hash = :h"
-            row = rollups.run(conn, found, {"h": content_hash}).first()
+            row = rollups.lookup(conn, found, {"h": content_hash})
         return row[0] if row else None
 
     def articles_after(self, article_id: int, limit: int) -> list[Row]:
@@ -284,7 +291,7 @@ class Store:
             article_id = conn.execute(_INSERT_ARTICLE, values).inserted_primary_key[0]
             if story_id is None:
                 own_story = "UPDATE articles SET story_id = :a WHERE id = :a"
-                rollups.run(conn, own_story, {"a": article_id})
+                rollups.write(conn, own_story, {"a": article_id})
             copy = {"article_id": article_id, "source_id": source_id, "url": article.url}
             conn.execute(_INSERT_ARTICLE_SOURCE, copy)
             if signature is not None:
@@ -331,7 +338,7 @@ class Store:
             else "INSERT INTO article_search (article_id, doc) "
             "VALUES (:id, to_tsvector('simple', :t || ' ' || :b))"
         )
-        rollups.run(conn, sql, {"id": article_id, "t": title, "b": body})
+        rollups.write(conn, sql, {"id": article_id, "t": title, "b": body})
 
     def get_article(self, article_id: int) -> Row | None:
         q = (
@@ -455,7 +462,7 @@ class Store:
             slug = base = slugify(entity.slug or entity.name)
             taken = "SELECT 1 FROM entities WHERE slug = :k"
             n = 1
-            while rollups.run(conn, taken, {"k": slug}).first():
+            while rollups.lookup(conn, taken, {"k": slug}):
                 n += 1
                 slug = f"{base}-{n}"
             values = {
@@ -468,7 +475,7 @@ class Store:
                 "description_url": entity.description_url,
                 "wikidata": entity.wikidata,
             }
-            eid = conn.execute(_INSERT_ENTITY, values).inserted_primary_key[0]
+            eid = rollups.lookup(conn, _INSERT_ENTITY, values)[0]  # type: ignore[index]
             _insert_aliases(conn, eid, [entity.name, *entity.aliases], known=set())
         return eid
 

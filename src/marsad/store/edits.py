@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, inspect, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from marsad.store import rollups
 from marsad.store import schema as s
@@ -88,8 +88,7 @@ def resolution_version(store: Store) -> tuple[Any, ...]:
             "SELECT (SELECT max(id) FROM aliases), (SELECT max(id) FROM entity_roles), "
             "(SELECT max(id) FROM edits)"
         )
-        row = rollups.run(conn, newest).one()
-    return tuple(row)
+        return rollups.lookup(conn, newest) or ()
 
 
 def kb_owned(store: Store) -> set[int]:
@@ -195,13 +194,9 @@ def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> No
             )
 
 
-def _has_rollups(conn: Connection) -> bool:
-    return inspect(conn).has_table("entity_days")
-
-
 def refresh_rollups(conn: Connection, entity_ids: Sequence[int]) -> None:
     """Recompute the per-entity rollups (entity_days, entity_source_days, pair_days)."""
-    if not entity_ids or not _has_rollups(conn):
+    if not entity_ids:
         return
     ids = ",".join(str(int(i)) for i in sorted(set(entity_ids)))
     conn.execute(text(f"DELETE FROM entity_days WHERE entity_id IN ({ids})"))
@@ -413,29 +408,15 @@ def cooccurring(
     store: Store, entity_id: int, start: str | None = None, end: str | None = None, limit: int = 500
 ) -> dict[int, int]:
     """Other entity id → articles shared with ``entity_id`` (between the days ``start`` and
-    ``end`` when given); from the rollups when there, else from ``article_entities``."""
+    ``end`` when given), from the pair rollups (migration 4 made them; every store has them)."""
     days = " AND day BETWEEN :s AND :z" if start and end else ""
     params = {"e": entity_id, "l": limit, "s": start, "z": end}
+    sql = (
+        "SELECT other_id, SUM(articles) AS n FROM pair_days WHERE entity_id = :e"
+        f"{days} GROUP BY other_id ORDER BY n DESC LIMIT :l"
+    )
     with store.engine.connect() as conn:
-        if _has_rollups(conn):
-            rows = conn.execute(
-                text(
-                    "SELECT other_id, SUM(articles) AS n FROM pair_days WHERE entity_id = :e"
-                    f"{days} GROUP BY other_id ORDER BY n DESC LIMIT :l"
-                ),
-                params,
-            )
-        else:
-            rows = conn.execute(
-                text(
-                    "SELECT b.entity_id, COUNT(*) AS n FROM article_entities a "
-                    "JOIN article_entities b ON b.article_id = a.article_id "
-                    "AND b.entity_id != a.entity_id WHERE a.entity_id = :e"
-                    f"{days.replace('day', 'a.day')} GROUP BY b.entity_id ORDER BY n DESC LIMIT :l"
-                ),
-                params,
-            )
-        return {int(r[0]): int(r[1]) for r in rows}
+        return {int(r[0]): int(r[1]) for r in rollups.run(conn, sql, params)}
 
 
 def article_counts(store: Store) -> dict[int, int]:
