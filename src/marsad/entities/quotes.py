@@ -246,7 +246,7 @@ def _headline_quotes(content: str, mentions: list[_Mention], found: list[Quote])
 def refill(store: Store, batch: int = 500) -> int:
     """Find the quotes of every stored article again (after an upgrade that added them, or a
     better finder); returns how many were stored. Idempotent."""
-    from marsad.store import rollups
+    from marsad.store import driver
     from marsad.store.database import StoredMention, quote_row
 
     stored, last = 0, 0
@@ -255,14 +255,14 @@ def refill(store: Store, batch: int = 500) -> int:
         ids = ",".join(str(int(a["id"])) for a in articles)
         with store.engine.begin() as conn:
             found: dict[int, list[StoredMention]] = {}
-            for aid, eid, start, end, surface in rollups.run(
+            for aid, eid, start, end, surface in driver.run(
                 conn,
                 'SELECT m.article_id, m.entity_id, m.start, m."end", m.surface FROM mentions m '
                 f"WHERE m.article_id IN ({ids})",
             ):
                 found.setdefault(aid, []).append(StoredMention(eid, start, end, surface))
             types = dict(
-                rollups.run(
+                driver.run(
                     conn,
                     "SELECT DISTINCT e.id, e.type FROM entities e JOIN mentions m "
                     f"ON m.entity_id = e.id WHERE m.article_id IN ({ids})",
@@ -275,7 +275,7 @@ def refill(store: Store, batch: int = 500) -> int:
                     content_of(a["title"], a["text"]), found.get(a["id"], []), types
                 )
             ]
-            rollups.run(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})")
+            driver.run(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})")
             if rows:
                 conn.execute(insert(schema.quotes), rows)
         stored += len(rows)

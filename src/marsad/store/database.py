@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from marsad.arabic import normalise
 from marsad.errors import StoreError
 from marsad.models import Article, Entity, Source
-from marsad.store import rollups
+from marsad.store import driver, rollups
 from marsad.store import schema as s
 from marsad.store.migrations import migrate
 
@@ -65,20 +65,19 @@ def _first_in_body(ms: list[StoredMention], body_start: int) -> tuple[int, int]:
     return first.start, first.end
 
 
-_ENTITY_COLUMNS = (
-    "slug", "kb_id", "name", "type", "description", "description_source", "description_url",
-    "wikidata",
-)  # fmt: skip
-_INSERT_ENTITY = (
-    f"INSERT INTO entities ({', '.join(_ENTITY_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in _ENTITY_COLUMNS)}) RETURNING id"
-)
-_INSERT_ARTICLE = insert(s.articles)
-_INSERT_ARTICLE_SOURCE = insert(s.article_sources)
-_INSERT_QUOTE = insert(s.quotes)
-_INSERT_MENTION = insert(s.mentions)
-_INSERT_SIGNATURE = insert(s.article_signatures)
-_INSERT_ARTICLE_ENTITY = insert(s.article_entities)
+def _insert_sql(table: Any) -> str:
+    """A table's INSERT of every column but its own id (see ``driver``: the ingest path)."""
+    return driver.insert_sql(table.name, [c.name for c in table.c if c.name != "id"])
+
+
+_INSERT_ENTITY = _insert_sql(s.entities) + " RETURNING id"
+_INSERT_ALIAS = _insert_sql(s.aliases)
+_INSERT_ARTICLE = insert(s.articles)  # SQLAlchemy writes its datetimes
+_INSERT_ARTICLE_SOURCE = _insert_sql(s.article_sources)
+_INSERT_QUOTE = _insert_sql(s.quotes)
+_INSERT_MENTION = _insert_sql(s.mentions)
+_INSERT_SIGNATURE = _insert_sql(s.article_signatures)
+_INSERT_ARTICLE_ENTITY = _insert_sql(s.article_entities)
 
 
 def mention_rows(article_id: int, mentions: Sequence[StoredMention]) -> list[dict[str, Any]]:
@@ -115,8 +114,7 @@ def _insert_aliases(conn: Any, entity_id: int, names: Iterable[str], known: set[
             known.add(norm)
             rows.append({"entity_id": entity_id, "alias": name.strip(), "norm": norm})
     if rows:
-        sql = "INSERT INTO aliases (entity_id, alias, norm) VALUES (:entity_id, :alias, :norm)"
-        rollups.write(conn, sql, rows)
+        driver.write(conn, _INSERT_ALIAS, rows)
 
 
 def _rows(result: Any) -> list[Row]:
@@ -229,14 +227,14 @@ class Store:
     def article_by_hash(self, content_hash: str) -> int | None:
         with self.engine.connect() as conn:
             found = "SELECT id FROM articles WHERE content_hash = :h"
-            row = rollups.lookup(conn, found, {"h": content_hash})
+            row = driver.lookup(conn, found, {"h": content_hash})
         return row[0] if row else None
 
     def articles_after(self, article_id: int, limit: int) -> list[Row]:
         """Stored articles with a larger id, in id order (for passes over everything)."""
         sql = "SELECT id, title, text, day FROM articles WHERE id > :a ORDER BY id LIMIT :n"
         with self.engine.connect() as conn:
-            return _rows(rollups.run(conn, sql, {"a": article_id, "n": limit}))
+            return _rows(driver.run(conn, sql, {"a": article_id, "n": limit}))
 
     def add_source_copy(self, article_id: int, source_id: int, url: str | None) -> bool:
         """Record that another source carried an identical article; False if known already."""
@@ -291,18 +289,19 @@ class Store:
             article_id = conn.execute(_INSERT_ARTICLE, values).inserted_primary_key[0]
             if story_id is None:
                 own_story = "UPDATE articles SET story_id = :a WHERE id = :a"
-                rollups.write(conn, own_story, {"a": article_id})
+                driver.write(conn, own_story, {"a": article_id})
             copy = {"article_id": article_id, "source_id": source_id, "url": article.url}
-            conn.execute(_INSERT_ARTICLE_SOURCE, copy)
+            driver.write(conn, _INSERT_ARTICLE_SOURCE, copy)
             if signature is not None:
                 row = {"article_id": article_id, "day": day, "signature": signature}
-                conn.execute(_INSERT_SIGNATURE, row)
+                driver.write(conn, _INSERT_SIGNATURE, row)
             if mentions:
-                conn.execute(_INSERT_MENTION, mention_rows(article_id, mentions))
+                driver.write(conn, _INSERT_MENTION, mention_rows(article_id, mentions))
                 per_entity: dict[int, list[StoredMention]] = {}
                 for m in mentions:
                     per_entity.setdefault(m.entity_id, []).append(m)
-                conn.execute(
+                driver.write(
+                    conn,
                     _INSERT_ARTICLE_ENTITY,
                     [
                         {
@@ -319,7 +318,7 @@ class Store:
                     ],
                 )
             if quotes:
-                conn.execute(_INSERT_QUOTE, [quote_row(article_id, day, q) for q in quotes])
+                driver.write(conn, _INSERT_QUOTE, [quote_row(article_id, day, q) for q in quotes])
             rollups.record_article(
                 conn,
                 article_id=article_id,
@@ -338,7 +337,7 @@ class Store:
             else "INSERT INTO article_search (article_id, doc) "
             "VALUES (:id, to_tsvector('simple', :t || ' ' || :b))"
         )
-        rollups.write(conn, sql, {"id": article_id, "t": title, "b": body})
+        driver.write(conn, sql, {"id": article_id, "t": title, "b": body})
 
     def get_article(self, article_id: int) -> Row | None:
         q = (
@@ -462,7 +461,7 @@ class Store:
             slug = base = slugify(entity.slug or entity.name)
             taken = "SELECT 1 FROM entities WHERE slug = :k"
             n = 1
-            while rollups.lookup(conn, taken, {"k": slug}):
+            while driver.lookup(conn, taken, {"k": slug}):
                 n += 1
                 slug = f"{base}-{n}"
             values = {
@@ -474,8 +473,9 @@ class Store:
                 "description_source": entity.description_source,
                 "description_url": entity.description_url,
                 "wikidata": entity.wikidata,
+                "merged_into": None,
             }
-            eid = rollups.lookup(conn, _INSERT_ENTITY, values)[0]  # type: ignore[index]
+            eid = driver.lookup(conn, _INSERT_ENTITY, values)[0]  # type: ignore[index]
             _insert_aliases(conn, eid, [entity.name, *entity.aliases], known=set())
         return eid
 
@@ -512,9 +512,9 @@ class Store:
         with self.engine.connect() as conn:
             row = None
             if isinstance(key, int) or str(key).isdigit():
-                row = rollups.run(conn, one.format("id"), {"k": int(key)}).first()
+                row = driver.run(conn, one.format("id"), {"k": int(key)}).first()
             if row is None:
-                row = rollups.run(conn, one.format("slug"), {"k": str(key)}).first()
+                row = driver.run(conn, one.format("slug"), {"k": str(key)}).first()
             if row is None:
                 norm = normalise(str(key))
                 row = conn.execute(
@@ -534,14 +534,12 @@ class Store:
             for _ in range(10):  # an operator merge left a redirect: old slugs still resolve
                 if row._mapping.get("merged_into") is None:
                     break
-                row = rollups.run(
-                    conn, one.format("id"), {"k": row._mapping["merged_into"]}
-                ).first()
+                row = driver.run(conn, one.format("id"), {"k": row._mapping["merged_into"]}).first()
                 if row is None:
                     return None
             out = dict(row._mapping)
             aliases = "SELECT alias FROM aliases WHERE entity_id = :k ORDER BY id"
-            out["aliases"] = [r[0] for r in rollups.run(conn, aliases, {"k": out["id"]})]
+            out["aliases"] = [r[0] for r in driver.run(conn, aliases, {"k": out["id"]})]
         return out
 
     def entity_rows(self, ids: Iterable[int]) -> dict[int, Row]:
@@ -550,7 +548,7 @@ class Store:
             return {}
         marks = ", ".join(str(int(i)) for i in ids)  # integers only: safe to inline
         with self.engine.connect() as conn:
-            rows = rollups.run(
+            rows = driver.run(
                 conn, f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})"
             )
             return {r.id: dict(r._mapping) for r in rows}
@@ -587,7 +585,7 @@ class Store:
     # ---- analytics queries ---------------------------------------------------------------
     def max_day(self) -> str | None:
         with self.engine.connect() as conn:
-            return rollups.run(conn, "SELECT max(day) FROM articles").scalar()
+            return driver.run(conn, "SELECT max(day) FROM articles").scalar()
 
     def daily_counts(
         self,

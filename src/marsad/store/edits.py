@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
-from marsad.store import rollups
+from marsad.store import driver
 from marsad.store import schema as s
 from marsad.store.database import Store, mention_rows, quote_row
 
@@ -88,7 +88,7 @@ def resolution_version(store: Store) -> tuple[Any, ...]:
             "SELECT (SELECT max(id) FROM aliases), (SELECT max(id) FROM entity_roles), "
             "(SELECT max(id) FROM edits)"
         )
-        return rollups.lookup(conn, newest) or ()
+        return driver.lookup(conn, newest) or ()
 
 
 def kb_owned(store: Store) -> set[int]:
@@ -416,7 +416,7 @@ def cooccurring(
         f"{days} GROUP BY other_id ORDER BY n DESC LIMIT :l"
     )
     with store.engine.connect() as conn:
-        return {int(r[0]): int(r[1]) for r in rollups.run(conn, sql, params)}
+        return {int(r[0]): int(r[1]) for r in driver.run(conn, sql, params)}
 
 
 def article_counts(store: Store) -> dict[int, int]:

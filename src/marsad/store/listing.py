@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from marsad.arabic.normalise import strip_clitics
 from marsad.store import rollups
-from marsad.store.rollups import run
+from marsad.store.driver import run
 
 Row = dict[str, Any]
 COUNT_CAP = 10_000  # search totals above this are shown as "more than 10,000"

@@ -16,51 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import permutations
-from typing import Any
 
 from sqlalchemy import Connection, text
 
+from marsad.store import driver
+
 TABLES = ("entity_days", "entity_source_days", "pair_days", "day_totals")
-
-
-def run(conn: Connection, sql: str, params: dict | None = None) -> Any:
-    """Execute a read: straight to the driver on SQLite (no statement compilation: this
-    halves the cost of a page), through SQLAlchemy's text() elsewhere."""
-    if conn.dialect.name == "sqlite":
-        return conn.exec_driver_sql(sql, params or {})
-    return conn.execute(text(sql), params or {})
-
-
-# The ingest path runs some 30 small statements per article. On SQLite, SQLAlchemy's own
-# work per statement (40–60 µs, even for exec_driver_sql) is more than SQLite spends on an
-# indexed lookup or a one-row insert, so these two send them to the sqlite3 connection
-# underneath (the same connection, in the same transaction); elsewhere they use text().
-def _sqlite(conn: Connection) -> Any | None:
-    return conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
-
-
-def lookup(conn: Connection, sql: str, params: dict | None = None) -> tuple | None:
-    """The first row of a query (or of an INSERT … RETURNING) as a tuple; None if none."""
-    driver = _sqlite(conn)
-    if driver is None:
-        row = conn.execute(text(sql), params or {}).first()
-        return tuple(row) if row is not None else None
-    cursor = driver.execute(sql, params or {})
-    try:
-        return cursor.fetchone()
-    finally:
-        cursor.close()
-
-
-def write(conn: Connection, sql: str, rows: dict | list[dict]) -> None:
-    """Execute a statement whose result is not needed, once per row when given a list."""
-    driver = _sqlite(conn)
-    if driver is None:
-        conn.execute(text(sql), rows)
-    elif isinstance(rows, list):
-        driver.executemany(sql, rows)
-    else:
-        driver.execute(sql, rows)
 
 
 def _upsert(conn: Connection, table: str, keys: Sequence[str], values: list[dict]) -> None:
@@ -73,7 +34,7 @@ def _upsert(conn: Connection, table: str, keys: Sequence[str], values: list[dict
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
         + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counted)
     )
-    write(conn, sql, values)
+    driver.write(conn, sql, values)
 
 
 def record_article(
@@ -88,7 +49,7 @@ def record_article(
     """Add one newly stored article (its ``article_entities`` rows already written)."""
     if day is None:
         return
-    new_story_day = story_id == article_id or not lookup(
+    new_story_day = story_id == article_id or not driver.lookup(
         conn,
         "SELECT 1 FROM articles WHERE story_id = :s AND day = :d AND id != :a LIMIT 1",
         {"s": story_id, "d": day, "a": article_id},
@@ -107,7 +68,7 @@ def record_article(
         return
     rows = []
     for eid in entity_ids:
-        new = new_story_day or not lookup(
+        new = new_story_day or not driver.lookup(
             conn,
             "SELECT 1 FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
             "WHERE a.story_id = :s AND ae.entity_id = :e AND ae.day = :d "
@@ -191,13 +152,13 @@ def daily_counts(
     if entity_id is None:
         if source_id is not None and stories:
             return {}  # per-source stories are not pre-aggregated; callers query directly
-        rows = run(
+        rows = driver.run(
             conn,
             (f"SELECT day, {col} FROM day_totals WHERE source_id = :s AND day BETWEEN :a AND :b"),
             {"s": source_id or 0, "a": start, "b": end},
         )
     else:
-        rows = run(
+        rows = driver.run(
             conn,
             (f"SELECT day, {col} FROM entity_days WHERE entity_id = :e AND day BETWEEN :a AND :b"),
             {"e": entity_id, "a": start, "b": end},
@@ -207,7 +168,7 @@ def daily_counts(
 
 def entity_total(conn: Connection, entity_id: int, start: str, end: str) -> int:
     return (
-        run(
+        driver.run(
             conn,
             (
                 "SELECT sum(articles) FROM entity_days WHERE entity_id = :e "
@@ -224,7 +185,7 @@ def entity_totals(conn: Connection, entity_ids: Sequence[int]) -> dict[int, int]
     if not entity_ids:
         return {}
     marks = ", ".join(str(int(e)) for e in entity_ids)
-    rows = run(
+    rows = driver.run(
         conn,
         (
             f"SELECT entity_id, sum(articles) FROM entity_days WHERE entity_id IN ({marks}) "
@@ -236,7 +197,7 @@ def entity_totals(conn: Connection, entity_ids: Sequence[int]) -> dict[int, int]
 
 def articles_total(conn: Connection, start: str, end: str) -> int:
     return (
-        run(
+        driver.run(
             conn,
             ("SELECT sum(articles) FROM day_totals WHERE source_id = 0 AND day BETWEEN :a AND :b"),
             {"a": start, "b": end},
@@ -249,7 +210,7 @@ def cooccurrences(
     conn: Connection, entity_id: int, start: str, end: str, limit: int = 200
 ) -> list[dict]:
     """(id, slug, name, type, shared, total) of entities sharing articles with ``entity_id``."""
-    shared = run(
+    shared = driver.run(
         conn,
         (
             "SELECT other_id, sum(articles) AS n FROM pair_days WHERE entity_id = :e "
@@ -261,7 +222,7 @@ def cooccurrences(
         return []
     marks = ", ".join(str(int(r[0])) for r in shared)
     totals = dict(
-        run(
+        driver.run(
             conn,
             (
                 f"SELECT entity_id, sum(articles) FROM entity_days WHERE entity_id IN ({marks}) "
@@ -270,7 +231,9 @@ def cooccurrences(
             {"a": start, "b": end},
         ).all()
     )
-    ents = run(conn, (f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})")).all()
+    ents = driver.run(
+        conn, (f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})")
+    ).all()
     names = {r[0]: r for r in ents}
     return [
         {
@@ -287,7 +250,7 @@ def cooccurrences(
 
 
 def top_sources(conn: Connection, entity_id: int, start: str, end: str, limit: int) -> list[dict]:
-    rows = run(
+    rows = driver.run(
         conn,
         (
             "SELECT s.slug, s.name, sum(x.articles) AS articles FROM entity_source_days x "
@@ -303,7 +266,7 @@ def top_sources(conn: Connection, entity_id: int, start: str, end: str, limit: i
 def source_entities(
     conn: Connection, source_id: int, start: str, end: str, limit: int
 ) -> list[dict]:
-    rows = run(
+    rows = driver.run(
         conn,
         (
             "SELECT e.id, e.slug, e.name, e.type, sum(x.articles) AS articles "
@@ -317,7 +280,7 @@ def source_entities(
 
 
 def entity_day_counts(conn: Connection, start: str, end: str) -> list[tuple[int, str, int]]:
-    rows = run(
+    rows = driver.run(
         conn,
         ("SELECT entity_id, day, articles FROM entity_days WHERE day BETWEEN :a AND :b"),
         {"a": start, "b": end},
@@ -327,7 +290,7 @@ def entity_day_counts(conn: Connection, start: str, end: str) -> list[tuple[int,
 
 def source_total(conn: Connection, source_id: int) -> int:
     return (
-        run(
+        driver.run(
             conn, ("SELECT sum(articles) FROM day_totals WHERE source_id = :s"), {"s": source_id}
         ).scalar()
         or 0
