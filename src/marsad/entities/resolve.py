@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -446,12 +447,16 @@ def _parts(tokens: tuple[str, ...] | list[str]) -> list[tuple[str, ...]]:
     return out
 
 
+@lru_cache(maxsize=100_000)
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(w) for w in words)
+
+
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     """``shorter`` is a proper prefix or suffix of ``longer`` (folded, word by word)."""
     if not shorter or len(shorter) >= len(longer):
         return False
-    f_long = [fold(w) for w in longer]
-    f_short = [fold(w) for w in shorter]
+    f_long, f_short = _folded(longer), _folded(shorter)
     if f_short[-1] in CONNECTORS:
         return False
     n = len(f_short)
