@@ -5,6 +5,7 @@
     PYTHONPATH=src python bench/ingest.py --stages   # also CPU ms per pipeline stage
     PYTHONPATH=src python bench/ingest.py --workers 2   # also wall-clock, files, N workers
     PYTHONPATH=src python bench/ingest.py --ner gazetteer   # knowledge-base names only, no CRF
+    PYTHONPATH=src python bench/ingest.py --pages 1200 --segments 3   # cold vs warm caches
 
 Pages are the extraction bench's realistic 30–80 KB Arabic news pages (SANA-like, RT-like,
 blog, wire copy, live page: tests/data/pages/make_pages.py) around real article text from
@@ -89,16 +90,19 @@ class StageClock:
 
 
 def run(
-    pages: list[tuple[bytes, str]], pipeline: Pipeline, commit_every: int
+    pages: list[tuple[bytes, str]], pipeline: Pipeline, commit_every: int, segments: int = 1
 ) -> tuple[IngestReport, dict]:
     """Extract and ingest every page; one transaction per ``commit_every`` articles (as
-    ``marsad ingest`` does) or, with 1, per article (as the feed crawler does)."""
+    ``marsad ingest`` does) or, with 1, per article (as the feed crawler does). With
+    ``segments``, CPU time is also noted after each of that many equal runs of pages."""
     report = IngestReport()
     t_extract = t_pipeline = 0.0
     wall0, cpu0 = time.perf_counter(), time.process_time()
     articles = 0
+    marks = []
+    every = max(1, len(pages) // segments)
     with pipeline.store.batch() as commit:
-        for data, url in pages:
+        for number, (data, url) in enumerate(pages, 1):
             t0 = time.process_time()
             found = extract_articles(data, url=url)
             t1 = time.process_time()
@@ -110,7 +114,10 @@ def run(
             t2 = time.process_time()
             t_extract += t1 - t0
             t_pipeline += t2 - t1
+            if number % every == 0:
+                marks.append((number, articles, time.process_time() - cpu0))
     return report, {
+        "marks": marks,
         "articles": articles,
         "cpu": time.process_time() - cpu0,
         "wall": time.perf_counter() - wall0,
@@ -130,6 +137,17 @@ def show(label: str, pages: int, report: IngestReport, t: dict) -> None:
         f"extract {100 * t['extract'] / t['cpu']:.0f}%, "
         f"pipeline+store {100 * t['pipeline'] / t['cpu']:.0f}%"
     )
+
+
+def show_segments(marks: list[tuple[int, int, float]]) -> None:
+    """Articles per CPU-second in each run of pages: caches (word analyses, the model's
+    per-word scores, known entities) warm up as an ingest goes on."""
+    pages0 = articles0 = 0
+    cpu0 = 0.0
+    for pages, articles, cpu in marks:
+        rate = (articles - articles0) / max(cpu - cpu0, 1e-9)
+        print(f"    pages {pages0 + 1}–{pages}: {rate:6.1f} articles/CPU-s")
+        pages0, articles0, cpu0 = pages, articles, cpu
 
 
 def story_check(data: Path | None, show: int = 5) -> int:
@@ -216,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=0, help="also time files with N workers")
     parser.add_argument(
+        "--segments", type=int, default=1, help="also articles/CPU-s per run of pages/N pages"
+    )
+    parser.add_argument(
         "--ner",
         choices=["model", "gazetteer"],
         default="model",
@@ -253,8 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         clock = StageClock(pipeline) if args.stages else None
-        report, t = run(pages, pipeline, args.commit_every)
+        report, t = run(pages, pipeline, args.commit_every, args.segments)
         show("first ingest", len(pages), report, t)
+        if args.segments > 1:
+            show_segments(t["marks"])
         if clock:
             print(
                 f"    {'extraction (page → article)':40s} {1000 * t['extract'] / t['articles']:6.2f}"
