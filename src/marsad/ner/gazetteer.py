@@ -7,9 +7,9 @@ only when the remainder is a known name, so names beginning with clitic-like let
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from typing import NamedTuple
 
 from marsad.arabic.normalise import WORD, normalise, normalise_word, strip_clitics
 from marsad.models import EntityType, Mention
@@ -18,37 +18,31 @@ MAX_NAME_WORDS = 6
 _fold = cache(normalise)  # one character at a time: a dictionary lookup after the first
 
 
-class _Word(NamedTuple):
-    start: int
-    end: int
-    norm: str
-    surface: str
-
-
 @lru_cache(maxsize=200_000)
 def _word_norm(surface: str) -> str:
     return normalise_word(surface).replace(" ", "")
 
 
-def words(text: str) -> list[_Word]:
-    """Words of ``text`` with their normalised form."""
-    out = []
+def words(text: str) -> tuple[list[re.Match[str]], list[str]]:
+    """The words of ``text`` (as matches: offsets, surface) and their normalised forms, in
+    two parallel lists; words that normalise to nothing (a lone tatweel) are left out."""
+    matches, norms = [], []
     for m in WORD.finditer(text):
-        surface = m.group()
-        norm = _word_norm(surface)
+        norm = _word_norm(m.group())
         if norm:
-            out.append(_Word(m.start(), m.end(), norm, surface))
-    return out
+            matches.append(m)
+            norms.append(norm)
+    return matches, norms
 
 
-def _offset(word: _Word, cut: int) -> int:
+def _offset(word: re.Match[str], cut: int) -> int:
     """Original offset of the ``cut``-th normalised character of ``word``."""
     seen = 0
-    for i, ch in enumerate(word.surface):
+    for i, ch in enumerate(word.group()):
         if seen >= cut:
-            return word.start + i
+            return word.start() + i
         seen += len(_fold(ch))
-    return word.start
+    return word.start()
 
 
 class GazetteerRecogniser:
@@ -65,22 +59,27 @@ class GazetteerRecogniser:
         self._starts: dict[str, tuple[str, ...]] = {}
 
     def recognise(self, text: str) -> list[Mention]:
-        toks = words(text)
+        matches, norms = words(text)
         found: list[Mention] = []
+        starts = self._starts
         i = 0
-        while i < len(toks):
-            match = self._match_at(toks, i)
+        while i < len(norms):
+            readings = starts.get(norms[i])
+            if readings is None:
+                readings = self._readings(norms[i])
+            match = self._match_at(norms, i, readings) if readings else None
             if match is None:
                 i += 1
                 continue
             length, cut, etype = match
-            first, last = toks[i], toks[i + length - 1]
-            start = _offset(first, cut) if cut else first.start
-            found.append(Mention(start, last.end, text[start : last.end], etype))
+            first, last = matches[i], matches[i + length - 1]
+            start = _offset(first, cut) if cut else first.start()
+            found.append(Mention(start, last.end(), text[start : last.end()], etype))
             i += length
         return found
 
     def _readings(self, word: str) -> tuple[str, ...]:
+        """The readings of ``word`` (itself, clitics off) that can start a name; most: none."""
         found = self._starts.get(word)
         if found is None:
             known = self.first_words
@@ -89,14 +88,15 @@ class GazetteerRecogniser:
                 self._starts[word] = found
         return found
 
-    def _match_at(self, toks: list[_Word], i: int) -> tuple[int, int, EntityType] | None:
-        word = toks[i].norm
-        for reading in self._readings(word):
-            rest = tuple(t.norm for t in toks[i + 1 : i + MAX_NAME_WORDS])
+    def _match_at(
+        self, norms: list[str], i: int, readings: tuple[str, ...]
+    ) -> tuple[int, int, EntityType] | None:
+        rest = tuple(norms[i + 1 : i + MAX_NAME_WORDS])
+        for reading in readings:
             for length in range(len(rest) + 1, 0, -1):
                 etype = self.names.get((reading, *rest[: length - 1]))
                 if etype is not None:
-                    return length, _cut(word, reading), etype
+                    return length, _cut(norms[i], reading), etype
         return None
 
 
