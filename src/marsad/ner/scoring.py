@@ -13,6 +13,11 @@ def spans(tags: list[str]) -> list[Span]:
     out: list[Span] = []
     start, etype = -1, ""
     for i, tag in enumerate([*tags, "O"]):
+        if tag == "O":  # most tags: nothing to read
+            if start >= 0:
+                out.append((start, i, etype))
+                start = -1
+            continue
         bio, _, t = tag.partition("-")
         if start >= 0 and (bio in ("O", "B") or t != etype):
             out.append((start, i, etype))
