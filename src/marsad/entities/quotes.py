@@ -275,7 +275,7 @@ def refill(store: Store, batch: int = 500) -> int:
                     content_of(a["title"], a["text"]), found.get(a["id"], []), types
                 )
             ]
-            driver.run(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})")
+            driver.write(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})", {})
             if rows:
                 conn.execute(insert(schema.quotes), rows)
         stored += len(rows)

@@ -70,7 +70,6 @@ def _insert_sql(table: Any) -> str:
     return driver.insert_sql(table.name, [c.name for c in table.c if c.name != "id"])
 
 
-_INSERT_ENTITY = _insert_sql(s.entities) + " RETURNING id"
 _INSERT_ALIAS = _insert_sql(s.aliases)
 _INSERT_ARTICLE = insert(s.articles)  # SQLAlchemy writes its datetimes
 _INSERT_ARTICLE_SOURCE = _insert_sql(s.article_sources)
@@ -473,9 +472,9 @@ class Store:
                 "description_source": entity.description_source,
                 "description_url": entity.description_url,
                 "wikidata": entity.wikidata,
-                "merged_into": None,
             }
-            eid = driver.lookup(conn, _INSERT_ENTITY, values)[0]  # type: ignore[index]
+            sql = driver.insert_sql("entities", list(values)) + " RETURNING id"
+            eid = driver.lookup(conn, sql, values)[0]  # type: ignore[index]
             _insert_aliases(conn, eid, [entity.name, *entity.aliases], known=set())
         return eid
 
