@@ -54,3 +54,15 @@ def test_a_rolled_back_batch_keeps_no_entity_created_through_the_driver(tmp_path
     store.create_entity(Entity(name="جون كيري", type=EntityType.PERSON))  # the slug is free
     assert store.get_entity("جون كيري")["slug"] == "جون-كيري"
     store.close()
+
+
+def test_a_batch_commits_what_only_the_driver_wrote_since_its_last_commit(tmp_path) -> None:
+    store = Store(f"sqlite:///{tmp_path}/marsad.db")
+    with store.batch() as commit:
+        store.create_entity(Entity(name="سيرغي لافروف", type=EntityType.PERSON))
+        commit()
+        store.create_entity(Entity(name="جون كيري", type=EntityType.PERSON))  # driver only
+    store.close()
+    again = Store(f"sqlite:///{tmp_path}/marsad.db")
+    assert again.get_entity("جون كيري")["name"] == "جون كيري"
+    again.close()

@@ -23,7 +23,14 @@ def run(conn: Connection, sql: str, params: dict | None = None) -> Any:
 
 
 def _sqlite(conn: Connection) -> Any | None:
-    return conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+    """The sqlite3 connection under ``conn`` (None elsewhere), with ``conn``'s transaction
+    begun: a commit of ``conn`` then commits what was written on it, also when nothing
+    else went through SQLAlchemy since the last commit (``Store.batch``)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    if not conn.in_transaction():
+        conn.begin()
+    return conn.connection.driver_connection
 
 
 def lookup(conn: Connection, sql: str, params: dict | None = None) -> tuple | None:
