@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -74,3 +76,42 @@ def nap(tools: object, seconds: float) -> None:
     import time
 
     time.sleep(seconds)
+
+
+DUPLICATE = {
+    "title": "لافروف وكيري يبحثان الأزمة السورية",
+    "text": "جنيف سانا\nبحث وزير الخارجية الروسي سيرغي لافروف مع نظيره الأمريكي جون كيري في "
+    "جنيف سبل دفع العملية السياسية.\nوقال لافروف إن الحل السياسي هو الطريق الوحيد.",
+    "source": "rt",
+    "source_name": "آر تي",
+    "url": "https://rt.example/copy",
+}
+
+
+def mixed_inputs(folder: Path) -> Path:
+    """A folder of real-structured pages, the small JSONL, an exact copy from another
+    source, and bad input: a binary page, a bad JSONL line."""
+    shutil.copytree(DATA / "pages", folder / "pages", ignore=shutil.ignore_patterns("*.py"))
+    shutil.copy(DATA / "articles_small.jsonl", folder / "a.jsonl")
+    lines = [json.dumps(DUPLICATE, ensure_ascii=False), "{not json", ""]
+    (folder / "b.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "pages" / "binary.html").write_bytes(bytes(range(256)) * 40)
+    return folder
+
+
+def store_snapshot(store: Store) -> dict[str, list[tuple]]:
+    """What the pages show, by content (not by row id), with every count: equal snapshots
+    mean equal databases."""
+    queries = {
+        "articles": "SELECT a.content_hash, a.title, a.day, a.place, a.agency, "
+        "(SELECT s.content_hash FROM articles s WHERE s.id = a.story_id) FROM articles a",
+        "copies": "SELECT a.content_hash, s.slug, c.url FROM article_sources c "
+        "JOIN articles a ON a.id = c.article_id JOIN sources s ON s.id = c.source_id",
+        "mentions": 'SELECT a.content_hash, m.start, m."end", e.name, e.type FROM mentions m '
+        "JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id",
+        "quotes": "SELECT a.content_hash, e.name, q.text FROM quotes q "
+        "JOIN articles a ON a.id = q.article_id JOIN entities e ON e.id = q.entity_id",
+    }
+    with store.engine.connect() as conn:
+        found = {k: sorted(tuple(r) for r in conn.execute(text(q))) for k, q in queries.items()}
+    return found | rollup_snapshot(store)

@@ -56,6 +56,14 @@ def ingest(
             "this one resolves and stores in input order",
         ),
     ] = 1,
+    defer_analysis: Annotated[
+        bool,
+        typer.Option(
+            "--defer-analysis",
+            help="Store the articles without finding their entities (about twice as fast); "
+            "`marsad analyse` adds them later",
+        ),
+    ] = False,
 ) -> None:
     """Ingest articles from files and folders."""
     from marsad.ingest import ingest_paths
@@ -69,6 +77,7 @@ def ingest(
             source_name=source,
             progress=lambda msg: typer.echo(msg, err=True),
             workers=workers,
+            defer_analysis=defer_analysis,
         )
     except KeyboardInterrupt:
         typer.echo(
@@ -82,6 +91,8 @@ def ingest(
     )
     for error in report.errors[:20]:
         typer.echo(f"  {error}", err=True)
+    if defer_analysis and report.new:
+        typer.echo(f"{store.pending_count()} articles wait for analysis: run `marsad analyse`")
 
 
 @app.command()
@@ -232,6 +243,24 @@ def reprocess(
         batch, progress=lambda n: typer.echo(f"{n} articles…", err=True), workers=workers
     )
     typer.echo(f"{done} articles re-processed")
+
+
+@app.command()
+def analyse(
+    batch: Annotated[int, typer.Option(min=1, help="Articles per transaction")] = 200,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes that recognise names (e.g. one per core)")
+    ] = 1,
+) -> None:
+    """Find the entities of the articles ingested with --defer-analysis (mentions, quotes,
+    counts), oldest first; stopping is safe, running it again goes on."""
+    from marsad.pipeline import Pipeline
+
+    settings, store = _open()
+    done = Pipeline(store, settings).analyse_pending(
+        batch, progress=lambda n: typer.echo(f"{n} articles…", err=True), workers=workers
+    )
+    typer.echo(f"{done} articles analysed")
 
 
 @app.command()

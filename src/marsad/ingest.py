@@ -22,7 +22,7 @@ from marsad.sources.files import (
     source_for,
 )
 from marsad.store.database import Store
-from marsad.workers import Tools, results_in_order
+from marsad.workers import LazyRecogniser, Tools, results_in_order
 
 BATCH = 16  # articles of a JSONL/CSV/WARC file sent to a worker at once
 COMMIT_EVERY = 64  # articles stored per database transaction
@@ -51,18 +51,21 @@ def ingest_paths(
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
     progress_every: int = 1000,
+    defer_analysis: bool = False,
 ) -> IngestReport:
     """Ingest files and folders; a bad file is reported and skipped, nothing else is lost.
     ``progress`` hears every ``progress_every`` articles (and every 100 files).
+    ``defer_analysis``: store the articles without recognising their names (see
+    ``Pipeline.analyse_pending``, ``marsad analyse``).
 
     With ``workers`` > 1, that many processes extract pages and recognise names while this
     one resolves and stores, in input order: the database ends up the same. (Workers are
     spawned: a script that calls this needs the ``if __name__ == "__main__":`` guard.)"""
-    pipeline = Pipeline(store, settings)
+    pipeline = Pipeline(store, settings, defer_analysis=defer_analysis)
     source = source_for(source_name) if source_name else None
     report = IngestReport()
-    tasks = _tasks(paths, source, report, progress)
-    local = lambda: (pipeline.recogniser, store)  # noqa: E731 - built only if used here
+    tasks = _tasks(paths, source, report, progress, defer_analysis)
+    local = lambda: (LazyRecogniser(lambda: pipeline.recogniser), store)  # noqa: E731
     started, done, told = time.monotonic(), 0, 0
     with store.batch() as commit:
         since = 0
@@ -98,24 +101,27 @@ def _file_error(path: Path, exc: Exception) -> str:
     return str(exc) if isinstance(exc, MarsadError) else f"{path}: {exc}"
 
 
-def _prepare_all(tools: Tools, articles: Iterable[Article]) -> list[Prepared | None]:
+def _prepare_all(tools: Tools, articles: Iterable[Article], defer: bool) -> list[Prepared | None]:
     recogniser, store = tools
-    return [prepare(a, recogniser, store.article_by_hash) for a in articles]
+    use = None if defer else recogniser  # None: analysis deferred
+    return [prepare(a, use, store.article_by_hash) for a in articles]
 
 
-def _prepare_file(tools: Tools, job: tuple[Path, Source | None]) -> _Result:
-    path, source = job
+def _prepare_file(tools: Tools, job: tuple[Path, Source | None, bool]) -> _Result:
+    path, source, defer = job
     try:
-        return _prepare_all(tools, articles_from_file(path, source)), None
+        return _prepare_all(tools, articles_from_file(path, source), defer), None
     except _FILE_ERRORS as exc:
         return [], _file_error(path, exc)
 
 
-def _prepare_batch(tools: Tools, articles: list[Article]) -> _Result:
-    return _prepare_all(tools, articles), None
+def _prepare_batch(tools: Tools, job: tuple[list[Article], bool]) -> _Result:
+    return _prepare_all(tools, *job), None
 
 
-def _batches(articles: Iterable[Article]) -> Iterator[tuple[Callable, list[Article]]]:
+def _batches(
+    articles: Iterable[Article], defer: bool
+) -> Iterator[tuple[Callable, tuple[list[Article], bool]]]:
     """Batches of ``articles``; an error that ends the stream (a file's list of skipped
     records) is raised after the last batch, so the good articles before it still count."""
     batch: list[Article] = []
@@ -124,12 +130,12 @@ def _batches(articles: Iterable[Article]) -> Iterator[tuple[Callable, list[Artic
         for article in articles:
             batch.append(article)
             if len(batch) == BATCH:
-                yield _prepare_batch, batch
+                yield _prepare_batch, (batch, defer)
                 batch = []
     except _FILE_ERRORS as exc:
         failure = exc
     if batch:
-        yield _prepare_batch, batch
+        yield _prepare_batch, (batch, defer)
     if failure is not None:
         raise failure
 
@@ -139,16 +145,17 @@ def _tasks(
     source: Source | None,
     report: IngestReport,
     progress: Callable[[str], None] | None,
+    defer: bool,
 ) -> Iterator[tuple[Callable, object]]:
     if [str(p) for p in paths] == ["-"]:
-        yield from _batches(articles_from_jsonl_lines(sys.stdin, "stdin", source))
+        yield from _batches(articles_from_jsonl_lines(sys.stdin, "stdin", source), defer)
         return
     for number, path in enumerate(iter_files(paths), start=1):
         if format_suffix(path) not in STREAMED_SUFFIXES:
-            yield _prepare_file, (path, source)
+            yield _prepare_file, (path, source, defer)
         else:
             try:
-                yield from _batches(articles_from_file(path, source))
+                yield from _batches(articles_from_file(path, source), defer)
             except _FILE_ERRORS as exc:
                 report.errors.append(_file_error(path, exc))
         if progress and number % 100 == 0:

@@ -73,23 +73,26 @@ class Prepared:
     names: list[Mention] | None  # recognised names; None when the hash was already stored
     signature: Signature | None = None
     stored_as: int | None = None  # the stored article with this hash, when prepared
+    deferred: bool = False  # stored without analysis: ``marsad analyse`` recognises later
 
 
 def prepare(
-    article: Article, recogniser: Recogniser, stored: Callable[[str], int | None]
+    article: Article, recogniser: Recogniser | None, stored: Callable[[str], int | None]
 ) -> Prepared | None:
     """Clean, normalise, hash and, unless ``stored(digest)`` finds the article already,
-    recognise its names and sign it for story grouping; None for an empty article."""
+    recognise its names and sign it for story grouping; None for an empty article.
+    Without a ``recogniser`` the article's analysis is deferred (stored pending analysis)."""
     if not article.cleaned:
         article = clean_article(article)
     if not article.text.strip() and not article.title.strip():
         return None
     title, body = normalise(article.title), normalise(article.text)  # once, used thrice
     digest = content_hash(title, body)
+    deferred = recogniser is None
     if (existing := stored(digest)) is not None:
-        return Prepared(article, title, body, digest, None, stored_as=existing)
-    names = recogniser.recognise(article_content(article))
-    return Prepared(article, title, body, digest, names, sign(body))
+        return Prepared(article, title, body, digest, None, stored_as=existing, deferred=deferred)
+    names = [] if recogniser is None else recogniser.recognise(article_content(article))
+    return Prepared(article, title, body, digest, names, sign(body), deferred=deferred)
 
 
 def recognise_rows(
@@ -130,14 +133,25 @@ def default_recogniser(store: Store, settings: Settings) -> Recogniser:
 
 
 class Pipeline:
-    """Stores articles with their resolved entity mentions; re-ingesting is idempotent."""
+    """Stores articles with their resolved entity mentions; re-ingesting is idempotent.
+
+    With ``defer_analysis`` articles are stored without recognising their names (extracted,
+    deduplicated, grouped into stories, searchable) and :meth:`analyse_pending` adds the
+    mentions and quotes later: a large import is stored at extraction speed, then analysed.
+    """
 
     def __init__(
-        self, store: Store, settings: Settings, recogniser: Recogniser | None = None
+        self,
+        store: Store,
+        settings: Settings,
+        recogniser: Recogniser | None = None,
+        *,
+        defer_analysis: bool = False,
     ) -> None:
         self.store = store
         self.settings = settings
         self._recogniser = recogniser
+        self.defer_analysis = defer_analysis
         self.resolver = Resolver(store)
         self.stories = StoryGrouper(store)  # near-duplicates share a story (SPEC §6)
 
@@ -167,24 +181,32 @@ class Pipeline:
         types = self.resolver.types  # every entity it knows, kept as it creates new ones
         return mentions, find_quotes(content, mentions, types)
 
+    def _recognised(
+        self, rows_after: Callable[[int, int], list[dict]], batch: int, workers: int
+    ) -> Iterator[list[tuple[int, str | None, str, list[Mention]]]]:
+        """Stored articles from ``rows_after(last id, limit)``, a batch at a time, with their
+        names recognised (in ``workers`` processes when more than one: marsad.workers)."""
+
+        def batches() -> Iterator[tuple[Callable, list[dict]]]:
+            last = 0
+            while rows := rows_after(last, batch):
+                yield recognise_rows, rows
+                last = rows[-1]["id"]
+
+        local = lambda: (self.recogniser, self.store)  # noqa: E731 - built only if used here
+        yield from results_in_order(batches(), self.settings, workers, local)
+
     def reprocess(
         self, batch: int = 200, progress: Callable[[int], None] | None = None, workers: int = 1
     ) -> int:
         """Recognise and resolve every stored article again with the current knowledge base,
         model and operator edits (e.g. after ``kb load`` or a new model); returns how many.
         Mentions, quotes, per-article counts and rollups are replaced; texts are untouched.
+        Articles pending analysis are analysed with the rest.
         With ``workers`` > 1, names are recognised in that many processes (marsad.workers)."""
-
-        def batches() -> Iterator[tuple[Callable, list[dict]]]:
-            last = 0
-            while rows := self.store.articles_after(last, batch):
-                yield recognise_rows, rows
-                last = rows[-1]["id"]
-
         done = 0
-        local = lambda: (self.recogniser, self.store)  # noqa: E731 - built only if used here
         with self.store.batch() as commit:  # a batch's new entities and mentions together
-            for found in results_in_order(batches(), self.settings, workers, local):
+            for found in self._recognised(self.store.articles_after, batch, workers):
                 replace_mentions(
                     self.store,
                     [
@@ -200,8 +222,26 @@ class Pipeline:
             rollups.rebuild(conn)
         return done
 
+    def analyse_pending(
+        self, batch: int = 200, progress: Callable[[int], None] | None = None, workers: int = 1
+    ) -> int:
+        """Recognise, resolve and count the articles stored with their analysis deferred, in
+        the order they were stored (as if analysed at ingest); returns how many. Safe to
+        stop and run again: each batch is committed with its articles taken off the list."""
+        done = 0
+        with self.store.batch() as commit:
+            for found in self._recognised(self.store.pending_after, batch, workers):
+                for article_id, day, content, names in found:
+                    self.store.add_analysis(article_id, *self.analyse(content, day, names))
+                commit()
+                done += len(found)
+                if progress:
+                    progress(done)
+        return done
+
     def ingest_one(self, article: Article, report: IngestReport) -> int | None:
-        prepared = prepare(article, self.recogniser, self.store.article_by_hash)
+        recogniser = None if self.defer_analysis else self.recogniser
+        prepared = prepare(article, recogniser, self.store.article_by_hash)
         return self.commit(prepared, report, just_prepared=True)
 
     def commit(
@@ -228,7 +268,10 @@ class Pipeline:
             if article.published
             else None
         )
-        mentions, quotes = self.analyse(content, day, prepared.names)
+        if prepared.deferred:
+            mentions, quotes = [], []
+        else:
+            mentions, quotes = self.analyse(content, day, prepared.names)
         sig = prepared.signature
         if prepared.names is None:  # prepared as a copy of an article stored since then
             sig = sign(prepared.body)
@@ -243,6 +286,7 @@ class Pipeline:
             story_id=story_id,
             quotes=quotes,
             signature=sig.to_bytes() if sig is not None else None,
+            analysed=not prepared.deferred,
         )
         self.stories.remember(article_id, story_id or article_id, sig)
         report.new += 1

@@ -25,6 +25,7 @@ from typing import Any
 
 from marsad.config import Settings
 from marsad.errors import MarsadError
+from marsad.models import Mention
 from marsad.ner.base import Recogniser
 from marsad.store.database import Store
 
@@ -45,7 +46,20 @@ def _start(settings: Settings) -> None:
     threading.Thread(target=_follow, args=(parent,), daemon=True).start()
     global _tools
     store = Store(settings.database_url)
-    _tools = (default_recogniser(store, settings), store)
+    _tools = (LazyRecogniser(lambda: default_recogniser(store, settings)), store)
+
+
+class LazyRecogniser:
+    """A recogniser built on first use: a worker that only extracts pages
+    (``marsad ingest --defer-analysis``) never loads the model."""
+
+    def __init__(self, build: Callable[[], Recogniser]) -> None:
+        self._build, self._recogniser = build, None
+
+    def recognise(self, text: str) -> list[Mention]:
+        if self._recogniser is None:
+            self._recogniser = self._build()
+        return self._recogniser.recognise(text)
 
 
 def _follow(parent: int) -> None:

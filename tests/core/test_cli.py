@@ -239,3 +239,22 @@ def test_ctrl_c_during_ingest_keeps_what_was_stored_and_says_how_to_go_on(tmp_pa
     new = int(re.search(r"new (\d+)", again.stdout).group(1))
     assert new > 0
     assert Store(load_settings(env).database_url).stats()["articles"] == stored + new
+
+
+def test_ingest_with_deferred_analysis_then_analyse(tmp_path):
+    inline, deferred = make_env(tmp_path / "inline"), make_env(tmp_path / "deferred")
+    for env in (inline, deferred):
+        run(["kb", "load", str(DATA / "kb_small.jsonl")], env)
+    assert run(["ingest", str(DATA / "articles_small.jsonl")], inline).returncode == 0
+    stored = run(["ingest", "--defer-analysis", str(DATA / "articles_small.jsonl")], deferred)
+    assert stored.returncode == 0, stored.stderr
+    assert "8 articles wait for analysis: run `marsad analyse`" in stored.stdout
+    assert "pending_analysis: 8" in run(["stats"], deferred).stdout
+
+    analysed = run(["analyse", "--batch", "3"], deferred)
+    assert analysed.returncode == 0, analysed.stderr
+    assert "8 articles analysed" in analysed.stdout
+    assert "pending_analysis: 0" in run(["stats"], deferred).stdout
+    page = json.loads(run(["entity", "لافروف", "--json"], deferred).stdout)
+    assert page == json.loads(run(["entity", "لافروف", "--json"], inline).stdout)
+    assert page["quotes"] and page["total_articles"] >= 3

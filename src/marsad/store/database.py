@@ -77,6 +77,7 @@ _INSERT_QUOTE = _insert_sql(s.quotes)
 _INSERT_MENTION = _insert_sql(s.mentions)
 _INSERT_SIGNATURE = _insert_sql(s.article_signatures)
 _INSERT_ARTICLE_ENTITY = _insert_sql(s.article_entities)
+_INSERT_PENDING = _insert_sql(s.pending_analysis)
 
 
 def mention_rows(article_id: int, mentions: Sequence[StoredMention]) -> list[dict[str, Any]]:
@@ -102,6 +103,64 @@ def quote_row(article_id: int, day: str | None, q: Quote) -> dict[str, Any]:
         "text": q.text,
         "day": day,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """What the analysis of one article adds to it."""
+
+    title_length: int  # mentions after the title (and its line break) are in the body
+    story_id: int
+    mentions: Sequence[StoredMention]
+    quotes: Sequence[Quote]
+
+
+def _write_analysis(
+    conn: Any,
+    analysis: _Analysis,
+    *,
+    article_id: int,
+    day: str | None,
+    source_id: int,
+    new_story_day: bool = False,
+) -> None:
+    """An article's mentions, per-entity rows, quotes and entity counts (at ingest, or
+    later for an article whose analysis was deferred)."""
+    mentions = analysis.mentions
+    if mentions:
+        driver.write(conn, _INSERT_MENTION, mention_rows(article_id, mentions))
+        per_entity: dict[int, list[StoredMention]] = {}
+        for m in mentions:
+            per_entity.setdefault(m.entity_id, []).append(m)
+        driver.write(
+            conn,
+            _INSERT_ARTICLE_ENTITY,
+            [
+                {
+                    "entity_id": eid,
+                    "article_id": article_id,
+                    "day": day,
+                    "source_id": source_id,
+                    "mentions": len(ms),
+                    "first_start": first[0],
+                    "first_end": first[1],
+                }
+                for eid, ms in per_entity.items()
+                for first in [_first_in_body(ms, analysis.title_length + 1)]
+            ],
+        )
+    if analysis.quotes:
+        rows = [quote_row(article_id, day, q) for q in analysis.quotes]
+        driver.write(conn, _INSERT_QUOTE, rows)
+    rollups.record_entities(
+        conn,
+        article_id=article_id,
+        day=day,
+        source_id=source_id,
+        story_id=analysis.story_id,
+        entity_ids=sorted({m.entity_id for m in mentions}),
+        new_story_day=new_story_day,
+    )
 
 
 def _insert_aliases(conn: Any, entity_id: int, names: Iterable[str], known: set[str]) -> None:
@@ -265,9 +324,11 @@ class Store:
         story_id: int | None = None,
         quotes: Sequence[Quote] = (),
         signature: bytes | None = None,
+        analysed: bool = True,
     ) -> int:
         """Store a new article with its resolved mentions (and the quotes of its speakers,
-        its story signature: ``Signature.to_bytes``) in one transaction."""
+        its story signature: ``Signature.to_bytes``) in one transaction. ``analysed=False``
+        stores it without mentions, as pending analysis (``add_analysis`` adds them)."""
         source_id = self.source_id(article.source)
         published = article.published.astimezone(UTC) if article.published else None
         with self.engine.begin() as conn:
@@ -287,6 +348,7 @@ class Store:
             }
             article_id = conn.execute(_INSERT_ARTICLE, values).inserted_primary_key[0]
             if story_id is None:
+                story_id = article_id
                 own_story = "UPDATE articles SET story_id = :a WHERE id = :a"
                 driver.write(conn, own_story, {"a": article_id})
             copy = {"article_id": article_id, "source_id": source_id, "url": article.url}
@@ -294,40 +356,50 @@ class Store:
             if signature is not None:
                 row = {"article_id": article_id, "day": day, "signature": signature}
                 driver.write(conn, _INSERT_SIGNATURE, row)
-            if mentions:
-                driver.write(conn, _INSERT_MENTION, mention_rows(article_id, mentions))
-                per_entity: dict[int, list[StoredMention]] = {}
-                for m in mentions:
-                    per_entity.setdefault(m.entity_id, []).append(m)
-                driver.write(
-                    conn,
-                    _INSERT_ARTICLE_ENTITY,
-                    [
-                        {
-                            "entity_id": eid,
-                            "article_id": article_id,
-                            "day": day,
-                            "source_id": source_id,
-                            "mentions": len(ms),
-                            "first_start": first[0],
-                            "first_end": first[1],
-                        }
-                        for eid, ms in per_entity.items()
-                        for first in [_first_in_body(ms, len(article.title) + 1)]
-                    ],
-                )
-            if quotes:
-                driver.write(conn, _INSERT_QUOTE, [quote_row(article_id, day, q) for q in quotes])
-            rollups.record_article(
-                conn,
-                article_id=article_id,
-                day=day,
-                source_id=source_id,
-                story_id=story_id if story_id is not None else article_id,
-                entity_ids=sorted({m.entity_id for m in mentions}),
-            )
             self._index_for_search(conn, article_id, search_title, search_body)
+            place = {"article_id": article_id, "day": day, "source_id": source_id}
+            new_story_day = rollups.record_article(conn, story_id=story_id, **place)
+            if not analysed:
+                driver.write(conn, _INSERT_PENDING, {"article_id": article_id})
+                return article_id
+            analysis = _Analysis(len(article.title), story_id, mentions, quotes)
+            _write_analysis(conn, analysis, new_story_day=new_story_day, **place)
         return article_id
+
+    def pending_after(self, article_id: int, limit: int) -> list[Row]:
+        """Articles stored with their analysis deferred, with a larger id, in id order."""
+        sql = (
+            "SELECT a.id, a.title, a.text, a.day FROM pending_analysis p "
+            "JOIN articles a ON a.id = p.article_id WHERE p.article_id > :a "
+            "ORDER BY p.article_id LIMIT :n"
+        )
+        with self.engine.connect() as conn:
+            return _rows(driver.run(conn, sql, {"a": article_id, "n": limit}))
+
+    def pending_count(self) -> int:
+        with self.engine.connect() as conn:
+            return driver.lookup(conn, "SELECT count(*) FROM pending_analysis")[0]
+
+    def add_analysis(
+        self, article_id: int, mentions: Sequence[StoredMention], quotes: Sequence[Quote] = ()
+    ) -> bool:
+        """Give an article stored with ``analysed=False`` its mentions and quotes, and count
+        them; False (and nothing written) when it is not pending analysis."""
+        with self.engine.begin() as conn:
+            pending = "SELECT 1 FROM pending_analysis WHERE article_id = :a"
+            if driver.lookup(conn, pending, {"a": article_id}) is None:
+                return False
+            day, source_id, story_id, title = driver.lookup(
+                conn,
+                "SELECT day, source_id, story_id, title FROM articles WHERE id = :a",
+                {"a": article_id},
+            )
+            analysis = _Analysis(len(title), story_id, mentions, quotes)
+            _write_analysis(conn, analysis, article_id=article_id, day=day, source_id=source_id)
+            driver.write(
+                conn, "DELETE FROM pending_analysis WHERE article_id = :a", {"a": article_id}
+            )
+        return True
 
     def _index_for_search(self, conn: Any, article_id: int, title: str, body: str) -> None:
         sql = (
@@ -672,6 +744,7 @@ class Store:
                     ("aliases", s.aliases),
                     ("mentions", s.mentions),
                     ("feeds", s.feeds),
+                    ("pending_analysis", s.pending_analysis),
                 ]
             }
 

@@ -125,14 +125,15 @@ def replace_mentions(
 ) -> None:
     """Give articles new mentions and quotes: (article id, day, mentions, quotes) each.
 
-    Their ``article_entities`` rows are recomputed; the rollups are left to the caller
-    (``rollups.rebuild`` after a whole pass)."""
+    Their ``article_entities`` rows are recomputed (and they are no longer pending
+    analysis); the rollups are left to the caller (``rollups.rebuild`` after a whole pass)."""
     ids = ",".join(str(int(i[0])) for i in items)
     if not ids:
         return
     with store.engine.begin() as conn:
         conn.execute(text(f"DELETE FROM quotes WHERE article_id IN ({ids})"))
         conn.execute(text(f"DELETE FROM mentions WHERE article_id IN ({ids})"))
+        conn.execute(text(f"DELETE FROM pending_analysis WHERE article_id IN ({ids})"))
         mentions = [row for aid, _, ms, _ in items for row in mention_rows(aid, ms)]
         quotes = [quote_row(aid, day, q) for aid, day, _, qs in items for q in qs]
         if mentions:

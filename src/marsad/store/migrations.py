@@ -89,6 +89,11 @@ def _quotes_by_day(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_quotes_day ON quotes (day, article_id)"))
 
 
+def _pending_analysis(conn: Connection) -> None:
+    """10: articles stored with their analysis deferred (``marsad ingest --defer-analysis``)."""
+    schema.pending_analysis.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -99,6 +104,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _article_meta_index,
     _quotes,
     _quotes_by_day,
+    _pending_analysis,
 ]
 
 

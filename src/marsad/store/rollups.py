@@ -6,7 +6,8 @@ entity per day), ``entity_source_days`` (per entity, source and day), ``pair_day
 stories per day, overall as source 0 and per source). Articles without a day are not
 counted (no window contains them).
 
-``record_article`` runs inside ``Store.add_article``'s transaction; ``rebuild`` recomputes
+``record_article`` and ``record_entities`` run inside ``Store.add_article``'s transaction
+(``record_entities`` in ``Store.add_analysis``'s for an article analysed later); ``rebuild`` recomputes
 everything from ``articles`` / ``article_entities`` (the migration that introduced the
 tables, bulk loads, and after operator edits that move articles between entities or
 stories). The read functions below are the only queries the pages run for counts.
@@ -38,6 +39,30 @@ def _upsert(conn: Connection, table: str, keys: Sequence[str], values: list[dict
 
 
 def record_article(
+    conn: Connection, *, article_id: int, day: str | None, source_id: int, story_id: int
+) -> bool:
+    """Count one newly stored article in ``day_totals``; True when it is the first article
+    of its story on its day (then none of its entities has that story on that day yet)."""
+    if day is None:
+        return False
+    new_story_day = story_id == article_id or not driver.lookup(
+        conn,
+        "SELECT 1 FROM articles WHERE story_id = :s AND day = :d AND id != :a LIMIT 1",
+        {"s": story_id, "d": day, "a": article_id},
+    )
+    _upsert(
+        conn,
+        "day_totals",
+        ("source_id", "day"),
+        [
+            {"source_id": 0, "day": day, "articles": 1, "stories": int(new_story_day)},
+            {"source_id": source_id, "day": day, "articles": 1, "stories": 0},
+        ],
+    )
+    return new_story_day
+
+
+def record_entities(
     conn: Connection,
     *,
     article_id: int,
@@ -45,26 +70,13 @@ def record_article(
     source_id: int,
     story_id: int,
     entity_ids: Sequence[int],
+    new_story_day: bool = False,
 ) -> None:
-    """Add one newly stored article (its ``article_entities`` rows already written)."""
-    if day is None:
-        return
-    new_story_day = story_id == article_id or not driver.lookup(
-        conn,
-        "SELECT 1 FROM articles WHERE story_id = :s AND day = :d AND id != :a LIMIT 1",
-        {"s": story_id, "d": day, "a": article_id},
-    )
-    stories = int(new_story_day)
-    _upsert(
-        conn,
-        "day_totals",
-        ("source_id", "day"),
-        [
-            {"source_id": 0, "day": day, "articles": 1, "stories": stories},
-            {"source_id": source_id, "day": day, "articles": 1, "stories": 0},
-        ],
-    )
-    if not entity_ids:
+    """Count the entities of one article (its ``article_entities`` rows already written):
+    at ingest, or later for an article whose analysis was deferred. A story counts once
+    per entity and day, however many of its articles name the entity (``new_story_day``:
+    no other article of the story has that day, so no lookup is needed)."""
+    if day is None or not entity_ids:
         return
     rows = []
     for eid in entity_ids:

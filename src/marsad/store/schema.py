@@ -173,6 +173,14 @@ article_signatures = Table(
     Index("ix_article_signatures_day", "day"),
 )
 
+# Articles stored with their analysis deferred (``marsad ingest --defer-analysis``): no
+# mentions or quotes yet; ``marsad analyse`` recognises their names and removes the row.
+pending_analysis = Table(
+    "pending_analysis",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+)
+
 # Copies are looked up by URL when the crawler asks whether a page is already stored.
 ix_article_sources_url = Index("ix_article_sources_url", article_sources.c.url)
 
