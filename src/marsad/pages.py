@@ -158,6 +158,7 @@ class HomePage(BaseModel):
     sources: list[SourceCount]
     timeline: list[DayCountOut]
     quotes: list[SpokenQuote] = []  # the newest, all speakers
+    pending_analysis: int = 0  # articles stored with --defer-analysis, not analysed yet
 
 
 class CompareSeries(EntityRef):
@@ -482,6 +483,7 @@ def home_page(store: Store, settings: Settings) -> HomePage:
         sources=_source_counts(counts),
         timeline=_timeline(store, None, window),
         quotes=[_spoken(q) for q in said],
+        pending_analysis=store.pending_count(),
     )
 
 

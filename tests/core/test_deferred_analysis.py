@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from marsad import pages
@@ -16,6 +17,7 @@ from marsad.ingest import ingest_paths
 from marsad.models import content_of
 from marsad.pipeline import IngestReport, Pipeline
 from marsad.store.database import Store
+from marsad.web.app import create_app
 from marsad_testing import (
     DATA,
     fresh_postgres_database,
@@ -54,8 +56,14 @@ def test_deferred_then_analysed_equals_analysed_at_ingest(tmp_path: Path):
     assert pages.search_page(store, "لافروف").total >= 3  # searchable before analysis
     assert pages.entity_page(store, settings, "لافروف").total_articles == 0
 
+    home = TestClient(create_app(store, settings)).get("/").text
+    assert f"<bdi>{report.new}</bdi> خبرا محفوظة لم تُحلَّل بعد" in home  # the home page says so
+
     assert Pipeline(store, settings).analyse_pending(batch=7) == report.new
     assert store.pending_count() == 0
+    client = TestClient(create_app(store, settings))
+    assert 'id="pending"' not in client.get("/").text
+    assert client.get("/api/home").json()["pending_analysis"] == 0
     assert store_snapshot(store) == store_snapshot(inline)
     page = pages.entity_page(store, settings, "لافروف")
     assert page.total_articles >= 3 and "جون كيري" in {r.name for r in page.related}
