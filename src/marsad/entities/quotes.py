@@ -24,11 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import insert
-
 from marsad.arabic.normalise import normalise, normalise_word
 from marsad.models import content_of
-from marsad.store import schema
 from marsad.store.database import Store
 
 LEXICONS = Path(__file__).resolve().parents[1] / "arabic" / "lexicons"
@@ -247,7 +244,7 @@ def refill(store: Store, batch: int = 500) -> int:
     """Find the quotes of every stored article again (after an upgrade that added them, or a
     better finder); returns how many were stored. Idempotent."""
     from marsad.store import driver
-    from marsad.store.database import StoredMention, quote_row
+    from marsad.store.database import INSERT_QUOTE, StoredMention, quote_row
 
     stored, last = 0, 0
     while articles := store.articles_after(last, batch):
@@ -277,6 +274,6 @@ def refill(store: Store, batch: int = 500) -> int:
             ]
             driver.write(conn, f"DELETE FROM quotes WHERE article_id IN ({ids})", {})
             if rows:
-                conn.execute(insert(schema.quotes), rows)
+                driver.write(conn, INSERT_QUOTE, rows)
         stored += len(rows)
     return stored

@@ -66,17 +66,19 @@ def _first_in_body(ms: list[StoredMention], body_start: int) -> tuple[int, int]:
 
 
 def _insert_sql(table: Any) -> str:
-    """A table's INSERT of every column but its own id (see ``driver``: the ingest path)."""
+    """A table's INSERT of every column but its own id, sent with ``driver.write``: the
+    one statement for each of these tables, at ingest and wherever rows are written again
+    (reprocess, quote refill, story back-fill)."""
     return driver.insert_sql(table.name, [c.name for c in table.c if c.name != "id"])
 
 
 _INSERT_ALIAS = _insert_sql(s.aliases)
 _INSERT_ARTICLE = insert(s.articles)  # SQLAlchemy writes its datetimes
 _INSERT_ARTICLE_SOURCE = _insert_sql(s.article_sources)
-_INSERT_QUOTE = _insert_sql(s.quotes)
-_INSERT_MENTION = _insert_sql(s.mentions)
-_INSERT_SIGNATURE = _insert_sql(s.article_signatures)
-_INSERT_ARTICLE_ENTITY = _insert_sql(s.article_entities)
+INSERT_QUOTE = _insert_sql(s.quotes)
+INSERT_MENTION = _insert_sql(s.mentions)
+INSERT_SIGNATURE = _insert_sql(s.article_signatures)
+INSERT_ARTICLE_ENTITY = _insert_sql(s.article_entities)
 _INSERT_PENDING = _insert_sql(s.pending_analysis)
 
 
@@ -128,13 +130,13 @@ def _write_analysis(
     later for an article whose analysis was deferred)."""
     mentions = analysis.mentions
     if mentions:
-        driver.write(conn, _INSERT_MENTION, mention_rows(article_id, mentions))
+        driver.write(conn, INSERT_MENTION, mention_rows(article_id, mentions))
         per_entity: dict[int, list[StoredMention]] = {}
         for m in mentions:
             per_entity.setdefault(m.entity_id, []).append(m)
         driver.write(
             conn,
-            _INSERT_ARTICLE_ENTITY,
+            INSERT_ARTICLE_ENTITY,
             [
                 {
                     "entity_id": eid,
@@ -151,7 +153,7 @@ def _write_analysis(
         )
     if analysis.quotes:
         rows = [quote_row(article_id, day, q) for q in analysis.quotes]
-        driver.write(conn, _INSERT_QUOTE, rows)
+        driver.write(conn, INSERT_QUOTE, rows)
     rollups.record_entities(
         conn,
         article_id=article_id,
@@ -355,7 +357,7 @@ class Store:
             driver.write(conn, _INSERT_ARTICLE_SOURCE, copy)
             if signature is not None:
                 row = {"article_id": article_id, "day": day, "signature": signature}
-                driver.write(conn, _INSERT_SIGNATURE, row)
+                driver.write(conn, INSERT_SIGNATURE, row)
             self._index_for_search(conn, article_id, search_title, search_body)
             place = {"article_id": article_id, "day": day, "source_id": source_id}
             new_story_day = rollups.record_article(conn, story_id=story_id, **place)

@@ -14,7 +14,14 @@ from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from marsad.store import driver
 from marsad.store import schema as s
-from marsad.store.database import Store, mention_rows, quote_row
+from marsad.store.database import (
+    INSERT_ARTICLE_ENTITY,
+    INSERT_MENTION,
+    INSERT_QUOTE,
+    Store,
+    mention_rows,
+    quote_row,
+)
 
 BATCH = 500
 
@@ -137,9 +144,9 @@ def replace_mentions(
         mentions = [row for aid, _, ms, _ in items for row in mention_rows(aid, ms)]
         quotes = [quote_row(aid, day, q) for aid, day, _, qs in items for q in qs]
         if mentions:
-            conn.execute(insert(s.mentions), mentions)
+            driver.write(conn, INSERT_MENTION, mentions)
         if quotes:
-            conn.execute(insert(s.quotes), quotes)
+            driver.write(conn, INSERT_QUOTE, quotes)
         rebuild_article_entities(conn, [i[0] for i in items])
 
 
@@ -178,8 +185,9 @@ def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> No
             )
         )
         if groups:
-            conn.execute(
-                insert(s.article_entities),
+            driver.write(
+                conn,
+                INSERT_ARTICLE_ENTITY,
                 [
                     {
                         "entity_id": eid,

@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 import time
 
-from sqlalchemy import func, insert, or_, select, true
+from sqlalchemy import func, or_, select, true
 
 from marsad.extract.dedup import Signature, StoryIndex, signature, window_start
+from marsad.store import driver
 from marsad.store import schema as s
-from marsad.store.database import Store
+from marsad.store.database import INSERT_SIGNATURE, Store
 
 log = logging.getLogger(__name__)
 
@@ -117,4 +118,4 @@ class StoryGrouper:
         index.add_many(items)
         if values:
             with self.store.engine.begin() as conn:
-                conn.execute(insert(s.article_signatures), values)
+                driver.write(conn, INSERT_SIGNATURE, values)
