@@ -196,9 +196,10 @@ def story_check(data: Path | None, show: int = 5) -> int:
     return 0
 
 
-def parallel_check(pages: list[tuple[bytes, str]], workers: int) -> None:
+def parallel_check(pages: list[tuple[bytes, str]], workers: int, defer: bool = False) -> None:
     """Wall-clock articles/s of ``ingest_paths`` over the pages written as .html files, in
-    one process and with ``workers`` worker processes (fresh database each time)."""
+    one process and with ``workers`` worker processes (fresh database each time); with
+    ``defer``, storing only (``--defer-analysis``), then ``analyse_pending`` the same way."""
     from marsad.ingest import ingest_paths
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -213,13 +214,18 @@ def parallel_check(pages: list[tuple[bytes, str]], workers: int) -> None:
             store = Store(settings.database_url)
             load_kb(store, kb_records())
             t0 = time.perf_counter()
-            report = ingest_paths(store, settings, [folder], workers=n)
+            report = ingest_paths(store, settings, [folder], workers=n, defer_analysis=defer)
             wall = time.perf_counter() - t0
             print(
-                f"files → database, {n} worker{'s' if n > 1 else ''}: {report.new} new in "
-                f"{wall:.1f} s wall = {report.new / wall:.1f} articles/s "
-                f"(start-up included; {os.cpu_count()} cores)"
+                f"files → database{' (stored only)' if defer else ''}, {n} worker"
+                f"{'s' if n > 1 else ''}: {report.new} new in {wall:.1f} s wall = "
+                f"{report.new / wall:.1f} articles/s (start-up included; {os.cpu_count()} cores)"
             )
+            if defer:
+                t0 = time.perf_counter()
+                done = Pipeline(store, settings).analyse_pending(workers=n)
+                wall = time.perf_counter() - t0
+                print(f"  then analysed: {done} in {wall:.1f} s wall = {done / wall:.1f} /s")
             store.close()
 
 
@@ -313,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         f"peak RSS: {peak:.0f} MB (before ingest, with KB and lexicons loaded: {rss_before:.0f} MB)"
     )
     if args.workers:
-        parallel_check(pages, args.workers)
+        parallel_check(pages, args.workers, args.defer_analysis)
     return 0
 
 
