@@ -98,8 +98,9 @@ def find_quotes(
     (``وأعلنت أنقرة أن``, ``وقالت وزارة الخارجية``), never as a complement
     (``وقال لاعب برشلونة``, ``وقالت شرطة لندن``: the player, the police, unnamed)."""
     types = types or {}
-    places = {e for e, t in types.items() if t == "LOCATION"}
-    groups = {e for e, t in types.items() if t != "PERSON"}
+    named = {m.entity_id for m in mentions}  # not every entity of ``types``: it grows with the KB
+    places = {e for e in named if types.get(e) == "LOCATION"}
+    groups = {e for e in named if types.get(e, "PERSON") != "PERSON"}
     ordered = sorted(mentions, key=lambda m: m.start)
     out: list[Quote] = []
     taken_to = -1
