@@ -135,9 +135,12 @@ class Resolver:
         self.refresh()
         items = [self._prepare(i, m) for i, m in enumerate(mentions)]
         names = [it for it in items if it.role is None and it.tokens]
-        # 1. names that are not part of a longer name in this article
-        longs = [it for it in names if not any(_contains(o.core, it.core) for o in names)]
-        shorts = [it for it in names if it not in longs]
+        # 1. names that are not part of a longer name in this article (each distinct core
+        # compared once: an article repeats its names)
+        cores = {it.core for it in names}
+        inner = {c for c in cores if any(_contains(o, c) for o in cores)}
+        longs = [it for it in names if it.core not in inner]
+        shorts = [it for it in names if it.core in inner]
         context: set[int] = set()
         pending: list[_Item] = []
         for it in longs:
