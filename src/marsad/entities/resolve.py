@@ -70,6 +70,7 @@ class Resolver:
         self._fuzzy_cache: OrderedDict[str, int] = OrderedDict()
         self._day: str | None = None  # the day of the article being resolved
         self._cooc: OrderedDict[tuple[int, int | None], dict[int, int]] = OrderedDict()
+        self._cooc_years: dict[int, set[int | None]] = {}  # entity → its years in _cooc
         self.refresh_seconds = 1.0
         self._checked = time.monotonic()
         self._load()
@@ -309,18 +310,22 @@ class Resolver:
                 f"{year + CONTEXT_YEARS:04d}-12-31",
             )
         self._cooc[key] = counts
+        self._cooc_years.setdefault(entity_id, set()).add(year)
         if len(self._cooc) > 2000:
-            self._cooc.popitem(last=False)
+            (old, old_year), _ = self._cooc.popitem(last=False)
+            self._cooc_years[old].discard(old_year)
         return counts
 
     def _remember(self, entities: set[int], day: str | None) -> None:
         """Articles being stored now count as context for the next ones."""
         year = int(day[:4]) if day and day[:4].isdigit() else None
-        for (e, y), counts in self._cooc.items():
-            if e in entities and (y is None or year is None or abs(y - year) <= CONTEXT_YEARS):
-                for o in entities:
-                    if o != e:
-                        counts[o] = counts.get(o, 0) + 1
+        for e in entities:
+            for y in self._cooc_years.get(e, ()):
+                if y is None or year is None or abs(y - year) <= CONTEXT_YEARS:
+                    counts = self._cooc[(e, y)]
+                    for o in entities:
+                        if o != e:
+                            counts[o] = counts.get(o, 0) + 1
 
     def _dominant(self, cands: list[int], context: set[int]) -> int | None:
         """The candidate the article's other entities point to, when one clearly dominates."""
