@@ -107,28 +107,21 @@ def quote_row(article_id: int, day: str | None, q: Quote) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _Analysis:
-    """What the analysis of one article adds to it."""
-
-    title_length: int  # mentions after the title (and its line break) are in the body
-    story_id: int
-    mentions: Sequence[StoredMention]
-    quotes: Sequence[Quote]
-
-
 def _write_analysis(
     conn: Any,
-    analysis: _Analysis,
     *,
     article_id: int,
     day: str | None,
     source_id: int,
+    story_id: int,
+    title_length: int,
+    mentions: Sequence[StoredMention],
+    quotes: Sequence[Quote],
     new_story_day: bool = False,
 ) -> None:
     """An article's mentions, per-entity rows, quotes and entity counts (at ingest, or
-    later for an article whose analysis was deferred)."""
-    mentions = analysis.mentions
+    later for an article whose analysis was deferred). Mentions after the title and its
+    line break (``title_length + 1``) are in the body."""
     if mentions:
         driver.write(conn, INSERT_MENTION, mention_rows(article_id, mentions))
         per_entity: dict[int, list[StoredMention]] = {}
@@ -148,18 +141,17 @@ def _write_analysis(
                     "first_end": first[1],
                 }
                 for eid, ms in per_entity.items()
-                for first in [_first_in_body(ms, analysis.title_length + 1)]
+                for first in [_first_in_body(ms, title_length + 1)]
             ],
         )
-    if analysis.quotes:
-        rows = [quote_row(article_id, day, q) for q in analysis.quotes]
-        driver.write(conn, INSERT_QUOTE, rows)
+    if quotes:
+        driver.write(conn, INSERT_QUOTE, [quote_row(article_id, day, q) for q in quotes])
     rollups.record_entities(
         conn,
         article_id=article_id,
         day=day,
         source_id=source_id,
-        story_id=analysis.story_id,
+        story_id=story_id,
         entity_ids=sorted({m.entity_id for m in mentions}),
         new_story_day=new_story_day,
     )
@@ -359,13 +351,23 @@ class Store:
                 row = {"article_id": article_id, "day": day, "signature": signature}
                 driver.write(conn, INSERT_SIGNATURE, row)
             self._index_for_search(conn, article_id, search_title, search_body)
-            place = {"article_id": article_id, "day": day, "source_id": source_id}
-            new_story_day = rollups.record_article(conn, story_id=story_id, **place)
+            new_story_day = rollups.record_article(
+                conn, article_id=article_id, day=day, source_id=source_id, story_id=story_id
+            )
             if not analysed:
                 driver.write(conn, _INSERT_PENDING, {"article_id": article_id})
                 return article_id
-            analysis = _Analysis(len(article.title), story_id, mentions, quotes)
-            _write_analysis(conn, analysis, new_story_day=new_story_day, **place)
+            _write_analysis(
+                conn,
+                article_id=article_id,
+                day=day,
+                source_id=source_id,
+                story_id=story_id,
+                title_length=len(article.title),
+                mentions=mentions,
+                quotes=quotes,
+                new_story_day=new_story_day,
+            )
         return article_id
 
     def pending_after(self, article_id: int, limit: int) -> list[Row]:
@@ -388,16 +390,25 @@ class Store:
         """Give an article stored with ``analysed=False`` its mentions and quotes, and count
         them; False (and nothing written) when it is not pending analysis."""
         with self.engine.begin() as conn:
-            pending = "SELECT 1 FROM pending_analysis WHERE article_id = :a"
-            if driver.lookup(conn, pending, {"a": article_id}) is None:
-                return False
-            day, source_id, story_id, title = driver.lookup(
+            found = driver.lookup(
                 conn,
-                "SELECT day, source_id, story_id, title FROM articles WHERE id = :a",
+                "SELECT a.day, a.source_id, a.story_id, a.title FROM pending_analysis p "
+                "JOIN articles a ON a.id = p.article_id WHERE p.article_id = :a",
                 {"a": article_id},
             )
-            analysis = _Analysis(len(title), story_id, mentions, quotes)
-            _write_analysis(conn, analysis, article_id=article_id, day=day, source_id=source_id)
+            if found is None:
+                return False
+            day, source_id, story_id, title = found
+            _write_analysis(
+                conn,
+                article_id=article_id,
+                day=day,
+                source_id=source_id,
+                story_id=story_id,
+                title_length=len(title),
+                mentions=mentions,
+                quotes=quotes,
+            )
             driver.write(
                 conn, "DELETE FROM pending_analysis WHERE article_id = :a", {"a": article_id}
             )
