@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -227,39 +228,37 @@ def stats() -> None:
         typer.echo(f"{key}: {value}")
 
 
+# Options of the passes over stored articles (reprocess, analyse).
+Batch = Annotated[int, typer.Option(min=1, help="Articles per transaction")]
+NameWorkers = Annotated[
+    int, typer.Option(min=1, help="Processes that recognise names (e.g. one per core)")
+]
+
+
+def _stored_pass(run: Callable[..., int], batch: int, workers: int) -> int:
+    """Run a pass over stored articles, telling its progress on stderr; how many it did."""
+    return run(batch, progress=lambda n: typer.echo(f"{n} articles…", err=True), workers=workers)
+
+
 @app.command()
-def reprocess(
-    batch: Annotated[int, typer.Option(min=1, help="Articles per transaction")] = 200,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Processes that recognise names (e.g. one per core)")
-    ] = 1,
-) -> None:
+def reprocess(batch: Batch = 200, workers: NameWorkers = 1) -> None:
     """Recognise and resolve every stored article again (after kb load, a new model or
     edits): mentions, quotes and every count are replaced; article texts are kept."""
     from marsad.pipeline import Pipeline
 
     settings, store = _open()
-    done = Pipeline(store, settings).reprocess(
-        batch, progress=lambda n: typer.echo(f"{n} articles…", err=True), workers=workers
-    )
+    done = _stored_pass(Pipeline(store, settings).reprocess, batch, workers)
     typer.echo(f"{done} articles re-processed")
 
 
 @app.command()
-def analyse(
-    batch: Annotated[int, typer.Option(min=1, help="Articles per transaction")] = 200,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Processes that recognise names (e.g. one per core)")
-    ] = 1,
-) -> None:
+def analyse(batch: Batch = 200, workers: NameWorkers = 1) -> None:
     """Find the entities of the articles ingested with --defer-analysis (mentions, quotes,
     counts), oldest first; stopping is safe, running it again goes on."""
     from marsad.pipeline import Pipeline
 
     settings, store = _open()
-    done = Pipeline(store, settings).analyse_pending(
-        batch, progress=lambda n: typer.echo(f"{n} articles…", err=True), workers=workers
-    )
+    done = _stored_pass(Pipeline(store, settings).analyse_pending, batch, workers)
     typer.echo(f"{done} articles analysed")
 
 
