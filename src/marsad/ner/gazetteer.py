@@ -79,13 +79,12 @@ class GazetteerRecogniser:
         return found
 
     def _readings(self, word: str) -> tuple[str, ...]:
-        """The readings of ``word`` (itself, clitics off) that can start a name; most: none."""
-        found = self._starts.get(word)
-        if found is None:
-            known = self.first_words
-            found = tuple(r for r in strip_clitics(word, known) if r in known)
-            if len(self._starts) < 500_000:
-                self._starts[word] = found
+        """The readings of ``word`` (itself, clitics off) that can start a name; most: none.
+        Remembered in ``_starts``, which ``recognise`` reads first."""
+        known = self.first_words
+        found = tuple(r for r in strip_clitics(word, known) if r in known)
+        if len(self._starts) < 500_000:
+            self._starts[word] = found
         return found
 
     def _match_at(
