@@ -11,8 +11,11 @@ Arabic news reports speech with a verb of saying and a named speaker, mostly ver
   before, other than the previous speaker.
 
 The speaker must be a mention the pipeline already resolved, so a quote always belongs to
-an entity page. A verb with no speaker (``وقال مسؤول …``) or no opening (``:``, a quote
-mark, ``إن``/``أن``) yields nothing: this module would rather miss a quote than invent one.
+an entity page. A verb with no speaker or no opening (``:``, a quote mark, ``إن``/``أن``)
+yields nothing: this module would rather miss a quote than invent one. An unnamed speaker
+(``وقال مسؤول سعودي على صلة بقضية خاشقجي إن …``, ``وأضاف المصدر أن …``) and a name the
+words are about (``قضية مقتل خاشقجي``, ``عائلة خاشقجي``) are told by the words in
+``quote_not_speakers.tsv``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Protocol
 
 from marsad.arabic.normalise import normalise, normalise_word
 from marsad.models import content_of
+from marsad.ner.lexicon import triggers
 from marsad.store.database import Store
 
 LEXICONS = Path(__file__).resolve().parents[1] / "arabic" / "lexicons"
@@ -39,6 +43,10 @@ _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _MARKS = {"«": "»", "“": "”", '"': '"', "„": "“"}
 # ":", a quote mark, or إن/أن/بأن — also with a pronoun: إنه، أنها، بأنهم (he/she/they …)
 _OPENER = re.compile(r"[:«“\"„]|(?<!\w)(?:ب?[إأا]ن|ف?إن)(?:ه|ها|هم|هما|ني|نا)?(?!\w)")
+# "وفق ما ذكرت وكالة …", "حسبما أفاد …": a source cited, not a new speaker
+_CITING = re.compile(r"(?:(?:وفق|حسب)\s+ما|حسبما|(?:وفقا|طبقا)\s+لما)\s*$")
+_NAMED = frozenset({"يدعي", "تدعي", "يدعون", "اسمه", "اسمها"})  # normalised: "… called X"
+_COUNTS = frozenset({"عده", "بعض", "اثنان", "ثلاثه", "اربعه", "خمسه"})  # normalised
 _TURN = ("بدوره", "بدورها", "من جهته", "من جهتها", "من جانبه", "من جانبها", "بدورهم")
 
 
@@ -57,18 +65,22 @@ class _Mention(Protocol):  # what the finder needs of a stored mention
     entity_id: int
     start: int
     end: int
-    end: int
+
+
+def _word_kinds(name: str) -> dict[str, str]:
+    """A ``word<TAB>kind`` lexicon: normalised word → kind."""
+    table = {}
+    for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, kind = line.split("\t")
+            table[normalise(word)] = kind.strip()
+    return table
 
 
 @cache
 def speech_verbs() -> dict[str, str]:
     """Normalised verb → ``say`` or ``continue``."""
-    table = {}
-    for line in (LEXICONS / "speech_verbs.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            verb, kind = line.split("\t")
-            table[normalise(verb)] = kind.strip()
-    return table
+    return _word_kinds("speech_verbs.tsv")
 
 
 @cache
@@ -76,6 +88,57 @@ def not_before_speaker() -> frozenset[str]:
     """Words after which a name is not the speaker (``quote_blockers.txt``)."""
     lines = (LEXICONS / "quote_blockers.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(normalise(w) for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def not_speakers() -> dict[str, str]:
+    """Normalised word → ``unnamed``, ``about`` or ``kin`` (``quote_not_speakers.tsv``)."""
+    return _word_kinds("quote_not_speakers.tsv")
+
+
+def _not_speaker(word: str) -> str | None:
+    """``unnamed``, ``about`` or None for a word of the text (with or without a proclitic)."""
+    norm = normalise_word(word)
+    table = not_speakers()
+    return table.get(norm) or (table.get(norm[1:]) if norm[:1] in "وفبلك" else None)
+
+
+def _about(words: list[str]) -> bool:
+    """Whether a name after these words (between a verb and the name) is whom the words are
+    about: after an ``about`` word, or a ``kin`` word followed by titles and nisbas only."""
+    for i, word in enumerate(words):
+        kind = _not_speaker(word)
+        if kind == "about":
+            return True
+        if kind == "kin" and all(_title_or_nisba(w) for w in words[i + 1 :]):
+            return True
+    return False
+
+
+def _title_or_nisba(word: str) -> bool:
+    norm = normalise_word(word)
+    nisba = len(norm) >= 6 and norm.startswith("ال") and norm.endswith("ي")  # not الفتى
+    return nisba or "P" in triggers().get(norm, "")
+
+
+def _subject(content: str, end: int) -> tuple[str, str]:
+    """The word after the verb ending at ``end`` (normalised) and its trigger kinds: ``P``
+    for a title or role ("قال وزير الدفاع إن"), ``O`` for an organisation head ("أفاد
+    الجيش أن"); none for "وأضاف، في لقاء مع قناة …"."""
+    words = content[end : end + 40].split()[:1]
+    word = normalise_word(words[0]) if words else ""
+    return word, triggers().get(word, "")
+
+
+def _unnamed_subject(content: str, end: int) -> bool:
+    """Whether the verb ending at ``end`` is followed by an unnamed speaker ("قال مسؤول",
+    "كشفت 3 مصادر", "وأضاف المصدر"); a count may come first."""
+    words = content[end : end + 60].split()[:4]
+    if words and (words[0].isdigit() or normalise_word(words[0]) in _COUNTS):
+        words = words[1:]
+    if any(normalise_word(w) in _NAMED for w in words):
+        return False  # "وقال شاهد عيان يدعى يوسف نجاح إنه"
+    return bool(words) and _not_speaker(words[0]) == "unnamed"
 
 
 def _verb(word: str) -> str | None:
@@ -103,13 +166,22 @@ def find_quotes(
     groups = {e for e in named if types.get(e, "PERSON") != "PERSON"}
     ordered = sorted(mentions, key=lambda m: m.start)
     out: list[Quote] = []
-    taken_to = -1
+    taken_to = unnamed_at = -1
     for match in _WORD.finditer(content):
         kind = _verb(match.group())
         if kind is None or match.start() < taken_to:
             continue
-        speaker, after = _speaker(content, ordered, match, kind, out, groups, places)
+        if _CITING.search(content, max(0, match.start() - 12), match.start()):
+            continue
+        if _unnamed_subject(content, match.end()):
+            unnamed_at = match.start()  # "وقال المصدر": "وتابع" after it is not the last speaker
+            continue
+        last_turn = out if out and out[-1].end > unnamed_at else []
+        speaker, after = _speaker(content, ordered, match, kind, last_turn, groups, places)
         if speaker is None:
+            word, kinds = _subject(content, match.end())
+            if "O" in kinds or ("P" in kinds and not word.startswith("ال")):
+                unnamed_at = match.start()  # "وقال رئيس الشرطة في كييف إن": someone unnamed
             continue
         span = _quoted(content, after)
         if span is None:
@@ -146,18 +218,26 @@ def _speaker(
             break  # "وقال مسؤول في الخارجية": the speaker has no name here
         if m.entity_id in groups and words:
             break  # "وأعلنت أنقرة" speaks; "وقالت شرطة لندن" is the police, unnamed
+        if _about(words):
+            return None, end  # "قالت عائلة خاشقجي": the speaker is the family, unnamed
         return m, m.end
     for m in mentions:  # speaker first: "لافروف قال إن", "كان بومبيو قد قال"
         if m.end <= verb.start() and content[m.end : verb.start()].strip() in ("", "قد"):
             return m, end
     head = content[max(0, verb.start() - 15) : verb.start()]
-    if any(head.rstrip(" ،,").endswith(t) for t in _TURN):  # the other party answers
+    if any(head.rstrip(" ،,").endswith(t) for t in _TURN) and not _subject(content, end)[1]:
+        # the other party answers (not "من جهته، قال وزير الدفاع إن": a role, unnamed)
         previous = before[-1].entity_id if before else None
         for m in reversed(mentions):
             if m.end <= verb.start() and m.entity_id not in (previous, *places):
                 return m, end
         return None, end
-    if kind == "continue" and before and verb.start() - before[-1].end < 600:
+    if (
+        kind == "continue"
+        and before
+        and verb.start() - before[-1].end < 600
+        and "O" not in _subject(content, end)[1]  # "وأوضحت وكالة فارس": another speaker
+    ):
         last = before[-1]
         return next((m for m in mentions if m.start == last.speaker_start), None), end
     return None, end
