@@ -78,3 +78,39 @@ def test_names_starting_with_clitic_letters_keep_them(recogniser):
     found = mentions(recogniser, text)
     assert ("جون كيري", EntityType.PERSON) in found  # not ك + يري
     assert ("وليد المعلم", EntityType.PERSON) in found  # not و + ل + يد
+
+
+def test_reported_spans_lose_edge_words_and_lists_of_people_are_split():
+    # tags as the CRF sometimes gives them; recognise() reports what product_mentions makes
+    from marsad.arabic.tokenise import tokenise
+    from marsad.ner.crf import product_mentions
+
+    text = (
+        "وفد برئاسة دونالد ترامب التقى كيم ومون جاي إن، وقال محمد صلاح مغرداً على تويتر "
+        "إن سي إن إن نقلت رسالة دونالد ترامب لمايك بومبيو"
+    )
+    tokens = tokenise(text)
+    tags = ["O"] * len(tokens)
+    words = [t.text for t in tokens]
+
+    def tag(first: str, n: int, etype: str, nth: int = 0) -> None:
+        i = [k for k, w in enumerate(words) if w == first][nth]
+        tags[i : i + n] = [f"B-{etype}"] + [f"I-{etype}"] * (n - 1)
+
+    tag("برئاسة", 3, "PERS")
+    tag("كيم", 4, "PERS")
+    tag("محمد", 3, "PERS")
+    tag("على", 2, "ORG")
+    tag("سي", 3, "ORG")
+    tag("دونالد", 4, "PERS", nth=1)
+    found = [(m.text, m.type.value) for m in product_mentions(text, [tokens], [tags])]
+    assert found == [
+        ("دونالد ترامب", "PERSON"),
+        ("كيم", "PERSON"),
+        ("مون جاي إن", "PERSON"),
+        ("محمد صلاح", "PERSON"),
+        ("تويتر", "ORGANIZATION"),
+        ("سي إن إن", "ORGANIZATION"),
+        ("دونالد ترامب", "PERSON"),
+        ("مايك بومبيو", "PERSON"),
+    ]
