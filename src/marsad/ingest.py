@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from marsad.config import Settings
+from marsad.entities.naming import rename_by_usage
 from marsad.errors import MarsadError
 from marsad.generate.corpus import generate, sources
 from marsad.models import Article, Source
@@ -86,6 +87,7 @@ def ingest_paths(
                     f"{done} articles: {report.new} new, {report.duplicates} duplicates "
                     f"({rate:.0f}/s)"
                 )
+    rename_by_usage(store)  # entity names follow how the news writes them (entities.naming)
     return report
 
 

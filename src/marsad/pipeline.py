@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from marsad.arabic.normalise import normalise
 from marsad.config import Settings
+from marsad.entities.naming import rename_by_usage
 from marsad.entities.quotes import Quote, find_quotes
 from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
@@ -220,6 +221,7 @@ class Pipeline:
                     progress(done)
         with self.store.engine.begin() as conn:
             rollups.rebuild(conn)
+        rename_by_usage(self.store)
         return done
 
     def analyse_pending(
@@ -237,6 +239,7 @@ class Pipeline:
                 done += len(found)
                 if progress:
                     progress(done)
+        rename_by_usage(self.store)
         return done
 
     def ingest_one(self, article: Article, report: IngestReport) -> int | None:

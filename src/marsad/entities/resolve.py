@@ -234,7 +234,7 @@ class Resolver:
             cands = self.by_part.get(key)
             if not cands:  # ترمب ~ ترامب (a known surname, spelt differently)
                 close = [
-                    k for k in self.part_skeleton.get(skeleton(norm), ()) if _words_close(key, k)
+                    k for k in self.part_skeleton.get(skeleton(norm), ()) if words_close(key, k)
                 ]
                 cands = {e for k in close for e in self.by_part[k]}
             if cands:
@@ -275,7 +275,7 @@ class Resolver:
         key = fold(norm)
         best: str | None = None
         same = self.by_skeleton.get(skeleton(norm), set())
-        scored = [(fuzz.ratio(key, k), k) for k in same if _words_close(key, k)]
+        scored = [(fuzz.ratio(key, k), k) for k in same if words_close(key, k)]
         scored = [x for x in scored if x[0] >= self.fuzzy_cutoff - 5]
         if scored:
             best = max(scored)[1]
@@ -284,7 +284,7 @@ class Resolver:
             hit = process.extractOne(
                 key, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff
             )
-            if hit is not None and _words_close(key, hit[0]):
+            if hit is not None and words_close(key, hit[0]):
                 best = hit[0]
         self._fuzzy_cache[norm] = best if best is not None else _NONE  # type: ignore[assignment]
         if len(self._fuzzy_cache) > 50_000:
@@ -471,12 +471,36 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return f_long[:n] == f_short or f_long[-n:] == f_short
 
 
-def _words_close(a: str, b: str) -> bool:
-    """Same number of words, each pair similar: a different first name is a different person."""
+def words_close(a: str, b: str) -> bool:
+    """Same number of words, each pair a spelling of one word: a different first name is a
+    different person, a different word a different ministry (وزارة العمل / العدل)."""
     wa, wb = a.split(), b.split()
-    return len(wa) == len(wb) and all(
-        x == y or (x[:1] == y[:1] and fuzz.ratio(x, y) >= 70) for x, y in zip(wa, wb, strict=True)
-    )
+    return len(wa) == len(wb) and all(map(_word_variants, wa, wb))
+
+
+@lru_cache(maxsize=100_000)
+def _word_variants(x: str, y: str) -> bool:
+    """Two folded words that may spell one name: the same, or (the article aside) the same
+    first letter and either long vowels added, dropped or swapped for one another
+    (ترامب / ترمب, ناورت / نويرت) or, for words of five letters or more, a ratio of at least
+    85 (غوتيريش / غوتيريس). Two different words are not: العمل / العدل, السويدية /
+    السودانية, النار / النهار, صالح / صلاح (a vowel moved, not added)."""
+    if x == y:
+        return True
+    if x.startswith("ال") and y.startswith("ال"):
+        x, y = x[2:], y[2:]
+    if not x or not y or x[0] != y[0]:
+        return False
+    if skeleton(x) == skeleton(y):
+        short, long = sorted((x, y), key=len)
+        letters = iter(long)
+        if _vowel_shape(x) == _vowel_shape(y) or all(c in letters for c in short):
+            return True
+    return min(len(x), len(y)) >= 5 and fuzz.ratio(x, y) >= 85
+
+
+def _vowel_shape(word: str) -> str:
+    return "".join("V" if c in "اوي" else c for c in word)
 
 
 def _complements(found: list[R.RoleSpan], items: list[_Item], text: str | None) -> dict[int, int]:

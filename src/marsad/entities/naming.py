@@ -1,0 +1,91 @@
+"""Entity names follow usage: an entity the pipeline created is named after the way the news
+writes it most, not after the mention that happened to create it.
+
+Resolution names a new entity with the surface of its first mention. When that mention was
+cut wrongly by the recogniser (``محمد صلاح يسير``: "Salah walks …") or spelt the rarer way
+(``دونالد ترمب`` where most write ``دونالد ترامب``), every later mention of the name is
+still resolved to it, rightly, but the page, the autocomplete and the trending list show
+the odd name. After each ingest, analysis or reprocessing run, an entity with no
+knowledge-base record and no operator rename takes its most frequent written form when that
+form is used at least ``MARGIN`` times as often as the current name (and ``FEWEST`` times)
+and is either another spelling of the same words (``words_close``: ترمب / ترامب) or, for a
+person (two words at least, not a role: ``رئيس الوزراء`` is not a name) or a place, the
+current name with words cut off its end (``محمد صلاح يسير`` → ``محمد صلاح``, ``بنسلفانيا
+الأمريكية`` → ``بنسلفانيا``). Organisations only change spelling: ``البنك المركزي
+الأوروبي`` must not become ``البنك المركزي``. The old name stays an alias, so old links and
+searches still find the entity.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from marsad.arabic.normalise import normalise
+from marsad.entities import roles
+from marsad.entities.fuzzy import fold
+from marsad.entities.resolve import words_close
+from marsad.store import edits as sql
+from marsad.store.database import Store, slugify
+
+MARGIN = 2  # the new name is written at least this many times as often as the current one
+FEWEST = 3  # and at least this many times
+
+
+def usage_names(store: Store) -> dict[int, str]:
+    """Entity id → the name usage gives it, for the entities whose name should change."""
+    renamed = {e for e, fields in sql.edited_fields(store).items() if "name" in fields}
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT e.id, e.name, e.type, m.surface, COUNT(*) FROM mentions m "
+            "JOIN entities e ON e.id = m.entity_id "
+            "WHERE e.kb_id IS NULL AND e.merged_into IS NULL "
+            "GROUP BY e.id, e.name, e.type, m.surface"
+        ).all()
+    forms: dict[int, Counter[str]] = defaultdict(Counter)  # entity → normalised form → uses
+    spellings: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
+    current: dict[int, tuple[str, str]] = {}
+    for eid, name, etype, surface, n in rows:
+        if eid in renamed:
+            continue
+        norm = normalise(surface)
+        forms[eid][norm] += n
+        spellings[eid, norm][surface.strip()] += n
+        current[eid] = (normalise(name), etype)
+    out = {}
+    for eid, used in forms.items():
+        name_norm, etype = current[eid]
+        candidates = [
+            (n, f) for f, n in used.items() if f != name_norm and _may_name(f, name_norm, etype)
+        ]
+        if not candidates:
+            continue
+        n, best = max(candidates)
+        if n >= FEWEST and n >= MARGIN * used.get(name_norm, 0):
+            out[eid] = spellings[eid, best].most_common(1)[0][0]
+    return out
+
+
+def _may_name(form: str, name: str, etype: str) -> bool:
+    """Whether a written form may replace the entity's name (both normalised)."""
+    words, named = form.split(), name.split()
+    if words_close(fold(form), fold(name)):
+        return True  # another spelling of the same words
+    if etype == "ORGANIZATION" or len(words) >= len(named) or named[: len(words)] != words:
+        return False
+    if etype == "PERSON":
+        return len(words) >= 2 and words[0] not in roles.heads()
+    return not form.startswith("لل")
+
+
+def rename_by_usage(store: Store) -> int:
+    """Rename the entities whose written form has moved away from their name; returns how
+    many. The old name stays an alias (old links resolve); the slug follows the name."""
+    names = usage_names(store)
+    for eid, name in names.items():
+        old = store.get_entity(eid)
+        if old is None:
+            continue
+        store.update_entity(eid, name=name)
+        store.add_aliases(eid, [old["name"], name])
+        sql.set_slug(store, eid, slugify(name))
+    return len(names)

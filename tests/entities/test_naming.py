@@ -1,0 +1,99 @@
+"""Entity names follow usage (marsad.entities.naming): a created entity takes the way the news
+writes its name most, when that is another spelling or the name with junk cut off its end."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from marsad.entities.edits import rename
+from marsad.entities.naming import rename_by_usage
+from marsad.models import Article, EntityType, Source
+from marsad.ner.gazetteer import GazetteerRecogniser
+from marsad.pages import entity_page, find_entity
+from marsad.pipeline import Pipeline
+from marsad.store.database import Store
+
+PERSON, ORG = EntityType.PERSON, EntityType.ORGANIZATION
+SOURCE = Source(slug="sky", name="سكاي نيوز عربية")
+START = datetime(2018, 5, 1, 9, tzinfo=UTC)
+
+
+def articles(texts: list[str]) -> list[Article]:
+    return [
+        Article(title=t.split(".")[0], text=t, source=SOURCE, published=START + timedelta(hours=k))
+        for k, t in enumerate(texts)
+    ]
+
+
+def ingest(store: Store, settings, names, texts: list[str]) -> None:
+    recogniser = GazetteerRecogniser(names)
+    Pipeline(store, settings, recogniser).ingest(articles(texts))
+
+
+def test_a_wrongly_cut_first_mention_no_longer_names_the_entity(settings):
+    store = Store(settings.database_url)
+    names = [("محمد صلاح يسير", PERSON), ("محمد صلاح", PERSON), ("ليفربول", ORG)]
+    texts = ["النجم المصري محمد صلاح يسير نحو رقم قياسي جديد مع ليفربول."]
+    texts += [f"سجل محمد صلاح هدفه رقم {k} مع ليفربول في الدوري." for k in range(1, 6)]
+    ingest(store, settings, names, texts)
+    first = find_entity(store, "محمد صلاح يسير")
+    assert first["name"] == "محمد صلاح يسير"  # resolution keeps the creating surface
+    assert entity_page(store, settings, first["slug"]).article_count == 6  # the rest joined it
+
+    assert rename_by_usage(store) == 1
+    entity = store.get_entity(first["id"])
+    assert (entity["name"], entity["slug"]) == ("محمد صلاح", "محمد-صلاح")
+    assert find_entity(store, first["slug"])["id"] == first["id"]  # the old link still works
+    assert entity_page(store, settings, "محمد-صلاح").article_count == 6
+    assert rename_by_usage(store) == 0  # settled
+
+
+def test_spelling_follows_the_majority_but_organisations_keep_their_words(settings):
+    store = Store(settings.database_url)
+    names = [
+        ("دونالد ترمب", PERSON),
+        ("دونالد ترامب", PERSON),
+        ("البنك المركزي الأوروبي", ORG),
+        ("البنك المركزي", ORG),
+    ]
+    texts = ["قال دونالد ترمب إن البنك المركزي الأوروبي سيرفع الفائدة."]
+    texts += [f"التقى دونالد ترامب محافظ البنك المركزي للمرة {k}." for k in range(1, 5)]
+    ingest(store, settings, names, texts)
+    trump = find_entity(store, "دونالد ترمب")
+    bank = find_entity(store, "البنك المركزي الأوروبي")
+    rename_by_usage(store)
+    assert store.get_entity(trump["id"])["name"] == "دونالد ترامب"
+    assert store.get_entity(bank["id"])["name"] == "البنك المركزي الأوروبي"
+
+
+def test_an_operator_rename_is_never_undone(settings):
+    store = Store(settings.database_url)
+    names = [("محمد صلاح يسير", PERSON), ("محمد صلاح", PERSON)]
+    texts = ["محمد صلاح يسير نحو اللقب."] + [f"سجل محمد صلاح هدفه {k}." for k in range(1, 6)]
+    ingest(store, settings, names, texts)
+    rename(store, "محمد صلاح يسير", "مو صلاح")
+    assert rename_by_usage(store) == 0
+    assert find_entity(store, "مو صلاح")["name"] == "مو صلاح"
+
+
+def test_ministries_and_countries_one_letter_apart_stay_apart(settings):
+    # resolution's fuzzy matching takes spellings of one word (ترمب / ترامب), not other words
+    store = Store(settings.database_url)
+    names = [
+        ("وزارة العمل", ORG),
+        ("وزارة العدل", ORG),
+        ("وزارة الخارجية السويدية", ORG),
+        ("وزارة الخارجية السودانية", ORG),
+        ("دونالد ترمب", PERSON),
+        ("دونالد ترامب", PERSON),
+    ]
+    texts = [
+        "أعلنت وزارة العمل عن وظائف جديدة وقال دونالد ترمب إن الاقتصاد قوي.",
+        "أصدرت وزارة العدل قرارا جديدا بينما زار دونالد ترامب المصنع.",
+        "استدعت وزارة الخارجية السويدية السفير، كما ردت وزارة الخارجية السودانية ببيان.",
+    ]
+    ingest(store, settings, names, texts)
+    ids = {n: find_entity(store, n)["id"] for n, _ in names}
+    assert ids["وزارة العمل"] != ids["وزارة العدل"]
+    assert ids["وزارة الخارجية السويدية"] != ids["وزارة الخارجية السودانية"]
+    assert ids["دونالد ترمب"] == ids["دونالد ترامب"]
