@@ -97,3 +97,11 @@ def test_ministries_and_countries_one_letter_apart_stay_apart(settings):
     assert ids["وزارة العمل"] != ids["وزارة العدل"]
     assert ids["وزارة الخارجية السويدية"] != ids["وزارة الخارجية السودانية"]
     assert ids["دونالد ترمب"] == ids["دونالد ترامب"]
+
+
+def test_hashtag_names_become_entities_named_in_full(settings):
+    store = Store(settings.database_url)
+    text = "التقى الرئيس #عبد_الفتاح_السيسي ولي العهد #محمد_بن_سلمان في القاهرة."
+    Pipeline(store, settings).ingest(articles([text]))  # the shipped recogniser
+    for name in ("عبد الفتاح السيسي", "محمد بن سلمان"):
+        assert store.get_entity(name)["name"] == name

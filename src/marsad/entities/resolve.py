@@ -20,6 +20,7 @@ Across the corpus
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,7 @@ from marsad.models import Entity, EntityType, Mention
 from marsad.store import edits as sql
 from marsad.store.database import Store, StoredMention
 
+_WORDS_SPLIT = re.compile(r"[\s_]+")
 # Words that join name parts: a name part never ends with them ("عبد" of "عبد الله").
 CONNECTORS = frozenset(
     {"عبد", "ابو", "ابن", "بن", "بنت", "ام", "ال", "دي", "دو", "فون", "فان", "لا"}
@@ -431,7 +433,7 @@ class Resolver:
     # ---- new entities ----------------------------------------------------------------------
     def _create(self, it: _Item) -> int:
         etype = it.mention.type or EntityType.PERSON
-        words = it.mention.text.split()
+        words = _WORDS_SPLIT.split(it.mention.text.strip())  # as normalise splits: #محمد_بن_سلمان
         surface = " ".join(words[len(words) - len(it.tokens) :]) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
         entity_id = self.store.create_entity(Entity(name=surface, type=etype))

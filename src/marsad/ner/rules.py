@@ -60,7 +60,9 @@ def not_name_edges() -> frozenset[str]:
 
 
 def _not_first(tok: Token) -> bool:
-    return _MARKS.sub("", tok.text) in not_name_edges()
+    """A word that never begins a name, or a mark (``#`` of a hashtag)."""
+    word = _MARKS.sub("", tok.text)
+    return word in not_name_edges() or not any(ch.isalnum() for ch in word)
 
 
 _SPELT_ENDS = frozenset({"إن", "أن", "ان"})  # سي إن إن، تي في إن، مون جاي إن end with them
