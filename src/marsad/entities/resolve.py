@@ -484,9 +484,10 @@ def words_close(a: str, b: str) -> bool:
 def _word_variants(x: str, y: str) -> bool:
     """Two folded words that may spell one name: the same, or (the article aside) the same
     first letter and either long vowels added, dropped or swapped for one another
-    (ترامب / ترمب, ناورت / نويرت) or, for words of five letters or more, a ratio of at least
-    85 (غوتيريش / غوتيريس). Two different words are not: العمل / العدل, السويدية /
-    السودانية, النار / النهار, صالح / صلاح (a vowel moved, not added)."""
+    (ترامب / ترمب, ناورت / نويرت) or, for words of five letters or more, one letter for
+    another with a ratio of at least 85 (غوتيريش / غوتيريس). Two different words are not:
+    العمل / العدل, السويدية / السودانية, النار / النهار, صالح / صلاح (a vowel moved, not
+    added), تشيلي / تشيلسي and كورية / جورجيا (a letter added)."""
     if x == y:
         return True
     if x.startswith("ال") and y.startswith("ال"):
@@ -498,7 +499,7 @@ def _word_variants(x: str, y: str) -> bool:
         letters = iter(long)
         if _vowel_shape(x) == _vowel_shape(y) or all(c in letters for c in short):
             return True
-    return min(len(x), len(y)) >= 5 and fuzz.ratio(x, y) >= 85
+    return len(x) == len(y) >= 5 and fuzz.ratio(x, y) >= 85  # a letter for another
 
 
 def _vowel_shape(word: str) -> str:
