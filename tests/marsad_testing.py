@@ -42,6 +42,7 @@ def fresh_postgres_database(url: str) -> str:
 
 ROLLUP_TABLES = {
     "entity_days": "entity_id, day, articles, stories",
+    "entity_totals": "entity_id, articles",
     "entity_source_days": "entity_id, source_id, day, articles",
     "pair_days": "entity_id, other_id, day, articles",
     "day_totals": "source_id, day, articles, stories",

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from marsad.arabic.normalise import normalise
 from marsad.entities import roles
 from marsad.entities.fuzzy import fold
-from marsad.entities.resolve import words_close
+from marsad.entities.resolve import display_form, words_close
 from marsad.store import edits as sql
 from marsad.store.database import Store, slugify
 
@@ -43,25 +43,26 @@ def usage_names(store: Store) -> dict[int, str]:
         ).all()
     forms: dict[int, Counter[str]] = defaultdict(Counter)  # entity → normalised form → uses
     spellings: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
-    current: dict[int, tuple[str, str]] = {}
+    current: dict[int, tuple[str, str]] = {}  # entity → (name, type)
     for eid, name, etype, surface, n in rows:
         if eid in renamed:
             continue
         norm = normalise(surface)
         forms[eid][norm] += n
-        spellings[eid, norm][surface.strip()] += n
-        current[eid] = (normalise(name), etype)
+        spellings[eid, norm][display_form(surface)] += n
+        current[eid] = (name, etype)
     out = {}
     for eid, used in forms.items():
-        name_norm, etype = current[eid]
+        name, etype = current[eid]
+        name_norm = normalise(name)
         candidates = [
             (n, f) for f, n in used.items() if f != name_norm and _may_name(f, name_norm, etype)
         ]
-        if not candidates:
-            continue
-        n, best = max(candidates)
+        n, best = max(candidates) if candidates else (0, "")
         if n >= FEWEST and n >= MARGIN * used.get(name_norm, 0):
             out[eid] = spellings[eid, best].most_common(1)[0][0]
+        elif display_form(name) != name:  # سيرغي #لافروف: the same name, without the mark
+            out[eid] = display_form(name)
     return out
 
 

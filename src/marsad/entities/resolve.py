@@ -35,7 +35,7 @@ from marsad.models import Entity, EntityType, Mention
 from marsad.store import edits as sql
 from marsad.store.database import Store, StoredMention
 
-_WORDS_SPLIT = re.compile(r"[\s_]+")
+_NOT_IN_NAMES = re.compile(r"[\s_#]+")  # hashtags: #محمد_بن_سلمان, سيرغي #لافروف
 # Words that join name parts: a name part never ends with them ("عبد" of "عبد الله").
 CONNECTORS = frozenset(
     {"عبد", "ابو", "ابن", "بن", "بنت", "ام", "ال", "دي", "دو", "فون", "فان", "لا"}
@@ -433,7 +433,7 @@ class Resolver:
     # ---- new entities ----------------------------------------------------------------------
     def _create(self, it: _Item) -> int:
         etype = it.mention.type or EntityType.PERSON
-        words = _WORDS_SPLIT.split(it.mention.text.strip())  # as normalise splits: #محمد_بن_سلمان
+        words = display_form(it.mention.text).split()  # as normalise splits: #محمد_بن_سلمان
         surface = " ".join(words[len(words) - len(it.tokens) :]) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
         entity_id = self.store.create_entity(Entity(name=surface, type=etype))
@@ -442,6 +442,11 @@ class Resolver:
         if it.norm != normalise(surface):
             self._index(it.norm, entity_id, etype)
         return entity_id
+
+
+def display_form(surface: str) -> str:
+    """A written name as an entity's name shows it: no hashtag marks, single spaces."""
+    return " ".join(_NOT_IN_NAMES.sub(" ", surface).split())
 
 
 def _parts(tokens: tuple[str, ...] | list[str]) -> list[tuple[str, ...]]:

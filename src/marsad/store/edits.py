@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
-from marsad.store import driver
+from marsad.store import driver, rollups
 from marsad.store import schema as s
 from marsad.store.database import (
     INSERT_ARTICLE_ENTITY,
@@ -204,11 +204,13 @@ def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> No
 
 
 def refresh_rollups(conn: Connection, entity_ids: Sequence[int]) -> None:
-    """Recompute the per-entity rollups (entity_days, entity_source_days, pair_days)."""
+    """Recompute the per-entity rollups (entity_days, entity_totals, entity_source_days,
+    pair_days)."""
     if not entity_ids:
         return
     ids = ",".join(str(int(i)) for i in sorted(set(entity_ids)))
     conn.execute(text(f"DELETE FROM entity_days WHERE entity_id IN ({ids})"))
+    conn.execute(text(f"DELETE FROM entity_totals WHERE entity_id IN ({ids})"))
     conn.execute(text(f"DELETE FROM entity_source_days WHERE entity_id IN ({ids})"))
     conn.execute(text(f"DELETE FROM pair_days WHERE entity_id IN ({ids}) OR other_id IN ({ids})"))
     conn.execute(
@@ -219,6 +221,7 @@ def refresh_rollups(conn: Connection, entity_ids: Sequence[int]) -> None:
             f"WHERE ae.day IS NOT NULL AND ae.entity_id IN ({ids}) GROUP BY ae.entity_id, ae.day"
         )
     )
+    rollups.fill_totals(conn, f"entity_id IN ({ids})")
     conn.execute(
         text(
             "INSERT INTO entity_source_days (entity_id, source_id, day, articles) "

@@ -340,11 +340,20 @@ def search(
 
 
 # ---- autocomplete ------------------------------------------------------------------------
+# matching aliases, the most covered entities first (so م still finds مصر among thousands)
+_MOST = (
+    "SELECT a.entity_id, a.alias, {} FROM aliases a "
+    "LEFT JOIN entity_totals t ON t.entity_id = a.entity_id "
+    "WHERE {} ORDER BY coalesce(t.articles, 0) DESC LIMIT 200"
+)
+
+
 def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row]:
     """Entities whose alias (or a word of it) starts with the prefix, clitics tolerated.
 
-    Ranked: the prefix as typed before the prefix with a clitic removed, alias starts before
-    word starts, then by articles ever. Entities with no article and no knowledge-base record
+    Ranked: the prefix as typed before the prefix with a clitic removed, then by articles
+    ever (``ترامب`` suggests دونالد ترامب before a rare name that begins with ترامب), then
+    alias starts before word starts. Entities with no article and no knowledge-base record
     are left out.
     """
     prefix_norm = " ".join(prefix_norm.split())
@@ -352,22 +361,22 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         return []
     first, _, rest = prefix_norm.partition(" ")
     readings = strip_clitics(first)  # the word as typed first, then without a clitic
-    best: dict[int, tuple[int, str]] = {}
+    best: dict[int, tuple[int, int, str]] = {}
     for n, reading in enumerate(dict.fromkeys(readings)):
         p = (reading + " " + rest).strip()
         p = p.replace("%", "").replace("_", "")
         if not p:
             continue
-        rows = run(
-            conn,
-            (
-                "SELECT entity_id, alias, CASE WHEN norm >= :p AND norm < :hi THEN 0 ELSE 1 END "
-                "FROM aliases WHERE (norm >= :p AND norm < :hi) OR norm LIKE :w LIMIT 200"
-            ),
-            {"p": p, "hi": p + "\U0010ffff", "w": "% " + p + "%"},
+        starts = run(  # the alias begins with the prefix: an index range
+            conn, _MOST.format(0, "a.norm >= :p AND a.norm < :hi"), {"p": p, "hi": p + "\U0010ffff"}
         )
-        for eid, alias, word_start in rows:
-            key = (2 * n + word_start, alias)
+        inside = (  # a later word of the alias begins with it: a scan of the alias table
+            run(conn, _MOST.format(1, "a.norm LIKE :w"), {"w": "% " + p + "%"})
+            if len(p) >= 2  # one letter begins a word of nearly every name: alias starts only
+            else []
+        )
+        for eid, alias, word_start in [*starts, *inside]:
+            key = (n, word_start, alias)
             if eid not in best or key < best[eid]:
                 best[eid] = key
     if not best:
@@ -383,6 +392,6 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
     ents = {r.id: dict(r._mapping) for r in run(conn, known.format(marks))}
     order = sorted(
         (e for e in best if e in ents),
-        key=lambda e: (best[e][0], -counts.get(e, 0), ents[e]["name"]),
+        key=lambda e: (best[e][0], -counts.get(e, 0), best[e][1], ents[e]["name"]),
     )
-    return [dict(ents[e], matched=best[e][1], articles=counts.get(e, 0)) for e in order[:limit]]
+    return [dict(ents[e], matched=best[e][2], articles=counts.get(e, 0)) for e in order[:limit]]

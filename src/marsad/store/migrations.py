@@ -47,6 +47,7 @@ def _create_rollups(conn: Connection) -> None:
         schema.entity_source_days,
         schema.pair_days,
         schema.day_totals,
+        schema.entity_totals,  # (11) rebuild fills it too
     ):
         table.create(conn, checkfirst=True)
     rollups.rebuild(conn)
@@ -94,6 +95,15 @@ def _pending_analysis(conn: Connection) -> None:
     schema.pending_analysis.create(conn, checkfirst=True)
 
 
+def _entity_totals(conn: Connection) -> None:
+    """11: articles ever per entity (``entity_totals``), filled from ``entity_days``."""
+    from marsad.store import rollups
+
+    schema.entity_totals.create(conn, checkfirst=True)
+    conn.execute(text("DELETE FROM entity_totals"))
+    rollups.fill_totals(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -105,6 +115,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _quotes,
     _quotes_by_day,
     _pending_analysis,
+    _entity_totals,
 ]
 
 

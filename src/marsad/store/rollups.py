@@ -1,9 +1,10 @@
 """Pre-aggregated counts, kept up to date at ingest, so pages stay fast on millions of articles.
 
-Four small tables (see ``schema.py``): ``entity_days`` (articles and distinct stories per
-entity per day), ``entity_source_days`` (per entity, source and day), ``pair_days``
-(articles naming two entities, per day, both directions) and ``day_totals`` (articles and
-stories per day, overall as source 0 and per source). Articles without a day are not
+Five small tables (see ``schema.py``): ``entity_days`` (articles and distinct stories per
+entity per day), ``entity_totals`` (their sum per entity), ``entity_source_days`` (per
+entity, source and day), ``pair_days`` (articles naming two entities, per day, both
+directions) and ``day_totals`` (articles and stories per day, overall as source 0 and per
+source). Articles without a day are not
 counted (no window contains them).
 
 ``record_article`` and ``record_entities`` run inside ``Store.add_article``'s transaction
@@ -22,7 +23,7 @@ from sqlalchemy import Connection, text
 
 from marsad.store import driver
 
-TABLES = ("entity_days", "entity_source_days", "pair_days", "day_totals")
+TABLES = ("entity_days", "entity_totals", "entity_source_days", "pair_days", "day_totals")
 
 
 def _upsert(conn: Connection, table: str, keys: Sequence[str], values: list[dict]) -> None:
@@ -90,6 +91,9 @@ def record_entities(
         rows.append({"entity_id": eid, "day": day, "articles": 1, "stories": int(new)})
     _upsert(conn, "entity_days", ("entity_id", "day"), rows)
     _upsert(
+        conn, "entity_totals", ("entity_id",), [{"entity_id": e, "articles": 1} for e in entity_ids]
+    )
+    _upsert(
         conn,
         "entity_source_days",
         ("entity_id", "source_id", "day"),
@@ -132,6 +136,7 @@ def rebuild(conn: Connection) -> None:
             "WHERE ae.day IS NOT NULL GROUP BY ae.entity_id, ae.day"
         )
     )
+    fill_totals(conn)
     conn.execute(
         text(
             "INSERT INTO entity_source_days (entity_id, source_id, day, articles) "
@@ -146,6 +151,17 @@ def rebuild(conn: Connection) -> None:
             "FROM article_entities a JOIN article_entities b "
             "ON b.article_id = a.article_id AND b.entity_id != a.entity_id "
             "WHERE a.day IS NOT NULL GROUP BY a.entity_id, b.entity_id, a.day"
+        )
+    )
+
+
+def fill_totals(conn: Connection, where: str = "") -> None:
+    """``entity_totals`` from ``entity_days`` (the rows it lacks: delete first), for the
+    entities ``where`` selects (a condition on ``entity_id``), or all."""
+    conn.execute(
+        text(
+            "INSERT INTO entity_totals (entity_id, articles) SELECT entity_id, sum(articles) "
+            f"FROM entity_days {'WHERE ' + where if where else ''} GROUP BY entity_id"
         )
     )
 
@@ -198,11 +214,7 @@ def entity_totals(conn: Connection, entity_ids: Sequence[int]) -> dict[int, int]
         return {}
     marks = ", ".join(str(int(e)) for e in entity_ids)
     rows = driver.run(
-        conn,
-        (
-            f"SELECT entity_id, sum(articles) FROM entity_days WHERE entity_id IN ({marks}) "
-            "GROUP BY entity_id"
-        ),
+        conn, f"SELECT entity_id, articles FROM entity_totals WHERE entity_id IN ({marks})"
     )
     return {r[0]: r[1] for r in rows}
 

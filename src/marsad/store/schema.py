@@ -225,6 +225,15 @@ entity_days = Table(
     Index("ix_entity_days_day", "day"),
 )
 
+# Articles ever (with a day) per entity: the sum of its entity_days, kept for ranking
+# (autocomplete: the most covered entities first among thousands of names).
+entity_totals = Table(
+    "entity_totals",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("articles", Integer, nullable=False),
+)
+
 # Articles per entity per source per day (top sources, a source's entities).
 entity_source_days = Table(
     "entity_source_days",
