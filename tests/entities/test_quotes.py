@@ -279,3 +279,19 @@ def test_the_speaker_comes_before_the_words_even_when_someone_is_named_in_them()
         (POMPEO, 'أخبر الرئيس ترامب بأنه "يجب أن نعطيهم بضعة أيام أخرى" لإكمال التحقيق'),
         (TRUMP, '"من الممكن" أن يفرض رسوما جديدة على الصين'),
     ]
+
+
+def test_a_role_with_its_club_then_the_name_and_the_title_line_does_not_speak():
+    klopp, salah, liverpool = 11, 12, 13
+    content = (
+        "قبل قمة البريميرليغ.. كلوب يكسر صمته بشأن صلاح\n"
+        "أكد مدرب ليفربول الإنجليزي، الألماني يورغن كلوب، الجمعة، أنه مرتاح تماما بشأن "
+        "مستوى النجم المصري محمد صلاح.\n"
+        "وقال المدرب الألماني عند سؤاله عما إذا كان صلاح سعيدا بمستواه: «بالطبع لا.. كيف "
+        "يكون سعيدا؟ إنه وضع طبيعي»."
+    )
+    names = {"يورغن كلوب": klopp, "محمد صلاح": salah, "صلاح": salah, "ليفربول": liverpool}
+    found = find_quotes(content, mentions(content, names), {liverpool: "ORGANIZATION"})
+    assert [(q.entity_id, q.text) for q in found] == [
+        (klopp, "مرتاح تماما بشأن مستوى النجم المصري محمد صلاح")
+    ]

@@ -217,13 +217,15 @@ def _speaker(
         if words and normalise_word(words[-1]) in not_before_speaker():
             break  # "وقال مسؤول في الخارجية": the speaker has no name here
         if m.entity_id in groups and words:
-            break  # "وأعلنت أنقرة" speaks; "وقالت شرطة لندن" is the police, unnamed
+            continue  # "وقالت شرطة لندن" is the police, unnamed; "وقال مدرب ليفربول يورغن
+            # كلوب" is the person named next (a group right after the verb speaks: أنقرة)
         if _about(words):
             return None, end  # "قالت عائلة خاشقجي": the speaker is the family, unnamed
         return m, m.end
     for m in mentions:  # speaker first: "لافروف قال إن", "كان بومبيو قد قال"
-        if m.end <= verb.start() and content[m.end : verb.start()].strip() in ("", "قد"):
-            return m, end
+        between = content[m.end : verb.start()]
+        if m.end <= verb.start() and between.strip() in ("", "قد") and "\n" not in between:
+            return m, end  # not the title's last word before the text's first verb
     head = content[max(0, verb.start() - 15) : verb.start()]
     if any(head.rstrip(" ،,").endswith(t) for t in _TURN) and not _subject(content, end)[1]:
         # the other party answers (not "من جهته، قال وزير الدفاع إن": a role, unnamed)
