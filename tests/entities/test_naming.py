@@ -105,3 +105,20 @@ def test_hashtag_names_become_entities_named_in_full(settings):
     Pipeline(store, settings).ingest(articles([text]))  # the shipped recogniser
     for name in ("عبد الفتاح السيسي", "محمد بن سلمان"):
         assert store.get_entity(name)["name"] == name
+
+
+def test_a_name_spelt_otherwise_joins_the_person_not_a_longer_name_containing_it(settings):
+    store = Store(settings.database_url)
+    names = [
+        ("فلاديمير بوتين", PERSON),
+        ("الروسين فلاديمير بوتين", PERSON),
+        ("فلاديمير بوتن", PERSON),
+    ]
+    texts = [
+        "التقى فلاديمير بوتين نظيره الصيني في موسكو.",
+        "قال الرئيس الروسين فلاديمير بوتين إن العلاقات جيدة.",  # a typo makes a second entity
+        "وصل فلاديمير بوتن إلى بكين في زيارة رسمية.",
+    ]
+    ingest(store, settings, names, texts)
+    putin = find_entity(store, "فلاديمير بوتين")
+    assert entity_page(store, settings, putin["slug"]).article_count == 2

@@ -232,6 +232,10 @@ class Resolver:
             if cands:
                 return self._pick(cands, etype, context)
         if etype in (EntityType.PERSON, None) or it.role_words:
+            if len(it.tokens) >= 2:  # فلاديمير بوتن is فلاديمير بوتين spelt otherwise, before
+                match = self._fuzzy(norm)  # a longer name that contains it (… فلاديمير بوتين)
+                if match is not None:
+                    return self._pick(self.by_fold[match], etype, context)
             key = fold(norm)
             cands = self.by_part.get(key)
             if not cands:  # ترمب ~ ترامب (a known surname, spelt differently)
