@@ -233,7 +233,7 @@ class Resolver:
                 return self._pick(cands, etype, context)
         if etype in (EntityType.PERSON, None) or it.role_words:
             if len(it.tokens) >= 2:  # فلاديمير بوتن is فلاديمير بوتين spelt otherwise, before
-                match = self._fuzzy(norm)  # a longer name that contains it (… فلاديمير بوتين)
+                match = self._respelt(norm)  # a longer name containing it (… فلاديمير بوتين)
                 if match is not None:
                     return self._pick(self.by_fold[match], etype, context)
             key = fold(norm)
@@ -273,19 +273,23 @@ class Resolver:
             return typed[0]
         return self._dominant(sorted(typed or cands), context)
 
+    def _respelt(self, norm: str) -> str | None:
+        """The folded known name that ``norm`` spells otherwise (same skeleton, each word a
+        spelling of the other, ratio ≥ cutoff − 5), if any: cheap, no scan of all names."""
+        key = fold(norm)
+        same = self.by_skeleton.get(skeleton(norm), ())
+        scored = [(fuzz.ratio(key, k), k) for k in same if words_close(key, k)]
+        scored = [x for x in scored if x[0] >= self.fuzzy_cutoff - 5]
+        return max(scored)[1] if scored else None
+
     def _fuzzy(self, norm: str) -> str | None:
         """The folded known name closest to ``norm`` (rapidfuzz ratio ≥ cutoff), if any."""
         cached = self._fuzzy_cache.get(norm)
         if cached is not None:
             return None if cached == _NONE else cached  # type: ignore[return-value]
         key = fold(norm)
-        best: str | None = None
-        same = self.by_skeleton.get(skeleton(norm), set())
-        scored = [(fuzz.ratio(key, k), k) for k in same if words_close(key, k)]
-        scored = [x for x in scored if x[0] >= self.fuzzy_cutoff - 5]
-        if scored:
-            best = max(scored)[1]
-        elif len(key) >= 5:
+        best = self._respelt(norm)
+        if best is None and len(key) >= 5:
             choices = self.buckets.get((key[:1], key.count(" ") + 1), [])
             hit = process.extractOne(
                 key, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff
