@@ -87,7 +87,7 @@ def ingest_paths(
                     f"{done} articles: {report.new} new, {report.duplicates} duplicates "
                     f"({rate:.0f}/s)"
                 )
-    rename_by_usage(store)  # entity names follow how the news writes them (entities.naming)
+    rename_by_usage(store, pipeline.touched)  # names follow how the news writes them
     return report
 
 

@@ -155,6 +155,7 @@ class Pipeline:
         self.defer_analysis = defer_analysis
         self.resolver = Resolver(store)
         self.stories = StoryGrouper(store)  # near-duplicates share a story (SPEC §6)
+        self.touched: set[int] = set()  # entities named by what this pipeline analysed
 
     @property
     def recogniser(self) -> Recogniser:
@@ -179,6 +180,7 @@ class Pipeline:
         if names is None:
             names = self.recogniser.recognise(content)
         mentions = self.resolver.resolve(names, text=content, day=day)
+        self.touched.update(m.entity_id for m in mentions)
         types = self.resolver.types  # every entity it knows, kept as it creates new ones
         return mentions, find_quotes(content, mentions, types)
 
@@ -239,7 +241,7 @@ class Pipeline:
                 done += len(found)
                 if progress:
                     progress(done)
-        rename_by_usage(self.store)
+        rename_by_usage(self.store, self.touched)
         return done
 
     def ingest_one(self, article: Article, report: IngestReport) -> int | None:

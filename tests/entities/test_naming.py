@@ -25,9 +25,10 @@ def articles(texts: list[str]) -> list[Article]:
     ]
 
 
-def ingest(store: Store, settings, names, texts: list[str]) -> None:
-    recogniser = GazetteerRecogniser(names)
-    Pipeline(store, settings, recogniser).ingest(articles(texts))
+def ingest(store: Store, settings, names, texts: list[str]) -> Pipeline:
+    pipeline = Pipeline(store, settings, GazetteerRecogniser(names))
+    pipeline.ingest(articles(texts))
+    return pipeline
 
 
 def test_a_wrongly_cut_first_mention_no_longer_names_the_entity(settings):
@@ -35,12 +36,13 @@ def test_a_wrongly_cut_first_mention_no_longer_names_the_entity(settings):
     names = [("محمد صلاح يسير", PERSON), ("محمد صلاح", PERSON), ("ليفربول", ORG)]
     texts = ["النجم المصري محمد صلاح يسير نحو رقم قياسي جديد مع ليفربول."]
     texts += [f"سجل محمد صلاح هدفه رقم {k} مع ليفربول في الدوري." for k in range(1, 6)]
-    ingest(store, settings, names, texts)
+    pipeline = ingest(store, settings, names, texts)
     first = find_entity(store, "محمد صلاح يسير")
     assert first["name"] == "محمد صلاح يسير"  # resolution keeps the creating surface
     assert entity_page(store, settings, first["slug"]).article_count == 6  # the rest joined it
 
-    assert rename_by_usage(store) == 1
+    assert rename_by_usage(store, set()) == 0  # only the entities a run touched are read
+    assert rename_by_usage(store, pipeline.touched) == 1
     entity = store.get_entity(first["id"])
     assert (entity["name"], entity["slug"]) == ("محمد صلاح", "محمد-صلاح")
     assert find_entity(store, first["slug"])["id"] == first["id"]  # the old link still works

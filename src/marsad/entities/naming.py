@@ -5,7 +5,8 @@ Resolution names a new entity with the surface of its first mention. When that m
 cut wrongly by the recogniser (``محمد صلاح يسير``: "Salah walks …") or spelt the rarer way
 (``دونالد ترمب`` where most write ``دونالد ترامب``), every later mention of the name is
 still resolved to it, rightly, but the page, the autocomplete and the trending list show
-the odd name. After each ingest, analysis or reprocessing run, an entity with no
+the odd name. After each ingest, analysis or reprocessing run (for the entities the run
+touched; all of them after a reprocess), an entity with no
 knowledge-base record and no operator rename takes its most frequent written form when that
 form is used at least ``MARGIN`` times as often as the current name (and ``FEWEST`` times)
 and is either another spelling of the same words (``words_close``: ترمب / ترامب) or, for a
@@ -19,6 +20,7 @@ searches still find the entity.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from marsad.arabic.normalise import normalise
 from marsad.entities import roles
@@ -31,16 +33,27 @@ MARGIN = 2  # the new name is written at least this many times as often as the c
 FEWEST = 3  # and at least this many times
 
 
-def usage_names(store: Store) -> dict[int, str]:
-    """Entity id → the name usage gives it, for the entities whose name should change."""
+_USAGE = (
+    "SELECT e.id, e.name, e.type, m.surface, COUNT(*) FROM mentions m "
+    "JOIN entities e ON e.id = m.entity_id "
+    "WHERE e.kb_id IS NULL AND e.merged_into IS NULL {} "
+    "GROUP BY e.id, e.name, e.type, m.surface"
+)
+
+
+def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Entity id → the name usage gives it, for the entities whose name should change:
+    among ``entity_ids`` (those a run touched), or all."""
     renamed = {e for e, fields in sql.edited_fields(store).items() if "name" in fields}
     with store.engine.connect() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT e.id, e.name, e.type, m.surface, COUNT(*) FROM mentions m "
-            "JOIN entities e ON e.id = m.entity_id "
-            "WHERE e.kb_id IS NULL AND e.merged_into IS NULL "
-            "GROUP BY e.id, e.name, e.type, m.surface"
-        ).all()
+        if entity_ids is None:
+            rows = conn.exec_driver_sql(_USAGE.format("")).all()
+        else:
+            ids = sorted(set(entity_ids))
+            rows = []
+            for k in range(0, len(ids), 500):
+                marks = ", ".join(str(int(i)) for i in ids[k : k + 500])
+                rows += conn.exec_driver_sql(_USAGE.format(f"AND e.id IN ({marks})")).all()
     forms: dict[int, Counter[str]] = defaultdict(Counter)  # entity → normalised form → uses
     spellings: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
     current: dict[int, tuple[str, str]] = {}  # entity → (name, type)
@@ -78,10 +91,11 @@ def _may_name(form: str, name: str, etype: str) -> bool:
     return not form.startswith("لل")
 
 
-def rename_by_usage(store: Store) -> int:
-    """Rename the entities whose written form has moved away from their name; returns how
-    many. The old name stays an alias (old links resolve); the slug follows the name."""
-    names = usage_names(store)
+def rename_by_usage(store: Store, entity_ids: Iterable[int] | None = None) -> int:
+    """Rename the entities (among ``entity_ids``, or all) whose written form has moved away
+    from their name; returns how many. The old name stays an alias (old links resolve); the
+    slug follows the name."""
+    names = usage_names(store, entity_ids)
     for eid, name in names.items():
         old = store.get_entity(eid)
         if old is None:

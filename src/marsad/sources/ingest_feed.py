@@ -52,7 +52,7 @@ class FeedIngester:
     def refresh(self) -> None:
         """Pick up knowledge-base changes (new names) before the next round, and let entity
         names follow how the last rounds wrote them (marsad.entities.naming)."""
-        rename_by_usage(self.store)
+        rename_by_usage(self.store, self.pipeline.touched)
         self.pipeline = Pipeline(self.store, self.settings)
         self._sources.clear()
 
