@@ -61,6 +61,7 @@ def test_totals_are_kept_at_ingest_and_filled_by_the_migration(settings):
     store = Store(settings.database_url)
     assert totals(store) == kept
     with store.engine.begin() as conn:
-        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+        version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'"))
+        assert int(version.scalar()) == len(MIGRATIONS)
         rollups.rebuild(conn)
-    assert totals(store) == kept and len(MIGRATIONS) == 11
+    assert totals(store) == kept

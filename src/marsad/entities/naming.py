@@ -43,7 +43,8 @@ _USAGE = (
 
 def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[int, str]:
     """Entity id → the name usage gives it, for the entities whose name should change:
-    among ``entity_ids`` (those a run touched), or all."""
+    among ``entity_ids`` (those a run touched), or all. (Whether the old name is another
+    spelling of the new one or a wrong cut of it: ``respelt``.)"""
     renamed = {e for e, fields in sql.edited_fields(store).items() if "name" in fields}
     with store.engine.connect() as conn:
         if entity_ids is None:
@@ -91,16 +92,29 @@ def _may_name(form: str, name: str, etype: str) -> bool:
     return not form.startswith("لل")
 
 
+def respelt(old: str, new: str) -> bool:
+    """Whether ``new`` is another spelling of the same words as ``old`` (ترمب / ترامب), not
+    ``old`` with words cut off (محمد صلاح يسير → محمد صلاح)."""
+    a, b = normalise(old), normalise(new)
+    return a == b or words_close(fold(a), fold(b))
+
+
 def rename_by_usage(store: Store, entity_ids: Iterable[int] | None = None) -> int:
     """Rename the entities (among ``entity_ids``, or all) whose written form has moved away
-    from their name; returns how many. The old name stays an alias (old links resolve); the
-    slug follows the name."""
+    from their name; returns how many. The slug follows the name. An old spelling stays an
+    alias; an old name with wrong words (محمد صلاح يسير) is dropped, and its slug redirects
+    to the entity (``slug_redirects``), so old links still resolve."""
     names = usage_names(store, entity_ids)
     for eid, name in names.items():
         old = store.get_entity(eid)
         if old is None:
             continue
         store.update_entity(eid, name=name)
-        store.add_aliases(eid, [old["name"], name])
+        if respelt(old["name"], name):
+            store.add_aliases(eid, [old["name"], name])
+        else:
+            store.add_aliases(eid, [name])
+            sql.remove_alias(store, eid, normalise(old["name"]))
+            sql.add_redirect(store, old["slug"], eid)
         sql.set_slug(store, eid, slugify(name))
     return len(names)

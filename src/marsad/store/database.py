@@ -599,6 +599,11 @@ class Store:
                 row = driver.run(conn, one.format("id"), {"k": int(key)}).first()
             if row is None:
                 row = driver.run(conn, one.format("slug"), {"k": str(key)}).first()
+            if row is None:  # an old slug of an entity renamed after usage
+                moved = "SELECT entity_id FROM slug_redirects WHERE slug = :k"
+                found = driver.lookup(conn, moved, {"k": slugify(str(key))})
+                if found is not None:
+                    row = driver.run(conn, one.format("id"), {"k": found[0]}).first()
             if row is None:
                 norm = normalise(str(key))
                 row = conn.execute(

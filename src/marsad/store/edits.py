@@ -369,6 +369,14 @@ def remove_alias(store: Store, entity_id: int, norm: str) -> bool:
     return bool(n)
 
 
+def add_redirect(store: Store, slug: str, entity_id: int) -> None:
+    """An old slug that leads to ``entity_id`` (kept until another entity takes the slug)."""
+    r = s.slug_redirects
+    with store.engine.begin() as conn:
+        conn.execute(delete(r).where(r.c.slug == slug))
+        conn.execute(insert(r).values(slug=slug, entity_id=entity_id))
+
+
 def revive(store: Store, entity_id: int) -> None:
     with store.engine.begin() as conn:
         conn.execute(

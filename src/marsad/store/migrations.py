@@ -104,6 +104,11 @@ def _entity_totals(conn: Connection) -> None:
     rollups.fill_totals(conn)
 
 
+def _slug_redirects(conn: Connection) -> None:
+    """12: old slugs of entities renamed after usage (``slug_redirects``)."""
+    schema.slug_redirects.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -116,6 +121,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _quotes_by_day,
     _pending_analysis,
     _entity_totals,
+    _slug_redirects,
 ]
 
 

@@ -225,6 +225,15 @@ entity_days = Table(
     Index("ix_entity_days_day", "day"),
 )
 
+# Old slugs of entities renamed after usage with a wrong old name dropped (marsad.entities.
+# naming: "محمد صلاح يسير" is no alias of محمد صلاح, but its old link still leads there).
+slug_redirects = Table(
+    "slug_redirects",
+    metadata,
+    Column("slug", String(300), primary_key=True),
+    Column("entity_id", Integer, nullable=False),
+)
+
 # Articles ever (with a day) per entity: the sum of its entity_days, kept for ranking
 # (autocomplete: the most covered entities first among thousands of names).
 entity_totals = Table(
