@@ -57,7 +57,7 @@ def test_deferred_then_analysed_equals_analysed_at_ingest(tmp_path: Path):
     assert pages.entity_page(store, settings, "لافروف").total_articles == 0
 
     home = TestClient(create_app(store, settings)).get("/").text
-    assert f"<bdi>{report.new}</bdi> خبرا محفوظة لم تُحلَّل بعد" in home  # the home page says so
+    assert f"أخبار محفوظة لم تُحلَّل بعد: <bdi>{report.new}</bdi>" in home  # the home page says so
 
     assert Pipeline(store, settings).analyse_pending(batch=7) == report.new
     assert store.pending_count() == 0

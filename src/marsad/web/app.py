@@ -29,6 +29,8 @@ from marsad.web.chart import COLOURS, bar_chart, day_label, line_chart
 from marsad.web.extras import (
     PNG_AVAILABLE,
     arabic_number,
+    counted,
+    counted_text,
     csv_response,
     hijri_date,
     png_chart,
@@ -79,6 +81,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["hijri_date"] = hijri_date
     templates.env.filters["short_date"] = short_date
     templates.env.filters["num"] = arabic_number
+    templates.env.filters["counted"] = counted  # 3 أخبار، 15 خبرا، خبران
+    templates.env.filters["counted_text"] = counted_text
     templates.env.globals.update(type_names=TYPE_NAMES, colours=COLOURS)
 
     cached = _CachedPages(PageCache(store, settings), store, settings)

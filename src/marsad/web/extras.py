@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
+from markupsafe import Markup
 
 from marsad.pages import DayCountOut
 from marsad.web.chart import day_label
@@ -72,6 +73,38 @@ def arabic_number(value: Any) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}"
     return f"{int(value):,}"
+
+
+# A noun counted in digits, as Arabic agrees it: one and two alone are words (خبر واحد،
+# خبران); otherwise the last two digits decide: 3–10 take the plural (3 أخبار), 11–99 the
+# accusative singular (15 خبرا), 0–2 the singular (100 خبر، 0 خبر).
+COUNTED = {
+    "خبر": ("خبر واحد", "خبران", "أخبار", "خبرا", "خبر"),
+    "يوم": ("يوم واحد", "يومان", "أيام", "يوما", "يوم"),
+    "خبر مشترك": ("خبر مشترك واحد", "خبران مشتركان", "أخبار مشتركة", "خبرا مشتركا", "خبر مشترك"),
+}
+
+
+def counted_text(value: Any, noun: str) -> str:
+    """``15 خبرا``, ``3 أخبار``, ``خبران``: a count and its noun, as plain text."""
+    n = int(value)
+    one, two, few, many, single = COUNTED[noun]
+    if n == 1:
+        return one
+    if n == 2:
+        return two
+    tail = n % 100
+    form = few if 3 <= tail <= 10 else many if tail >= 11 else single
+    return f"{arabic_number(n)} {form}"
+
+
+def counted(value: Any, noun: str) -> Markup:
+    """``counted_text`` with the number isolated for bidirectional text (``<bdi>``)."""
+    words = counted_text(value, noun)
+    number, _, form = words.partition(" ")
+    if number[:1].isdigit():
+        return Markup("<bdi>{}</bdi> {}").format(number, form)
+    return Markup("{}").format(words)
 
 
 def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> StreamingResponse:
