@@ -97,7 +97,8 @@ def not_speakers() -> dict[str, str]:
 
 
 def _not_speaker(word: str) -> str | None:
-    """``unnamed``, ``about`` or None for a word of the text (with or without a proclitic)."""
+    """``unnamed``, ``about``, ``kin`` or None for a word of the text (with or without a
+    proclitic)."""
     norm = normalise_word(word)
     table = not_speakers()
     return table.get(norm) or (table.get(norm[1:]) if norm[:1] in "وفبلك" else None)
