@@ -497,10 +497,11 @@ def words_close(a: str, b: str) -> bool:
 def _word_variants(x: str, y: str) -> bool:
     """Two folded words that may spell one name: the same, or (the article aside) the same
     first letter and either long vowels added, dropped or swapped for one another
-    (ترامب / ترمب, ناورت / نويرت) or, for words of five letters or more, one letter for
-    another with a ratio of at least 85 (غوتيريش / غوتيريس). Two different words are not:
-    العمل / العدل, السويدية / السودانية, النار / النهار, صالح / صلاح (a vowel moved, not
-    added), تشيلي / تشيلسي and كورية / جورجيا (a letter added)."""
+    (ترامب / ترمب, ناورت / نويرت), or, for words of five letters or more, a long vowel moved
+    (أميركا / أمريكا) or one letter for another with a ratio of at least 85 (غوتيريش /
+    غوتيريس). Two different words are not: العمل / العدل, السويدية / السودانية, النار /
+    النهار, صالح / صلاح and كامل / كمال (a vowel moved in a short word), تشيلي / تشيلسي and
+    كورية / جورجيا (a letter added)."""
     if x == y:
         return True
     if x.startswith("ال") and y.startswith("ال"):
@@ -511,6 +512,8 @@ def _word_variants(x: str, y: str) -> bool:
         short, long = sorted((x, y), key=len)
         letters = iter(long)
         if _vowel_shape(x) == _vowel_shape(y) or all(c in letters for c in short):
+            return True
+        if len(x) == len(y) >= 5:  # a vowel moved in a longer word: أميركا / أمريكا
             return True
     return len(x) == len(y) >= 5 and fuzz.ratio(x, y) >= 85  # a letter for another
 
