@@ -130,3 +130,20 @@ def test_a_name_spelt_otherwise_joins_the_person_not_a_longer_name_containing_it
     ingest(store, settings, names, texts)
     putin = find_entity(store, "فلاديمير بوتين")
     assert entity_page(store, settings, putin["slug"]).article_count == 2
+
+
+def test_a_name_already_borne_merges_the_two_entities_into_the_larger(settings):
+    store = Store(settings.database_url)
+    names = [("محمد صلاح", PERSON), ("محمد صلاح فرحت", PERSON)]
+    texts = [f"سجل محمد صلاح هدفه رقم {k} في الدوري." for k in range(1, 6)]
+    texts.append(  # a wrong span makes a second entity; the article's short forms join it
+        "مباراة مثيرة. محمد صلاح فرحت الجماهير به. وقال محمد صلاح إنه سعيد، وأضاف "
+        "محمد صلاح أن الفريق قوي، وختم محمد صلاح حديثه."
+    )
+    pipeline = ingest(store, settings, names, texts)
+    salah, junk = find_entity(store, "محمد صلاح"), find_entity(store, "محمد صلاح فرحت")
+    assert salah["id"] != junk["id"]
+    rename_by_usage(store, pipeline.touched)
+    assert find_entity(store, junk["slug"])["id"] == salah["id"]  # the old link leads to Salah
+    assert entity_page(store, settings, salah["slug"]).article_count == 6
+    assert "محمد صلاح فرحت" not in store.get_entity(salah["id"])["aliases"]

@@ -22,11 +22,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from sqlalchemy import text
+
 from marsad.arabic.normalise import normalise
 from marsad.entities import roles
 from marsad.entities.fuzzy import fold
 from marsad.entities.resolve import display_form, words_close
 from marsad.store import edits as sql
+from marsad.store import rollups
 from marsad.store.database import Store, slugify
 
 MARGIN = 2  # the new name is written at least this many times as often as the current one
@@ -103,18 +106,46 @@ def rename_by_usage(store: Store, entity_ids: Iterable[int] | None = None) -> in
     """Rename the entities (among ``entity_ids``, or all) whose written form has moved away
     from their name; returns how many. The slug follows the name. An old spelling stays an
     alias; an old name with wrong words (محمد صلاح يسير) is dropped, and its slug redirects
-    to the entity (``slug_redirects``), so old links still resolve."""
+    to the entity (``slug_redirects``), so old links still resolve. When another entity of
+    the same type already bears the new name (a wrong span had split one person in two),
+    the smaller is merged into the larger instead: one name, one page."""
     names = usage_names(store, entity_ids)
     for eid, name in names.items():
         old = store.get_entity(eid)
-        if old is None:
+        if old is None or old["id"] != eid:  # merged into another meanwhile
             continue
-        store.update_entity(eid, name=name)
         if respelt(old["name"], name):
-            store.add_aliases(eid, [old["name"], name])
+            store.add_aliases(eid, [old["name"]])
         else:
-            store.add_aliases(eid, [name])
             sql.remove_alias(store, eid, normalise(old["name"]))
             sql.add_redirect(store, old["slug"], eid)
+        other = _bearer(store, normalise(name), old["type"], eid)
+        if other is not None:
+            source, target = sorted((eid, other), key=lambda e: _articles(store, e))
+            sql.merge(store, source, target)
+            if target != eid:
+                continue
+        store.update_entity(eid, name=name)
+        store.add_aliases(eid, [name])
         sql.set_slug(store, eid, slugify(name))
     return len(names)
+
+
+def _bearer(store: Store, norm: str, etype: str, besides: int) -> int | None:
+    """The entity (of ``etype``, not merged, not ``besides``) with the alias ``norm``."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+                "LEFT JOIN entity_totals t ON t.entity_id = e.id WHERE a.norm = :n "
+                "AND e.type = :t AND e.merged_into IS NULL AND e.id != :e "
+                "ORDER BY coalesce(t.articles, 0) DESC"
+            ),
+            {"n": norm, "t": etype, "e": besides},
+        ).first()
+    return row[0] if row else None
+
+
+def _articles(store: Store, entity_id: int) -> int:
+    with store.engine.connect() as conn:
+        return rollups.entity_totals(conn, [entity_id]).get(entity_id, 0)
