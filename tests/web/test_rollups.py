@@ -83,3 +83,17 @@ def test_a_second_article_of_a_story_counts_as_an_article_not_a_story(small):
     with store.engine.begin() as conn:
         rollups.rebuild(conn)
     assert rollup_snapshot(store) == kept
+
+
+def test_a_merge_recounts_only_the_days_it_changes_and_equals_a_full_rebuild(small):
+    from marsad.pages import find_entity
+    from marsad.store import edits
+
+    store, _ = small
+    kerry, lavrov = find_entity(store, "كيري"), find_entity(store, "لافروف")
+    edits.merge(store, kerry["id"], lavrov["id"])
+    kept = rollup_snapshot(store)
+    assert not [r for r in kept["entity_days"] if r[0] == kerry["id"]]
+    with store.engine.begin() as conn:
+        rollups.rebuild(conn)
+    assert rollup_snapshot(store) == kept

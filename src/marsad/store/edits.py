@@ -7,6 +7,7 @@ articles and entities an edit touches, so a merge is visible on the pages at onc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -24,6 +25,9 @@ from marsad.store.database import (
 )
 
 BATCH = 500
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _chunks(ids: Sequence[int], size: int = BATCH) -> Iterable[list[int]]:
@@ -203,22 +207,39 @@ def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> No
             )
 
 
-def refresh_rollups(conn: Connection, entity_ids: Sequence[int]) -> None:
+def refresh_rollups(
+    conn: Connection, entity_ids: Sequence[int], days: Sequence[str] | None = None
+) -> None:
     """Recompute the per-entity rollups (entity_days, entity_totals, entity_source_days,
-    pair_days)."""
+    pair_days) of these entities: on every day, or only on ``days`` (the days whose articles
+    changed hands: a small entity merged into a large one costs its days, not the large
+    one's whole history)."""
     if not entity_ids:
         return
     ids = ",".join(str(int(i)) for i in sorted(set(entity_ids)))
-    conn.execute(text(f"DELETE FROM entity_days WHERE entity_id IN ({ids})"))
+    if days is None:
+        on = ""
+    else:
+        if not days:
+            conn.execute(text(f"DELETE FROM entity_totals WHERE entity_id IN ({ids})"))
+            rollups.fill_totals(conn, f"entity_id IN ({ids})")
+            return
+        if not all(_DAY.fullmatch(d) for d in days):
+            raise ValueError("days must be YYYY-MM-DD")
+        on = " AND day IN ({})".format(",".join(f"'{d}'" for d in sorted(set(days))))
+    conn.execute(text(f"DELETE FROM entity_days WHERE entity_id IN ({ids}){on}"))
     conn.execute(text(f"DELETE FROM entity_totals WHERE entity_id IN ({ids})"))
-    conn.execute(text(f"DELETE FROM entity_source_days WHERE entity_id IN ({ids})"))
-    conn.execute(text(f"DELETE FROM pair_days WHERE entity_id IN ({ids}) OR other_id IN ({ids})"))
+    conn.execute(text(f"DELETE FROM entity_source_days WHERE entity_id IN ({ids}){on}"))
+    conn.execute(
+        text(f"DELETE FROM pair_days WHERE (entity_id IN ({ids}) OR other_id IN ({ids})){on}")
+    )
     conn.execute(
         text(
             "INSERT INTO entity_days (entity_id, day, articles, stories) "
             "SELECT ae.entity_id, ae.day, count(*), count(DISTINCT a.story_id) "
             "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
-            f"WHERE ae.day IS NOT NULL AND ae.entity_id IN ({ids}) GROUP BY ae.entity_id, ae.day"
+            f"WHERE ae.day IS NOT NULL AND ae.entity_id IN ({ids}){on.replace('day', 'ae.day')} "
+            "GROUP BY ae.entity_id, ae.day"
         )
     )
     rollups.fill_totals(conn, f"entity_id IN ({ids})")
@@ -226,7 +247,7 @@ def refresh_rollups(conn: Connection, entity_ids: Sequence[int]) -> None:
         text(
             "INSERT INTO entity_source_days (entity_id, source_id, day, articles) "
             "SELECT entity_id, source_id, day, count(*) FROM article_entities "
-            f"WHERE day IS NOT NULL AND entity_id IN ({ids}) GROUP BY entity_id, source_id, day"
+            f"WHERE day IS NOT NULL AND entity_id IN ({ids}){on} GROUP BY entity_id, source_id, day"
         )
     )
     pair = (
@@ -234,7 +255,8 @@ def refresh_rollups(conn: Connection, entity_ids: Sequence[int]) -> None:
         "SELECT a.entity_id, b.entity_id, a.day, count(*) "
         "FROM article_entities a JOIN article_entities b "
         "ON b.article_id = a.article_id AND b.entity_id != a.entity_id "
-        "WHERE a.day IS NOT NULL AND {cond} GROUP BY a.entity_id, b.entity_id, a.day"
+        "WHERE a.day IS NOT NULL AND {cond}" + on.replace("day", "a.day") + " "
+        "GROUP BY a.entity_id, b.entity_id, a.day"
     )
     conn.execute(text(pair.format(cond=f"a.entity_id IN ({ids})")))
     conn.execute(text(pair.format(cond=f"b.entity_id IN ({ids}) AND a.entity_id NOT IN ({ids})")))
@@ -251,6 +273,16 @@ def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
     e, a = s.entities, s.aliases
     with store.engine.begin() as conn:
         articles = entity_article_ids(conn, source_id)
+        days = [  # only these days' counts change
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT DISTINCT day FROM article_entities "
+                    "WHERE entity_id = :s AND day IS NOT NULL"
+                ),
+                {"s": source_id},
+            )
+        ]
         target_norms = {
             r[0] for r in conn.execute(select(a.c.norm).where(a.c.entity_id == target_id))
         }
@@ -292,7 +324,7 @@ def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
         ]
         rebuild_article_entities(conn, shared_articles)
         conn.execute(update(ae).where(ae.c.entity_id == source_id).values(entity_id=target_id))
-        refresh_rollups(conn, [source_id, target_id])
+        refresh_rollups(conn, [source_id, target_id], days)
     return {
         "mentions": n,
         "articles": len(articles),
