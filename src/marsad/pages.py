@@ -18,7 +18,7 @@ from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
 from marsad.models import EntityType, content_of
-from marsad.store import listing
+from marsad.store import listing, rollups
 from marsad.store.database import Row, Store
 from marsad.store.listing import SearchFilters
 
@@ -314,7 +314,9 @@ def _closest_spelling(store: Store, key: str) -> Row | None:
                 found.add(entity_id)
     if not found:
         return None
-    best = max(found, key=lambda eid: (store.entity_total(eid, "0000-00-00", "9999-99-99"), -eid))
+    with store.engine.connect() as conn:
+        totals = rollups.entity_totals(conn, list(found))  # articles ever, one query
+    best = max(found, key=lambda eid: (totals.get(eid, 0), -eid))
     return store.get_entity(best)
 
 
