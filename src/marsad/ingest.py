@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from marsad.config import Settings
-from marsad.entities.naming import rename_by_usage
+from marsad.entities.consolidate import settle
 from marsad.errors import MarsadError
 from marsad.generate.corpus import generate, sources
 from marsad.models import Article, Source
@@ -87,7 +87,7 @@ def ingest_paths(
                     f"{done} articles: {report.new} new, {report.duplicates} duplicates "
                     f"({rate:.0f}/s)"
                 )
-    rename_by_usage(store, pipeline.touched)  # names follow how the news writes them
+    settle(store, pipeline.touched)  # global resolution; names follow usage
     return report
 
 

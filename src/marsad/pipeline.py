@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from marsad.arabic.normalise import normalise
 from marsad.config import Settings
-from marsad.entities.naming import rename_by_usage
+from marsad.entities.consolidate import settle
 from marsad.entities.quotes import Quote, find_quotes
 from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
@@ -26,6 +26,7 @@ from marsad.ner import load_default
 from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
 from marsad.ner.gazetteer import GazetteerRecogniser
+from marsad.store import edits as sql_edits
 from marsad.store import rollups
 from marsad.store.database import Store, StoredMention
 from marsad.store.edits import replace_mentions
@@ -123,11 +124,14 @@ class IngestReport:
 
 
 def default_recogniser(store: Store, settings: Settings) -> Recogniser:
-    """The knowledge base's names (clitic-aware) first, then the shipped statistical model.
+    """The knowledge base's and the operator's names (clitic-aware) first, then the shipped
+    statistical model. Names the model found before are not looked for: what an article
+    yields does not depend on what was ingested before it (entities.consolidate decides
+    across articles).
 
     ``MARSAD_NER=gazetteer`` uses the knowledge base's names only.
     """
-    gazetteer = GazetteerRecogniser((norm, etype) for norm, _, etype in store.alias_table())
+    gazetteer = GazetteerRecogniser(sql_edits.recogniser_names(store))
     if settings.ner == "gazetteer":
         return gazetteer
     return CombinedRecogniser([gazetteer, load_default()])
@@ -223,7 +227,7 @@ class Pipeline:
                     progress(done)
         with self.store.engine.begin() as conn:
             rollups.rebuild(conn)
-        rename_by_usage(self.store)
+        settle(self.store)
         return done
 
     def analyse_pending(
@@ -241,7 +245,7 @@ class Pipeline:
                 done += len(found)
                 if progress:
                     progress(done)
-        rename_by_usage(self.store, self.touched)
+        settle(self.store, self.touched)
         return done
 
     def ingest_one(self, article: Article, report: IngestReport) -> int | None:

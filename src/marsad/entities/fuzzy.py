@@ -27,6 +27,34 @@ def fold_word(word: str) -> str:
     return word
 
 
+def fold_place(norm: str) -> str:
+    """A place name's key: only the final ا/ه folded (سوريا/سورية, أستانا/أستانة), no
+    consonant swapped: place names one letter apart are other places (جازان ≠ كازان)."""
+    return " ".join(w[:-1] + "ا" if len(w) > 2 and w[-1] in "اه" else w for w in norm.split())
+
+
+def consonants(norm: str) -> str:
+    """A name without its long vowels (the lookup key of :func:`place_close`)."""
+    return "".join(c for c in norm if c not in _VOWELS)
+
+
+def place_close(a: str, b: str) -> bool:
+    """Two place keys (``fold_place``) that spell one place: word by word the same, or
+    from five letters on (the article aside) the same letters but long vowels (أميركا /
+    أمريكا). المنيا is not ألمانيا, جازان not كازان, الغوث not الكويت."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    for x, y in zip(wa, wb, strict=True):
+        if x == y:
+            continue
+        if x.startswith("ال") and y.startswith("ال"):
+            x, y = x[2:], y[2:]
+        if min(len(x), len(y)) < 5 or x[0] != y[0] or consonants(x) != consonants(y):
+            return False
+    return True
+
+
 def fold(norm: str) -> str:
     """Transliteration-aware key of a normalised name (word by word)."""
     return " ".join(fold_word(w) for w in norm.split())

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from marsad.arabic.normalise import normalise, strip_clitics
 from marsad.entities import roles as R
-from marsad.entities.fuzzy import fold, skeleton
+from marsad.entities.fuzzy import consonants, fold, fold_place, place_close, skeleton
 from marsad.models import Entity, EntityType, Mention
 from marsad.store import edits as sql
 from marsad.store.database import Store, StoredMention
@@ -82,6 +82,8 @@ class Resolver:
         self.types: dict[int, EntityType] = {}
         self.by_alias: dict[str, list[int]] = defaultdict(list)
         self.by_fold: dict[str, set[int]] = defaultdict(set)
+        self.by_place: dict[str, set[int]] = defaultdict(set)  # fold_place → places
+        self.place_keys: dict[str, set[str]] = defaultdict(set)  # consonants → fold_place
         self.by_part: dict[str, set[int]] = defaultdict(set)  # folded name part → persons
         self.by_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton → folded names
         self.part_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton → folded parts
@@ -115,6 +117,9 @@ class Resolver:
         self.first_words.add(toks[0])
         self.name_words.update(toks)
         key = fold(norm)
+        if etype == EntityType.LOCATION:
+            self.by_place[fold_place(norm)].add(entity_id)
+            self.place_keys[consonants(fold_place(norm))].add(fold_place(norm))
         if entity_id not in self.by_fold[key]:
             self.by_fold[key].add(entity_id)
             self.by_skeleton[skeleton(norm)].add(key)
@@ -178,7 +183,13 @@ class Resolver:
             found[r] = replace(role, key=role.key | R.role_key(items[i].norm))
         dropped = set(pairs.values())
         out = [
-            StoredMention(it.entity, it.mention.start, it.mention.end, it.mention.text)
+            StoredMention(
+                it.entity,
+                it.mention.start,
+                it.mention.end,
+                it.mention.text,
+                it.mention.type.value if it.mention.type else None,
+            )
             for it in items
             if it.entity is not None and it.index not in dropped
         ]
@@ -227,6 +238,11 @@ class Resolver:
             return found
         if isinstance(found, list):
             return self._dominant(found, context)
+        if etype == EntityType.LOCATION:  # one letter apart: another place (المنيا, ألمانيا)
+            key = fold_place(norm)
+            close = [k for k in self.place_keys.get(consonants(key), ()) if place_close(key, k)]
+            cands = {e for k in close for e in self.by_place[k]}
+            return self._pick(cands, etype, context) if cands else self._new(it)
         for key in (fold(norm), *self._org_variants(norm, etype)):
             cands = self.by_fold.get(key)
             if cands:
@@ -249,8 +265,16 @@ class Resolver:
                 return self._dominant(list(cands), context)
         match = self._fuzzy(norm)
         if match is not None:
-            return self._pick(self.by_fold[match], etype, context)
+            cands = {c for c in self.by_fold[match] if self.types.get(c) != EntityType.LOCATION}
+            if cands:
+                return self._pick(cands, etype, context)
+        return self._new(it)
+
+    def _new(self, it: _Item) -> int | None:
+        """A new entity for a name no known one has, unless it is no name."""
         if R.is_generic(it.tokens):  # "الحلف", "العاصمة": a back-reference, not a new entity
+            return None
+        if R.is_not_name(it.tokens):  # ريال, نت, الثلاثاء, الأمريكية: not an entity at all
             return None
         return self._create(it)
 
@@ -379,6 +403,10 @@ class Resolver:
                 local[it.entity].append(it.role_words)  # type: ignore[index]
             local[it.entity].extend(self.roles.held_by(it.entity, day))  # type: ignore[arg-type]
         given = {(it.mention.start, it.mention.end) for it in items if it.role is not None}
+        named_at: dict[int, int] = {}  # entity → where the article first names it
+        for it in named:
+            named_at.setdefault(it.entity, it.mention.start)  # type: ignore[arg-type]
+        title_end = text.find("\n") if text is not None else -1
         out = []
         standalone = []
         for role in found:
@@ -402,7 +430,10 @@ class Resolver:
         for attempt in range(2):  # a second pass lets "الرئيس" follow "الرئيس المصري"
             waiting = []
             for role in standalone:
-                holder = self._holder(role, local, unresolved, day, final=attempt == 1)
+                before = named_at if role.start > title_end else {}  # a headline's role
+                holder = self._holder(  # speaks of anyone the article names
+                    role, local, unresolved, day, final=attempt == 1, named_at=before
+                )
                 if holder is None:
                     waiting.append(role)
                     continue
@@ -420,11 +451,18 @@ class Resolver:
         unresolved: list[frozenset[str]],
         day: str | None,
         final: bool,
+        named_at: dict[int, int],
     ) -> int | None:
-        """Who a role mention without a name refers to, if it can be told."""
+        """Who a role mention without a name refers to, if it can be told: a person named
+        before it in the article holding the role ("رئيس" after "رئيس المجلس الأوروبي
+        دونالد توسك" is not the president named further on), or the KB's holder."""
         if role.counterpart:
             return None  # "نظيره" without a name: whose counterpart is not ours to guess
-        holders = {e for e, keys in local.items() if any(R.matches(role.key, k) for k in keys)}
+        holders = {
+            e
+            for e, keys in local.items()
+            if named_at.get(e, -1) < role.start and any(R.matches(role.key, k) for k in keys)
+        }
         if len(holders) == 1:
             return holders.pop()
         if holders or not final and len(role.key) < 2:

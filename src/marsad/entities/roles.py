@@ -57,6 +57,45 @@ def generic_nouns() -> frozenset[str]:
     return frozenset(role_word(normalise(w)) for w in words)
 
 
+@lru_cache(maxsize=1)
+def not_names() -> frozenset[str]:
+    """Words that alone never are an entity: currencies, site-name fragments, weekdays,
+    months (``not_names.txt``, ``weekdays.tsv``, ``months.tsv``)."""
+    words = {normalise(w) for w in _read("not_names.txt")}
+    for table in ("weekdays.tsv", "months.tsv"):
+        words |= {normalise(line.split("\t")[0]) for line in _read(table)}
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def place_nisbas() -> frozenset[str]:
+    """Adjectives of the countries of ``name_groups`` (الروسي، الروسيه، المصري، الامريكي),
+    normalised, except those that are a country's name themselves (السعوديه)."""
+    from marsad.entities.name_groups import groups
+
+    names = groups()
+    out = set()
+    for name, (_, etype) in names.items():
+        if etype != "LOCATION" or " " in name:
+            continue
+        stem = name[2:] if name.startswith("ال") else name
+        for end in ("يا", "ا", "ه"):
+            if stem.endswith(end) and len(stem) - len(end) >= 3:
+                stem = stem[: -len(end)]
+                break
+        forms = {f"ال{stem}", f"ال{stem}ه"} if stem.endswith("ي") else set()  # السعودي
+        forms |= {f"ال{stem}ي", f"ال{stem}يه"}
+        out |= (forms | {f[2:] for f in forms}) - set(names)  # سعودية, روسي: no article
+    return frozenset(out)
+
+
+def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
+    """A mention that is not a name at all: one of :func:`not_names`, or a country's
+    adjective alone (الأمريكية, السورية)."""
+    norm = " ".join(tokens)
+    return norm in not_names() or norm in place_nisbas()
+
+
 def is_generic(tokens: tuple[str, ...] | list[str]) -> bool:
     """A one-word mention that is a common noun, not a name."""
     return len(tokens) == 1 and role_word(tokens[0]) in generic_nouns()

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from marsad.config import Settings
-from marsad.entities.naming import rename_by_usage
+from marsad.entities.consolidate import settle
 from marsad.errors import InputError
 from marsad.extract.html import decode_page, extract_articles, parse_html, read_metadata
 from marsad.models import Article, Source
@@ -52,7 +52,7 @@ class FeedIngester:
     def refresh(self) -> None:
         """Pick up knowledge-base changes (new names) before the next round, and let entity
         names follow how the last rounds wrote them (marsad.entities.naming)."""
-        rename_by_usage(self.store, self.pipeline.touched)
+        settle(self.store, self.pipeline.touched)
         self.pipeline = Pipeline(self.store, self.settings)
         self._sources.clear()
 

@@ -42,6 +42,7 @@ class StoredMention:
     start: int
     end: int
     surface: str
+    type: str | None = None  # the recogniser's type (None for role mentions)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -90,6 +91,7 @@ def mention_rows(article_id: int, mentions: Sequence[StoredMention]) -> list[dic
             "start": m.start,
             "end": m.end,
             "surface": m.surface,
+            "type": m.type,
         }
         for m in mentions
     ]

@@ -102,6 +102,97 @@ def resolution_version(store: Store) -> tuple[Any, ...]:
         return driver.lookup(conn, newest) or ()
 
 
+def operator_entities(store: Store) -> set[int]:
+    """Ids of entities an operator edited (merged into, split off, renamed, aliased,
+    described): their names and decisions are the operator's, not the model's."""
+    import json
+
+    out: set[int] = set()
+    with store.engine.connect() as conn:
+        for (payload,) in conn.execute(select(s.edits.c.payload)):
+            data = json.loads(payload)
+            for key in ("entity", "target", "new"):
+                if isinstance(data.get(key), int):
+                    out.add(data[key])
+    return out
+
+
+def recogniser_names(store: Store) -> list[tuple[str, str]]:
+    """(normalised alias, type) of the names the recogniser may look for in any text: the
+    knowledge base's and the operator's. Names only the model once guessed are not among
+    them, so what is found in an article never depends on what was ingested before it."""
+    e, a = s.entities, s.aliases
+    trusted = operator_entities(store)
+    q = (
+        select(a.c.norm, e.c.type, e.c.id, e.c.kb_id)
+        .join(e, e.c.id == a.c.entity_id)
+        .where(e.c.merged_into.is_(None))
+    )
+    with store.engine.connect() as conn:
+        return [
+            (norm, etype)
+            for norm, etype, eid, kb_id in conn.execute(q)
+            if kb_id is not None or eid in trusted
+        ]
+
+
+def live_entities(store: Store) -> list[tuple[int, str, str, bool, int]]:
+    """(id, name, type, from the KB, articles ever) of every entity not merged away."""
+    q = (
+        "SELECT e.id, e.name, e.type, e.kb_id IS NOT NULL, coalesce(t.articles, 0) "
+        "FROM entities e LEFT JOIN entity_totals t ON t.entity_id = e.id "
+        "WHERE e.merged_into IS NULL"
+    )
+    with store.engine.connect() as conn:
+        return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in driver.run(conn, q)]
+
+
+def mention_types(store: Store, entity_ids: Iterable[int] | None) -> dict[int, dict[str, int]]:
+    """Entity id → the recogniser's types of its mentions, counted (of ``entity_ids`` or
+    all); mentions stored before types were kept do not vote."""
+    q = (
+        "SELECT entity_id, type, COUNT(*) FROM mentions WHERE type IS NOT NULL {} "
+        "GROUP BY entity_id, type"
+    )
+    out: dict[int, dict[str, int]] = {}
+    with store.engine.connect() as conn:
+        if entity_ids is None:
+            chunks: list[list[int]] = [[]]
+        else:
+            chunks = list(_chunks(sorted(set(entity_ids))))
+        for chunk in chunks:
+            where = ""
+            if entity_ids is not None:
+                if not chunk:
+                    continue
+                where = f"AND entity_id IN ({', '.join(str(int(e)) for e in chunk)})"
+            for eid, etype, n in driver.run(conn, q.format(where)):
+                out.setdefault(eid, {})[etype] = n
+    return out
+
+
+SETTLED = "settled_through_article"  # meta key: the global pass has seen articles up to it
+
+
+def unsettled(store: Store) -> tuple[set[int], int]:
+    """Entities named in articles stored since the global pass last ran (a run killed
+    before its pass leaves them to the next one), and the newest article id."""
+    with store.engine.connect() as conn:
+        done = driver.lookup(conn, "SELECT value FROM meta WHERE key = :k", {"k": SETTLED})
+        since = int(done[0]) if done else 0
+        newest = driver.lookup(conn, "SELECT max(id) FROM articles")
+        ids = driver.run(
+            conn, "SELECT DISTINCT entity_id FROM mentions WHERE article_id > :a", {"a": since}
+        )
+        return {r[0] for r in ids}, int(newest[0] or 0) if newest else 0
+
+
+def mark_settled(store: Store, article_id: int) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(delete(s.meta).where(s.meta.c.key == SETTLED))
+        conn.execute(insert(s.meta).values(key=SETTLED, value=str(article_id)))
+
+
 def kb_owned(store: Store) -> set[int]:
     """Ids of entities that came from a knowledge-base record."""
     e = s.entities

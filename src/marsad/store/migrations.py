@@ -109,6 +109,14 @@ def _slug_redirects(conn: Connection) -> None:
     schema.slug_redirects.create(conn, checkfirst=True)
 
 
+def _mention_types(conn: Connection) -> None:
+    """13: the recogniser's type of each mention (``mentions.type``): an entity's type is
+    decided by all its mentions (entities.consolidate), not by the one that created it."""
+    columns = {c["name"] for c in inspect(conn).get_columns("mentions")}
+    if "type" not in columns:
+        conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -122,6 +130,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _pending_analysis,
     _entity_totals,
     _slug_redirects,
+    _mention_types,
 ]
 
 

@@ -101,6 +101,7 @@ mentions = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("surface", Text, nullable=False),
+    Column("type", String(16)),  # the recogniser's type for this mention (votes on the entity's)
 )
 
 # Who said what (SPEC §7, marsad.entities.quotes): the words and the speaker's mention

@@ -1,0 +1,217 @@
+"""Global resolution: after each round, decide per name from all its evidence (issue #15).
+
+Resolution at ingest (:mod:`.resolve`) sees one article at a time and what came before it,
+so a bare surname met before the full name becomes an entity of its own (بوتين beside
+فلاديمير بوتين), a name glued to a preposition another one (للرياض beside الرياض), and an
+entity keeps the type of the mention that created it. After each ingest, analysis, crawl
+round and reprocess, this pass looks at every entity the pipeline created (never at the
+knowledge base's nor at those an operator edited) with the whole database as evidence:
+
+* **type** — the type most of its mentions were recognised as (60 % of 3 or more), or the
+  type of its group (below);
+* **groups** — names of one country or organisation (``name_groups.tsv``: CLDR's Arabic
+  country names and our list: السعودية / المملكة العربية السعودية, الناتو / حلف شمال
+  الأطلسي) are one entity;
+* **clitics** — a name that is another entity's name with و ف ب ك ل لل glued on
+  (للرياض, لحزب الله, والسعودية) joins it when that one is at least twice as covered;
+* **short forms** — a surname (or a two-word short name) used alone joins the person whose
+  full name ends with it (بوتين → فلاديمير بوتين, ترمب → دونالد ترمب, spellings aside) when
+  that person has at least three times the articles of any other candidate (رونالدو stays
+  apart when two players share it); a name after بن / أبو is a father's, not a surname
+  (سلمان is not محمد بن سلمان).
+
+Each merge goes to the most covered entity of its kind (KB and operator entities first).
+The decisions are a function of the database's names and counts only, so they do not depend
+on the order the articles came in. Operator edits and KB entries are never moved or retyped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from marsad.arabic.normalise import normalise
+from marsad.entities import name_groups
+from marsad.entities import roles as R
+from marsad.entities.fuzzy import fold, skeleton
+from marsad.entities.naming import rename_by_usage
+from marsad.entities.resolve import CONNECTORS, words_close
+from marsad.store import edits as sql
+from marsad.store.database import Store
+
+# Proclitics glued to a name (not the bare article: الرياض is not ال + رياض's entity)
+GLUED = ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "و", "ف", "ب", "ل", "ك")
+TYPE_SHARE = 0.6  # a type carried by this share of the mentions decides the entity's type
+TYPE_VOTES = 3  # and by at least this many
+GLUE_MARGIN = 2.0  # the bare name is at least this many times as covered as the glued one
+DOMINANCE = 3.0  # a full name at least this many times as covered as the next candidate
+FEWEST = 3  # articles the full name has at least
+
+
+@dataclass
+class _Entity:
+    id: int
+    name: str
+    norm: str
+    type: str
+    locked: bool  # from the KB or edited by an operator: never moved or retyped
+    articles: int
+
+    @property
+    def rank(self) -> tuple[bool, int, str]:
+        return (self.locked, self.articles, self.norm)
+
+
+def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """What runs after every ingest, analysis, crawl round (``entity_ids``: the entities it
+    named) and reprocess (all): :func:`consolidate`, then names follow usage
+    (:func:`.naming.rename_by_usage`)."""
+    since, newest = sql.unsettled(store)  # also what a killed run left unsettled
+    ids = None if entity_ids is None else set(entity_ids) | since
+    done, targets = consolidate(store, ids)
+    done["renamed"] = rename_by_usage(store, None if ids is None else ids | targets)
+    sql.mark_settled(store, newest)
+    return done
+
+
+def consolidate(
+    store: Store, entity_ids: Iterable[int] | None = None
+) -> tuple[dict[str, int], set[int]]:
+    """Retype (``entity_ids``, or all) and merge the created entities that are one;
+    returns how many were retyped and merged, and the entities merged into."""
+    operator = sql.operator_entities(store)
+    ents = {
+        eid: _Entity(eid, name, normalise(name), etype, kb or eid in operator, n)
+        for eid, name, etype, kb, n in sql.live_entities(store)
+    }
+    retyped = _retype(store, ents, entity_ids)
+    targets = _targets(ents)
+    merged, into = 0, set()
+    for source in sorted(targets, key=lambda e: ents[e].rank):
+        target = targets[source]
+        while target in targets:  # a chain: join where it ends
+            target = targets[target]
+        if target != source:
+            sql.merge(store, source, target)
+            ents[target].articles += ents[source].articles
+            merged += 1
+            into.add(target)
+    return {"retyped": retyped, "merged": merged}, into
+
+
+def _retype(store: Store, ents: dict[int, _Entity], entity_ids: Iterable[int] | None) -> int:
+    ids = None if entity_ids is None else [e for e in entity_ids if e in ents]
+    votes = sql.mention_types(store, ids)
+    groups = name_groups.groups()
+    changed = 0
+    for eid in sorted(ents if ids is None else ids):
+        e = ents[eid]
+        if e.locked:
+            continue
+        new = groups[e.norm][1] if e.norm in groups else _voted(votes.get(eid, {}))
+        if new is not None and new != e.type:
+            store.update_entity(eid, type=new)
+            e.type = new
+            changed += 1
+    return changed
+
+
+def _voted(votes: dict[str, int]) -> str | None:
+    total = sum(votes.values())
+    if total < TYPE_VOTES:
+        return None
+    n, etype = max((n, t) for t, n in votes.items())
+    return etype if n >= TYPE_SHARE * total else None
+
+
+def _targets(ents: dict[int, _Entity]) -> dict[int, int]:
+    """Created entity → the entity it is (one step; chains are followed by the caller)."""
+    by_norm: dict[str, list[_Entity]] = defaultdict(list)
+    for e in ents.values():
+        by_norm[e.norm].append(e)
+    groups = name_groups.groups()
+    by_group: dict[str, list[_Entity]] = defaultdict(list)
+    for e in ents.values():
+        if e.norm in groups:
+            by_group[groups[e.norm][0]].append(e)
+    parts = _PartIndex(e for e in ents.values() if e.type == "PERSON")
+    out: dict[int, int] = {}
+    for e in ents.values():
+        if e.locked:
+            continue
+        target = (
+            _best(by_group[groups[e.norm][0]], e)
+            if e.norm in groups
+            else _unglued(e, by_norm) or parts.owner(e)
+        )
+        if target is not None and target.rank > e.rank:
+            out[e.id] = target.id
+    return out
+
+
+def _best(cands: list[_Entity], besides: _Entity) -> _Entity | None:
+    others = [c for c in cands if c.id != besides.id]
+    return max(others, key=lambda c: c.rank) if others else None
+
+
+def _unglued(e: _Entity, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
+    """The entity whose name ``e``'s is with a proclitic glued on (للرياض → الرياض)."""
+    first, _, rest = e.norm.partition(" ")
+    for clitic in GLUED:
+        if not first.startswith(clitic) or len(first) - len(clitic) < 2:
+            continue
+        bare = first[len(clitic) :]
+        if clitic.endswith(("ال", "لل")):
+            bare = "ال" + bare
+        found = _best(by_norm.get(f"{bare} {rest}".strip(), []), e)
+        enough = max(GLUE_MARGIN * e.articles, FEWEST)
+        if found is not None and (found.locked or found.articles >= enough):
+            return found
+    return None
+
+
+class _PartIndex:
+    """Surnames (and two-word short names) of persons with a full name → those persons."""
+
+    def __init__(self, persons: Iterable[_Entity]) -> None:
+        self.owners: dict[str, list[_Entity]] = defaultdict(list)
+        self.by_skeleton: dict[str, set[str]] = defaultdict(set)
+        for p in persons:
+            words = p.norm.split()
+            start = R.leading_role_words(words)
+            words = words[start:] if start < len(words) else words
+            if len(words) < 2 or p.articles < 1:
+                continue
+            for n in range(1, len(words)):
+                part = words[-n:]
+                if words[-n - 1] in CONNECTORS or part[0] in CONNECTORS and n == 1:
+                    continue  # بن سلمان's سلمان is his father's name
+                key = fold(" ".join(part))
+                if len(key.replace(" ", "")) >= 3:
+                    self.owners[key].append(p)
+                    self.by_skeleton[skeleton(" ".join(part))].add(key)
+
+    def owner(self, e: _Entity) -> _Entity | None:
+        """The one person ``e`` is the short form of, if one clearly dominates."""
+        words = e.norm.split()
+        if not 1 <= len(words) <= 2 or R.is_generic(words) or e.norm in name_groups.groups():
+            return None
+        key = fold(e.norm)
+        keys = {key}
+        if e.type == "PERSON" and len(words) == 1 and len(key) >= 5:  # ترمب / ترامب
+            close = self.by_skeleton.get(skeleton(e.norm), ())
+            keys |= {k for k in close if words_close(key, k)}
+        cands = {c.id: c for k in keys for c in self.owners.get(k, ()) if c.id != e.id}
+        if not cands:
+            return None
+        ranked = sorted(cands.values(), key=lambda c: c.rank, reverse=True)
+        top = ranked[0]
+        second = ranked[1].articles if len(ranked) > 1 else 0
+        if top.articles < FEWEST or top.articles < DOMINANCE * second:
+            return None
+        if e.type != "PERSON" and (
+            top.articles < DOMINANCE * e.articles or not top.norm.endswith(" " + e.norm)
+        ):  # ليفربول (the club) is no short form of a wrongly cut name, البريج no البريك
+            return None
+        return top

@@ -1,0 +1,82 @@
+"""Names that are one entity: countries and international organisations (issue #15).
+
+``data/name_groups.tsv`` is built by this module from two sources and shipped:
+
+* the Arabic names of the world's countries in CLDR (through Babel, at build time only);
+* ``data/name_groups_written.tsv``, our own list: short and official names
+  (السعودية / المملكة العربية السعودية), acronyms and their spelt-out names (الناتو / حلف
+  شمال الأطلسي, الفيفا / الاتحاد الدولي لكرة القدم), movements (الحوثيون / جماعة الحوثي).
+
+Rebuild after editing the written list::
+
+    python -m marsad.entities.name_groups
+
+Groups only join names that are in them: two entities whose names are in one group are one
+entity (entities.consolidate), and the group gives its type.
+"""
+
+from __future__ import annotations
+
+import argparse
+from functools import lru_cache
+from pathlib import Path
+
+from marsad.arabic.normalise import normalise
+
+DATA = Path(__file__).resolve().parent / "data"
+BUILT = DATA / "name_groups.tsv"
+WRITTEN = DATA / "name_groups_written.tsv"
+# CLDR territories that are not countries, or whose Arabic name is another place's too
+_SKIP = {"ZZ", "XA", "XB", "EU", "EZ", "UN", "QO", "OM", "AC", "CP", "DG", "EA", "IC", "TA"}
+
+
+def _groups_in(path: Path) -> list[tuple[str, str, list[str]]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, etype, names = line.split("\t")
+        out.append((key, etype, [n.strip() for n in names.split("|") if n.strip()]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def groups() -> dict[str, tuple[str, str]]:
+    """Normalised name → (group key, entity type)."""
+    out: dict[str, tuple[str, str]] = {}
+    for key, etype, names in _groups_in(BUILT):
+        for name in names:
+            out.setdefault(normalise(name), (key, etype))
+    return out
+
+
+def build(written: Path = WRITTEN, out: Path = BUILT) -> int:
+    """Write ``out`` from CLDR's Arabic country names and our written groups; returns how
+    many groups."""
+    from babel import Locale  # a build-time dependency only
+
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for code, name in sorted(Locale("ar").territories.items()):
+        if len(code) == 2 and code.isalpha() and code not in _SKIP:
+            merged[code] = ("LOCATION", [name])
+    for key, etype, names in _groups_in(written):
+        _, known = merged.get(key, (etype, []))
+        merged[key] = (etype, known + [n for n in names if n not in known])
+    lines = [
+        "# Built by `python -m marsad.entities.name_groups` from CLDR's Arabic territory names",
+        "# (Babel) and name_groups_written.tsv. Do not edit: edit the written list and rebuild.",
+    ]
+    lines += [f"{key}\t{etype}\t{'|'.join(names)}" for key, (etype, names) in merged.items()]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(merged)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=BUILT)
+    args = ap.parse_args()
+    print(f"{build(out=args.out)} groups written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

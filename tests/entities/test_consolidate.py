@@ -1,0 +1,151 @@
+"""Global resolution after each round (marsad.entities.consolidate): a name is decided from
+all its evidence in the database, not by the article that happened to come first."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from marsad.entities.consolidate import settle
+from marsad.entities.edits import rename
+from marsad.models import Article, EntityType, Mention, Source
+from marsad.pages import entity_page, find_entity
+from marsad.pipeline import Pipeline
+from marsad.store.database import Store
+
+PERSON, ORG, LOC = EntityType.PERSON, EntityType.ORGANIZATION, EntityType.LOCATION
+SOURCE = Source(slug="bbc", name="بي بي سي عربي")
+START = datetime(2018, 5, 1, 9, tzinfo=UTC)
+
+
+class Tagger:
+    """A recogniser that tags the given names wherever they are written, each with the
+    type given for that article (a model can call one name by two types)."""
+
+    def __init__(self, names: dict[str, EntityType]) -> None:
+        self.names = names
+
+    def recognise(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        for name in sorted(self.names, key=len, reverse=True):
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                if not any(f.start < m.end() and m.start() < f.end for f in found):
+                    found.append(Mention(m.start(), m.end(), name, self.names[name]))
+        return sorted(found, key=lambda m: m.start)
+
+
+def ingest(store: Store, settings, rounds: list[list[tuple[str, dict[str, EntityType]]]]):
+    """Each round: articles (text, the names tagged in it), then the global pass."""
+    k = 0
+    for articles in rounds:
+        pipeline = Pipeline(store, settings)
+        for text, names in articles:
+            pipeline._recogniser = Tagger(names)
+            title = text.split(".")[0]
+            published = START + timedelta(hours=k)
+            pipeline.ingest([Article(title=title, text=text, source=SOURCE, published=published)])
+            k += 1
+        settle(store, pipeline.touched)
+
+
+def entity_of(store: Store, name: str) -> dict:
+    return find_entity(store, name)
+
+
+def test_a_surname_met_before_the_full_name_joins_it_after_the_round(settings):
+    store = Store(settings.database_url)
+    early = [(f"قال بوتين في خطاب رقم {k} إن روسيا مستعدة.", {"بوتين": PERSON}) for k in range(2)]
+    later = [
+        (f"التقى فلاديمير بوتين المستشارة في اللقاء رقم {k}.", {"فلاديمير بوتين": PERSON})
+        for k in range(6)
+    ]
+    ingest(store, settings, [early, later])
+    putin = entity_of(store, "فلاديمير بوتين")
+    assert entity_of(store, "بوتين")["id"] == putin["id"]
+    assert entity_page(store, settings, putin["slug"]).article_count == 8
+
+
+def test_a_surname_two_people_share_stays_apart(settings):
+    store = Store(settings.database_url)
+    rows = [(f"قال بشار الأسد في لقاء رقم {k}.", {"بشار الأسد": PERSON}) for k in range(3)]
+    rows += [
+        (f"قاد ماهر الأسد الفرقة في المعركة رقم {k}.", {"ماهر الأسد": PERSON}) for k in range(2)
+    ]
+    rows += [(f"وقال الأسد في الخطاب رقم {k} كلاما.", {"الأسد": PERSON}) for k in range(2)]
+    ingest(store, settings, [rows])
+    for name, articles in (("بشار الأسد", 3), ("ماهر الأسد", 2)):
+        assert (
+            entity_page(store, settings, entity_of(store, name)["slug"]).article_count == articles
+        )
+
+
+def test_a_name_with_a_preposition_glued_on_joins_the_bare_name(settings):
+    store = Store(settings.database_url)
+    rows = [("وصل الوفد للرياض أمس في زيارة رسمية.", {"للرياض": LOC})]
+    rows += [(f"وصل الوزير إلى الرياض في الزيارة رقم {k}.", {"الرياض": LOC}) for k in range(4)]
+    rows += [("قال متحدث لحزب الله إن الوضع هادئ.", {"لحزب الله": ORG})]
+    rows += [(f"أعلن حزب الله في البيان رقم {k} موقفه.", {"حزب الله": ORG}) for k in range(3)]
+    ingest(store, settings, [rows])
+    riyadh = entity_of(store, "الرياض")
+    assert entity_of(store, "للرياض")["id"] == riyadh["id"]
+    assert riyadh["name"] == "الرياض"
+    assert entity_page(store, settings, riyadh["slug"]).article_count == 5
+    assert entity_of(store, "لحزب الله")["id"] == entity_of(store, "حزب الله")["id"]
+
+
+def test_a_country_and_an_organisation_are_one_entity_under_all_their_names(settings):
+    store = Store(settings.database_url)
+    rows = [(f"زار الوفد السعودية للمرة {k}.", {"السعودية": LOC}) for k in range(3)]
+    rows += [("أعلنت المملكة العربية السعودية موقفها.", {"المملكة العربية السعودية": PERSON})]
+    rows += [
+        (f"اجتمع قادة حلف شمال الأطلسي للمرة {k}.", {"حلف شمال الأطلسي": ORG}) for k in range(2)
+    ]
+    rows += [("قال الأمين العام إن الناتو مستعد.", {"الناتو": ORG})]
+    ingest(store, settings, [rows])
+    saudi = entity_of(store, "المملكة العربية السعودية")
+    assert saudi["id"] == entity_of(store, "السعودية")["id"]
+    assert saudi["type"] == "LOCATION"  # the group's type, not the model's slip
+    assert entity_of(store, "الناتو")["id"] == entity_of(store, "حلف شمال الأطلسي")["id"]
+
+
+def test_the_type_comes_from_most_mentions_not_from_the_first(settings):
+    store = Store(settings.database_url)
+    rows = [("وصل كيم جونغ أون إلى الحدود.", {"كيم جونغ أون": LOC})]
+    rows += [(f"قال كيم جونغ أون في الخطاب رقم {k}.", {"كيم جونغ أون": PERSON}) for k in range(4)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "كيم جونغ أون")["type"] == "PERSON"
+
+
+def test_operator_decisions_are_never_undone_by_the_global_pass(settings):
+    store = Store(settings.database_url)
+    first = [("قال بوتين إن روسيا مستعدة.", {"بوتين": PERSON})]
+    ingest(store, settings, [first])
+    rename(store, "بوتين", "بوتين (اسم العائلة)")
+    later = [(f"التقى فلاديمير بوتين الوفد رقم {k}.", {"فلاديمير بوتين": PERSON}) for k in range(5)]
+    ingest(store, settings, [later])
+    assert entity_of(store, "بوتين (اسم العائلة)")["id"] != entity_of(store, "فلاديمير بوتين")["id"]
+
+
+def test_currencies_adjectives_and_site_names_are_never_entities_but_clubs_are(settings):
+    store = Store(settings.database_url)
+    rows = [
+        ("بلغ السعر 300 ريال للطن.", {"ريال": ORG}),
+        ("قالت الخارجية الأمريكية إن الاجتماع انتهى.", {"الأمريكية": LOC}),
+        ("ذكر موقع العربية نت أن الاجتماع انتهى.", {"نت": ORG}),
+        ("فاز الأهلي على الزمالك يوم الثلاثاء.", {"الأهلي": ORG, "الزمالك": ORG, "الثلاثاء": ORG}),
+    ]
+    ingest(store, settings, [rows])
+    for junk in ("ريال", "الأمريكية", "نت", "الثلاثاء"):
+        assert store.get_entity(junk) is None, junk
+    assert entity_of(store, "الأهلي")["type"] == "ORGANIZATION"
+
+
+def test_places_one_letter_apart_stay_different_places(settings):
+    store = Store(settings.database_url)
+    rows = [(f"زار الوزير ألمانيا في الجولة رقم {k}.", {"ألمانيا": LOC}) for k in range(3)]
+    rows += [("غرقت عبارة في المنيا جنوب القاهرة.", {"المنيا": LOC})]
+    rows += [(f"أقيمت المباراة في كازان للمرة {k}.", {"كازان": LOC}) for k in range(2)]
+    rows += [("سقط صاروخ على جازان جنوب السعودية.", {"جازان": LOC})]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "المنيا")["id"] != entity_of(store, "ألمانيا")["id"]
+    assert entity_of(store, "جازان")["id"] != entity_of(store, "كازان")["id"]
