@@ -16,6 +16,12 @@
   and surname linking.
 * overhead: time in Resolver.resolve against the whole ingest.
 * merge: a database with N mentions on two entities; time to merge one into the other.
+* real: score an existing database (``--real bench/data/resolution_real.jsonl --db DATA_DIR``)
+  against a gold set read in real news: same-entity classes (pairwise and B-cubed), look-alike
+  pairs kept apart, types, and words that must never be an entity. Read-only.
+
+    PYTHONPATH=src python bench/resolution.py --real bench/data/resolution_real.jsonl \
+        --db /tmp/base6k [--split tune|heldout|all] [--list-errors]
 """
 
 from __future__ import annotations
@@ -371,6 +377,194 @@ def merge_speed(n_mentions: int) -> dict[str, float]:
     return {"mentions": n_mentions, "moved": result["mentions"], "build_s": build, "merge_s": spent}
 
 
+# ---- real-news gold set --------------------------------------------------------------------
+REAL = ROOT / "bench" / "data" / "resolution_real.jsonl"
+SPLITS = ("tune", "heldout")
+
+
+def read_real(path: Path = REAL, split: str = "tune") -> list[dict]:
+    """The gold items of ``split`` ("tune", "heldout" or "all"). The split is checked against
+    its rule: the item's index within its kind is 2 mod 3 for held-out items."""
+    items, seen = [], defaultdict(int)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        i = seen[item["kind"]]
+        seen[item["kind"]] += 1
+        if item["split"] != ("heldout" if i % 3 == 2 else "tune"):
+            raise SystemExit(f"{path}: {item['kind']} #{i} has split {item['split']!r}")
+        if split == "all" or item["split"] == split:
+            items.append(item)
+    return items
+
+
+class RealDatabase:
+    """What an existing marsad database says about written names, read once, never written."""
+
+    def __init__(self, store: Store) -> None:
+        from sqlalchemy import text
+
+        with store.engine.connect() as conn:
+            ents = conn.execute(
+                text(
+                    "SELECT e.id, e.name, e.type, e.merged_into, coalesce(t.articles, 0) "
+                    "FROM entities e LEFT JOIN entity_totals t ON t.entity_id = e.id"
+                )
+            ).all()
+            mentions = conn.execute(
+                text(
+                    "SELECT surface, entity_id, count(*) FROM mentions GROUP BY surface, entity_id"
+                )
+            ).all()
+            aliases = conn.execute(text("SELECT norm, entity_id FROM aliases")).all()
+        self.merged = {i: m for i, _, _, m, _ in ents if m}
+        self.name = {i: n for i, n, _, _, _ in ents}
+        self.type = {i: t for i, _, t, _, _ in ents}
+        self.articles = {i: a for i, _, _, _, a in ents}
+        self.by_surface: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for surface, eid, n in mentions:
+            self.by_surface[normalise(surface)][self.top(eid)] += n
+        self.by_alias: dict[str, set[int]] = defaultdict(set)
+        for norm, eid in aliases:
+            self.by_alias[normalise(norm)].add(self.top(eid))
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        for i, n, _, m, a in ents:
+            if not m and a >= 1:
+                self.by_name[normalise(n)].append(i)
+
+    def top(self, eid: int) -> int:
+        """Follow merged_into to the entity that stands now."""
+        seen = set()
+        while eid in self.merged and eid not in seen:
+            seen.add(eid)
+            eid = self.merged[eid]
+        return eid
+
+    def entity_of(self, written: str) -> int | None:
+        """The entity holding most mentions of this exact normalised surface; else the
+        largest entity with it as an alias; None when the database does not know it."""
+        norm = normalise(written)
+        votes = self.by_surface.get(norm)
+        if votes:
+            return max(votes, key=lambda e: (votes[e], self.articles.get(e, 0)))
+        owners = self.by_alias.get(norm)
+        if owners:
+            return max(owners, key=lambda e: self.articles.get(e, 0))
+        return None
+
+    def show(self, eid: int | None) -> str:
+        return "missing" if eid is None else f"{self.name[eid]}#{eid}/{self.type[eid]}"
+
+
+def _ratio(n: int, d: int) -> float:
+    return n / d if d else 0.0
+
+
+def score_real(items: list[dict], db: RealDatabase) -> tuple[dict[str, float], list[str]]:
+    """Scores of the database on the gold items, and one line per wrong item."""
+    errors: list[str] = []
+    gold_class: dict[str, str] = {}
+    for n, item in enumerate(i for i in items if i["kind"] == "same"):
+        for name in item["names"]:
+            gold_class.setdefault(name, f"same:{n}")
+    for item in items:
+        if item["kind"] == "different":
+            for name in (item["a"], item["b"]):
+                gold_class.setdefault(name, f"alone:{name}")
+    pred = {name: db.entity_of(name) for name in gold_class}
+    missing = sorted(n for n, e in pred.items() if e is None)
+    # pairs over every gold name: a pair is gold when both share a class, predicted when both
+    # are found on one entity
+    names = sorted(gold_class)
+    gold_pairs = found_pairs = right_pairs = 0
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            same_gold = gold_class[a] == gold_class[b]
+            same_pred = pred[a] is not None and pred[a] == pred[b]
+            gold_pairs += same_gold
+            found_pairs += same_pred
+            right_pairs += same_gold and same_pred
+    p, r, f = bcubed(
+        [(gold_class[n], str(pred[n]) if pred[n] is not None else f"missing:{n}") for n in names]
+    )
+    for item in items:
+        if item["kind"] == "same":
+            got = {n: pred[n] for n in item["names"]}
+            if len({e for e in got.values()}) > 1:
+                parts = "; ".join(f"{n} → {db.show(e)}" for n, e in got.items())
+                errors.append(f"same      {parts}")
+    kept = apart = 0
+    for item in (i for i in items if i["kind"] == "different"):
+        a, b = pred[item["a"]], pred[item["b"]]
+        apart += 1
+        if a is None or a != b:
+            kept += 1
+        else:
+            errors.append(f"different {item['a']} = {item['b']} → {db.show(a)}")
+    typed = type_right = type_missing = 0
+    for item in (i for i in items if i["kind"] == "type"):
+        eid = db.entity_of(item["name"])
+        if eid is None:
+            type_missing += 1
+            errors.append(f"type      {item['name']}: missing (gold {item['type']})")
+            continue
+        typed += 1
+        if db.type[eid] == item["type"]:
+            type_right += 1
+        else:
+            errors.append(f"type      {item['name']} → {db.show(eid)}, gold {item['type']}")
+    junk = avoided = 0
+    for item in (i for i in items if i["kind"] == "not_entity"):
+        junk += 1
+        named = db.by_name.get(normalise(item["name"]), [])
+        if named:
+            shown = ", ".join(f"{db.show(e)} ({db.articles[e]} articles)" for e in named)
+            errors.append(f"junk      {item['name']}: {shown}")
+        else:
+            avoided += 1
+    scores = {
+        "same_classes": sum(i["kind"] == "same" for i in items),
+        "gold_names": len(names),
+        "missing_names": len(missing),
+        "pair_precision": _ratio(right_pairs, found_pairs),
+        "pair_recall": _ratio(right_pairs, gold_pairs),
+        "bcubed_precision": p,
+        "bcubed_recall": r,
+        "bcubed_f1": f,
+        "different_pairs": apart,
+        "kept_apart": _ratio(kept, apart),
+        "type_items": typed + type_missing,
+        "type_missing": type_missing,
+        "type_accuracy": _ratio(type_right, typed),
+        "not_entity_items": junk,
+        "junk_avoided": _ratio(avoided, junk),
+    }
+    errors += [f"missing   {n}" for n in missing]
+    return scores, errors
+
+
+def print_real(path: Path, data_dir: str, split: str, list_errors: bool) -> None:
+    settings = load_settings({"MARSAD_DATA_DIR": data_dir})
+    store = Store(settings.database_url)
+    db = RealDatabase(store)
+    store.close()
+    splits = SPLITS + ("all",) if split == "all" else (split,)
+    table = {s: score_real(read_real(path, s), db) for s in splits}
+    print(f"{'':18}" + "".join(f"{s:>10}" for s in splits))
+    for key in table[splits[0]][0]:
+        cells = []
+        for s in splits:
+            v = table[s][0][key]
+            cells.append(f"{v:>10.3f}" if isinstance(v, float) else f"{v:>10}")
+        print(f"{key:18}" + "".join(cells))
+    if list_errors:
+        for s in splits if split != "all" else SPLITS:
+            print(f"\nerrors ({s})")
+            for line in table[s][1]:
+                print("  " + line)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gold", action="store_true")
@@ -381,7 +575,16 @@ def main() -> None:
     ap.add_argument("--variants", action="store_true")
     ap.add_argument("--merge", type=int, default=0)
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--real", type=Path, help="score --db against this real-news gold file")
+    ap.add_argument("--db", help="data directory of the database to score (MARSAD_DATA_DIR)")
+    ap.add_argument("--split", choices=("tune", "heldout", "all"), default="tune")
+    ap.add_argument("--list-errors", action="store_true", help="print the wrong gold items")
     args = ap.parse_args()
+    if args.real:
+        if not args.db:
+            ap.error("--real needs --db DATA_DIR")
+        print_real(args.real, args.db, args.split, args.list_errors)
+        return
     if args.build_gold:
         gold = build_gold()
         with GOLD.open("w", encoding="utf-8") as fh:
