@@ -94,7 +94,7 @@ def bench_fetch() -> None:
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_port}"
-    with Fetcher(delay=0, trust_env=False) as fetcher:
+    with Fetcher(delay=0, allow_private_hosts="127.0.0.1", trust_env=False) as fetcher:
         fetcher.fetch(base + "/warm")
         n = 300
         t = time.perf_counter()

@@ -7,6 +7,7 @@
 | MARSAD_TIMEZONE         | Asia/Damascus                             |
 | MARSAD_WINDOW_DAYS      | 30                                        |
 | MARSAD_NER              | model (KB gazetteer + shipped CRF); gazetteer = KB names only |
+| MARSAD_ALLOW_PRIVATE_HOSTS | none: host names, addresses or CIDR networks (comma-separated) the crawler may reach although internal |
 | MARSAD_CONFIG           | <data dir>/config.toml (optional file with the same keys, lower-case) |
 """
 
@@ -30,6 +31,8 @@ class Settings:
     admin_token: str | None = None
     ner: str = "model"
     threads: int = 2  # request handlers running at once in one server process
+    # internal hosts/networks the crawler may fetch (marsad.sources.addresses)
+    allow_private_hosts: tuple[str, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -87,6 +90,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise ConfigError("MARSAD_THREADS must be a whole number") from exc
     if not 1 <= threads <= 256:
         raise ConfigError("MARSAD_THREADS must be between 1 and 256")
+    allow_private_hosts = _allow_list(get("allow_private_hosts", ""))
     settings = Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -95,8 +99,24 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         admin_token=(str(get("admin_token", "")) or None),
         ner=str(get("ner", "model")),
         threads=threads,
+        allow_private_hosts=allow_private_hosts,
     )
     if settings.ner not in {"model", "gazetteer"}:
         raise ConfigError("MARSAD_NER must be 'model' or 'gazetteer'")
     _ = settings.tz  # validate early
     return settings
+
+
+def _allow_list(value: object) -> tuple[str, ...]:
+    """MARSAD_ALLOW_PRIVATE_HOSTS: a comma-separated string, or a list in config.toml."""
+    from marsad.sources.addresses import AddressPolicy
+
+    if isinstance(value, str):
+        entries = [part.strip() for part in value.split(",")]
+    elif isinstance(value, list | tuple):
+        entries = [str(part).strip() for part in value]
+    else:
+        raise ConfigError("MARSAD_ALLOW_PRIVATE_HOSTS must be a comma-separated list of hosts")
+    entries = [e for e in entries if e]
+    AddressPolicy.from_entries(entries)  # validate early: a typo must not pass silently
+    return tuple(entries)

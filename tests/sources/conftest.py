@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from localserver import LocalServer, start_server, stop_server
+from localserver import LOCAL, LocalServer, start_server, stop_server
 
 from marsad.sources.fetch import Fetcher
 
@@ -19,5 +19,7 @@ def server() -> Iterator[LocalServer]:
 
 @pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(delay=0, backoff=0.01, timeout=0.5, retries=2, trust_env=False) as f:
+    with Fetcher(
+        delay=0, backoff=0.01, timeout=0.5, retries=2, allow_private_hosts=LOCAL, trust_env=False
+    ) as f:
         yield f

@@ -15,6 +15,9 @@ from pathlib import Path
 FEEDS = Path(__file__).resolve().parent.parent / "data" / "feeds"
 LAST_MODIFIED = "Fri, 15 Mar 2024 12:00:00 GMT"
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
+# The server runs on 127.0.0.1, an internal address the crawler refuses unless it is
+# allowed (MARSAD_ALLOW_PRIVATE_HOSTS): fetchers of these tests opt in with this list.
+LOCAL = ("127.0.0.1", "localhost")
 
 ARTICLE_HTML = """<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
 <title>{title}</title></head><body><article><h1>{title}</h1>

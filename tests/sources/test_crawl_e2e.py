@@ -90,6 +90,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         "MARSAD_DATA_DIR": str(tmp_path),
         "MARSAD_DATABASE_URL": settings.database_url,
         "MARSAD_TIMEZONE": "Asia/Damascus",
+        "MARSAD_ALLOW_PRIVATE_HOSTS": "127.0.0.1",  # the test server is local
     }
 
 
@@ -203,6 +204,28 @@ def test_feeds_add_refuses_a_non_http_url(env):
     result = CliRunner().invoke(app, ["feeds", "add", "file:///etc/passwd"], env=env)
     assert result.exit_code != 0
     assert "only http and https" in str(result.exception)
+
+
+def test_feeds_add_refuses_an_internal_address_unless_allowed(server, env):
+    strict = {**env, "MARSAD_ALLOW_PRIVATE_HOSTS": ""}
+    url = f"http://2130706433:{server.httpd.server_port}/news/rss.xml"
+    result = CliRunner().invoke(app, ["feeds", "add", url, "--name", "داخلي"], env=strict)
+    assert result.exit_code != 0
+    assert "loopback" in str(result.exception)
+    assert "MARSAD_ALLOW_PRIVATE_HOSTS" in str(result.exception)
+    assert "no feeds yet" in cli(strict, "feeds", "list")
+    assert "added feed" in cli(env, "feeds", "add", url, "--name", "داخلي")
+
+
+def test_crawl_without_the_allow_list_records_the_refusal_as_the_feeds_error(server, env):
+    serve_news(server)
+    cli(env, "feeds", "add", server.url("/news/rss.xml"), "--name", "وكالة الاختبار")
+    strict = {**env, "MARSAD_ALLOW_PRIVATE_HOSTS": ""}
+    out = cli(strict, "crawl", "--delay", "0")
+    assert "1 feeds (1 failed)" in out
+    assert server.hits == []
+    listing = cli(strict, "feeds", "list")
+    assert "loopback" in listing and "errors in a row: 1" in listing
 
 
 def test_crawl_every_runs_rounds_until_ctrl_c_then_stops_cleanly(server, env):

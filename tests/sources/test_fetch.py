@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from localserver import LAST_MODIFIED, LocalServer, send
+from localserver import LAST_MODIFIED, LOCAL, LocalServer, send
 
 from marsad.errors import InputError, MarsadError
 from marsad.sources.feeds import parse_feed
@@ -91,7 +91,7 @@ def test_robots_server_error_means_disallow(server, fetcher):
 
 
 def test_redirect_chain_is_followed(server):
-    with Fetcher(delay=0, max_redirects=10, trust_env=False) as fetcher:
+    with Fetcher(delay=0, max_redirects=10, allow_private_hosts=LOCAL, trust_env=False) as fetcher:
         result = fetcher.fetch(server.url("/chain/0"))
     assert result.final_url == server.url("/page")
     assert result.url == server.url("/chain/0")
@@ -129,7 +129,9 @@ def test_persistent_server_error_gives_status_error_after_retries(server, fetche
 
 
 def test_retry_back_off_grows_exponentially(server):
-    with Fetcher(delay=0, backoff=0.1, retries=2, trust_env=False) as fetcher:
+    with Fetcher(
+        delay=0, backoff=0.1, retries=2, allow_private_hosts=LOCAL, trust_env=False
+    ) as fetcher:
         started = time.monotonic()
         with pytest.raises(HTTPStatusError):
             fetcher.fetch(server.url("/always500"))
@@ -144,7 +146,9 @@ def test_client_error_is_not_retried(server, fetcher):
 
 
 def test_slow_server_times_out(server):
-    with Fetcher(delay=0, timeout=0.2, retries=1, backoff=0, trust_env=False) as fetcher:
+    with Fetcher(
+        delay=0, timeout=0.2, retries=1, backoff=0, allow_private_hosts=LOCAL, trust_env=False
+    ) as fetcher:
         started = time.monotonic()
         with pytest.raises(FetchTimeout, match="too slow"):
             fetcher.fetch(server.url("/slow"))
@@ -213,17 +217,8 @@ def test_hostile_url_refused_by_fetch(fetcher):
         fetcher.fetch("file:///etc/passwd")
 
 
-def test_private_addresses_refused_when_asked(server):
-    with (
-        Fetcher(delay=0, allow_private=False, trust_env=False) as fetcher,
-        pytest.raises(UnsafeURLError, match="private"),
-    ):
-        fetcher.fetch(server.url("/page"))
-    assert server.hits == []
-
-
 def test_per_host_delay_spaces_requests(server: LocalServer):
-    with Fetcher(delay=0.3, trust_env=False) as fetcher:
+    with Fetcher(delay=0.3, allow_private_hosts=LOCAL, trust_env=False) as fetcher:
         fetcher.fetch(server.url("/page"))  # robots.txt + page
         started = time.monotonic()
         fetcher.fetch(server.url("/page"))
@@ -232,7 +227,9 @@ def test_per_host_delay_spaces_requests(server: LocalServer):
 
 def test_crawl_delay_from_robots_is_honoured_up_to_a_cap(server: LocalServer):
     server.routes["/robots.txt"] = lambda h: send(h, 200, b"User-agent: *\nCrawl-delay: 9\n")
-    with Fetcher(delay=0, max_crawl_delay=0.3, trust_env=False) as fetcher:
+    with Fetcher(
+        delay=0, max_crawl_delay=0.3, allow_private_hosts=LOCAL, trust_env=False
+    ) as fetcher:
         fetcher.fetch(server.url("/page"))
         started = time.monotonic()
         fetcher.fetch(server.url("/page"))

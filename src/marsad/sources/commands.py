@@ -39,8 +39,16 @@ def feeds_add(
     ] = None,
     country: Annotated[str | None, typer.Option(help="The source's country")] = None,
 ) -> None:
-    """Add a feed (or update the name and country of one already added)."""
-    _, _, feeds = _open()
+    """Add a feed (or update the name and country of one already added).
+
+    A feed on an internal address (loopback, private network…) is refused unless
+    MARSAD_ALLOW_PRIVATE_HOSTS names it.
+    """
+    from marsad.sources.addresses import AddressPolicy
+    from marsad.sources.fetch import check_address, check_url
+
+    settings, _, feeds = _open()
+    check_address(check_url(url), AddressPolicy.from_entries(settings.allow_private_hosts))
     feed, created = feeds.add_feed(url, name=name, country=country)
     typer.echo(f"{'added' if created else 'updated'} feed {feed.id}: {feed.name} <{feed.url}>")
 
@@ -102,7 +110,7 @@ def crawl(
         typer.echo("no feeds yet: `marsad feeds add URL --name NAME`", err=True)
         raise typer.Exit(1)
     ingester = FeedIngester(store, settings, feeds)
-    with Fetcher(delay=delay) as fetcher:
+    with Fetcher(delay=delay, allow_private_hosts=settings.allow_private_hosts) as fetcher:
         if every is None:
             report = run_round(feeds, fetcher, ingester, max_items_per_feed=max_items)
             _print_report(report, verbose)

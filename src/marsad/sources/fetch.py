@@ -1,5 +1,11 @@
 """A polite HTTP fetcher: robots.txt, per-host delay, conditional GET, caps and retries.
 
+Internal addresses (loopback, private, link-local, metadata…; see
+:mod:`marsad.sources.addresses`) are refused unless allowed by name: every hop is
+checked on its resolved addresses before the request, and the connection itself is made
+only to an address checked at that moment, so a DNS answer that changes in between
+(rebinding) cannot reach an internal service.
+
 Every refusal or failure is a :class:`FetchError` (an :class:`~marsad.errors.InputError`)
 whose ``reason`` says what happened, so a crawler can record it and move on.
 """
@@ -7,19 +13,20 @@ whose ``reason`` says what happened, so a crawler can record it and move on.
 from __future__ import annotations
 
 import codecs
-import ipaddress
 import threading
 import time
 import urllib.robotparser
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from marsad.errors import InputError
+from marsad.sources.addresses import AddressPolicy, AddressRefused
 
 USER_AGENT = "marsad/0.1 (+https://github.com/marsad)"
 MAX_BYTES = 5 * 1024 * 1024
@@ -39,6 +46,11 @@ class FetchError(InputError):
 
 class UnsafeURLError(FetchError):
     """The URL was refused before any request: bad scheme, credentials, too long…"""
+
+
+class InternalAddressError(UnsafeURLError):
+    """The URL's host resolves to an internal address (loopback, private, link-local,
+    metadata…) that ``MARSAD_ALLOW_PRIVATE_HOSTS`` does not allow."""
 
 
 class RobotsDisallowed(FetchError):
@@ -88,8 +100,11 @@ def _shorten(url: str, limit: int = 200) -> str:
     return url if len(url) <= limit else url[:limit] + "…"
 
 
-def check_url(url: object, *, max_length: int = MAX_URL_LENGTH, allow_private: bool = True) -> str:
-    """Return ``url`` stripped if it is a fetchable http(s) URL, else raise UnsafeURLError."""
+def check_url(url: object, *, max_length: int = MAX_URL_LENGTH) -> str:
+    """Return ``url`` stripped if it is a fetchable http(s) URL, else raise UnsafeURLError.
+
+    This checks the URL's form only; where its host leads is :func:`check_address`'s job.
+    """
     if not isinstance(url, str):
         raise UnsafeURLError(repr(url), "URL is not a string")
     url = url.strip()
@@ -115,21 +130,79 @@ def check_url(url: object, *, max_length: int = MAX_URL_LENGTH, allow_private: b
         raise UnsafeURLError(url, "URL has no host name")
     if port == 0:
         raise UnsafeURLError(url, "URL has port 0")
-    if not allow_private and _is_private_host(host):
-        raise UnsafeURLError(url, f"host '{host}' is a local or private address")
     return url
 
 
-def _is_private_host(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
-        ".localhost"
-    ):
-        return True
+def check_address(url: str, policy: AddressPolicy) -> list[str]:
+    """The addresses ``url``'s host resolves to, all allowed by ``policy``; raises
+    InternalAddressError for an internal one. A host that does not resolve gives ``[]``
+    (the request will fail with its own connection error)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
     try:
-        ip = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return not ip.is_global
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        return policy.resolve(host, port)
+    except AddressRefused as exc:
+        raise InternalAddressError(url, str(exc)) from None
+    except (OSError, UnicodeError, ValueError):
+        return []
+
+
+class _CheckedBackend(httpcore.NetworkBackend):
+    """httpcore's network backend that resolves the host itself, checks every address
+    with the policy and connects to a checked address (TLS still uses the host name)."""
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self.policy = policy
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            addresses = self.policy.resolve(host, port)  # AddressRefused goes up unchanged
+        except (OSError, UnicodeError) as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host!r}: {exc}") from exc
+        error: Exception = httpcore.ConnectError(f"no address for {host!r}")
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                error = exc
+        raise error
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:  # pragma: no cover - marsad never uses unix sockets
+        raise httpcore.ConnectError("unix sockets are not used by marsad")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _checked_transport(policy: AddressPolicy, trust_env: bool) -> httpx.HTTPTransport:
+    """An httpx transport whose connections go through :class:`_CheckedBackend`."""
+    transport = httpx.HTTPTransport(trust_env=trust_env)
+    if not isinstance(getattr(transport, "_pool", None), httpcore.ConnectionPool):
+        raise RuntimeError("this httpx version has no HTTPTransport._pool to check addresses")
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=trust_env),
+        max_connections=100,  # httpx's default limits
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=_CheckedBackend(policy),
+    )
+    return transport
 
 
 def _host_key(url: str) -> str:
@@ -217,7 +290,7 @@ class Fetcher:
         robots_ttl: float = 24 * 3600.0,
         max_crawl_delay: float = 30.0,
         max_url_length: int = MAX_URL_LENGTH,
-        allow_private: bool = True,
+        allow_private_hosts: str | Iterable[str] | AddressPolicy = (),
         trust_env: bool = True,
     ) -> None:
         self.user_agent = user_agent
@@ -232,7 +305,11 @@ class Fetcher:
         self.robots_ttl = robots_ttl
         self.max_crawl_delay = max_crawl_delay
         self.max_url_length = max_url_length
-        self.allow_private = allow_private
+        self.policy = (
+            allow_private_hosts
+            if isinstance(allow_private_hosts, AddressPolicy)
+            else AddressPolicy.from_entries(allow_private_hosts)
+        )
         self._client = httpx.Client(
             headers={
                 "User-Agent": user_agent,
@@ -242,6 +319,7 @@ class Fetcher:
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             trust_env=trust_env,
+            transport=_checked_transport(self.policy, trust_env),
         )
         self._lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
@@ -260,7 +338,11 @@ class Fetcher:
 
     # -- public API --------------------------------------------------------------------
     def check_url(self, url: object) -> str:
-        return check_url(url, max_length=self.max_url_length, allow_private=self.allow_private)
+        return check_url(url, max_length=self.max_url_length)
+
+    def check_address(self, url: str) -> None:
+        """Raise InternalAddressError if ``url``'s host resolves to a refused address."""
+        check_address(url, self.policy)
 
     def fetch(
         self, url: str, etag: str | None = None, last_modified: str | None = None
@@ -275,6 +357,7 @@ class Fetcher:
         current = asked
         seen = {current}
         for _hop in range(self.max_redirects + 1):
+            self.check_address(current)
             if self.respect_robots:
                 self._check_robots(current)
             status, headers, content = self._request(current, etag, last_modified)
@@ -406,7 +489,10 @@ class Fetcher:
             request = self._client.build_request("GET", url, headers=headers)
         except httpx.InvalidURL as exc:
             raise UnsafeURLError(url, f"URL is invalid: {exc}") from None
-        response = self._client.send(request, stream=True)
+        try:
+            response = self._client.send(request, stream=True)
+        except AddressRefused as exc:  # the address changed since check_address
+            raise InternalAddressError(url, str(exc)) from None
         try:
             if response.status_code in (301, 302, 303, 307, 308, 304) or (
                 response.status_code >= 400
@@ -502,6 +588,7 @@ class Fetcher:
             if status in (301, 302, 303, 307, 308) and location:
                 try:
                     current = self.check_url(urljoin(current, location.strip()))
+                    self.check_address(current)
                 except UnsafeURLError:
                     return 404, headers, b""
                 continue
