@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -19,8 +22,8 @@ import marsad
 from marsad.config import Settings, load_settings
 from marsad.errors import InputError
 from marsad.ingest import ingest_paths
-from marsad.sources.files import articles_from_file
-from marsad.sources.records import RecordError, article_from_fields
+from marsad.sources.files import articles_from_file, record_of_line
+from marsad.sources.records import FIELDS, RecordError, article_from_fields
 from marsad.store.database import Store
 
 LAVROV = {
@@ -263,3 +266,65 @@ def test_ingest_reports_a_cut_warc_and_stores_only_its_whole_records(
     assert len(report.errors) == 1 and "record 2 <https://rt.example/b.html>" in report.errors[0]
     assert "truncated" in report.errors[0]
     assert {r["title"] for r in store.latest_articles()} == {LAVROV["title"]}
+
+
+# --------------------------------------------------------------------------- properties
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+FIELD_NAMES = st.sampled_from([n for names in FIELDS.values() for n in names] + ["extra"])
+
+
+@examples(max_examples=300, deadline=None)
+@given(st.dictionaries(FIELD_NAMES, JSON | st.text(), max_size=8))
+def test_any_json_object_is_an_article_or_a_record_error(rec: dict):
+    try:
+        result = article_from_fields(rec, None, "dump.jsonl")
+    except RecordError as exc:
+        assert str(exc).startswith("skipped, ")
+        return
+    article = result.article
+    assert article.text.strip()
+    for value in (article.title, article.text, article.place, article.agency, article.author,
+                  article.source.name, article.source.slug):  # fmt: skip
+        assert value is None or (isinstance(value, str) and "\x00" not in value)
+        assert value is None or isinstance(value.encode("utf-8"), bytes)  # storable
+    for url in (article.url, article.source.url):
+        assert url is None or url.lower().startswith(("http://", "https://"))
+
+
+@examples(max_examples=300, deadline=None)
+@given(st.text(max_size=200) | JSON.map(json.dumps))
+def test_any_line_is_an_object_or_a_record_error(text: str):
+    try:
+        assert isinstance(record_of_line(text), dict)
+    except RecordError as exc:
+        assert str(exc).startswith("skipped, ")
+
+
+def test_an_article_that_fails_unexpectedly_is_skipped_and_the_batch_kept(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import marsad.ingest
+
+    real = marsad.ingest.prepare
+
+    def prepare(article, *args):  # a bug met by one article, not bad input
+        if article.title == KERRY["title"]:
+            raise RuntimeError("boom")
+        return real(article, *args)
+
+    monkeypatch.setattr(marsad.ingest, "prepare", prepare)
+    path = tmp_path / "dump.jsonl"
+    path.write_text("\n".join(line(r) for r in (LAVROV, KERRY, BEIRUT)) + "\n", encoding="utf-8")
+    store = Store(settings.database_url)
+    report = ingest_paths(store, settings, [path])
+    assert report.new == 2
+    assert report.errors == [
+        f"{path}: article 'كيري في جنيف' skipped, internal error (RuntimeError: boom); "
+        "please report it"
+    ]
+    assert {r["title"] for r in store.latest_articles()} == {LAVROV["title"], BEIRUT["title"]}
