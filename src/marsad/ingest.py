@@ -101,25 +101,34 @@ def ingest_paths(
 # (.jsonl, .csv, .warc) and stdin are read here and their articles are sent in batches. Each
 # task returns its prepared articles (in order), its errors and its warnings.
 _Result = tuple[list[Prepared | None], list[str], list[str]]
-_FILE_ERRORS = (MarsadError, OSError, UnicodeError, ValueError)
+_FILE_ERRORS = (MarsadError, OSError, UnicodeError, ValueError)  # what bad input raises
 
 
 def _failure(name: str, exc: Exception) -> tuple[list[str], list[str]]:
     """(errors, warnings) of an exception that ended a file: one line per skipped record
-    (:class:`SkippedRecords`), else one for the file."""
+    (:class:`SkippedRecords`), else one for the file. Any other exception is a bug met on
+    this file: logged with its traceback and listed, and the next file is read."""
     if isinstance(exc, SkippedRecords):
         return exc.errors, exc.warnings
-    return [str(exc) if isinstance(exc, MarsadError) else f"{name}: {exc}"], []
+    if isinstance(exc, MarsadError):
+        return [str(exc)], []
+    if isinstance(exc, _FILE_ERRORS):
+        return [f"{name}: {exc}"], []
+    log.error("%s: stopped reading", name, exc_info=exc)
+    return [f"{name}: stopped reading, internal error ({type(exc).__name__}: "
+            f"{str(exc)[:200]}); please report it"], []  # fmt: skip
 
 
 def _prepare_all(
-    tools: Tools, articles: Iterable[Article], defer: bool, name: str, errors: list[str]
-) -> list[Prepared | None]:
-    """The prepared articles; one that fails unexpectedly (a bug, not bad input: inputs
-    are checked before) is logged with its traceback, listed in ``errors`` and skipped."""
+    tools: Tools, articles: Iterable[Article], defer: bool, name: str, errors: list[str],
+    out: list[Prepared | None] | None = None,
+) -> list[Prepared | None]:  # fmt: skip
+    """The prepared articles (appended to ``out``, kept if ``articles`` raises at the end);
+    one that fails unexpectedly (a bug, not bad input: inputs are checked before) is logged
+    with its traceback, listed in ``errors`` and skipped."""
     recogniser, store = tools
     use = None if defer else recogniser  # None: analysis deferred
-    out: list[Prepared | None] = []
+    out = out if out is not None else []
     for article in articles:
         try:
             out.append(prepare(article, use, store.article_by_hash))
@@ -134,15 +143,14 @@ def _prepare_all(
 
 def _prepare_file(tools: Tools, job: tuple[Path, Source | None, bool]) -> _Result:
     path, source, defer = job
+    prepared: list[Prepared | None] = []
     errors: list[str] = []
     try:
-        return (
-            _prepare_all(tools, articles_from_file(path, source), defer, str(path), errors),
-            errors,
-            [],
-        )
-    except _FILE_ERRORS as exc:
-        return [], *_failure(str(path), exc)
+        _prepare_all(tools, articles_from_file(path, source), defer, str(path), errors, prepared)
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the ingest
+        more, warnings = _failure(str(path), exc)
+        return prepared, errors + more, warnings  # the articles read before it are kept
+    return prepared, errors, []
 
 
 def _prepare_batch(tools: Tools, job: tuple[list[Article], bool, str]) -> _Result:
@@ -165,7 +173,7 @@ def _batches(
             if len(batch) == BATCH:
                 yield _prepare_batch, (batch, defer, name)
                 batch = []
-    except _FILE_ERRORS as exc:
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the ingest
         failure = exc
     if batch:
         yield _prepare_batch, (batch, defer, name)

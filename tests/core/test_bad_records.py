@@ -25,6 +25,7 @@ from marsad.ingest import ingest_paths
 from marsad.sources.files import articles_from_file, record_of_line
 from marsad.sources.records import FIELDS, RecordError, article_from_fields
 from marsad.store.database import Store
+from marsad_testing import DATA
 
 LAVROV = {
     "title": "لافروف في أنقرة",
@@ -328,3 +329,21 @@ def test_an_article_that_fails_unexpectedly_is_skipped_and_the_batch_kept(
         "please report it"
     ]
     assert {r["title"] for r in store.latest_articles()} == {LAVROV["title"], BEIRUT["title"]}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_archive_page_keeps_every_item_when_one_link_is_hostile(
+    settings: Settings, tmp_path: Path, workers: int
+):
+    page = (DATA / "pages" / "archive-00.html").read_text(encoding="utf-8")
+    hostile = page.replace("href='/2018/03/01/item-0-0/'", "href='javascript:alert(1)'")
+    assert hostile != page
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "archive.html").write_text(hostile, encoding="utf-8")
+    store = Store(settings.database_url)
+    report = ingest_paths(store, settings, [tmp_path / "in"], workers=workers)
+    assert (report.new, report.errors) == (3, [])
+    [warning] = report.warnings  # the relative links of the others are dropped quietly
+    assert "archive.html:article 1: url 'javascript:alert(1)' is not an http(s)" in warning
+    urls = [store.get_article(r["id"])["url"] for r in store.latest_articles()]
+    assert urls == [None, None, None]

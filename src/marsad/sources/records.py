@@ -96,6 +96,15 @@ def http_url(value: str | None) -> str | None:
     return value if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
+def _is_relative(value: str) -> bool:
+    """A relative link (``/news/1``, ``item.html``): no scheme, no host."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return not parts.scheme and not parts.netloc and not _NOT_IN_URL.search(value.strip())
+
+
 def parse_published(value: Any) -> datetime | None:
     """ISO-8601 or RFC 822 timestamps; anything else is unknown (None), never guessed."""
     if not value or not isinstance(value, str):
@@ -138,8 +147,12 @@ def _check_length(name: str, value: str) -> None:
         raise RecordError(f"skipped, {name} is {len(value)} characters, over the limit of {limit}")
 
 
-def _kept_url(name: str, value: str | None, warnings: list[str]) -> str | None:
+def _kept_url(
+    name: str, value: str | None, warnings: list[str], quiet_relative: bool = False
+) -> str | None:
     url = http_url(value)
+    if quiet_relative and value and url is None and _is_relative(value):
+        return None
     if value and url is None:
         warnings.append(f"{name} {value[:60]!r} is not an http(s) address; not kept as a link")
     return url
@@ -182,7 +195,8 @@ def article_from_fields(rec: dict[str, Any], default_source: Source | None, name
 
 def checked(article: Article) -> Checked:
     """An extracted article (HTML, WARC, text file) under the same rules as a record:
-    cleaned strings, bounded lengths, text required, only an http(s) ``url``."""
+    cleaned strings, bounded lengths, text required, only an http(s) ``url`` (a relative
+    one, from a page read without its address, is dropped without a warning)."""
     strings = {
         key: clean_text(value) if isinstance(value, str) else None
         for key, value in (("title", article.title), ("text", article.text),
@@ -195,7 +209,7 @@ def checked(article: Article) -> Checked:
         if value:
             _check_length(key, value)
     warnings: list[str] = []
-    url = _kept_url("url", strings["url"], warnings)
+    url = _kept_url("url", strings["url"], warnings, quiet_relative=True)
     article = replace(
         article,
         title=strings["title"] or "",
