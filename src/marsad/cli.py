@@ -66,7 +66,8 @@ def ingest(
         ),
     ] = False,
 ) -> None:
-    """Ingest articles from files and folders."""
+    """Ingest articles from files and folders. Exit status: 0 all read, 1 some input or
+    record failed (each listed on stderr; the rest is stored), 2 usage error."""
     from marsad.ingest import ingest_paths
 
     settings, store = _open()
@@ -88,12 +89,22 @@ def ingest(
         )
         raise SystemExit(130) from None
     typer.echo(
-        f"new {report.new}, duplicates {report.duplicates}, empty {report.empty}, errors {len(report.errors)}"
+        f"new {report.new}, duplicates {report.duplicates}, empty {report.empty}, "
+        f"errors {len(report.errors)}, warnings {len(report.warnings)}"
     )
-    for error in report.errors[:20]:
-        typer.echo(f"  {error}", err=True)
+    _list_problems("error", report.errors)
+    _list_problems("warning", report.warnings)
     if defer_analysis and report.new:
         typer.echo(f"{store.pending_count()} articles wait for analysis: run `marsad analyse`")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _list_problems(kind: str, lines: list[str], shown: int = 20) -> None:
+    for line in lines[:shown]:
+        typer.echo(f"  {kind}: {line}", err=True)
+    if len(lines) > shown:
+        typer.echo(f"  … {len(lines) - shown} more {kind}s (each logged above)", err=True)
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -16,14 +16,17 @@ from marsad.models import Article, Source
 from marsad.pipeline import IngestReport, Pipeline, Prepared, prepare
 from marsad.sources.files import (
     STREAMED_SUFFIXES,
+    SkippedRecords,
     articles_from_file,
-    articles_from_jsonl_lines,
+    articles_from_stdin,
     format_suffix,
     iter_files,
     source_for,
 )
 from marsad.store.database import Store
 from marsad.workers import LazyRecogniser, Tools, results_in_order
+
+log = logging.getLogger(__name__)
 
 BATCH = 16  # articles of a JSONL/CSV/WARC file sent to a worker at once
 COMMIT_EVERY = 64  # articles stored per database transaction
@@ -54,7 +57,9 @@ def ingest_paths(
     progress_every: int = 1000,
     defer_analysis: bool = False,
 ) -> IngestReport:
-    """Ingest files and folders; a bad file is reported and skipped, nothing else is lost.
+    """Ingest files and folders (``-``: JSONL on stdin); a bad file, a missing path or a bad
+    record is reported in ``errors`` (one line each, with file and line) and skipped, a
+    dropped field (unreadable date, non-http link) in ``warnings``; nothing else is lost.
     ``progress`` hears every ``progress_every`` articles (and every 100 files).
     ``defer_analysis``: store the articles without recognising their names (see
     ``Pipeline.analyse_pending``, ``marsad analyse``).
@@ -70,11 +75,11 @@ def ingest_paths(
     started, done, told = time.monotonic(), 0, 0
     with store.batch() as commit:
         since = 0
-        for prepared, error in results_in_order(tasks, settings, workers, local):
+        for prepared, errors, warnings in results_in_order(tasks, settings, workers, local):
             for item in prepared:
                 pipeline.commit(item, report)
-            if error:
-                report.errors.append(error)
+            report.errors.extend(errors)
+            report.warnings.extend(warnings)
             since += len(prepared)
             done += len(prepared)
             if since >= COMMIT_EVERY:
@@ -93,53 +98,89 @@ def ingest_paths(
 
 # ---- tasks (marsad.workers) ---------------------------------------------------------------------
 # A page-like file (.html, .htm, .txt) is read and extracted by its task; a streamed file
-# (.jsonl, .csv, .warc) is read here and its articles are sent in batches. Each task returns
-# its prepared articles (in order) and an error or None.
-_Result = tuple[list[Prepared | None], str | None]
-_FILE_ERRORS = (MarsadError, OSError, UnicodeError, ValueError)
+# (.jsonl, .csv, .warc) and stdin are read here and their articles are sent in batches. Each
+# task returns its prepared articles (in order), its errors and its warnings.
+_Result = tuple[list[Prepared | None], list[str], list[str]]
+_FILE_ERRORS = (MarsadError, OSError, UnicodeError, ValueError)  # what bad input raises
 
 
-def _file_error(path: Path, exc: Exception) -> str:
-    return str(exc) if isinstance(exc, MarsadError) else f"{path}: {exc}"
+def _failure(name: str, exc: Exception) -> tuple[list[str], list[str]]:
+    """(errors, warnings) of an exception that ended a file: one line per skipped record
+    (:class:`SkippedRecords`), else one for the file. Any other exception is a bug met on
+    this file: logged with its traceback and listed, and the next file is read."""
+    if isinstance(exc, SkippedRecords):
+        return exc.errors, exc.warnings
+    if isinstance(exc, MarsadError):
+        return [str(exc)], []
+    if isinstance(exc, _FILE_ERRORS):
+        return [f"{name}: {exc}"], []
+    log.error("%s: stopped reading", name, exc_info=exc)
+    return [f"{name}: stopped reading, internal error ({type(exc).__name__}: "
+            f"{str(exc)[:200]}); please report it"], []  # fmt: skip
 
 
-def _prepare_all(tools: Tools, articles: Iterable[Article], defer: bool) -> list[Prepared | None]:
+def _prepare_all(
+    tools: Tools, articles: Iterable[Article], defer: bool, name: str, errors: list[str],
+    out: list[Prepared | None] | None = None,
+) -> list[Prepared | None]:  # fmt: skip
+    """The prepared articles (appended to ``out``, kept if ``articles`` raises at the end);
+    one that fails unexpectedly (a bug, not bad input: inputs are checked before) is logged
+    with its traceback, listed in ``errors`` and skipped."""
     recogniser, store = tools
     use = None if defer else recogniser  # None: analysis deferred
-    return [prepare(a, use, store.article_by_hash) for a in articles]
+    out = out if out is not None else []
+    for article in articles:
+        try:
+            out.append(prepare(article, use, store.article_by_hash))
+        except Exception as exc:  # noqa: BLE001 - one article must not stop the ingest
+            log.exception("%s: article %r could not be prepared", name, article.title[:60])
+            errors.append(
+                f"{name}: article {article.title[:60]!r} skipped, internal error "
+                f"({type(exc).__name__}: {str(exc)[:200]}); please report it"
+            )
+    return out
 
 
 def _prepare_file(tools: Tools, job: tuple[Path, Source | None, bool]) -> _Result:
     path, source, defer = job
+    prepared: list[Prepared | None] = []
+    errors: list[str] = []
     try:
-        return _prepare_all(tools, articles_from_file(path, source), defer), None
-    except _FILE_ERRORS as exc:
-        return [], _file_error(path, exc)
+        _prepare_all(tools, articles_from_file(path, source), defer, str(path), errors, prepared)
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the ingest
+        more, warnings = _failure(str(path), exc)
+        return prepared, errors + more, warnings  # the articles read before it are kept
+    return prepared, errors, []
 
 
-def _prepare_batch(tools: Tools, job: tuple[list[Article], bool]) -> _Result:
-    return _prepare_all(tools, *job), None
+def _prepare_batch(tools: Tools, job: tuple[list[Article], bool, str]) -> _Result:
+    articles, defer, name = job
+    errors: list[str] = []
+    return _prepare_all(tools, articles, defer, name, errors), errors, []
 
 
 def _batches(
-    articles: Iterable[Article], defer: bool
-) -> Iterator[tuple[Callable, tuple[list[Article], bool]]]:
+    articles: Iterable[Article], defer: bool, name: str, report: IngestReport
+) -> Iterator[tuple[Callable, tuple[list[Article], bool, str]]]:
     """Batches of ``articles``; an error that ends the stream (a file's list of skipped
-    records) is raised after the last batch, so the good articles before it still count."""
+    records) is recorded in ``report`` after the last batch is sent, so the good articles
+    before it still count."""
     batch: list[Article] = []
     failure: Exception | None = None
     try:
         for article in articles:
             batch.append(article)
             if len(batch) == BATCH:
-                yield _prepare_batch, (batch, defer)
+                yield _prepare_batch, (batch, defer, name)
                 batch = []
-    except _FILE_ERRORS as exc:
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the ingest
         failure = exc
     if batch:
-        yield _prepare_batch, (batch, defer)
+        yield _prepare_batch, (batch, defer, name)
     if failure is not None:
-        raise failure
+        errors, warnings = _failure(name, failure)
+        report.errors.extend(errors)
+        report.warnings.extend(warnings)
 
 
 def _tasks(
@@ -149,16 +190,25 @@ def _tasks(
     progress: Callable[[str], None] | None,
     defer: bool,
 ) -> Iterator[tuple[Callable, object]]:
-    if [str(p) for p in paths] == ["-"]:
-        yield from _batches(articles_from_jsonl_lines(sys.stdin, "stdin", source), defer)
-        return
-    for number, path in enumerate(iter_files(paths), start=1):
-        if format_suffix(path) not in STREAMED_SUFFIXES:
-            yield _prepare_file, (path, source, defer)
-        else:
-            try:
-                yield from _batches(articles_from_file(path, source), defer)
-            except _FILE_ERRORS as exc:
-                report.errors.append(_file_error(path, exc))
-        if progress and number % 100 == 0:
-            progress(f"{number} files, {report.new} new articles")
+    """The tasks of every path in turn: ``-`` is stdin; a path that does not exist is an
+    error and the next path is read."""
+    number = 0
+    for given in paths:
+        if str(given) == "-":
+            yield from _batches(articles_from_stdin(source), defer, "stdin", report)
+            continue
+        if not given.exists():
+            report.errors.append(f"{given}: no such file or folder")
+            continue
+        try:
+            for path in iter_files([given]):
+                number += 1
+                if format_suffix(path) not in STREAMED_SUFFIXES:
+                    yield _prepare_file, (path, source, defer)
+                else:
+                    articles = articles_from_file(path, source)
+                    yield from _batches(articles, defer, str(path), report)
+                if progress and number % 100 == 0:
+                    progress(f"{number} files, {report.new} new articles")
+        except OSError as exc:  # a folder that cannot be listed
+            report.errors.append(f"{given}: cannot be read ({exc})")

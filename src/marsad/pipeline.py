@@ -114,13 +114,15 @@ class IngestReport:
     new: int = 0
     duplicates: int = 0  # identical content already stored (another source is recorded)
     empty: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # inputs and records that were skipped
+    warnings: list[str] = field(default_factory=list)  # records stored without a bad field
 
     def merge(self, other: IngestReport) -> None:
         self.new += other.new
         self.duplicates += other.duplicates
         self.empty += other.empty
         self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
 
 
 def default_recogniser(store: Store, settings: Settings) -> Recogniser:

@@ -216,7 +216,10 @@ def test_bad_files_are_each_reported_and_the_good_ones_stored(settings: Settings
     report = ingest_paths(store, settings, [folder])
     titles = {r["title"] for r in store.latest_articles()}
     assert titles == {"لافروف يدعو إلى الحوار", "كيري في جنيف"}
-    by_file = {e.split(":", 1)[0].rsplit("/", 1)[-1]: e for e in report.errors}
+    by_file: dict[str, str] = {}  # every error line of a file, joined
+    for error in report.errors:
+        name = error.split(":", 1)[0].rsplit("/", 1)[-1]
+        by_file[name] = f"{by_file.get(name, '')}{error}\n"
     assert set(by_file) == {
         "image.html", "binary.txt", "empty.txt", "nav-only.html", "huge.html", "bomb.warc.gz",
         "dump.jsonl", "truncated.html",
@@ -225,7 +228,9 @@ def test_bad_files_are_each_reported_and_the_good_ones_stored(settings: Settings
     assert "over the 50 MB limit" in by_file["huge.html"]
     assert "empty file" in by_file["empty.txt"]
     assert "no article text" in by_file["nav-only.html"]
-    assert "date '31/02/2024' not understood" in by_file["dump.jsonl"]
+    assert "dump.jsonl:3: skipped, no title or text" in by_file["dump.jsonl"]
+    [warning] = report.warnings  # the article is stored, without its date
+    assert "dump.jsonl:1: date '31/02/2024' not understood" in warning
     assert "not valid JSON" in by_file["dump.jsonl"]
     assert "WARC" in by_file["bomb.warc.gz"]
 

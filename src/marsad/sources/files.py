@@ -14,11 +14,16 @@
 * ``.warc``/``.warc.gz``: every HTML ``response`` record is extracted with its target URI
   (and its HTTP charset); other records are skipped.
 
+Every record's fields are checked in one place, :mod:`marsad.sources.records` (text
+where text is expected, bounded lengths, text required, dates read or dropped, only
+http(s) links).
+
 Bad input never stops a folder: a file that cannot be used at all raises
-:class:`InputError`; inside a usable file, each bad record (invalid JSON, no title or
-text, a date that cannot be read, a WARC record that is not a page) is logged with its
-line, row or record number, the rest is read, and the file ends with one InputError
-listing what was skipped, so the caller counts it.
+:class:`InputError`; inside a usable file, each bad record (invalid JSON, a field of the
+wrong type, no text, a WARC record cut short) is skipped and each dropped field (a date
+that cannot be read, a link that is not http(s)) is a warning, both logged with the line,
+row or record number; the rest is read, and the file ends with one :class:`SkippedRecords`
+listing them, so the caller counts every one.
 """
 
 from __future__ import annotations
@@ -28,17 +33,26 @@ import gzip
 import io
 import json
 import logging
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 
 from marsad.errors import InputError
 from marsad.models import Article, Source
+from marsad.sources.records import (
+    Checked,
+    RecordError,
+    article_from_fields,
+    checked,
+    parse_published,
+    source_for,
+)
 from marsad.sources.text_archive import date_only, split_text_archive
-from marsad.store.database import slugify
+
+__all__ = ["parse_published", "source_for"]  # kept importable from here
 
 log = logging.getLogger(__name__)
 
@@ -72,23 +86,13 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
             raise InputError(f"{path}: no such file or folder")
 
 
-def source_for(value: str | None, name: str | None = None, url: str | None = None) -> Source:
-    label = (name or value or "غير معروف").strip()
-    return Source(slug=slugify(value or label), name=label, url=url)
+class SkippedRecords(InputError):
+    """A file was read, but some of its records were skipped (``errors``) or stored with a
+    field dropped (``warnings``): each "file:where: reason"."""
 
-
-def parse_published(value: Any) -> datetime | None:
-    """ISO-8601 or RFC 822 timestamps; anything else is unknown (None), never guessed."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value.strip())
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else None
+    def __init__(self, message: str, errors: list[str], warnings: list[str]) -> None:
+        super().__init__(message)
+        self.errors, self.warnings = errors, warnings
 
 
 class Problems:
@@ -96,19 +100,36 @@ class Problems:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.items: list[str] = []
+        self.items: list[str] = []  # both kinds, in order, for the summary
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def add(self, where: str, reason: str) -> None:
+        """A record skipped (or the rest of the file lost)."""
         log.warning("%s:%s: %s", self.name, where, reason)
         self.items.append(f"{where}: {reason}")
+        self.errors.append(f"{self.name}:{where}: {reason}")
+
+    def warn(self, where: str, reason: str) -> None:
+        """A record stored without one of its fields."""
+        log.warning("%s:%s: %s", self.name, where, reason)
+        self.items.append(f"{where}: {reason}")
+        self.warnings.append(f"{self.name}:{where}: {reason}")
+
+    def kept(self, where: str, result: Checked) -> Article:
+        for warning in result.warnings:
+            self.warn(where, warning)
+        return result.article
 
     def raise_if_any(self, stored: int) -> None:
         if not self.items:
             return
         listed = "; ".join(self.items[:MAX_LISTED_PROBLEMS])
         more = f" (+{len(self.items) - MAX_LISTED_PROBLEMS} more)" if len(self.items) > 5 else ""
-        raise InputError(
-            f"{self.name}: {len(self.items)} problem(s), {stored} article(s) read: {listed}{more}"
+        raise SkippedRecords(
+            f"{self.name}: {len(self.items)} problem(s), {stored} article(s) read: {listed}{more}",
+            self.errors,
+            self.warnings,
         )
 
 
@@ -167,47 +188,15 @@ def articles_from_text_file(text: str, source: Source) -> list[Article]:
 
 def article_from_record(
     rec: dict[str, Any], where: str, default_source: Source | None, name: str,
-    problems: Problems | None = None,
+    problems: Problems,
 ) -> Article | None:  # fmt: skip
-    """An Article from a JSONL object or CSV row (same field names), or None if unusable."""
-    text = rec.get("text") or rec.get("body") or rec.get("content") or ""
-    title = rec.get("title") or ""
-    if (
-        not isinstance(text, str)
-        or not isinstance(title, str)
-        or not (text.strip() or title.strip())
-    ):
-        reason = "skipped, no title or text"
-        if problems is not None:
-            problems.add(where, reason)
-        else:
-            log.warning("%s:%s: %s", name, where, reason)
+    """An Article from a JSONL object or CSV row (checked by
+    :func:`marsad.sources.records.article_from_fields`), or None if unusable."""
+    try:
+        return problems.kept(where, article_from_fields(rec, default_source, name))
+    except RecordError as exc:
+        problems.add(where, str(exc))
         return None
-    src_value = rec.get("source") or rec.get("src")
-    source = (
-        source_for(str(src_value), rec.get("source_name") or None, rec.get("source_url") or None)
-        if src_value
-        else default_source or source_for(Path(name).stem)
-    )
-    raw_date = rec.get("published") or rec.get("time")
-    published = parse_published(raw_date)
-    if raw_date and published is None:
-        reason = f"date {str(raw_date)[:40]!r} not understood (ISO-8601 or RFC 822 with zone); kept as unknown"
-        if problems is not None:
-            problems.add(where, reason)
-        else:
-            log.warning("%s:%s: %s", name, where, reason)
-    url = rec.get("url")
-    return Article(
-        title=title.strip(),
-        text=text,
-        source=source,
-        url=url if isinstance(url, str) and url else None,
-        published=published,
-        place=rec.get("place") or None,
-        agency=rec.get("agency") or None,
-        author=rec.get("author") or None,
-    )
 
 
 def articles_from_jsonl(
@@ -239,30 +228,62 @@ def _bounded_lines(fh: IO[str], problems: Problems) -> Iterator[str]:
         problems.add(str(number + 1), f"the compressed file is truncated or corrupt ({exc})")
 
 
+def articles_from_stdin(default_source: Source | None) -> Iterator[Article]:
+    """Articles of JSONL on standard input (UTF-8; lines bounded like a file's); raises
+    :class:`SkippedRecords` at the end when some lines were skipped."""
+    problems = Problems("stdin")
+    stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    count = 0
+    for article in articles_from_jsonl_lines(
+        _bounded_lines(stream, problems), "stdin", default_source, problems
+    ):
+        count += 1
+        yield article
+    problems.raise_if_any(count)
+
+
+_JSON_KINDS = {list: "a JSON array", str: "a JSON string", int: "a JSON number",
+               float: "a JSON number", bool: "JSON true/false", type(None): "JSON null"}  # fmt: skip
+
+
+def record_of_line(line: str) -> dict[str, Any]:
+    """The JSON object of one JSONL line; :class:`RecordError` says why there is none."""
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"skipped, not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise RecordError("skipped, JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise RecordError(f"skipped, not valid JSON ({exc})") from None
+    if not isinstance(rec, dict):
+        raise RecordError(f"skipped, {_JSON_KINDS.get(type(rec), 'JSON value')}, not an object")
+    return rec
+
+
 def articles_from_jsonl_lines(
     lines: Iterable[str], name: str, default_source: Source | None,
     problems: Problems | None = None,
 ) -> Iterator[Article]:  # fmt: skip
-    """Articles of JSONL lines; a bad line is logged with its number and skipped."""
+    """Articles of JSONL lines; a bad line is logged with its number and skipped. Without
+    ``problems``, raises :class:`SkippedRecords` at the end when some were."""
+    own = problems is None
+    problems = problems if problems is not None else Problems(name)
+    count = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            reason = f"skipped, not valid JSON ({exc.msg})"
-            if problems is not None:
-                problems.add(str(number), reason)
-            else:
-                log.warning("%s:%d: %s", name, number, reason)
-            continue
-        if not isinstance(rec, dict):
-            if problems is not None:
-                problems.add(str(number), "skipped, not a JSON object")
+            rec = record_of_line(line)
+        except RecordError as exc:
+            problems.add(str(number), str(exc))
             continue
         article = article_from_record(rec, str(number), default_source, name, problems)
         if article is not None:
+            count += 1
             yield article
+    if own:
+        problems.raise_if_any(count)
 
 
 def _csv_text(path: Path) -> io.TextIOBase:
@@ -332,23 +353,23 @@ def articles_from_warc(path: Path, source: Source | None, problems: Problems) ->
         try:
             records = ArchiveIterator(fh)
             for number, record in enumerate(records, start=1):
-                if record.rec_type != "response":
-                    continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
-                http = record.http_headers
-                if http is None:
+                where = f"record {number} <{url}>"
+                if record.length is None:  # no Content-Length: the file ends in the headers
+                    problems.add(f"record {number}", f"skipped, {CUT_RECORD}")
                     continue
-                media, charset = _charset(http.get_header("Content-Type"))
-                status = http.get_statuscode() or ""
-                if media not in (None, "text/html", "application/xhtml+xml"):
-                    continue
-                if not status.startswith("2"):
+                if not _is_page(record):
+                    if _cut_short(record):
+                        problems.add(where, f"not a page, and {CUT_RECORD}")
                     continue
                 body = record.content_stream().read(MAX_RECORD_BYTES + 1)
                 if len(body) > MAX_RECORD_BYTES:
-                    problems.add(f"record {number} <{url}>",
-                                 f"page over the {MAX_RECORD_BYTES}-byte limit, skipped")  # fmt: skip
+                    problems.add(where, f"page over the {MAX_RECORD_BYTES}-byte limit, skipped")
                     continue
+                if _cut_short(record):
+                    problems.add(where, f"skipped, {CUT_RECORD}")
+                    continue
+                charset = _charset(record.http_headers.get_header("Content-Type"))[1]
                 reference = _warc_date(record.rec_headers.get_header("WARC-Date"))
                 try:
                     articles = extract_articles(
@@ -356,11 +377,11 @@ def articles_from_warc(path: Path, source: Source | None, problems: Problems) ->
                         reference=reference,
                     )  # fmt: skip
                 except InputError as exc:
-                    problems.add(f"record {number} <{url}>", str(exc))
+                    problems.add(where, str(exc))
                     continue
                 if not articles:
-                    problems.add(f"record {number} <{url}>", "no article text on the page")
-                yield from articles
+                    problems.add(where, "no article text on the page")
+                yield from _checked_all(articles, where, problems)
             read_to = getattr(records, "offset", None)
             size = path.stat().st_size
             if isinstance(read_to, int) and 0 < read_to < size:
@@ -376,6 +397,45 @@ def articles_from_warc(path: Path, source: Source | None, problems: Problems) ->
                 "end",
                 f"WARC file truncated or damaged, stopped reading ({type(exc).__name__}: {exc})",
             )
+
+
+CUT_RECORD = "the record is truncated (the file ends inside it)"
+
+
+def _is_page(record: Any) -> bool:
+    """A successful HTML response."""
+    from marsad.sources.fetch import _charset
+
+    http = record.http_headers
+    if record.rec_type != "response" or http is None:
+        return False
+    media = _charset(http.get_header("Content-Type"))[0]
+    status = http.get_statuscode() or ""
+    return media in (None, "text/html", "application/xhtml+xml") and status.startswith("2")
+
+
+def _cut_short(record: Any) -> bool:
+    """Whether the file ends before the record's declared length (a plain .warc cut in the
+    middle: warcio reads what there is without a word)."""
+    raw = record.raw_stream
+    remaining = getattr(raw, "limit", 0)
+    while isinstance(remaining, int) and remaining > 0:  # e.g. a chunked body's trailer
+        chunk = raw.read(min(remaining, 65536))
+        if not chunk:
+            return True
+        remaining = raw.limit
+    return False
+
+
+def _checked_all(articles: Iterable[Article], where: str, problems: Problems) -> Iterator[Article]:
+    """The extracted articles that pass :func:`marsad.sources.records.checked`."""
+    many = isinstance(articles, list) and len(articles) > 1
+    for index, article in enumerate(articles, start=1):
+        place = " ".join(filter(None, [where, f"article {index}" if many else ""])) or "page"
+        try:
+            yield problems.kept(place, checked(article))
+        except RecordError as exc:
+            problems.add(place, str(exc))
 
 
 def _warc_date(value: str | None) -> datetime | None:
@@ -403,14 +463,36 @@ def articles_from_file(path: Path, source: Source | None = None) -> Iterator[Art
     elif suffix == ".warc":
         records = articles_from_warc(path, source, problems)
     else:
-        records = iter(_articles_from_document(path, suffix, source))
+        records = _articles_from_document(path, suffix, source, problems)
     for article in records:
         count += 1
         yield article
     problems.raise_if_any(count)
 
 
-def _articles_from_document(path: Path, suffix: str, source: Source | None) -> list[Article]:
+def _articles_from_document(
+    path: Path, suffix: str, source: Source | None, problems: Problems
+) -> Iterator[Article]:
+    """The article(s) of a page or text file; an only article that fails the checks is
+    the file's error, one of several is skipped and reported."""
+    articles = _extracted(path, suffix, source)
+    if len(articles) == 1:
+        try:
+            result = checked(articles[0])
+        except RecordError as exc:
+            raise InputError(f"{path}: {_file_reason(str(exc), suffix)}") from None
+        yield problems.kept("page", result)
+        return
+    yield from _checked_all(articles, "", problems)
+
+
+def _file_reason(reason: str, suffix: str) -> str:
+    if reason == "skipped, no text" and suffix == ".txt":
+        return "only a title line, no text (the first line is the title, the text follows)"
+    return reason.removeprefix("skipped, ")
+
+
+def _extracted(path: Path, suffix: str, source: Source | None) -> list[Article]:
     data = read_bytes(path)
     if suffix in {".html", ".htm"}:
         from marsad.extract.html import extract_articles
