@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from marsad.arabic.normalise import normalise
 from marsad.config import Settings
+from marsad.entities import name_groups
 from marsad.entities.consolidate import settle
 from marsad.entities.quotes import Quote, find_quotes
 from marsad.entities.resolve import Resolver
@@ -127,7 +128,8 @@ class IngestReport:
 
 def default_recogniser(store: Store, settings: Settings) -> Recogniser:
     """The knowledge base's and the operator's names (clitic-aware) first, then the shipped
-    statistical model. Names the model found before are not looked for: what an article
+    statistical model, then the names of countries and organisations (entities.name_groups)
+    where neither found a name. Names the model found before are not looked for: what an article
     yields does not depend on what was ingested before it (entities.consolidate decides
     across articles).
 
@@ -136,7 +138,8 @@ def default_recogniser(store: Store, settings: Settings) -> Recogniser:
     gazetteer = GazetteerRecogniser(sql_edits.recogniser_names(store))
     if settings.ner == "gazetteer":
         return gazetteer
-    return CombinedRecogniser([gazetteer, load_default()])
+    groups = GazetteerRecogniser(name_groups.recogniser_names())  # where the model saw none
+    return CombinedRecogniser([gazetteer, load_default(), groups])
 
 
 class Pipeline:

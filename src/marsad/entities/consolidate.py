@@ -12,6 +12,8 @@ knowledge base's nor at those an operator edited) with the whole database as evi
 * **groups** — names of one country or organisation (``name_groups.tsv``: CLDR's Arabic
   country names and our list: السعودية / المملكة العربية السعودية, الناتو / حلف شمال
   الأطلسي) are one entity;
+* **spacing** — names written with and without a space are one (عبد الفتاح السيسي /
+  عبدالفتاح السيسي, أبو ظبي / أبوظبي, فيس بوك / فيسبوك);
 * **clitics** — a name that is another entity's name with و ف ب ك ل لل glued on
   (للرياض, لحزب الله, والسعودية) joins it when that one is at least twice as covered;
 * **short forms** — a surname (or a two-word short name) used alone joins the person whose
@@ -97,7 +99,22 @@ def consolidate(
             ents[target].articles += ents[source].articles
             merged += 1
             into.add(target)
+    _name_groups(store, ents, targets)
     return {"retyped": retyped, "merged": merged}, into
+
+
+def _name_groups(store: Store, ents: dict[int, _Entity], merged: dict[int, int]) -> None:
+    """Every name of its group is an alias of the entity a group became: the page is found
+    (search, autocomplete) under المملكة العربية السعودية as under السعودية."""
+    groups = name_groups.groups()
+    named: dict[str, _Entity] = {}
+    for e in ents.values():
+        if e.id not in merged and e.norm in groups and not e.locked:
+            key = groups[e.norm][0]
+            if key not in named or e.rank > named[key].rank:
+                named[key] = e
+    for key, e in sorted(named.items()):
+        store.add_aliases(e.id, name_groups.members()[key])
 
 
 def _retype(store: Store, ents: dict[int, _Entity], entity_ids: Iterable[int] | None) -> int:
@@ -128,8 +145,10 @@ def _voted(votes: dict[str, int]) -> str | None:
 def _targets(ents: dict[int, _Entity]) -> dict[int, int]:
     """Created entity → the entity it is (one step; chains are followed by the caller)."""
     by_norm: dict[str, list[_Entity]] = defaultdict(list)
+    by_letters: dict[str, list[_Entity]] = defaultdict(list)  # the name without spaces
     for e in ents.values():
         by_norm[e.norm].append(e)
+        by_letters[e.norm.replace(" ", "")].append(e)
     groups = name_groups.groups()
     by_group: dict[str, list[_Entity]] = defaultdict(list)
     for e in ents.values():
@@ -143,7 +162,9 @@ def _targets(ents: dict[int, _Entity]) -> dict[int, int]:
         target = (
             _best(by_group[groups[e.norm][0]], e)
             if e.norm in groups
-            else _unglued(e, by_norm) or parts.owner(e)
+            else _best(by_letters[e.norm.replace(" ", "")], e)  # عبدالفتاح / عبد الفتاح
+            or _unglued(e, by_norm)
+            or parts.owner(e)
         )
         if target is not None and target.rank > e.rank:
             out[e.id] = target.id

@@ -50,7 +50,9 @@ def place_close(a: str, b: str) -> bool:
             continue
         if x.startswith("ال") and y.startswith("ال"):
             x, y = x[2:], y[2:]
-        if min(len(x), len(y)) < 5 or x[0] != y[0] or consonants(x) != consonants(y):
+        if min(len(x), len(y)) < 5 or x[0] != y[0] or x[-1] != y[-1]:
+            return False  # كولومبو is not كولومبيا
+        if consonants(x) != consonants(y):
             return False
     return True
 

@@ -30,13 +30,15 @@ WRITTEN = DATA / "name_groups_written.tsv"
 _SKIP = {"ZZ", "XA", "XB", "EU", "EZ", "UN", "QO", "OM", "AC", "CP", "DG", "EA", "IC", "TA"}
 
 
-def _groups_in(path: Path) -> list[tuple[str, str, list[str]]]:
+def _groups_in(path: Path) -> list[tuple[str, str, list[str], list[str]]]:
+    """(key, type, names, names to look for in text) of each line."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        key, etype, names = line.split("\t")
-        out.append((key, etype, [n.strip() for n in names.split("|") if n.strip()]))
+        key, etype, names, *look = line.split("\t")
+        split = [[n.strip() for n in field.split("|") if n.strip()] for field in [names, *look]]
+        out.append((key, etype, split[0], split[1] if look else split[0]))
     return out
 
 
@@ -44,10 +46,23 @@ def _groups_in(path: Path) -> list[tuple[str, str, list[str]]]:
 def groups() -> dict[str, tuple[str, str]]:
     """Normalised name → (group key, entity type)."""
     out: dict[str, tuple[str, str]] = {}
-    for key, etype, names in _groups_in(BUILT):
+    for key, etype, names, _ in _groups_in(BUILT):
         for name in names:
             out.setdefault(normalise(name), (key, etype))
     return out
+
+
+@lru_cache(maxsize=1)
+def members() -> dict[str, list[str]]:
+    """Group key → its names as written."""
+    return {key: names for key, _, names, _ in _groups_in(BUILT)}
+
+
+def recogniser_names() -> list[tuple[str, str]]:
+    """(name, type) the recogniser looks for where no other found a name: every name of
+    two words or more and the single words of our list (الحوثيين, الناتو), not CLDR's
+    single words (مالي is also "financial")."""
+    return [(n, etype) for _, etype, _, look in _groups_in(BUILT) for n in look]
 
 
 def build(written: Path = WRITTEN, out: Path = BUILT) -> int:
@@ -59,14 +74,19 @@ def build(written: Path = WRITTEN, out: Path = BUILT) -> int:
     for code, name in sorted(Locale("ar").territories.items()):
         if len(code) == 2 and code.isalpha() and code not in _SKIP:
             merged[code] = ("LOCATION", [name])
-    for key, etype, names in _groups_in(written):
+    ours: set[str] = set()
+    for key, etype, names, _ in _groups_in(written):
         _, known = merged.get(key, (etype, []))
         merged[key] = (etype, known + [n for n in names if n not in known])
+        ours.update(n for n in names if " " not in n)
     lines = [
         "# Built by `python -m marsad.entities.name_groups` from CLDR's Arabic territory names",
         "# (Babel) and name_groups_written.tsv. Do not edit: edit the written list and rebuild.",
+        "# KEY<TAB>TYPE<TAB>names<TAB>names the recogniser looks for (not CLDR's single words)",
     ]
-    lines += [f"{key}\t{etype}\t{'|'.join(names)}" for key, (etype, names) in merged.items()]
+    for key, (etype, names) in merged.items():
+        look = [n for n in names if " " in n or n in ours]
+        lines.append(f"{key}\t{etype}\t{'|'.join(names)}\t{'|'.join(look)}")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(merged)
 

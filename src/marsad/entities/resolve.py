@@ -29,6 +29,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from marsad.arabic.normalise import normalise, strip_clitics
+from marsad.entities import name_groups
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import consonants, fold, fold_place, place_close, skeleton
 from marsad.models import Entity, EntityType, Mention
@@ -169,6 +170,8 @@ class Resolver:
                 for o in names
                 if o.entity is not None and o is not it and _contains(o.core, it.core)
             }
+            if it.mention.type == EntityType.LOCATION:  # مدريد is not ريال مدريد
+                owners = {o for o in owners if self.types.get(o) == EntityType.LOCATION}
             if len(owners) == 1:
                 it.entity = owners.pop()
             elif not owners:
@@ -238,6 +241,11 @@ class Resolver:
             return found
         if isinstance(found, list):
             return self._dominant(found, context)
+        group = name_groups.groups().get(norm)
+        if group is not None:  # الحوثي: the movement's other names, not عبد الملك الحوثي
+            names = name_groups.members()[group[0]]
+            cands = {e for name in names for e in self.by_alias.get(normalise(name), ())}
+            return self._pick(cands, EntityType(group[1]), context) if cands else self._new(it)
         if etype == EntityType.LOCATION:  # one letter apart: another place (المنيا, ألمانيا)
             key = fold_place(norm)
             close = [k for k in self.place_keys.get(consonants(key), ()) if place_close(key, k)]
@@ -479,6 +487,9 @@ class Resolver:
     # ---- new entities ----------------------------------------------------------------------
     def _create(self, it: _Item) -> int:
         etype = it.mention.type or EntityType.PERSON
+        group = name_groups.groups().get(it.norm)
+        if group is not None:  # a country, an organisation: whatever the model said
+            etype = EntityType(group[1])
         words = display_form(it.mention.text).split()  # as normalise splits: #محمد_بن_سلمان
         surface = " ".join(words[len(words) - len(it.tokens) :]) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
