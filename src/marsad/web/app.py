@@ -36,6 +36,7 @@ from marsad.web.extras import (
     png_chart,
     short_date,
 )
+from marsad.web.links import http_link
 
 HERE = Path(__file__).parent
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
@@ -78,6 +79,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["arabic_date"] = arabic_date
     templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+    templates.env.filters["http_link"] = http_link  # only http(s) URLs from data become links
     templates.env.filters["hijri_date"] = hijri_date
     templates.env.filters["short_date"] = short_date
     templates.env.filters["num"] = arabic_number
