@@ -384,3 +384,11 @@ def test_the_admin_api_refuses_bodies_that_are_not_json(hostile):
     no_token = client.post("/api/admin/merge", content=b"x", headers={"Content-Type": "text/plain"})
     assert no_token.status_code == 401  # the token is checked before the body
     assert store.get_entity("كيري")["merged_into"] is None
+
+
+def test_the_compare_legend_colours_in_the_stylesheet_match_the_chart_lines():
+    from marsad.web.chart import COLOURS
+
+    css = (Path(__file__).parents[2] / "src/marsad/web/static/marsad.css").read_text()
+    for n, colour in enumerate(COLOURS):
+        assert f".swatch-{n} {{ background: {colour}; }}" in css

@@ -36,6 +36,7 @@ from marsad.web.extras import (
     png_chart,
     short_date,
 )
+from marsad.web.headers import SecurityHeaders
 from marsad.web.links import http_link
 
 HERE = Path(__file__).parent
@@ -74,6 +75,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         docs_url=None,  # the Swagger UI loads from a CDN; pages must work offline
         redoc_url=None,
     )
+    app.add_middleware(SecurityHeaders)  # CSP, nosniff, no framing (web/headers.py)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(admin_router(store, settings))  # operator edits (web/admin.py)
     templates = Jinja2Templates(directory=HERE / "templates")
