@@ -115,11 +115,16 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{k: _json_safe(v) for k, v in e.items()} for e in exc.errors()]
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors
         )
+        if any(e.get("type") == "json_invalid" for e in errors):  # not JSON at all: 400
+            why = next(e for e in errors if e.get("type") == "json_invalid")
+            problems = f"the request body is not valid JSON ({why.get('ctx', {}).get('error')})"
+            return JSONResponse({"error": problems, "detail": errors}, status_code=400)
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": problems, "detail": exc.errors()}, status_code=422)
+            return JSONResponse({"error": problems, "detail": errors}, status_code=422)
         return render(
             request,
             "error.html",
@@ -370,6 +375,17 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return _atom_response(request, data.name, f"source/{quote(slug)}", data.articles)
 
     return app
+
+
+def _json_safe(value: Any) -> Any:
+    """A validation error's field as JSON can carry it (a raw body arrives as bytes)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return value
 
 
 def _json(data: Any) -> Response:
