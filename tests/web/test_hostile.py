@@ -291,6 +291,8 @@ def test_a_ten_thousand_character_query_is_refused_quickly(hostile):
     page = client.get("/search", params={"q": "ل" * 10_000})
     assert page.status_code == 400
     assert "200" in page.text
+    home = client.get("/").text  # the search boxes say so before anything is sent
+    assert 'id="q" name="q" type="search" maxlength="200"' in home
 
 
 def test_too_many_words_are_refused_with_the_limit(hostile):

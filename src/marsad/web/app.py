@@ -87,7 +87,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["num"] = arabic_number
     templates.env.filters["counted"] = counted  # 3 أخبار، 15 خبرا، خبران
     templates.env.filters["counted_text"] = counted_text
-    templates.env.globals.update(type_names=TYPE_NAMES, colours=COLOURS)
+    templates.env.globals.update(
+        type_names=TYPE_NAMES, colours=COLOURS, max_query=pages.MAX_QUERY_CHARS
+    )
 
     cached = _CachedPages(PageCache(store, settings), store, settings)
     app.state.page_cache = cached.cache
