@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -13,7 +12,7 @@ from marsad.analytics.related import related
 from marsad.analytics.timeline import timeline
 from marsad.analytics.trending import trending
 from marsad.analytics.window import Window, current_window
-from marsad.arabic.normalise import normalise
+from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
@@ -26,6 +25,10 @@ PAGE_SIZE = 20
 QUOTES_SHOWN = 5  # "what X said" on the first page of an entity
 SNIPPET_CHARS = 110
 MIN_SHARED = 2  # "most related" needs at least this many shared articles in the window
+# What one request may ask for (public site: no query string may tie up the server).
+MAX_PAGE = 100_000  # 2 million articles deep; offsets stay far inside SQLite's int64
+MAX_QUERY_CHARS = 200  # a search or autocomplete query, as typed
+MAX_QUERY_WORDS = 12  # words of a search (each becomes ~17 clitic forms in the FTS query)
 
 
 class Suggestion(BaseModel):
@@ -342,8 +345,7 @@ def entity_page(
     stories: bool = False,
     types: set[str] | None = None,
 ) -> EntityPage:
-    if page < 1:
-        raise InputError("page must be 1 or more")
+    check_page_number(page)
     ent = find_entity(store, key)
     window = current_window(store, settings)
     start, end = window.bounds
@@ -394,8 +396,7 @@ def entity_page(
 
 
 def quotes_page(store: Store, key: str, *, page: int = 1) -> QuotesPage:
-    if page < 1:
-        raise InputError("page must be 1 or more")
+    check_page_number(page)
     ent = find_entity(store, key)
     with store.engine.connect() as conn:
         total = listing.entity_quote_count(conn, ent["id"])
@@ -548,8 +549,13 @@ def search_page(
     date_to: str | None = None,
     entity: str | None = None,
 ) -> SearchPage:
-    if page < 1:
-        raise InputError("page must be 1 or more")
+    check_page_number(page)
+    norm = normalise(check_query(query))
+    if len(norm.split()) > MAX_QUERY_WORDS:
+        raise InputError(
+            f"البحث أطول من {MAX_QUERY_WORDS} كلمة — q must have at most {MAX_QUERY_WORDS} words "
+            f"(it has {len(norm.split())})"
+        )
     start, end = parse_day(date_from, "from"), parse_day(date_to, "to")
     if start and end and start > end:
         raise InputError(f"بداية الفترة ({start}) بعد نهايتها ({end}) — from must not be after to")
@@ -565,16 +571,15 @@ def search_page(
         end=end.isoformat() if end else None,
         entity_id=ent["id"] if ent else None,
     )
-    norm = normalise(query)
     with store.engine.connect() as conn:
         total, cap, rows = listing.search(
             conn, norm, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
         found = listing.autocomplete(conn, norm, limit=5) if norm and page == 1 else []
     items = []
-    pattern = _matcher([f for w in norm.split() for f in listing.word_forms(w)])
+    forms = _query_forms(norm)
     for r in rows:
-        found_at = _first_match(r["text"], pattern)
+        found_at = _first_match(r["text"], forms)
         body_at = len(r["title"]) + 1
         r = dict(r, first_start=None if found_at is None else found_at[0] + body_at)
         items.append(_article_item(r, None if found_at is None else found_at[1] + body_at))
@@ -599,34 +604,46 @@ def search_page(
     )
 
 
-# Letters that normalise() folds together, so a pattern on the original text can find a
-# normalised form without normalising the text; marks and tatweel may sit between letters.
-_FOLDS = {"ا": "اأإآٱ", "ي": "يىئی", "ه": "هة", "و": "وؤ", "ك": "كک"}
-_MARKS = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]*"
+def _query_forms(query: str) -> frozenset[str]:
+    """Every normalised form of the query's words, with the clitics names take."""
+    return frozenset(f for w in normalise(query).split() for f in listing.word_forms(w))
 
 
-def _form_pattern(form: str) -> str:
-    return _MARKS.join(f"[{_FOLDS[c]}]" if c in _FOLDS else re.escape(c) for c in form)
+def _first_match(text: str, forms: frozenset[str]) -> tuple[int, int] | None:
+    """(start, end) in ``text`` of the first word whose normalised form is one of ``forms``.
 
-
-def _matcher(forms: list[str]) -> re.Pattern[str] | None:
-    """One regex finding any of the normalised ``forms`` as a whole word of original text."""
+    One pass over the words of the text whatever the query (no pattern is built from it);
+    harakat and tatweel inside the word stay part of the match.
+    """
     if not forms:
         return None
-    alternatives = "|".join(_form_pattern(f) for f in sorted(set(forms), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    for m in WORD.finditer(text):
+        if normalise_word(m.group()) in forms:
+            return m.span()
+    return None
 
 
-def _first_match(text: str, pattern: re.Pattern[str] | None) -> tuple[int, int] | None:
-    """(start, end) in ``text`` of the first word matching the query."""
-    m = pattern.search(text) if pattern else None
-    return (m.start(), m.end()) if m else None
+def check_page_number(page: int) -> int:
+    """``page`` if it is a page number a listing can have, else an InputError (400)."""
+    if not 1 <= page <= MAX_PAGE:
+        raise InputError(f"رقم الصفحة غير صالح — page must be between 1 and {MAX_PAGE:,}")
+    return page
+
+
+def check_query(query: str) -> str:
+    """``query`` if it is short enough to search for, else an InputError (400)."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise InputError(
+            f"البحث أطول من {MAX_QUERY_CHARS} حرف — q must be at most {MAX_QUERY_CHARS} "
+            f"characters (it has {len(query):,})"
+        )
+    return query
 
 
 def autocomplete(store: Store, prefix: str, limit: int = 8) -> list[dict[str, Any]]:
     """Entities for a typed prefix: any alias, spelling variants and a leading clitic folded."""
     with store.engine.connect() as conn:
-        rows = listing.autocomplete(conn, normalise(prefix), limit=limit)
+        rows = listing.autocomplete(conn, normalise(check_query(prefix)), limit=limit)
     return [{k: r[k] for k in ("id", "slug", "name", "type", "matched", "articles")} for r in rows]
 
 
@@ -664,8 +681,7 @@ def article_page(store: Store, article_id: int) -> ArticlePage:
 
 
 def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -> SourcePage:
-    if page < 1:
-        raise InputError("page must be 1 or more")
+    check_page_number(page)
     src = store.get_source(slug)
     if src is None:
         raise NotFound(f"لا يوجد مصدر بهذا الاسم: {slug}")

@@ -198,3 +198,37 @@ def test_pages_work_without_javascript(browser, base_url):
     page.wait_for_url("**/search?**")
     assert page.locator("#article-results .news li").count() > 0
     context.close()
+
+
+def test_the_content_security_policy_blocks_nothing_of_ours(browser, base_url):
+    """Charts keep their hover style (hashed), the share bars and legend keep their colours
+    (no style attributes), autocomplete and the copy-link button still run."""
+    page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    for url in ("/", "/entity/لافروف", "/compare?e=لافروف&e=كيري", "/search?q=لافروف", "/sources"):
+        response = page.goto(base_url + url)
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert page.evaluate("window.__csp") == [], url
+    page.goto(f"{base_url}/entity/لافروف")
+    bars = page.locator("#sources svg.share-bar rect")
+    widths = bars.evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+    assert widths and widths[0] > 0 and widths == sorted(widths, reverse=True)
+    assert page.locator(".day .tip").first.evaluate("e => getComputedStyle(e).visibility") == (
+        "hidden"  # the chart's own <style> applied
+    )
+    button = page.locator("#share .copy button")
+    assert button.inner_text() == "انسخ الرابط"  # added by marsad.js
+    button.click()
+    assert button.inner_text() == "تم النسخ"
+    page.goto(f"{base_url}/compare?e=لافروف&e=كيري")
+    colour = page.locator(".legend .swatch").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+    assert colour == "rgb(11, 110, 79)"  # #0b6e4f, the first line's colour
+    assert page.evaluate("window.__csp") == [] and refused == []
+    page.close()

@@ -54,6 +54,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+MAX_ID = 2**63 - 1  # SQLite's INTEGER (and PostgreSQL's BIGINT): no row id is larger
+
+
+def as_row_id(key: object) -> int | None:
+    """``key`` as a row id when it is one (an int or decimal digits, within 1..MAX_ID)."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key if 1 <= key <= MAX_ID else None
+    text = str(key)
+    if text.isdecimal() and len(text) <= 19 and 1 <= int(text) <= MAX_ID:  # not ² (isdigit)
+        return int(text)
+    return None
+
+
 def slugify(name: str) -> str:
     """A readable URL slug that keeps Arabic letters: "سيرغي لافروف" → "سيرغي-لافروف"."""
     return "-".join(normalise(name).split()) or "entity"
@@ -426,6 +439,8 @@ class Store:
         driver.write(conn, sql, {"id": article_id, "t": title, "b": body})
 
     def get_article(self, article_id: int) -> Row | None:
+        if as_row_id(article_id) is None:  # /api/article/9223372036854775808: no such row
+            return None
         q = (
             select(
                 s.articles,
@@ -597,8 +612,8 @@ class Store:
         one = "SELECT * FROM entities WHERE {} = :k"  # raw reads: a page asks this each time
         with self.engine.connect() as conn:
             row = None
-            if isinstance(key, int) or str(key).isdigit():
-                row = driver.run(conn, one.format("id"), {"k": int(key)}).first()
+            if as_row_id(key) is not None:
+                row = driver.run(conn, one.format("id"), {"k": as_row_id(key)}).first()
             if row is None:
                 row = driver.run(conn, one.format("slug"), {"k": str(key)}).first()
             if row is None:  # an old slug of an entity renamed after usage

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel
 
 from marsad.config import Settings
@@ -47,6 +47,18 @@ class DescribeBody(BaseModel):
     url: str | None = None
 
 
+def json_only(request: Request) -> None:
+    """A body in any other media type than JSON is refused (415) before it is read as one."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        raise HTTPException(
+            status_code=415,
+            detail=f"the admin API reads JSON: send Content-Type: application/json (not {media})",
+        )
+
+
 def admin_router(store: Store, settings: Settings) -> APIRouter:
     def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
         token = settings.admin_token
@@ -62,7 +74,9 @@ def admin_router(store: Store, settings: Settings) -> APIRouter:
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
-    router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(authorised)])
+    router = APIRouter(
+        prefix="/api/admin", tags=["admin"], dependencies=[Depends(authorised), Depends(json_only)]
+    )
 
     @router.post("/merge")
     def merge(body: MergeBody) -> dict[str, Any]:

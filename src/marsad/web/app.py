@@ -36,6 +36,8 @@ from marsad.web.extras import (
     png_chart,
     short_date,
 )
+from marsad.web.headers import SecurityHeaders
+from marsad.web.links import http_link
 
 HERE = Path(__file__).parent
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
@@ -73,17 +75,21 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         docs_url=None,  # the Swagger UI loads from a CDN; pages must work offline
         redoc_url=None,
     )
+    app.add_middleware(SecurityHeaders)  # CSP, nosniff, no framing (web/headers.py)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(admin_router(store, settings))  # operator edits (web/admin.py)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["arabic_date"] = arabic_date
     templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+    templates.env.filters["http_link"] = http_link  # only http(s) URLs from data become links
     templates.env.filters["hijri_date"] = hijri_date
     templates.env.filters["short_date"] = short_date
     templates.env.filters["num"] = arabic_number
     templates.env.filters["counted"] = counted  # 3 أخبار، 15 خبرا، خبران
     templates.env.filters["counted_text"] = counted_text
-    templates.env.globals.update(type_names=TYPE_NAMES, colours=COLOURS)
+    templates.env.globals.update(
+        type_names=TYPE_NAMES, colours=COLOURS, max_query=pages.MAX_QUERY_CHARS
+    )
 
     cached = _CachedPages(PageCache(store, settings), store, settings)
     app.state.page_cache = cached.cache
@@ -111,11 +117,16 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{k: _json_safe(v) for k, v in e.items()} for e in exc.errors()]
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors
         )
+        if any(e.get("type") == "json_invalid" for e in errors):  # not JSON at all: 400
+            why = next(e for e in errors if e.get("type") == "json_invalid")
+            problems = f"the request body is not valid JSON ({why.get('ctx', {}).get('error')})"
+            return JSONResponse({"error": problems, "detail": errors}, status_code=400)
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": problems, "detail": exc.errors()}, status_code=422)
+            return JSONResponse({"error": problems, "detail": errors}, status_code=422)
         return render(
             request,
             "error.html",
@@ -366,6 +377,17 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return _atom_response(request, data.name, f"source/{quote(slug)}", data.articles)
 
     return app
+
+
+def _json_safe(value: Any) -> Any:
+    """A validation error's field as JSON can carry it (a raw body arrives as bytes)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return value
 
 
 def _json(data: Any) -> Response:

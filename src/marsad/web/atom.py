@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from marsad.pages import ArticleItem
+from marsad.web.links import http_link
 
 NS = "http://www.w3.org/2005/Atom"
 
@@ -34,7 +35,7 @@ def atom_feed(
         ET.SubElement(entry, f"{{{NS}}}title").text = item.title
         ours = f"{base_url}article/{item.id}"
         ET.SubElement(entry, f"{{{NS}}}id").text = ours
-        ET.SubElement(entry, f"{{{NS}}}link", rel="alternate", href=item.url or ours)
+        ET.SubElement(entry, f"{{{NS}}}link", rel="alternate", href=http_link(item.url) or ours)
         ET.SubElement(entry, f"{{{NS}}}updated").text = _stamp(item.published or newest)
         author = ET.SubElement(entry, f"{{{NS}}}author")
         ET.SubElement(author, f"{{{NS}}}name").text = item.source

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from marsad.pages import DayCountOut
 from marsad.web.chart import day_label
+from marsad.web.links import spreadsheet_cell
 
 try:
     from PIL import Image, ImageDraw, ImageFont, features
@@ -108,14 +109,15 @@ def counted(value: Any, noun: str) -> Markup:
 
 
 def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> StreamingResponse:
-    """Stream rows as UTF-8 CSV (with a BOM, so spreadsheet programs read the Arabic)."""
+    """Stream rows as UTF-8 CSV (with a BOM, so spreadsheet programs read the Arabic);
+    text that a spreadsheet would run as a formula gets a leading ' (``spreadsheet_cell``)."""
 
     def body() -> Iterator[bytes]:
         buf = io.StringIO()
         writer = csv.writer(buf)
         yield "\ufeff".encode()
         for n, row in enumerate(rows):
-            writer.writerow(row)
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
             if n % 500 == 0:
                 yield buf.getvalue().encode("utf-8")
                 buf.seek(0)
