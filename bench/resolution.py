@@ -443,8 +443,29 @@ class RealDatabase:
 
     def entity_of(self, written: str) -> int | None:
         """The entity holding most mentions of this exact normalised surface; else the
-        largest entity with it as an alias; None when the database does not know it."""
-        norm = normalise(written)
+        largest entity with it as an alias; else the same for the name without a glued
+        preposition or a leading title, which recognised spans leave out (لمصر → مصر,
+        الأمير محمد بن سلمان → محمد بن سلمان); None when the database does not know it."""
+        found = self._entity_of(normalise(written))
+        if found is not None:
+            return found
+        from marsad.entities.consolidate import GLUED
+        from marsad.entities.roles import leading_role_words
+
+        words = normalise(written).split()
+        n = leading_role_words(words)
+        if 0 < n < len(words):
+            return self._entity_of(" ".join(words[n:]))
+        for clitic in GLUED:
+            if words and words[0].startswith(clitic) and len(words[0]) - len(clitic) >= 2:
+                bare = words[0][len(clitic) :]
+                bare = "ال" + bare if clitic.endswith(("ال", "لل")) else bare
+                found = self._entity_of(" ".join([bare, *words[1:]]))
+                if found is not None:
+                    return found
+        return None
+
+    def _entity_of(self, norm: str) -> int | None:
         votes = self.by_surface.get(norm)
         if votes:
             return max(votes, key=lambda e: (votes[e], self.articles.get(e, 0)))

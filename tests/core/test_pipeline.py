@@ -90,7 +90,8 @@ def test_mentions_with_clitics_point_at_the_name_only(small):
     assert "سيرجي لافروف" in surfaces
     names = {m.name for m in article.mentions}
     assert {"سيرغي لافروف", "موسكو"} <= names
-    assert "سوريا" in names  # not in the knowledge base: found by the statistical model
+    assert names & {"سوريا", "سورية"}  # not in the knowledge base: found by the model or the
+    # country names (entities.name_groups), named as the corpus writes it most
 
 
 def test_snippet_highlights_the_first_mention(small):

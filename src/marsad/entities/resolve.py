@@ -133,6 +133,15 @@ class Resolver:
                 self.by_part[fold(joined)].add(entity_id)
                 self.part_skeleton[skeleton(joined)].add(fold(joined))
 
+    def _two_names(self, longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+        """``longer`` is a known person's full name followed by ``shorter``: two people the
+        recogniser ran together (تيريزا ماي جيريمي هانت), not one longer name."""
+        head = longer[: len(longer) - len(shorter)]
+        if len(head) < 2 or len(shorter) < 2 or longer[len(head) :] != shorter:
+            return False
+        known = self.by_alias.get(" ".join(head), ())
+        return any(self.types.get(e) == EntityType.PERSON for e in known)
+
     def _is_name(self, word: str) -> bool:
         return word in self.name_words and word not in R.heads() and word not in R.qualifiers()
 
@@ -147,7 +156,9 @@ class Resolver:
         # 1. names that are not part of a longer name in this article (each distinct core
         # compared once: an article repeats its names)
         cores = {it.core for it in names}
-        inner = {c for c in cores if any(_contains(o, c) for o in cores)}
+        inner = {
+            c for c in cores if any(_contains(o, c) and not self._two_names(o, c) for o in cores)
+        }
         longs = [it for it in names if it.core not in inner]
         shorts = [it for it in names if it.core in inner]
         context: set[int] = set()
@@ -170,8 +181,8 @@ class Resolver:
                 for o in names
                 if o.entity is not None and o is not it and _contains(o.core, it.core)
             }
-            if it.mention.type == EntityType.LOCATION:  # مدريد is not ريال مدريد
-                owners = {o for o in owners if self.types.get(o) == EntityType.LOCATION}
+            if it.mention.type == EntityType.LOCATION:  # a place has no short form: القدس is
+                owners = set()  # not القدس الشرقية, مدريد not ريال مدريد, إسرائيل not إسرائيل كاتس
             if len(owners) == 1:
                 it.entity = owners.pop()
             elif not owners:
