@@ -92,7 +92,13 @@ def ingest_paths(
                     f"{done} articles: {report.new} new, {report.duplicates} duplicates "
                     f"({rate:.0f}/s)"
                 )
-    settle(store, pipeline.touched)  # global resolution; names follow usage
+    started = time.monotonic()
+    done = settle(store, pipeline.touched)  # global resolution; names follow usage
+    if progress:
+        progress(
+            f"global resolution: {done['retyped']} retyped, {done['merged']} merged, "
+            f"{done['renamed']} renamed ({time.monotonic() - started:.1f} s)"
+        )
     return report
 
 

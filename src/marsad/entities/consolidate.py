@@ -14,6 +14,8 @@ knowledge base's nor at those an operator edited) with the whole database as evi
   الأطلسي) are one entity;
 * **spacing** — names written with and without a space are one (عبد الفتاح السيسي /
   عبدالفتاح السيسي, أبو ظبي / أبوظبي, فيس بوك / فيسبوك);
+* **spellings** — two names of one type (not places) that spell the same words
+  (تشيلسي / تشلسي, سان جيرمان / سان جرمان: :func:`.resolve.words_close`) are one;
 * **clitics** — a name that is another entity's name with و ف ب ك ل لل glued on
   (للرياض, لحزب الله, والسعودية) joins it when that one is at least twice as covered;
 * **short forms** — a surname (or a two-word short name) used alone joins the person whose
@@ -49,6 +51,7 @@ TYPE_VOTES = 3  # and by at least this many
 GLUE_MARGIN = 2.0  # the bare name is at least this many times as covered as the glued one
 DOMINANCE = 3.0  # a full name at least this many times as covered as the next candidate
 FEWEST = 3  # articles the full name has at least
+ROUNDS = 3  # passes over the merges a pass made possible
 
 
 @dataclass
@@ -88,18 +91,23 @@ def consolidate(
         for eid, name, etype, kb, n in sql.live_entities(store)
     }
     retyped = _retype(store, ents, entity_ids)
-    targets = _targets(ents)
-    merged, into = 0, set()
-    for source in sorted(targets, key=lambda e: ents[e].rank):
-        target = targets[source]
-        while target in targets:  # a chain: join where it ends
-            target = targets[target]
-        if target != source:
-            sql.merge(store, source, target)
-            ents[target].articles += ents[source].articles
-            merged += 1
-            into.add(target)
-    _name_groups(store, ents, targets)
+    aliases = [(norm, eid) for norm, eid, _ in store.alias_table()]
+    merged, into, moved = 0, set(), {}  # moved: merged entity → where it went
+    for _ in range(ROUNDS):  # a merge can make another (its counts grow): settle them
+        targets = _targets(ents, [(n, _where(moved, e)) for n, e in aliases])
+        for source in sorted(targets, key=lambda e: ents[e].rank):
+            target = targets[source]
+            while target in targets:  # a chain: join where it ends
+                target = targets[target]
+            if target != source:
+                sql.merge(store, source, target)
+                ents[target].articles += ents.pop(source).articles
+                moved[source] = target
+                merged += 1
+                into.add(target)
+        if not targets:
+            break
+    _name_groups(store, ents, {})
     return {"retyped": retyped, "merged": merged}, into
 
 
@@ -142,13 +150,20 @@ def _voted(votes: dict[str, int]) -> str | None:
     return etype if n >= TYPE_SHARE * total else None
 
 
-def _targets(ents: dict[int, _Entity]) -> dict[int, int]:
+def _targets(ents: dict[int, _Entity], aliases: list[tuple[str, int]]) -> dict[int, int]:
     """Created entity → the entity it is (one step; chains are followed by the caller)."""
-    by_norm: dict[str, list[_Entity]] = defaultdict(list)
+    by_norm: dict[str, list[_Entity]] = defaultdict(list)  # every name an entity bears
     by_letters: dict[str, list[_Entity]] = defaultdict(list)  # the name without spaces
+    by_skeleton: dict[tuple[str, str], list[_Entity]] = defaultdict(list)
+    for norm, eid in aliases:
+        if eid in ents and ents[eid] not in by_norm[norm]:
+            by_norm[norm].append(ents[eid])
     for e in ents.values():
-        by_norm[e.norm].append(e)
+        if e not in by_norm[e.norm]:
+            by_norm[e.norm].append(e)
         by_letters[e.norm.replace(" ", "")].append(e)
+        if e.type != "LOCATION":
+            by_skeleton[e.type, skeleton(e.norm)].append(e)
     groups = name_groups.groups()
     by_group: dict[str, list[_Entity]] = defaultdict(list)
     for e in ents.values():
@@ -164,11 +179,32 @@ def _targets(ents: dict[int, _Entity]) -> dict[int, int]:
             if e.norm in groups
             else _best(by_letters[e.norm.replace(" ", "")], e)  # عبدالفتاح / عبد الفتاح
             or _unglued(e, by_norm)
+            or _respelt(e, by_skeleton)
             or parts.owner(e)
         )
         if target is not None and target.rank > e.rank:
             out[e.id] = target.id
     return out
+
+
+def _where(moved: dict[int, int], eid: int) -> int:
+    while eid in moved:
+        eid = moved[eid]
+    return eid
+
+
+def _respelt(e: _Entity, by_skeleton: dict[tuple[str, str], list[_Entity]]) -> _Entity | None:
+    """The entity of the same type (not a place) whose name is another spelling of the
+    same words (تشيلسي / تشلسي, سان جيرمان / سان جرمان: ``words_close``)."""
+    if e.type == "LOCATION":
+        return None
+    key = fold(e.norm)
+    same = [
+        c
+        for c in by_skeleton.get((e.type, skeleton(e.norm)), ())
+        if c.id != e.id and words_close(key, fold(c.norm))
+    ]
+    return max(same, key=lambda c: c.rank) if same else None
 
 
 def _best(cands: list[_Entity], besides: _Entity) -> _Entity | None:

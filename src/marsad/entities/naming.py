@@ -76,11 +76,20 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
             (n, f) for f, n in used.items() if f != name_norm and _may_name(f, name_norm, etype)
         ]
         n, best = max(candidates) if candidates else (0, "")
+        written = spellings.get((eid, name_norm))
         if n >= FEWEST and n >= MARGIN * used.get(name_norm, 0):
             out[eid] = spellings[eid, best].most_common(1)[0][0]
+        elif written and _most_written(written) != name:  # جدّه → جدة, as written most
+            out[eid] = _most_written(written)
         elif display_form(name) != name:  # سيرغي #لافروف: the same name, without the mark
             out[eid] = display_form(name)
     return out
+
+
+def _most_written(spellings: Counter[str]) -> str:
+    """The way of writing one name used most (ties: the first in Unicode order, so that
+    the order articles came in does not decide)."""
+    return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def _may_name(form: str, name: str, etype: str) -> bool:

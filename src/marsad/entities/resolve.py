@@ -256,7 +256,8 @@ class Resolver:
         if group is not None:  # الحوثي: the movement's other names, not عبد الملك الحوثي
             names = name_groups.members()[group[0]]
             cands = {e for name in names for e in self.by_alias.get(normalise(name), ())}
-            return self._pick(cands, EntityType(group[1]), context) if cands else self._new(it)
+            if cands:
+                return self._pick(cands, EntityType(group[1]), context)
         if etype == EntityType.LOCATION:  # one letter apart: another place (المنيا, ألمانيا)
             key = fold_place(norm)
             close = [k for k in self.place_keys.get(consonants(key), ()) if place_close(key, k)]

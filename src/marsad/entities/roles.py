@@ -67,6 +67,9 @@ def not_names() -> frozenset[str]:
     return frozenset(words)
 
 
+_NOT_IN_NAMES = frozenset('()[]{}<>«»"|')
+
+
 @lru_cache(maxsize=1)
 def place_nisbas() -> frozenset[str]:
     """Adjectives of the countries of ``name_groups`` (الروسي، الروسيه، المصري، الامريكي),
@@ -93,6 +96,8 @@ def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     """A mention that is not a name at all: one of :func:`not_names`, or a country's
     adjective alone (الأمريكية, السورية)."""
     norm = " ".join(tokens)
+    if any(ch in _NOT_IN_NAMES for ch in norm):
+        return True  # منظمة (إس: a span cut through a bracket
     return norm in not_names() or norm in place_nisbas()
 
 
