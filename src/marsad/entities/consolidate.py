@@ -76,6 +76,10 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
     ids = None if entity_ids is None else set(entity_ids) | since
     done, targets = consolidate(store, ids)
     done["renamed"] = rename_by_usage(store, None if ids is None else ids | targets)
+    if done["renamed"]:  # a new name can be another's glued or spelt otherwise
+        again, more = consolidate(store, targets if ids is None else ids | targets)
+        done = {k: done[k] + again.get(k, 0) for k in done}
+        targets |= more
     sql.mark_settled(store, newest)
     return done
 
@@ -95,16 +99,18 @@ def consolidate(
     merged, into, moved = 0, set(), {}  # moved: merged entity → where it went
     for _ in range(ROUNDS):  # a merge can make another (its counts grow): settle them
         targets = _targets(ents, [(n, _where(moved, e)) for n, e in aliases])
+        joining: dict[int, list[int]] = defaultdict(list)  # entity → those merged into it
         for source in sorted(targets, key=lambda e: ents[e].rank):
-            target = targets[source]
-            while target in targets:  # a chain: join where it ends
-                target = targets[target]
+            target = _where(targets, source)  # a chain: join where it ends
             if target != source:
-                sql.merge(store, source, target)
+                joining[target].append(source)
+        for target, sources in sorted(joining.items()):
+            sql.merge_many(store, sources, target)  # the rollups counted once per entity
+            for source in sources:
                 ents[target].articles += ents.pop(source).articles
                 moved[source] = target
-                merged += 1
-                into.add(target)
+            merged += len(sources)
+            into.add(target)
         if not targets:
             break
     _name_groups(store, ents, {})
@@ -202,9 +208,17 @@ def _respelt(e: _Entity, by_skeleton: dict[tuple[str, str], list[_Entity]]) -> _
     same = [
         c
         for c in by_skeleton.get((e.type, skeleton(e.norm)), ())
-        if c.id != e.id and words_close(key, fold(c.norm))
+        if c.id != e.id and words_close(key, fold(c.norm)) and _long_words_differ(key, fold(c.norm))
     ]
     return max(same, key=lambda c: c.rank) if same else None
+
+
+def _long_words_differ(a: str, b: str) -> bool:
+    """The words two spellings differ in have five letters or more: حسين and حسن, إكس and
+    أياكس are other names, not other spellings."""
+    return all(
+        x == y or min(len(x), len(y)) >= 5 for x, y in zip(a.split(), b.split(), strict=True)
+    )
 
 
 def _best(cands: list[_Entity], besides: _Entity) -> _Entity | None:
@@ -221,6 +235,8 @@ def _unglued(e: _Entity, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
         bare = first[len(clitic) :]
         if clitic.endswith(("ال", "لل")):
             bare = "ال" + bare
+        elif len(bare) < 4 and not rest:
+            continue  # كيو is not ك + يو, فارك not ف + أرك (لحزب الله is ل + حزب الله)
         found = _best(by_norm.get(f"{bare} {rest}".strip(), []), e)
         enough = max(GLUE_MARGIN * e.articles, FEWEST)
         if found is not None and (found.locked or found.articles >= enough):

@@ -62,6 +62,7 @@ def fold(norm: str) -> str:
     return " ".join(fold_word(w) for w in norm.split())
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(norm: str) -> str:
     """``fold`` without inner long vowels, spaces kept: a coarse key for candidate lookup."""
     out = []

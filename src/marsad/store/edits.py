@@ -321,9 +321,15 @@ def refresh_rollups(
     conn.execute(text(f"DELETE FROM entity_days WHERE entity_id IN ({ids}){on}"))
     conn.execute(text(f"DELETE FROM entity_totals WHERE entity_id IN ({ids})"))
     conn.execute(text(f"DELETE FROM entity_source_days WHERE entity_id IN ({ids}){on}"))
+    # pair rows are kept both ways (a, b) and (b, a): the mirror rows are found through the
+    # entity's own (indexed by entity_id, day), not by a scan of the whole table for other_id
     conn.execute(
-        text(f"DELETE FROM pair_days WHERE (entity_id IN ({ids}) OR other_id IN ({ids})){on}")
+        text(
+            "DELETE FROM pair_days WHERE entity_id IN (SELECT DISTINCT other_id FROM pair_days "
+            f"WHERE entity_id IN ({ids}){on}) AND other_id IN ({ids}){on}"
+        )
     )
+    conn.execute(text(f"DELETE FROM pair_days WHERE entity_id IN ({ids}){on}"))
     conn.execute(
         text(
             "INSERT INTO entity_days (entity_id, day, articles, stories) "
@@ -361,67 +367,79 @@ def entity_article_ids(conn: Connection, entity_id: int) -> list[int]:
 # ---- merge and split ---------------------------------------------------------------------
 def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
     """Move everything of ``source_id`` to ``target_id``; the source redirects to the target."""
-    e, a = s.entities, s.aliases
     with store.engine.begin() as conn:
-        articles = entity_article_ids(conn, source_id)
-        days = [  # only these days' counts change
-            r[0]
-            for r in conn.execute(
-                text(
-                    "SELECT DISTINCT day FROM article_entities "
-                    "WHERE entity_id = :s AND day IS NOT NULL"
-                ),
-                {"s": source_id},
-            )
-        ]
-        target_norms = {
-            r[0] for r in conn.execute(select(a.c.norm).where(a.c.entity_id == target_id))
-        }
-        src_aliases = list(
-            conn.execute(select(a.c.id, a.c.alias, a.c.norm).where(a.c.entity_id == source_id))
-        )
-        moved = [(i, alias, norm) for i, alias, norm in src_aliases if norm not in target_norms]
-        shared = [norm for _, _, norm in src_aliases if norm in target_norms]
-        for chunk in _chunks([i for i, _, _ in moved]):
-            conn.execute(update(a).where(a.c.id.in_(chunk)).values(entity_id=target_id))
-        conn.execute(delete(a).where(a.c.entity_id == source_id))
-        n = conn.execute(
-            update(s.mentions)
-            .where(s.mentions.c.entity_id == source_id)
-            .values(entity_id=target_id)
-        ).rowcount
-        conn.execute(
-            update(s.entity_roles)
-            .where(s.entity_roles.c.entity_id == source_id)
-            .values(entity_id=target_id)
-        )
-        conn.execute(
-            update(s.quotes).where(s.quotes.c.entity_id == source_id).values(entity_id=target_id)
-        )
-        conn.execute(update(e).where(e.c.id == source_id).values(merged_into=target_id))
-        conn.execute(update(e).where(e.c.merged_into == source_id).values(merged_into=target_id))
-        # articles naming only the source: their rows just change hands; shared ones are rebuilt
-        ae = s.article_entities
-        shared_articles = [
-            r[0]
-            for r in conn.execute(
-                select(ae.c.article_id).where(
-                    ae.c.entity_id == source_id,
-                    ae.c.article_id.in_(
-                        select(ae.c.article_id).where(ae.c.entity_id == target_id).scalar_subquery()
-                    ),
-                )
-            )
-        ]
-        rebuild_article_entities(conn, shared_articles)
-        conn.execute(update(ae).where(ae.c.entity_id == source_id).values(entity_id=target_id))
+        result, days = _merge_in(conn, source_id, target_id)
         refresh_rollups(conn, [source_id, target_id], days)
-    return {
+    return result
+
+
+def merge_many(store: Store, source_ids: Sequence[int], target_id: int) -> None:
+    """:func:`merge` of several entities into one, counting the rollups once (the global
+    pass of entities.consolidate merges hundreds of small names into their entity)."""
+    with store.engine.begin() as conn:
+        days: set[str] = set()
+        for source_id in source_ids:
+            days.update(_merge_in(conn, source_id, target_id)[1])
+        refresh_rollups(conn, [*source_ids, target_id], sorted(days))
+
+
+def _merge_in(conn: Connection, source_id: int, target_id: int) -> tuple[dict[str, Any], list[str]]:
+    """Everything of a merge but the rollups: (what moved, the days whose counts change)."""
+    e, a = s.entities, s.aliases
+    articles = entity_article_ids(conn, source_id)
+    days = [  # only these days' counts change
+        r[0]
+        for r in conn.execute(
+            text(
+                "SELECT DISTINCT day FROM article_entities WHERE entity_id = :s AND day IS NOT NULL"
+            ),
+            {"s": source_id},
+        )
+    ]
+    target_norms = {r[0] for r in conn.execute(select(a.c.norm).where(a.c.entity_id == target_id))}
+    src_aliases = list(
+        conn.execute(select(a.c.id, a.c.alias, a.c.norm).where(a.c.entity_id == source_id))
+    )
+    moved = [(i, alias, norm) for i, alias, norm in src_aliases if norm not in target_norms]
+    shared = [norm for _, _, norm in src_aliases if norm in target_norms]
+    for chunk in _chunks([i for i, _, _ in moved]):
+        conn.execute(update(a).where(a.c.id.in_(chunk)).values(entity_id=target_id))
+    conn.execute(delete(a).where(a.c.entity_id == source_id))
+    n = conn.execute(
+        update(s.mentions).where(s.mentions.c.entity_id == source_id).values(entity_id=target_id)
+    ).rowcount
+    conn.execute(
+        update(s.entity_roles)
+        .where(s.entity_roles.c.entity_id == source_id)
+        .values(entity_id=target_id)
+    )
+    conn.execute(
+        update(s.quotes).where(s.quotes.c.entity_id == source_id).values(entity_id=target_id)
+    )
+    conn.execute(update(e).where(e.c.id == source_id).values(merged_into=target_id))
+    conn.execute(update(e).where(e.c.merged_into == source_id).values(merged_into=target_id))
+    # articles naming only the source: their rows just change hands; shared ones are rebuilt
+    ae = s.article_entities
+    shared_articles = [
+        r[0]
+        for r in conn.execute(
+            select(ae.c.article_id).where(
+                ae.c.entity_id == source_id,
+                ae.c.article_id.in_(
+                    select(ae.c.article_id).where(ae.c.entity_id == target_id).scalar_subquery()
+                ),
+            )
+        )
+    ]
+    rebuild_article_entities(conn, shared_articles)
+    conn.execute(update(ae).where(ae.c.entity_id == source_id).values(entity_id=target_id))
+    result = {
         "mentions": n,
         "articles": len(articles),
         "aliases_moved": [norm for _, _, norm in moved],
         "aliases_shared": shared,
     }
+    return result, days
 
 
 def mention_ids_by_surface(
