@@ -133,9 +133,10 @@ def test_currencies_adjectives_and_site_names_are_never_entities_but_clubs_are(s
         ("قالت الخارجية الأمريكية إن الاجتماع انتهى.", {"الأمريكية": LOC}),
         ("ذكر موقع العربية نت أن الاجتماع انتهى.", {"نت": ORG}),
         ("فاز الأهلي على الزمالك يوم الثلاثاء.", {"الأهلي": ORG, "الزمالك": ORG, "الثلاثاء": ORG}),
+        ("وقال مؤشر منظمة (إس. إن القرار مهم.", {"منظمة (إس.": ORG}),  # cut through a bracket
     ]
     ingest(store, settings, [rows])
-    for junk in ("ريال", "الأمريكية", "نت", "الثلاثاء"):
+    for junk in ("ريال", "الأمريكية", "نت", "الثلاثاء", "منظمة (إس."):
         assert store.get_entity(junk) is None, junk
     assert entity_of(store, "الأهلي")["type"] == "ORGANIZATION"
 

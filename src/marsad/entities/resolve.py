@@ -294,8 +294,8 @@ class Resolver:
         """A new entity for a name no known one has, unless it is no name."""
         if R.is_generic(it.tokens):  # "الحلف", "العاصمة": a back-reference, not a new entity
             return None
-        if R.is_not_name(it.tokens):  # ريال, نت, الثلاثاء, الأمريكية: not an entity at all
-            return None
+        if R.is_not_name(it.tokens) or R.cut_through_marks(it.mention.text):
+            return None  # ريال, نت, الثلاثاء, الأمريكية, منظمة (إس.: not an entity at all
         return self._create(it)
 
     def _org_variants(self, norm: str, etype: EntityType | None) -> list[str]:

@@ -96,9 +96,13 @@ def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     """A mention that is not a name at all: one of :func:`not_names`, or a country's
     adjective alone (الأمريكية, السورية)."""
     norm = " ".join(tokens)
-    if any(ch in _NOT_IN_NAMES for ch in norm):
-        return True  # منظمة (إس: a span cut through a bracket
     return norm in not_names() or norm in place_nisbas()
+
+
+def cut_through_marks(surface: str) -> bool:
+    """A written mention with a bracket, quote or bar in it (منظمة (إس.): a span the
+    recogniser cut through punctuation, not a name."""
+    return any(ch in _NOT_IN_NAMES for ch in surface)
 
 
 def is_generic(tokens: tuple[str, ...] | list[str]) -> bool:
