@@ -150,3 +150,17 @@ def test_places_one_letter_apart_stay_different_places(settings):
     ingest(store, settings, [rows])
     assert entity_of(store, "المنيا")["id"] != entity_of(store, "ألمانيا")["id"]
     assert entity_of(store, "جازان")["id"] != entity_of(store, "كازان")["id"]
+
+
+def test_two_names_joined_by_and_make_no_third_entity_and_a_nisba_is_no_name(settings):
+    store = Store(settings.database_url)
+    rows = [(f"زار الوفد روسيا للمرة {k}.", {"روسيا": LOC}) for k in range(2)]
+    rows += [(f"وصل الوفد إلى السعودية للمرة {k}.", {"السعودية": LOC}) for k in range(2)]
+    rows += [("وقعت روسيا والسعودية اتفاقا نفطيا.", {"روسيا والسعودية": LOC})]
+    rows += [("سجل الويلزي غاريث بيل هدفا رائعا.", {"الويلزي غاريث بيل": PERSON})]
+    rows += [("أصيب غاريث بيل في المباراة.", {"غاريث بيل": PERSON})]
+    ingest(store, settings, [rows])
+    assert store.get_entity("روسيا والسعودية") is None
+    bale = entity_of(store, "غاريث بيل")
+    assert bale["name"] == "غاريث بيل"
+    assert entity_page(store, settings, bale["slug"]).article_count == 2

@@ -133,6 +133,19 @@ class Resolver:
                 self.by_part[fold(joined)].add(entity_id)
                 self.part_skeleton[skeleton(joined)].add(fold(joined))
 
+    def _joined(self, tokens: tuple[str, ...]) -> bool:
+        """Two names joined by و in one span (روسيا والسعودية, مايكروسوفت وأمازون): a word
+        with و after a known name, or before one (a country's name is one: البوسنة والهرسك)."""
+        if " ".join(tokens) in name_groups.groups():
+            return False
+        for i in range(1, len(tokens)):
+            word = tokens[i]
+            if word.startswith("و") and len(word) > 3:
+                after = " ".join((word[1:], *tokens[i + 1 :]))
+                if " ".join(tokens[:i]) in self.by_alias or after in self.by_alias:
+                    return True
+        return False
+
     def _two_names(self, longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
         """``longer`` is a known person's full name followed by ``shorter``: two people the
         recogniser ran together (تيريزا ماي جيريمي هانت), not one longer name."""
@@ -220,6 +233,8 @@ class Resolver:
                 toks = [reading, *toks[1:]]
                 break
         n = R.leading_role_words(toks, self._is_name)
+        if n == 0 and m.type == EntityType.PERSON and len(toks) >= 3 and R.is_nisba(toks[0]):
+            n = 1  # الويلزي غاريث بيل: the adjective of origin is a title, not the name
         item = _Item(index, m, tuple(toks), core=tuple(toks[n:]) if n < len(toks) else ())
         if n == 0 or " ".join(toks) in self.by_alias:
             item.core = item.core or item.tokens
@@ -296,6 +311,8 @@ class Resolver:
             return None
         if R.is_not_name(it.tokens) or R.cut_through_marks(it.mention.text):
             return None  # ريال, نت, الثلاثاء, الأمريكية, منظمة (إس.: not an entity at all
+        if self._joined(it.tokens):
+            return None  # الولايات المتحدة وكندا, روسيا والسعودية: two names, no third entity
         return self._create(it)
 
     def _org_variants(self, norm: str, etype: EntityType | None) -> list[str]:
