@@ -164,3 +164,12 @@ def test_two_names_joined_by_and_make_no_third_entity_and_a_nisba_is_no_name(set
     bale = entity_of(store, "غاريث بيل")
     assert bale["name"] == "غاريث بيل"
     assert entity_page(store, settings, bale["slug"]).article_count == 2
+
+
+def test_epithets_and_adjectives_stay_out_of_names(settings):
+    store = Store(settings.database_url)
+    rows = [("هاجم مسلحون بلدة أبو ديس الفلسطينية فجرا.", {"أبو ديس الفلسطينية": LOC})]
+    rows += [("قال أولئك إن الاتفاق انتهى.", {"أولئك": ORG})]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "أبو ديس")["name"] == "أبو ديس"
+    assert store.get_entity("أولئك") is None

@@ -520,7 +520,12 @@ class Resolver:
         if group is not None:  # a country, an organisation: whatever the model said
             etype = EntityType(group[1])
         words = display_form(it.mention.text).split()  # as normalise splits: #محمد_بن_سلمان
-        surface = " ".join(words[len(words) - len(it.tokens) :]) if it.tokens else it.mention.text
+        if it.tokens:
+            words = words[len(words) - len(it.tokens) :]
+        if etype == EntityType.LOCATION and group is None:  # أبو ديس الفلسطينية → أبو ديس
+            while len(words) > 1 and normalise(words[-1]) in R.place_nisbas():
+                words.pop()
+        surface = " ".join(words) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
         entity_id = self.store.create_entity(Entity(name=surface, type=etype))
         self._version = sql.resolution_version(self.store)  # our own change: no reload
