@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from sqlalchemy import text
 
 from marsad.arabic.normalise import normalise
-from marsad.entities import roles
+from marsad.entities import name_groups, roles
 from marsad.entities.fuzzy import fold
 from marsad.entities.resolve import display_form, words_close
 from marsad.store import edits as sql
@@ -72,6 +72,10 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
     for eid, used in forms.items():
         name, etype = current[eid]
         name_norm = normalise(name)
+        same = _same_name(name_norm, used)
+        if same != name_norm:  # the most used of its other spellings or group names
+            out[eid] = _most_written(spellings[eid, same])
+            continue
         candidates = [
             (n, f) for f, n in used.items() if f != name_norm and _may_name(f, name_norm, etype)
         ]
@@ -84,6 +88,22 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
         elif display_form(name) != name:  # سيرغي #لافروف: the same name, without the mark
             out[eid] = display_form(name)
     return out
+
+
+def _same_name(name: str, used: Counter[str]) -> str:
+    """Among the written forms that name the same thing as ``name`` in every way of writing
+    it — another spelling of its words (ترمب / ترامب) or a name of its group (السعودية /
+    المملكة العربية السعودية) — the one used most (ties: Unicode order), whatever the
+    entity was first named: the name does not depend on which article came first."""
+    group = name_groups.groups().get(name)
+    members = {normalise(m) for m in name_groups.members()[group[0]]} if group else set()
+    folded = fold(name)
+    same = [
+        (n, f) for f, n in used.items() if f == name or f in members or words_close(fold(f), folded)
+    ]
+    if not same:
+        return name
+    return min(same, key=lambda nf: (-nf[0], nf[1]))[1]
 
 
 def _most_written(spellings: Counter[str]) -> str:
