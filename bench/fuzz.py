@@ -179,7 +179,9 @@ def fuzz(target: str, seconds: int, out: Path) -> dict:
     wall = time.monotonic() - began
     text = log.read_text(errors="replace")
     done = re.search(r"Done (\d+) runs in (\d+) second", text)
-    stats = json.loads((where / "stats.json").read_text()) if (where / "stats.json").exists() else {}
+    stats = (
+        json.loads((where / "stats.json").read_text()) if (where / "stats.json").exists() else {}
+    )
     runs = int(done.group(1)) if done else stats.get("runs", 0)
     findings = []
     if (where / "findings.jsonl").exists():

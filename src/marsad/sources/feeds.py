@@ -101,7 +101,10 @@ def parse_feed(data: bytes, url: str | None = None, *, encoding: str | None = No
     if url:
         headers["content-location"] = url
     # A file-like object: feedparser would treat bytes that look like a path as a file name.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except (ValueError, LookupError) as exc:  # feedparser on a garbled encoding name (fuzzed)
+        raise FeedError(f"the XML declaration's encoding cannot be used ({exc})", url) from None
     entries = parsed.get("entries") or []
     version = parsed.get("version") or ""
     warning = None
