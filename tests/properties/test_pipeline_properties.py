@@ -80,3 +80,36 @@ def test_any_search_query_gives_a_page_or_our_own_error(store, query: str, page:
     for a in data.articles:
         if a.highlight is not None:
             assert 0 <= a.highlight[0] <= a.highlight[1] <= len(a.snippet)
+
+
+def _stored(store: Store) -> tuple[list, list]:
+    with store.engine.connect() as conn:
+        mentions = conn.execute(
+            text(
+                'SELECT a.content_hash, m.start, m."end", e.name FROM mentions m '
+                "JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id"
+            )
+        ).fetchall()
+        entities = conn.execute(text("SELECT name, type FROM entities")).fetchall()
+    return sorted(map(tuple, mentions)), sorted(map(tuple, entities))
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="found by bench/crash.py, not fixed: the recogniser's gazetteer is built once per "
+    "run from the names stored at its start, so names created during a run are only "
+    "recognised by the next run (docs/reliability.md)",
+)
+def test_ingesting_in_two_runs_stores_what_one_run_stores(tmp_path):
+    articles = list(generated_articles(80, seed=3))
+    databases = []
+    for name, cuts in (("whole.db", [0, 80]), ("split.db", [0, 40, 80])):
+        settings = make_settings(tmp_path, name)
+        store = Store(settings.database_url)
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            Pipeline(store, settings).ingest(articles[start:end])  # a new run: a new pipeline
+        databases.append(_stored(store))
+        store.close()
+    whole, split = databases
+    assert split[1] == whole[1]
+    assert split[0] == whole[0]
