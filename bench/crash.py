@@ -10,12 +10,13 @@ an RSS feed of ITEMS of those articles from a local HTTP server on 127.0.0.1 (ea
 page of its own; MARSAD_ALLOW_PRIVATE_HOSTS=127.0.0.1 lets the crawler fetch it).
 
 Every database first gets the generator's knowledge base (`marsad kb load`). For each
-command: a clean run on the prepared database gives the reference; then trials, until KILLS
-processes were killed: each starts from the same prepared database, starts the command one
-to three times, each killed with SIGKILL after a random delay (seeded, uniform between 0
-and 1.1 × the clean run's duration; a run that ends first is not counted as killed), and
-runs it once more to the end. Each trial's database is compared with the clean one table
-by table: row count and a SHA-256 of the sorted rows. Columns that hold the wall-clock time of the run (articles.ingested_at,
+command: a clean run on the prepared database gives the reference; then trials, until
+KILLS processes were killed: each starts from the same prepared database, starts the
+command one to three times, each killed with SIGKILL after a random delay (seeded, uniform
+between the time `marsad stats` takes to start and 1.1 × the clean run's duration; a run
+that ends first is not counted as killed), and runs it once more to the end. Each trial's
+database is compared with the clean one table by table: row count and a SHA-256 of the
+sorted rows. Columns that hold the wall-clock time of the run (articles.ingested_at,
 feeds.last_success/last_error_at, fetched_urls.at, edits.at) are left out, and so are
 SQLite's own bookkeeping (sqlite_sequence, the FTS5 shadow tables: articles_fts itself is
 compared); ids are compared as they are.
@@ -246,6 +247,7 @@ def crash_run(
     if status != 0:
         raise SystemExit(f"clean `marsad {' '.join(command)}` failed ({status})")
     want = snapshot(clean / "marsad.db")
+    _, startup = marsad(base, "stats")  # starting Python and marsad: nothing to kill yet
     killed = trials = 0
     differs: dict[str, int] = {}  # table → trials where it differs
     lost: dict[str, int] = {}
@@ -255,7 +257,7 @@ def crash_run(
         crashed = out / f"{name}-crashed"
         _copy(base, crashed)
         for _ in range(rng.randint(1, 3)):
-            status, _ = marsad(crashed, *command, kill_after=rng.uniform(0, 1.1 * took))
+            status, _ = marsad(crashed, *command, kill_after=rng.uniform(startup, 1.1 * took))
             killed += status == -signal.SIGKILL
         status, _ = marsad(crashed, *command)
         if status != 0:
@@ -271,6 +273,7 @@ def crash_run(
         "command": f"marsad {' '.join(command)}",
         "ner": NER,
         "clean_seconds": round(took, 1),
+        "startup_seconds": round(startup, 1),
         "trials": trials,
         "killed": killed,
         "tables": len(want),
