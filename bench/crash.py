@@ -117,11 +117,14 @@ class FeedServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server API
                 body, kind = server.answer(self.path)
-                self.send_response(200 if body else 404)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(200 if body else 404)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the crawler was killed while reading
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -246,6 +249,7 @@ def crash_run(
     status, took = marsad(clean, *command)
     if status != 0:
         raise SystemExit(f"clean `marsad {' '.join(command)}` failed ({status})")
+    shutil.rmtree(out / f"{name}-differs", ignore_errors=True)
     want = snapshot(clean / "marsad.db")
     _, startup = marsad(base, "stats")  # starting Python and marsad: nothing to kill yet
     killed = trials = 0
@@ -263,6 +267,8 @@ def crash_run(
         if status != 0:
             raise SystemExit(f"`marsad {' '.join(command)}` after the kills failed ({status})")
         got = snapshot(crashed / "marsad.db")
+        if got != want and not (out / f"{name}-differs").exists():
+            shutil.copytree(crashed, out / f"{name}-differs")  # the first trial that differs
         for table in sorted(t for t in want.keys() | got.keys() if want.get(t) != got.get(t)):
             differs[table] = differs.get(table, 0) + 1
             if table in INPUT_TABLES:
