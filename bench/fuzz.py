@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import os
 import random
 import re
@@ -114,6 +115,7 @@ class Recorder:
 
 def _child(target: str, seconds: int, out: Path) -> None:
     """Runs in the fuzzing process: atheris until the time is up."""
+    logging.disable(logging.WARNING)  # the readers log each bad record: millions of lines
     corpus = out / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     if not any(corpus.iterdir()):
