@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from marsad.sources.feeds import FeedError, parse_feed
+from marsad.sources.feeds import FeedError, _strip_tags, parse_feed
 
 FEEDS = Path(__file__).resolve().parent.parent / "data" / "feeds"
+FUZZED = Path(__file__).resolve().parent.parent / "data" / "fuzz"
 
 
 @pytest.mark.parametrize(
@@ -24,3 +25,35 @@ def test_feed_with_a_garbled_encoding_name_is_a_feed_error_or_parsed(declaration
     assert declaration in data
     with pytest.raises(FeedError, match="encoding"):
         parse_feed(data, "https://news.example/feed.xml")
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>سانا</title><link>https://sana.example/</link>
+<item><title>لافروف يستقبل المعلم في موسكو</title><link>{link}</link>
+<description>{summary}</description></item>
+<item><title>كيري يصل إلى جنيف</title><link>https://sana.example/b</link>
+<description>وصل وزير الخارجية الأمريكي جون كيري إلى جنيف.</description></item>
+</channel></rss>"""
+
+
+def test_summary_with_a_broken_marked_section_keeps_its_text():
+    """html.parser raised AssertionError ("unknown status keyword 'CDAT' in marked
+    section") out of the summary's tag stripping."""
+    text = _strip_tags("<p>استقبل وزير الخارجية <![CDAT[ سيرغي لافروف <b>نظيره</b></p>")
+    assert "استقبل وزير الخارجية" in text and "سيرغي لافروف" in text and "<b>" not in text
+
+
+@pytest.mark.parametrize("name", ["feed-marked-section.xml.bin", "feed-ipv6-link.xml.bin"])
+def test_fuzzed_feeds_parse_or_are_a_feed_error(name: str):
+    """The inputs bench/fuzz.py feed found, as it found them."""
+    try:
+        feed = parse_feed((FUZZED / name).read_bytes(), "https://news.example/feed.xml")
+    except FeedError:
+        return
+    assert all(i.url.startswith("http") and isinstance(i.summary, str) for i in feed.items)
+
+
+def test_feed_item_with_a_broken_ipv6_link_is_skipped_not_a_crash():
+    """urljoin/urlsplit raised ValueError ("Invalid IPv6 URL") out of the item's link."""
+    feed = parse_feed(RSS.format(link="http://[::1/خبر", summary="نص").encode())
+    assert [i.url for i in feed.items] == ["https://sana.example/b"]
