@@ -43,7 +43,9 @@ def test_summary_with_a_broken_marked_section_keeps_its_text():
     assert "استقبل وزير الخارجية" in text and "سيرغي لافروف" in text and "<b>" not in text
 
 
-@pytest.mark.parametrize("name", ["feed-marked-section.xml.bin", "feed-ipv6-link.xml.bin"])
+@pytest.mark.parametrize(
+    "name", ["feed-marked-section.xml.bin", "feed-ipv6-link.xml.bin", "feed-huge-zone.xml.bin"]
+)
 def test_fuzzed_feeds_parse_or_are_a_feed_error(name: str):
     """The inputs bench/fuzz.py feed found, as it found them."""
     try:
@@ -57,3 +59,15 @@ def test_feed_item_with_a_broken_ipv6_link_is_skipped_not_a_crash():
     """urljoin/urlsplit raised ValueError ("Invalid IPv6 URL") out of the item's link."""
     feed = parse_feed(RSS.format(link="http://[::1/خبر", summary="نص").encode())
     assert [i.url for i in feed.items] == ["https://sana.example/b"]
+
+
+def test_item_date_with_an_absurd_zone_is_unknown_not_a_crash():
+    """email.utils raised OverflowError ("Python int too large to convert to C int") on a
+    zone of a hundred digits."""
+    item = RSS.replace(
+        "<link>{link}</link>",
+        "<link>{link}</link><pubDate>Thu, 14 Mar 2024 10:15:00 +0300" + "1" * 100 + "</pubDate>",
+    )
+    feed = parse_feed(item.format(link="https://sana.example/a", summary="نص الخبر").encode())
+    assert feed.items[0].title == "لافروف يستقبل المعلم في موسكو"
+    assert feed.items[0].published is None

@@ -209,7 +209,7 @@ def _parse_date(raw: str) -> datetime | None:
     value: datetime | None = None
     try:
         value = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a 100-digit zone (fuzzed)
         try:
             value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
