@@ -239,6 +239,37 @@ def stats() -> None:
         typer.echo(f"{key}: {value}")
 
 
+Force = Annotated[bool, typer.Option("--force", help="Overwrite what is there")]
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="File to write the copy to")], force: Force = False
+) -> None:
+    """Copy the whole database to PATH, safely while it is in use (SQLite: online backup
+    API; PostgreSQL: pg_dump -Fc)."""
+    from marsad.store.backup import backup as run_backup
+
+    settings = load_settings()
+    report = run_backup(settings.database_url, path, force=force)
+    held = "" if report.articles is None else f", {report.articles} articles"
+    typer.echo(f"backup written to {report.path} ({report.bytes} bytes{held})")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `marsad backup`")],
+    force: Force = False,
+) -> None:
+    """Replace the database by the backup PATH (a database with articles only with --force)."""
+    from marsad.store.backup import restore as run_restore
+
+    settings = load_settings()
+    report = run_restore(settings.database_url, path, force=force)
+    held = "" if report.articles is None else f": {report.articles} articles"
+    typer.echo(f"restored {settings.database_url} from {report.path}{held}")
+
+
 # Options of the passes over stored articles (reprocess, analyse).
 Batch = Annotated[int, typer.Option(min=1, help="Articles per transaction")]
 NameWorkers = Annotated[

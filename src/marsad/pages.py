@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -250,6 +250,16 @@ def snippet(
     return piece, (len(prefix) + start - lo, len(prefix) + end - lo)
 
 
+def _utc(value: Any) -> datetime | None:
+    """A stored publication time (UTC, read back naive from SQLite, or as its text) as an
+    aware UTC datetime: the API's date-times carry their offset (RFC 3339)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _article_item(row: Row, mention_end: int | None = None) -> ArticleItem:
     start = row.get("first_start")
     text, mark = snippet(row["title"], row["text"], start, row.get("first_end") or mention_end)
@@ -258,7 +268,7 @@ def _article_item(row: Row, mention_end: int | None = None) -> ArticleItem:
         title=row["title"],
         source=row["source_name"],
         source_slug=row["source_slug"],
-        published=row["published"],
+        published=_utc(row["published"]),
         day=row.get("day"),
         story_id=row.get("story_id"),
         url=row["url"],
@@ -658,7 +668,7 @@ def article_page(store: Store, article_id: int) -> ArticlePage:
         title=row["title"],
         text=row["text"],
         url=row["url"],
-        published=row["published"],
+        published=_utc(row["published"]),
         source=row["source_name"],
         source_slug=row["source_slug"],
         place=row["place"],

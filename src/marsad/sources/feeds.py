@@ -55,6 +55,7 @@ _ENTITY_MARKERS = tuple(
     "<!ENTITY".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le")
 )
 _WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[!/?]?[A-Za-z][^<>]*>|<!\[\w*\[?|\]\]>")  # tags, <![CDATA[ and ]]>
 
 
 def _refuse_entities(data: bytes, url: str | None) -> None:
@@ -101,7 +102,10 @@ def parse_feed(data: bytes, url: str | None = None, *, encoding: str | None = No
     if url:
         headers["content-location"] = url
     # A file-like object: feedparser would treat bytes that look like a path as a file name.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except (ValueError, LookupError) as exc:  # feedparser on a garbled encoding name (fuzzed)
+        raise FeedError(f"the XML declaration's encoding cannot be used ({exc})", url) from None
     entries = parsed.get("entries") or []
     version = parsed.get("version") or ""
     warning = None
@@ -148,8 +152,12 @@ def _absolute(link: str | None, base: str | None) -> str | None:
     if not link:
         return None
     link = link.strip()
-    absolute = urljoin(base, link) if base else link
-    if urlsplit(absolute).scheme.lower() not in ("http", "https"):
+    try:
+        absolute = urljoin(base, link) if base else link
+        scheme = urlsplit(absolute).scheme.lower()
+    except ValueError:  # "http://[::1": not a URL (found by bench/fuzz.py)
+        return None
+    if scheme not in ("http", "https"):
         return None
     return absolute
 
@@ -201,7 +209,7 @@ def _parse_date(raw: str) -> datetime | None:
     value: datetime | None = None
     try:
         value = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a 100-digit zone (fuzzed)
         try:
             value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -228,8 +236,11 @@ def _strip_tags(html: str) -> str:
     if "<" not in html and "&" not in html:
         return html
     parser = _TextOnly()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except AssertionError:  # html.parser on "<![CDAT[" (found by bench/fuzz.py): no markup
+        return _TAG.sub(" ", html)
     return "".join(parser.parts)
 
 
