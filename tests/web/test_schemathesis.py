@@ -43,12 +43,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesis.BaseS
 schema = schemathesis.pytest.from_fixture("api")
 
 CHECKS = [checks.not_a_server_error, checks.response_schema_conformance]
-# 500s found by this test that another part of issue #16 fixes: those operations xfail
-# (not strict) until then; every other operation must pass every check.
-KNOWN = {
-    ("GET", "/api/article/{article_id}"): "fixed by the web part of #16: an article id past "
-    "SQLite's 64-bit integers (9223372036854775808) answers 500 (OverflowError)",
-}
+# every operation must pass every check (the 500 this test found for an article id past
+# SQLite's 64-bit integers, 9223372036854775808, is fixed by the web part of #16)
 
 
 @schema.parametrize()
@@ -63,12 +59,7 @@ def test_api_answers_without_500_and_as_documented(case: schemathesis.Case):
     headers = {}
     if case.path.startswith("/api/admin") and case.headers and case.headers.get("authorization"):
         headers["authorization"] = f"Bearer {TOKEN}"  # half the admin calls reach the edits
-    try:
-        case.call_and_validate(headers=headers, checks=CHECKS)
-    except Exception:
-        if (case.method, case.path) in KNOWN:
-            pytest.xfail(KNOWN[case.method, case.path])
-        raise
+    case.call_and_validate(headers=headers, checks=CHECKS)
 
 
 def test_api_timestamps_say_they_are_utc(small):
