@@ -95,10 +95,12 @@ def consolidate(
         for eid, name, etype, kb, n in sql.live_entities(store)
     }
     retyped = _retype(store, ents, entity_ids)
+    touched = None if entity_ids is None else set(entity_ids)
     aliases = [(norm, eid) for norm, eid, _ in store.alias_table()]
     merged, into, moved = 0, set(), {}  # moved: merged entity → where it went
     for _ in range(ROUNDS):  # a merge can make another (its counts grow): settle them
-        targets = _targets(ents, [(n, _where(moved, e)) for n, e in aliases])
+        targets = _targets(ents, [(n, _where(moved, e)) for n, e in aliases], touched)
+        touched = None if touched is None else touched | {_where(moved, e) for e in touched}
         joining: dict[int, list[int]] = defaultdict(list)  # entity → those merged into it
         for source in sorted(targets, key=lambda e: ents[e].rank):
             target = _where(targets, source)  # a chain: join where it ends
@@ -156,8 +158,11 @@ def _voted(votes: dict[str, int]) -> str | None:
     return etype if n >= TYPE_SHARE * total else None
 
 
-def _targets(ents: dict[int, _Entity], aliases: list[tuple[str, int]]) -> dict[int, int]:
-    """Created entity → the entity it is (one step; chains are followed by the caller)."""
+def _targets(
+    ents: dict[int, _Entity], aliases: list[tuple[str, int]], touched: set[int] | None = None
+) -> dict[int, int]:
+    """Created entity → the entity it is (one step; chains are followed by the caller): for
+    every entity, or only for those ``touched`` and the ones their names relate to."""
     by_norm: dict[str, list[_Entity]] = defaultdict(list)  # every name an entity bears
     by_letters: dict[str, list[_Entity]] = defaultdict(list)  # the name without spaces
     by_skeleton: dict[tuple[str, str], list[_Entity]] = defaultdict(list)
@@ -176,8 +181,13 @@ def _targets(ents: dict[int, _Entity], aliases: list[tuple[str, int]]) -> dict[i
         if e.norm in groups:
             by_group[groups[e.norm][0]].append(e)
     parts = _PartIndex(e for e in ents.values() if e.type == "PERSON")
+    if touched is None:
+        sources = list(ents.values())
+    else:
+        near = [by_norm, by_letters, by_skeleton, by_group]
+        sources = [ents[i] for i in sorted(_related(touched, ents, *near)) if i in ents]
     out: dict[int, int] = {}
-    for e in ents.values():
+    for e in sources:
         if e.locked:
             continue
         target = (
@@ -190,6 +200,43 @@ def _targets(ents: dict[int, _Entity], aliases: list[tuple[str, int]]) -> dict[i
         )
         if target is not None and target.rank > e.rank:
             out[e.id] = target.id
+    return out
+
+
+def _related(
+    touched: set[int],
+    ents: dict[int, _Entity],
+    by_norm: dict[str, list[_Entity]],
+    by_letters: dict[str, list[_Entity]],
+    by_skeleton: dict[tuple[str, str], list[_Entity]],
+    by_group: dict[str, list[_Entity]],
+) -> set[int]:
+    """The entities a round's own may join or be joined by: each touched one, the names
+    it is with a clitic glued on, written without spaces, spelt otherwise, in its group, and
+    a person's surnames — what makes an incremental pass cost what the round touched."""
+    groups = name_groups.groups()
+    out: set[int] = set()
+    for eid in touched:
+        e = ents.get(eid)
+        if e is None:
+            continue
+        out.add(eid)
+        first, _, rest = e.norm.partition(" ")
+        glued = {c + first for c in ("و", "ف", "ب", "ك", "ل")}
+        if first.startswith("ال"):
+            glued |= {c + first[2:] for c in ("لل", "وال", "بال", "فال", "كال", "ولل")}
+        names = [f"{g} {rest}".strip() for g in glued] + [e.norm]
+        if e.type == "PERSON":
+            words = e.norm.split()
+            names += [" ".join(words[-k:]) for k in range(1, len(words))]
+        found = [x for n in names for x in by_norm.get(n, ())]
+        found += by_letters.get(e.norm.replace(" ", ""), [])
+        for n in names:
+            for etype in ("PERSON", "ORGANIZATION"):
+                found += by_skeleton.get((etype, skeleton(n)), [])
+        if e.norm in groups:
+            found += by_group.get(groups[e.norm][0], [])
+        out.update(x.id for x in found)
     return out
 
 

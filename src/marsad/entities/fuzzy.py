@@ -57,6 +57,7 @@ def place_close(a: str, b: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=200_000)
 def fold(norm: str) -> str:
     """Transliteration-aware key of a normalised name (word by word)."""
     return " ".join(fold_word(w) for w in norm.split())
