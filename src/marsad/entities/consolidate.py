@@ -17,7 +17,8 @@ knowledge base's nor at those an operator edited) with the whole database as evi
 * **spellings** — two names of one type (not places) that spell the same words
   (تشيلسي / تشلسي, سان جيرمان / سان جرمان: :func:`.resolve.words_close`) are one;
 * **clitics** — a name that is another entity's name with و ف ب ك ل لل glued on
-  (للرياض, لحزب الله, والسعودية) joins it when that one is at least twice as covered;
+  (للرياض, لحزب الله, والسعودية) joins it when that one is at least twice as covered
+  (three articles at least; a one-word name only loses a clitic to a word of four letters);
 * **short forms** — a surname (or a two-word short name) used alone joins the person whose
   full name ends with it (بوتين → فلاديمير بوتين, ترمب → دونالد ترمب, spellings aside) when
   that person has at least three times the articles of any other candidate (رونالدو stays
@@ -26,7 +27,10 @@ knowledge base's nor at those an operator edited) with the whole database as evi
 
 Each merge goes to the most covered entity of its kind (KB and operator entities first).
 The decisions are a function of the database's names and counts only, so they do not depend
-on the order the articles came in. Operator edits and KB entries are never moved or retyped.
+on the order the articles came in (a merge made on a first round's evidence stays made:
+docs/entities.md, "However the news arrives"). An incremental round looks for merges among
+the entities it touched and those their names relate to. Operator edits and KB entries are
+never moved or retyped.
 """
 
 from __future__ import annotations
@@ -115,17 +119,17 @@ def consolidate(
             into.add(target)
         if not targets:
             break
-    _name_groups(store, ents, {})
+    _name_groups(store, ents)
     return {"retyped": retyped, "merged": merged}, into
 
 
-def _name_groups(store: Store, ents: dict[int, _Entity], merged: dict[int, int]) -> None:
+def _name_groups(store: Store, ents: dict[int, _Entity]) -> None:
     """Every name of its group is an alias of the entity a group became: the page is found
     (search, autocomplete) under المملكة العربية السعودية as under السعودية."""
     groups = name_groups.groups()
     named: dict[str, _Entity] = {}
     for e in ents.values():
-        if e.id not in merged and e.norm in groups and not e.locked:
+        if e.norm in groups and not e.locked:
             key = groups[e.norm][0]
             if key not in named or e.rank > named[key].rank:
                 named[key] = e
