@@ -145,28 +145,26 @@ def jsonl_target() -> Run:
     return run
 
 
-def csv_target() -> Run:
-    from marsad.sources.files import Problems, articles_from_csv
+def _file_target(suffix: str, reader_name: str) -> Run:
+    """A reader of whole files (``sources.files.<reader_name>``) fed the input as a file."""
+    from marsad.sources import files
 
-    path = _tmpfile(".csv")
+    reader = getattr(files, reader_name)
+    path = _tmpfile(suffix)
 
     def run(data: bytes) -> None:
         path.write_bytes(data)
-        check_articles(list(articles_from_csv(path, None, Problems("fuzz"))))
+        check_articles(list(reader(path, None, files.Problems("fuzz"))))
 
     return run
+
+
+def csv_target() -> Run:
+    return _file_target(".csv", "articles_from_csv")
 
 
 def warc_target() -> Run:
-    from marsad.sources.files import Problems, articles_from_warc
-
-    path = _tmpfile(".warc")
-
-    def run(data: bytes) -> None:
-        path.write_bytes(data)
-        check_articles(list(articles_from_warc(path, None, Problems("fuzz"))))
-
-    return run
+    return _file_target(".warc", "articles_from_warc")
 
 
 def text_target() -> Run:

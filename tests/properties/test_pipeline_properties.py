@@ -20,6 +20,7 @@ from marsad.models import Article, Source
 from marsad.pipeline import Pipeline
 from marsad.store.database import Store
 from marsad_testing import make_settings, rollup_snapshot
+from order import assignment  # bench/order.py
 from properties.strategies import any_text, arabic_text, fast, news_text
 from properties.test_ner_properties import names_text
 
@@ -82,16 +83,11 @@ def test_any_search_query_gives_a_page_or_our_own_error(store, query: str, page:
             assert 0 <= a.highlight[0] <= a.highlight[1] <= len(a.snippet)
 
 
-def _stored(store: Store) -> tuple[list, list]:
+def _stored(store: Store) -> tuple[dict, list]:
+    """Every mention with its entity's name and type (bench/order.py), and the entities."""
     with store.engine.connect() as conn:
-        mentions = conn.execute(
-            text(
-                'SELECT a.content_hash, m.start, m."end", e.name FROM mentions m '
-                "JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id"
-            )
-        ).fetchall()
         entities = conn.execute(text("SELECT name, type FROM entities")).fetchall()
-    return sorted(map(tuple, mentions)), sorted(map(tuple, entities))
+    return assignment(store), sorted(map(tuple, entities))
 
 
 def test_ingesting_in_two_runs_stores_what_one_run_stores(tmp_path):

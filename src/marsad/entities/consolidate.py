@@ -39,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from marsad.arabic.normalise import normalise
+from marsad.arabic.normalise import PROCLITICS, normalise
 from marsad.entities import name_groups
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
@@ -49,7 +49,7 @@ from marsad.store import edits as sql
 from marsad.store.database import Store
 
 # Proclitics glued to a name (not the bare article: الرياض is not ال + رياض's entity)
-GLUED = ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "و", "ف", "ب", "ل", "ك")
+GLUED = tuple(c for c in PROCLITICS if c != "ال")
 TYPE_SHARE = 0.6  # a type carried by this share of the mentions decides the entity's type
 TYPE_VOTES = 3  # and by at least this many
 GLUE_MARGIN = 2.0  # the bare name is at least this many times as covered as the glued one
@@ -226,9 +226,7 @@ def _related(
             continue
         out.add(eid)
         first, _, rest = e.norm.partition(" ")
-        glued = {c + first for c in ("و", "ف", "ب", "ك", "ل")}
-        if first.startswith("ال"):
-            glued |= {c + first[2:] for c in ("لل", "وال", "بال", "فال", "كال", "ولل")}
+        glued = {_glue(c, first) for c in GLUED} - {None}  # what _unglued takes apart
         names = [f"{g} {rest}".strip() for g in glued] + [e.norm]
         if e.type == "PERSON":
             words = e.norm.split()
@@ -293,6 +291,14 @@ def _unglued(e: _Entity, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
         if found is not None and (found.locked or found.articles >= enough):
             return found
     return None
+
+
+def _glue(clitic: str, word: str) -> str | None:
+    """``word`` with ``clitic`` glued on as Arabic writes it (ل + الرياض → للرياض), or None
+    when the clitic does not go with it (لل before a word without the article)."""
+    if clitic.endswith(("ال", "لل")):
+        return clitic + word[2:] if word.startswith("ال") else None
+    return clitic + word
 
 
 class _PartIndex:

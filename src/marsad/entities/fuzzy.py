@@ -17,11 +17,14 @@ _FOLD = str.maketrans({"غ": "ج", "ق": "ج", "ك": "ج", "ث": "ت", "ذ": "ز
 _VOWELS = frozenset("اوي")
 
 
+def _final_alef(word: str) -> str:
+    """Final ا/ه as one letter: سوريا/سورية, أستانا/أستانة."""
+    return word[:-1] + "ا" if len(word) > 2 and word[-1] in "اه" else word
+
+
 @lru_cache(maxsize=200_000)
 def fold_word(word: str) -> str:
-    word = word.translate(_FOLD)
-    if len(word) > 2 and word[-1] in "اه":
-        word = word[:-1] + "ا"
+    word = _final_alef(word.translate(_FOLD))
     if len(word) > 3 and word.endswith("ي") and word[-2] == "ي":  # ي doubled by careless typing
         word = word[:-1]
     return word
@@ -30,7 +33,7 @@ def fold_word(word: str) -> str:
 def fold_place(norm: str) -> str:
     """A place name's key: only the final ا/ه folded (سوريا/سورية, أستانا/أستانة), no
     consonant swapped: place names one letter apart are other places (جازان ≠ كازان)."""
-    return " ".join(w[:-1] + "ا" if len(w) > 2 and w[-1] in "اه" else w for w in norm.split())
+    return " ".join(_final_alef(w) for w in norm.split())
 
 
 def consonants(norm: str) -> str:

@@ -58,6 +58,12 @@ def members() -> dict[str, list[str]]:
     return {key: names for key, _, names, _ in _groups_in(BUILT)}
 
 
+@lru_cache(maxsize=1)
+def member_norms() -> dict[str, frozenset[str]]:
+    """Group key → its names, normalised (looked up at every mention of a group's name)."""
+    return {key: frozenset(normalise(n) for n in names) for key, names in members().items()}
+
+
 def recogniser_names() -> list[tuple[str, str]]:
     """(name, type) the recogniser looks for where no other found a name: every name of
     two words or more and the single words of our list (الحوثيين, الناتو), not CLDR's

@@ -96,7 +96,7 @@ def _same_name(name: str, used: Counter[str]) -> str:
     المملكة العربية السعودية) — the one used most (ties: Unicode order), whatever the
     entity was first named: the name does not depend on which article came first."""
     group = name_groups.groups().get(name)
-    members = {normalise(m) for m in name_groups.members()[group[0]]} if group else set()
+    members = name_groups.member_norms()[group[0]] if group else frozenset()
     folded = fold(name)
     same = [
         (n, f) for f, n in used.items() if f == name or f in members or words_close(fold(f), folded)

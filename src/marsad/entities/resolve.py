@@ -269,8 +269,8 @@ class Resolver:
             return self._dominant(found, context)
         group = name_groups.groups().get(norm)
         if group is not None:  # الحوثي: the movement's other names, not عبد الملك الحوثي
-            names = name_groups.members()[group[0]]
-            cands = {e for name in names for e in self.by_alias.get(normalise(name), ())}
+            names = name_groups.member_norms()[group[0]]
+            cands = {e for name in names for e in self.by_alias.get(name, ())}
             if cands:
                 return self._pick(cands, EntityType(group[1]), context)
         if etype == EntityType.LOCATION:  # one letter apart: another place (المنيا, ألمانيا)

@@ -67,7 +67,7 @@ def not_names() -> frozenset[str]:
     return frozenset(words)
 
 
-_NOT_IN_NAMES = frozenset('()[]{}<>«»"|')
+_CUT_MARKS = frozenset('()[]{}<>«»"|')
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +102,7 @@ def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
 def cut_through_marks(surface: str) -> bool:
     """A written mention with a bracket, quote or bar in it (منظمة (إس.): a span the
     recogniser cut through punctuation, not a name."""
-    return any(ch in _NOT_IN_NAMES for ch in surface)
+    return any(ch in _CUT_MARKS for ch in surface)
 
 
 def is_generic(tokens: tuple[str, ...] | list[str]) -> bool:

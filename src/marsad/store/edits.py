@@ -154,18 +154,14 @@ def mention_types(store: Store, entity_ids: Iterable[int] | None) -> dict[int, d
         "SELECT entity_id, type, COUNT(*) FROM mentions WHERE type IS NOT NULL {} "
         "GROUP BY entity_id, type"
     )
+    if entity_ids is None:
+        wheres = [""]
+    else:
+        ids = sorted(set(entity_ids))
+        wheres = [f"AND entity_id IN ({', '.join(map(str, map(int, c)))})" for c in _chunks(ids)]
     out: dict[int, dict[str, int]] = {}
     with store.engine.connect() as conn:
-        if entity_ids is None:
-            chunks: list[list[int]] = [[]]
-        else:
-            chunks = list(_chunks(sorted(set(entity_ids))))
-        for chunk in chunks:
-            where = ""
-            if entity_ids is not None:
-                if not chunk:
-                    continue
-                where = f"AND entity_id IN ({', '.join(str(int(e)) for e in chunk)})"
+        for where in wheres:
             for eid, etype, n in driver.run(conn, q.format(where)):
                 out.setdefault(eid, {})[etype] = n
     return out
