@@ -74,6 +74,7 @@ def build(
     tz: str = "Asia/Damascus",
     batch: int = 20_000,
     verify: bool = False,
+    days: int = 42,
 ) -> None:
     zone = ZoneInfo(tz)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +91,7 @@ def build(
     pattern, by_surface = surface_pattern()
 
     t0 = time.time()
-    corpus = sorted(generate(n, seed=seed, end=end), key=lambda g: g.published)
+    corpus = sorted(generate(n, seed=seed, end=end, days=days), key=lambda g: g.published)
     print(f"generated {len(corpus):,} articles in {time.time() - t0:.0f} s", flush=True)
 
     con = sqlite3.connect(db)
@@ -248,8 +249,17 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--timezone", default="Asia/Damascus", help="MARSAD_TIMEZONE of the server")
     ap.add_argument("--verify", action="store_true", help="compare the rollups to a rebuild")
+    ap.add_argument("--days", type=int, default=42, help="days the corpus spans, ending --end")
     args = ap.parse_args()
-    build(args.articles, args.db, args.end, args.seed, args.timezone, verify=args.verify)
+    build(
+        args.articles,
+        args.db,
+        args.end,
+        args.seed,
+        args.timezone,
+        verify=args.verify,
+        days=args.days,
+    )
 
 
 if __name__ == "__main__":

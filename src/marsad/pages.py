@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from marsad.analytics.related import related
 from marsad.analytics.timeline import timeline
 from marsad.analytics.trending import trending
-from marsad.analytics.window import Window, current_window
+from marsad.analytics.window import Period, Window, parse_day, period_window
 from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
@@ -43,8 +43,30 @@ class Suggestion(BaseModel):
 
 
 class DayCountOut(BaseModel):
-    day: date
+    day: date  # the day, or the first day of the week or month (the page's ``bucket``)
     count: int
+
+
+class PeriodOut(BaseModel):
+    """The period a page counts over, as the URL chose it."""
+
+    preset: str | None  # "7", "30", "90", "365", "all"; None for a custom from/to
+    start: date
+    end: date
+    bucket: str  # "day", "week" or "month": what each timeline point counts
+
+
+def _period(window: Window) -> PeriodOut:
+    return PeriodOut(preset=window.preset, start=window.start, end=window.end, bucket=window.bucket)
+
+
+class Coverage(BaseModel):
+    """Where an entity's coverage is, offered when the chosen period holds none of it."""
+
+    first_day: date
+    last_day: date
+    start: date  # a period as long as the chosen one, ending on its last day of coverage
+    end: date
 
 
 class EntityRef(BaseModel):
@@ -77,6 +99,7 @@ class ArticleItem(BaseModel):
     url: str | None
     place: str | None = None
     agency: str | None = None
+    undated: bool = False  # no publication date found: counted on ``day``, the day first seen
     snippet: str
     highlight: tuple[int, int] | None = None  # offsets of the mention inside ``snippet``
 
@@ -124,8 +147,10 @@ class EntityPage(BaseModel):
     description_url: str | None
     window_start: date
     window_end: date
+    period: PeriodOut | None = None
     article_count: int  # in the window
     total_articles: int  # ever
+    coverage: Coverage | None = None  # when the period holds none of the entity's articles
     stories: bool
     timeline: list[DayCountOut]
     related: list[RelatedOut]
@@ -142,7 +167,8 @@ class QuotesPage(BaseModel):
     """Everything one entity said, newest first (``/entity/<key>/quotes``)."""
 
     entity: EntityRef
-    total: int
+    period: PeriodOut | None = None
+    total: int  # in the period
     page: int
     pages: int
     quotes: list[QuoteItem]
@@ -156,6 +182,7 @@ class Trend(EntityRef):
 class HomePage(BaseModel):
     window_start: date
     window_end: date
+    period: PeriodOut | None = None
     trending: list[Trend]
     latest: list[ArticleItem]
     sources: list[SourceCount]
@@ -172,6 +199,7 @@ class CompareSeries(EntityRef):
 class ComparePage(BaseModel):
     window_start: date
     window_end: date
+    period: PeriodOut | None = None
     view: str  # "absolute" (articles per day) or "share" (per thousand articles that day)
     series: list[CompareSeries]
     suggestions: list[EntityRef]  # most related to the compared entities, not yet compared
@@ -219,12 +247,14 @@ class SourcePage(BaseModel):
     country: str | None
     window_start: date
     window_end: date
+    period: PeriodOut | None = None
     timeline: list[DayCountOut]
     entities: list[RelatedOut]
     articles: list[ArticleItem]
     page: int
     pages: int
-    total_articles: int
+    total_articles: int  # ever
+    period_articles: int = 0  # in the period
 
 
 def snippet(
@@ -274,6 +304,7 @@ def _article_item(row: Row, mention_end: int | None = None) -> ArticleItem:
         url=row["url"],
         place=row["place"],
         agency=row["agency"],
+        undated=row["published"] is None and row.get("day") is not None,
         snippet=text,
         highlight=mark,
     )
@@ -333,19 +364,6 @@ def _closest_spelling(store: Store, key: str) -> Row | None:
     return store.get_entity(best)
 
 
-def parse_day(value: str | None, name: str) -> date | None:
-    """A YYYY-MM-DD query parameter; anything else is an InputError with a clear message."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(
-            f"تاريخ غير صالح في {name}: «{value}» — اكتبه بالشكل YYYY-MM-DD، مثل 2026-11-20 "
-            f"({name} must be a date YYYY-MM-DD)"
-        ) from None
-
-
 def entity_page(
     store: Store,
     settings: Settings,
@@ -354,19 +372,23 @@ def entity_page(
     page: int = 1,
     stories: bool = False,
     types: set[str] | None = None,
+    period: Period | None = None,
 ) -> EntityPage:
+    """One entity over a period (default: the configured window): its timeline, most
+    related, top sources, what it said and its news on the period's days."""
     check_page_number(page)
     ent = find_entity(store, key)
-    window = current_window(store, settings)
+    window = period_window(store, settings, period)
     start, end = window.bounds
     eid = ent["id"]
+    in_window = store.entity_total(eid, start, end)
     with store.engine.connect() as conn:
         total = listing.entity_article_count(conn, eid)
-        rows = listing.entity_articles(conn, eid, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        said = listing.entity_quotes(conn, eid, QUOTES_SHOWN) if page == 1 else []
-    in_window = store.entity_total(eid, start, end)
+        rows = listing.entity_articles(conn, eid, PAGE_SIZE, (page - 1) * PAGE_SIZE, start, end)
+        said = listing.entity_quotes(conn, eid, QUOTES_SHOWN, 0, start, end) if page == 1 else []
+        coverage = _coverage(conn, eid, window) if in_window == 0 and total else None
     top = store.top_sources(eid, start, end)
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-in_window // PAGE_SIZE))
     if page > pages:
         raise NotFound(f"لا توجد صفحة {page}: أخبار {ent['name']} في {pages} صفحة")
     return EntityPage(
@@ -380,8 +402,10 @@ def entity_page(
         description_url=ent["description_url"],
         window_start=window.start,
         window_end=window.end,
+        period=_period(window),
         article_count=in_window,
         total_articles=total,
+        coverage=coverage,
         stories=stories,
         timeline=_timeline(store, eid, window, stories),
         related=[
@@ -405,17 +429,39 @@ def entity_page(
     )
 
 
-def quotes_page(store: Store, key: str, *, page: int = 1) -> QuotesPage:
+def _coverage(conn: Any, entity_id: int, window: Window) -> Coverage | None:
+    """The entity's first and last day of coverage, and a period as long as ``window``
+    ending on the last (offered when ``window`` holds none of its articles)."""
+    first, last = rollups.entity_span(conn, entity_id)
+    if not first or not last:
+        return None
+    first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
+    start = max(first_day, last_day - timedelta(days=window.length - 1))
+    return Coverage(first_day=first_day, last_day=last_day, start=start, end=last_day)
+
+
+def quotes_page(
+    store: Store,
+    settings: Settings,
+    key: str,
+    *,
+    page: int = 1,
+    period: Period | None = None,
+) -> QuotesPage:
+    """What the entity said on the days of a period (default: all time), newest first."""
     check_page_number(page)
     ent = find_entity(store, key)
+    window = period_window(store, settings, period or Period("all"))
+    start, end = window.bounds
     with store.engine.connect() as conn:
-        total = listing.entity_quote_count(conn, ent["id"])
-        rows = listing.entity_quotes(conn, ent["id"], PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        total = listing.entity_quote_count(conn, ent["id"], start, end)
+        rows = listing.entity_quotes(conn, ent["id"], PAGE_SIZE, (page - 1) * PAGE_SIZE, start, end)
     pages = max(1, -(-total // PAGE_SIZE))
     if page > pages:
         raise NotFound(f"لا توجد صفحة {page}: أقوال {ent['name']} في {pages} صفحة")
     return QuotesPage(
         entity=EntityRef(id=ent["id"], slug=ent["slug"], name=ent["name"], type=ent["type"]),
+        period=_period(window),
         total=total,
         page=page,
         pages=pages,
@@ -424,11 +470,17 @@ def quotes_page(store: Store, key: str, *, page: int = 1) -> QuotesPage:
 
 
 def entity_timeline(
-    store: Store, settings: Settings, key: str, *, stories: bool = False
-) -> tuple[str, list[DayCountOut]]:
-    """(name, daily counts over the window) — all the chart needs."""
+    store: Store,
+    settings: Settings,
+    key: str,
+    *,
+    stories: bool = False,
+    period: Period | None = None,
+) -> tuple[str, list[DayCountOut], str]:
+    """(name, counts per bucket over the period, the bucket) — all the chart needs."""
     ent = find_entity(store, key)
-    return ent["name"], _timeline(store, ent["id"], current_window(store, settings), stories)
+    window = period_window(store, settings, period)
+    return ent["name"], _timeline(store, ent["id"], window, stories), window.bucket
 
 
 def source_choices(store: Store) -> list[Row]:
@@ -437,23 +489,34 @@ def source_choices(store: Store) -> list[Row]:
         return listing.source_counts(conn, "0000-00-00", "9999-99-99")
 
 
-def entity_timeline_rows(store: Store, settings: Settings, key: str) -> Iterator[list[Any]]:
-    """CSV rows of the entity's timeline: day, articles, stories (zero days included)."""
+def entity_timeline_rows(
+    store: Store, settings: Settings, key: str, period: Period | None = None
+) -> Iterator[list[Any]]:
+    """CSV rows of the entity's timeline over the period: day, articles, stories, one row
+    per day (zero days included) whatever the period's length — the chart's weeks and
+    months are sums of these."""
     ent = find_entity(store, key)
-    window = current_window(store, settings)
-    articles = _timeline(store, ent["id"], window)
-    stories = _timeline(store, ent["id"], window, stories=True)
+    window = period_window(store, settings, period)
+    start, end = window.bounds
+    articles = store.daily_counts(ent["id"], start, end)
+    stories = store.daily_counts(ent["id"], start, end, stories=True)
     yield ["day", "articles", "stories"]
-    for a, st in zip(articles, stories, strict=True):
-        yield [a.day.isoformat(), a.count, st.count]
+    for d in window.days:
+        day = d.isoformat()
+        yield [day, articles.get(day, 0), stories.get(day, 0)]
 
 
-def entity_article_rows(store: Store, key: str) -> Iterator[list[Any]]:
-    """CSV rows of every article naming the entity, newest first."""
+def entity_article_rows(
+    store: Store, settings: Settings, key: str, period: Period | None = None
+) -> Iterator[list[Any]]:
+    """CSV rows of every article naming the entity on the period's days (default: all
+    time), newest first; ``undated`` is 1 where no publication date was found (``day`` is
+    then the day the article was first seen)."""
     ent = find_entity(store, key)
-    yield ["id", "day", "published", "source", "title", "url", "mention"]
+    start, end = period_window(store, settings, period or Period("all")).bounds
+    yield ["id", "day", "published", "source", "title", "url", "mention", "undated"]
     with store.engine.connect() as conn:
-        for r in listing.iter_entity_articles(conn, ent["id"]):
+        for r in listing.iter_entity_articles(conn, ent["id"], start=start, end=end):
             content = content_of(r["title"], r["text"])
             yield [
                 r["id"],
@@ -463,6 +526,7 @@ def entity_article_rows(store: Store, key: str) -> Iterator[list[Any]]:
                 r["title"],
                 r["url"] or "",
                 content[r["first_start"] : r["first_end"]],
+                int(r["published"] is None),
             ]
 
 
@@ -475,19 +539,23 @@ def _iso(value: Any) -> str:
     return value.isoformat()
 
 
-def home_page(store: Store, settings: Settings) -> HomePage:
-    window = current_window(store, settings)
+def home_page(store: Store, settings: Settings, period: Period | None = None) -> HomePage:
+    """Trending, sources, volume, the newest stories and quotes over a period (default:
+    the configured window; trending compares its last three days with the rest)."""
+    window = period_window(store, settings, period)
+    start, end = window.bounds
     with store.engine.connect() as conn:
         latest, stories = [], set()
-        for r in listing.latest_articles(conn, limit=40):
+        for r in listing.latest_articles(conn, limit=40, start=start, end=end):
             if r["story_id"] not in stories and len(latest) < 12:  # one item per story
                 stories.add(r["story_id"])
                 latest.append(_article_item(r))
-        counts = listing.source_counts(conn, *window.bounds)
-        said = listing.latest_quotes(conn, QUOTES_SHOWN)
+        counts = listing.source_counts(conn, start, end)
+        said = listing.latest_quotes(conn, QUOTES_SHOWN, start, end)
     return HomePage(
         window_start=window.start,
         window_end=window.end,
+        period=_period(window),
         trending=[
             Trend(id=t.id, slug=t.slug, name=t.name, type=t.type, recent=t.recent, rise=t.rise)
             for t in trending(store, window)
@@ -501,14 +569,19 @@ def home_page(store: Store, settings: Settings) -> HomePage:
 
 
 def compare_page(
-    store: Store, settings: Settings, keys: list[str], *, view: str = "absolute"
+    store: Store,
+    settings: Settings,
+    keys: list[str],
+    *,
+    view: str = "absolute",
+    period: Period | None = None,
 ) -> ComparePage:
     keys = list(dict.fromkeys(k.strip() for k in keys if k.strip()))
     if not 1 <= len(keys) <= 5:
         raise InputError("compare takes 1 to 5 entities (e=…&e=…)")
     if view not in {"absolute", "share"}:
         raise InputError("view must be 'absolute' or 'share'")
-    window = current_window(store, settings)
+    window = period_window(store, settings, period)
     all_days = {d.day: d.count for d in _timeline(store, None, window)}
     series: list[CompareSeries] = []
     for key in keys:
@@ -543,6 +616,7 @@ def compare_page(
     return ComparePage(
         window_start=window.start,
         window_end=window.end,
+        period=_period(window),
         view=view,
         series=series,
         suggestions=suggestions,
@@ -690,17 +764,30 @@ def article_page(store: Store, article_id: int) -> ArticlePage:
     )
 
 
-def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -> SourcePage:
+def source_page(
+    store: Store,
+    settings: Settings,
+    slug: str,
+    *,
+    page: int = 1,
+    period: Period | None = None,
+) -> SourcePage:
+    """A source over a period (default: the configured window): its volume, the entities
+    it names most and its articles on the period's days, newest first."""
     check_page_number(page)
     src = store.get_source(slug)
     if src is None:
         raise NotFound(f"لا يوجد مصدر بهذا الاسم: {slug}")
-    window = current_window(store, settings)
-    ents = store.source_entities(src["id"], *window.bounds)
+    window = period_window(store, settings, period)
+    start, end = window.bounds
+    ents = store.source_entities(src["id"], start, end)
     with store.engine.connect() as conn:
         total = listing.source_article_count(conn, src["id"])
-        rows = listing.latest_articles(conn, PAGE_SIZE, (page - 1) * PAGE_SIZE, source_id=src["id"])
-    pages = max(1, -(-total // PAGE_SIZE))
+        in_period = listing.source_period_count(conn, src["id"], start, end)
+        rows = listing.latest_articles(
+            conn, PAGE_SIZE, (page - 1) * PAGE_SIZE, source_id=src["id"], start=start, end=end
+        )
+    pages = max(1, -(-in_period // PAGE_SIZE))
     if page > pages:
         raise NotFound(f"لا توجد صفحة {page}: أخبار {src['name']} في {pages} صفحة")
     return SourcePage(
@@ -710,6 +797,7 @@ def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -
         country=src["country"],
         window_start=window.start,
         window_end=window.end,
+        period=_period(window),
         timeline=_timeline(store, None, window, source_id=src["id"]),
         entities=[
             RelatedOut(
@@ -726,4 +814,5 @@ def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -
         page=page,
         pages=pages,
         total_articles=total,
+        period_articles=in_period,
     )

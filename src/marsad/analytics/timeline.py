@@ -1,8 +1,9 @@
-"""Articles per day, zero days included."""
+"""Articles per day, week or month over a window, empty buckets included."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from marsad.analytics.window import Window
 from marsad.store.database import Store
@@ -10,7 +11,7 @@ from marsad.store.database import Store
 
 @dataclass(frozen=True)
 class DayCount:
-    day: str  # YYYY-MM-DD
+    day: str  # YYYY-MM-DD: the day, or the first day of the week or month in the window
     count: int
 
 
@@ -22,6 +23,12 @@ def timeline(
     stories: bool = False,
     source_id: int | None = None,
 ) -> list[DayCount]:
+    """One figure per bucket of the window (``window.bucket``: days up to about three
+    months, then weeks, then months). A story counts once per day, so a story that ran
+    over several days of one week counts once for each of them in that week."""
     start, end = window.bounds
     counts = store.daily_counts(entity_id, start, end, stories=stories, source_id=source_id)
-    return [DayCount(d.isoformat(), counts.get(d.isoformat(), 0)) for d in window.days]
+    sums = dict.fromkeys(window.buckets, 0)
+    for day, n in counts.items():
+        sums[window.bucket_of(date.fromisoformat(day))] += n
+    return [DayCount(d.isoformat(), n) for d, n in sums.items()]

@@ -7,7 +7,6 @@ Entities need at least ``min_recent`` articles in the recent days.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,11 +30,9 @@ def trending(
 ) -> list[Trend]:
     recent_start = window.end - timedelta(days=recent - 1)
     baseline_days = max((recent_start - window.start).days, 1)
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for entity_id, day, n in store.entity_day_counts(*window.bounds):
-        counts[entity_id][0 if day >= recent_start.isoformat() else 1] += n
     scored = []
-    for entity_id, (r, b) in counts.items():
+    start, end = window.bounds
+    for entity_id, r, b in store.recent_and_before(start, recent_start.isoformat(), end):
         if r < min_recent:
             continue
         base = b / baseline_days

@@ -693,6 +693,10 @@ class Store:
         with self.engine.connect() as conn:
             return driver.run(conn, "SELECT max(day) FROM articles").scalar()
 
+    def min_day(self) -> str | None:
+        with self.engine.connect() as conn:
+            return driver.run(conn, "SELECT min(day) FROM articles").scalar()
+
     def daily_counts(
         self,
         entity_id: int | None,
@@ -767,6 +771,13 @@ class Store:
         """(entity id, day, articles) for every entity with articles in the window."""
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
             return rollups.entity_day_counts(conn, start, end)
+
+    def recent_and_before(
+        self, start: str, recent_start: str, end: str
+    ) -> list[tuple[int, int, int]]:
+        """(entity id, articles since ``recent_start``, articles before it) in [start, end]."""
+        with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
+            return rollups.recent_and_before(conn, start, recent_start, end)
 
     def stats(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -49,11 +49,24 @@ def _rows(result: Any) -> list[Row]:
     return [dict(r._mapping) for r in result]
 
 
-def entity_articles(conn: Connection, entity_id: int, limit: int, offset: int) -> list[Row]:
-    """Articles naming the entity, newest day first, then most recently stored first.
+def _days(column: str, start: str | None, end: str | None) -> str:
+    """`` AND column BETWEEN :a AND :b`` (either end optional) for a period's day bounds."""
+    return (f" AND {column} >= :a" if start else "") + (f" AND {column} <= :b" if end else "")
+
+
+def entity_articles(
+    conn: Connection,
+    entity_id: int,
+    limit: int,
+    offset: int,
+    start: str | None = None,
+    end: str | None = None,
+) -> list[Row]:
+    """Articles naming the entity (on days in [start, end] when given), newest day first,
+    then most recently stored first.
 
     Walks the (entity, day, article) index: no sort, whatever the entity's size. Articles
-    without a date come last.
+    without a day (databases from before migration 14) come last.
     """
     return _rows(
         run(
@@ -61,10 +74,11 @@ def entity_articles(conn: Connection, entity_id: int, limit: int, offset: int) -
             (
                 f"SELECT {_ARTICLE_COLUMNS}, ae.first_start, ae.first_end "
                 "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
-                "JOIN sources s ON s.id = a.source_id WHERE ae.entity_id = :e "
+                "JOIN sources s ON s.id = a.source_id WHERE ae.entity_id = :e"
+                f"{_days('ae.day', start, end)} "
                 "ORDER BY ae.day DESC, ae.article_id DESC LIMIT :n OFFSET :o"
             ),
-            {"e": entity_id, "n": limit, "o": offset},
+            {"e": entity_id, "n": limit, "o": offset, "a": start, "b": end},
         )
     )
 
@@ -77,13 +91,21 @@ _QUOTE_COLUMNS = (
 )
 
 
-def entity_quotes(conn: Connection, entity_id: int, limit: int, offset: int = 0) -> list[Row]:
-    """What the entity said (``quotes``), newest day first, with each quote's article."""
+def entity_quotes(
+    conn: Connection,
+    entity_id: int,
+    limit: int,
+    offset: int = 0,
+    start: str | None = None,
+    end: str | None = None,
+) -> list[Row]:
+    """What the entity said (``quotes``; on days in [start, end] when given), newest day
+    first, with each quote's article."""
     sql = (
-        f"SELECT {_QUOTE_COLUMNS} WHERE q.entity_id = :e "
+        f"SELECT {_QUOTE_COLUMNS} WHERE q.entity_id = :e{_days('q.day', start, end)} "
         "ORDER BY q.day DESC, q.article_id DESC, q.start LIMIT :n OFFSET :o"
     )
-    return _rows(run(conn, sql, {"e": entity_id, "n": limit, "o": offset}))
+    return _rows(run(conn, sql, {"e": entity_id, "n": limit, "o": offset, "a": start, "b": end}))
 
 
 def article_quotes(conn: Connection, article_id: int) -> list[Row]:
@@ -92,25 +114,36 @@ def article_quotes(conn: Connection, article_id: int) -> list[Row]:
     return _rows(run(conn, sql, {"a": article_id}))
 
 
-def entity_quote_count(conn: Connection, entity_id: int) -> int:
-    sql = "SELECT count(*) FROM quotes WHERE entity_id = :e"
-    return run(conn, sql, {"e": entity_id}).scalar() or 0
+def entity_quote_count(
+    conn: Connection, entity_id: int, start: str | None = None, end: str | None = None
+) -> int:
+    sql = f"SELECT count(*) FROM quotes q WHERE q.entity_id = :e{_days('q.day', start, end)}"
+    return run(conn, sql, {"e": entity_id, "a": start, "b": end}).scalar() or 0
 
 
-def latest_quotes(conn: Connection, limit: int) -> list[Row]:
+def latest_quotes(
+    conn: Connection, limit: int, start: str | None = None, end: str | None = None
+) -> list[Row]:
     """The newest quotes of every speaker (the (day, article) index, newest first)."""
     sql = (
-        f"SELECT {_QUOTE_COLUMNS} WHERE q.day IS NOT NULL "
+        f"SELECT {_QUOTE_COLUMNS} WHERE q.day IS NOT NULL{_days('q.day', start, end)} "
         "ORDER BY q.day DESC, q.article_id DESC LIMIT :n"
     )
-    return _rows(run(conn, sql, {"n": limit}))
+    return _rows(run(conn, sql, {"n": limit, "a": start, "b": end}))
 
 
-def iter_entity_articles(conn: Connection, entity_id: int, batch: int = 2000) -> Iterator[Row]:
-    """Every article naming the entity, newest first, in batches (CSV export)."""
+def iter_entity_articles(
+    conn: Connection,
+    entity_id: int,
+    batch: int = 2000,
+    start: str | None = None,
+    end: str | None = None,
+) -> Iterator[Row]:
+    """Every article naming the entity (in [start, end] when given), newest first, in
+    batches (CSV export)."""
     offset = 0
     while True:
-        rows = entity_articles(conn, entity_id, batch, offset)
+        rows = entity_articles(conn, entity_id, batch, offset, start, end)
         yield from rows
         if len(rows) < batch:
             return
@@ -129,20 +162,26 @@ def entity_article_count(conn: Connection, entity_id: int) -> int:
 
 
 def latest_articles(
-    conn: Connection, limit: int, offset: int = 0, source_id: int | None = None
+    conn: Connection,
+    limit: int,
+    offset: int = 0,
+    source_id: int | None = None,
+    start: str | None = None,
+    end: str | None = None,
 ) -> list[Row]:
-    """Newest articles overall or of one source: newest day first, then most recently stored
-    (the (day) and (source, day) indexes, no sort)."""
-    where = "WHERE a.source_id = :src " if source_id is not None else ""
+    """Newest articles overall or of one source (on days in [start, end] when given):
+    newest day first, then most recently stored (the (day) and (source, day) indexes, no
+    sort)."""
+    where = "WHERE 1 = 1" + (" AND a.source_id = :src" if source_id is not None else "")
     return _rows(
         run(
             conn,
             (
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles a "
-                f"JOIN sources s ON s.id = a.source_id {where}"
+                f"JOIN sources s ON s.id = a.source_id {where}{_days('a.day', start, end)} "
                 "ORDER BY a.day DESC, a.id DESC LIMIT :n OFFSET :o"
             ),
-            {"n": limit, "o": offset, "src": source_id},
+            {"n": limit, "o": offset, "src": source_id, "a": start, "b": end},
         )
     )
 
@@ -158,6 +197,12 @@ def source_article_count(conn: Connection, source_id: int) -> int:
         {"s": source_id},
     ).scalar()
     return (dated or 0) + (undated or 0)
+
+
+def source_period_count(conn: Connection, source_id: int, start: str, end: str) -> int:
+    """Articles first published by the source on days in [start, end] (the rollup)."""
+    sql = "SELECT sum(articles) FROM day_totals WHERE source_id = :s AND day BETWEEN :a AND :b"
+    return run(conn, sql, {"s": source_id, "a": start, "b": end}).scalar() or 0
 
 
 def source_counts(conn: Connection, start: str, end: str) -> list[Row]:

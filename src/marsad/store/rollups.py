@@ -312,6 +312,34 @@ def entity_day_counts(conn: Connection, start: str, end: str) -> list[tuple[int,
     return [(r[0], r[1], r[2]) for r in rows]
 
 
+def recent_and_before(
+    conn: Connection, start: str, recent_start: str, end: str
+) -> list[tuple[int, int, int]]:
+    """(entity id, articles in [recent_start, end], articles in [start, recent_start)) for
+    every entity with articles in [start, end], summed in the database (trending over a year
+    or all time reads one row per entity, not one per entity and day)."""
+    rows = driver.run(
+        conn,
+        (
+            "SELECT entity_id, sum(CASE WHEN day >= :r THEN articles ELSE 0 END), "
+            "sum(CASE WHEN day < :r THEN articles ELSE 0 END) FROM entity_days "
+            "WHERE day BETWEEN :a AND :b GROUP BY entity_id"
+        ),
+        {"a": start, "b": end, "r": recent_start},
+    )
+    return [(r[0], r[1] or 0, r[2] or 0) for r in rows]
+
+
+def entity_span(conn: Connection, entity_id: int) -> tuple[str | None, str | None]:
+    """(first, last) day the entity has articles on (the (entity, day) primary key)."""
+    row = driver.run(
+        conn,
+        "SELECT min(day), max(day) FROM entity_days WHERE entity_id = :e",
+        {"e": entity_id},
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def source_total(conn: Connection, source_id: int) -> int:
     return (
         driver.run(

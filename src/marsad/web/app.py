@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio.to_thread
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -19,13 +19,14 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from marsad import pages
+from marsad.analytics.window import Period
 from marsad.config import Settings
 from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
 from marsad.web.admin import admin_router
 from marsad.web.atom import atom_feed
 from marsad.web.cache import PageCache
-from marsad.web.chart import COLOURS, bar_chart, day_label, line_chart
+from marsad.web.chart import BUCKET_NAMES, COLOURS, bar_chart, bucket_label, day_label, line_chart
 from marsad.web.extras import (
     PNG_AVAILABLE,
     arabic_number,
@@ -38,8 +39,10 @@ from marsad.web.extras import (
 )
 from marsad.web.headers import SecurityHeaders
 from marsad.web.links import http_link
+from marsad.web.periods import PRESET_LABELS, kept, period_href, period_params, period_query
 
 HERE = Path(__file__).parent
+Chosen = Annotated[Period, Depends(period_query)]  # period=…, from=…, to=… (web/periods.py)
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
 TYPE_FILTERS = {"people": "PERSON", "organisations": "ORGANIZATION", "places": "LOCATION"}
 
@@ -88,7 +91,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["counted"] = counted  # 3 أخبار، 15 خبرا، خبران
     templates.env.filters["counted_text"] = counted_text
     templates.env.globals.update(
-        type_names=TYPE_NAMES, colours=COLOURS, max_query=pages.MAX_QUERY_CHARS
+        type_names=TYPE_NAMES,
+        colours=COLOURS,
+        max_query=pages.MAX_QUERY_CHARS,
+        period_presets=PRESET_LABELS,
+        period_href=period_href,
+        period_params=period_params,
+        period_keep=kept,
+        bucket_names=BUCKET_NAMES,
+        bucket_label=bucket_label,
     )
 
     cached = _CachedPages(PageCache(store, settings), store, settings)
@@ -152,26 +163,38 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     # ---- JSON API ----------------------------------------------------------------------
     @app.get("/api/home", response_model=pages.HomePage, tags=["pages"])
-    def api_home() -> Response:
-        return _json(cached.home_page())
+    def api_home(period: Chosen) -> Response:
+        return _json(cached.home_page(period=period))
 
     @app.get("/api/entity/{key}", response_model=pages.EntityPage, tags=["pages"])
     def api_entity(
         key: str,
+        period: Chosen,
         page: Annotated[int, Query(ge=1)] = 1,
         stories: bool = False,
         type: str | None = None,
     ) -> Response:
-        return _json(cached.entity_page(key, page=page, stories=stories, types=types_filter(type)))
+        return _json(
+            cached.entity_page(
+                key, page=page, stories=stories, types=types_filter(type), period=period
+            )
+        )
 
     @app.get("/api/entity/{key}/quotes", response_model=pages.QuotesPage, tags=["pages"])
-    def api_entity_quotes(key: str, page: Annotated[int, Query(ge=1)] = 1) -> Response:
-        """Everything the entity said (quoted and reported speech), newest first."""
-        return _json(cached.quotes_page(key, page=page))
+    def api_entity_quotes(
+        key: str, period: Chosen, page: Annotated[int, Query(ge=1)] = 1
+    ) -> Response:
+        """What the entity said (quoted and reported speech) in the period (default: all
+        time), newest first."""
+        return _json(cached.quotes_page(key, page=page, period=_all_time(period)))
 
     @app.get("/api/compare", response_model=pages.ComparePage, tags=["pages"])
-    def api_compare(e: Annotated[list[str], Query()] = [], view: str = "absolute") -> Response:  # noqa: B006
-        return _json(cached.compare_page(e, view=view))
+    def api_compare(
+        period: Chosen,
+        e: Annotated[list[str], Query()] = [],  # noqa: B006
+        view: str = "absolute",
+    ) -> Response:
+        return _json(cached.compare_page(e, view=view, period=period))
 
     @app.get("/api/search", response_model=pages.SearchPage, tags=["pages"])
     def api_search(
@@ -208,8 +231,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return _json(pages.article_page(store, article_id))
 
     @app.get("/api/source/{slug}", response_model=pages.SourcePage, tags=["pages"])
-    def api_source(slug: str, page: Annotated[int, Query(ge=1)] = 1) -> Response:
-        return _json(cached.source_page(slug, page=page))
+    def api_source(slug: str, period: Chosen, page: Annotated[int, Query(ge=1)] = 1) -> Response:
+        return _json(cached.source_page(slug, page=page, period=period))
 
     @app.get("/api/sources", tags=["pages"])
     def api_sources() -> list[dict[str, Any]]:
@@ -225,10 +248,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     # ---- HTML pages --------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> HTMLResponse:
+    def home(request: Request, period: Chosen) -> HTMLResponse:
         def build() -> HTMLResponse:
-            data = cached.home_page()
-            chart = bar_chart(data.timeline, "عدد الأخبار كل يوم")
+            data = cached.home_page(period=period)
+            each = BUCKET_NAMES[data.period.bucket] if data.period else "يوم"
+            chart = bar_chart(data.timeline, f"عدد الأخبار كل {each}", bucket=_bucket(data))
             return render(request, "home.html", data=data, chart=chart)
 
         return cached_html(request, build)
@@ -237,14 +261,21 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def entity(
         request: Request,
         key: str,
+        period: Chosen,
         page: Annotated[int, Query(ge=1)] = 1,
         stories: bool = False,
         type: str | None = None,
     ) -> HTMLResponse:
         def build() -> HTMLResponse:
-            data = cached.entity_page(key, page=page, stories=stories, types=types_filter(type))
+            data = cached.entity_page(
+                key, page=page, stories=stories, types=types_filter(type), period=period
+            )
+            each = BUCKET_NAMES[_bucket(data)]
             chart = bar_chart(
-                data.timeline, f"عدد الأخبار كل يوم عن {data.name}", "قصص" if stories else "أخبار"
+                data.timeline,
+                f"عدد الأخبار كل {each} عن {data.name}",
+                "قصص" if stories else "أخبار",
+                _bucket(data),
             )
             page_url = f"{request.base_url}entity/{quote(data.slug)}"
             image = f"{page_url}/chart.{'png' if PNG_AVAILABLE else 'svg'}"
@@ -262,53 +293,62 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/entity/{key}/quotes", response_class=HTMLResponse, include_in_schema=False)
     def entity_quotes(
-        request: Request, key: str, page: Annotated[int, Query(ge=1)] = 1
+        request: Request, key: str, period: Chosen, page: Annotated[int, Query(ge=1)] = 1
     ) -> HTMLResponse:
         def build() -> HTMLResponse:
-            return render(request, "quotes.html", data=cached.quotes_page(key, page=page))
+            data = cached.quotes_page(key, page=page, period=_all_time(period))
+            return render(request, "quotes.html", data=data)
 
         return cached_html(request, build)
 
     @app.get("/entity/{key}/chart.svg", include_in_schema=False)
-    def entity_chart(key: str, stories: bool = False) -> Response:
-        name, points = cached.entity_timeline(key, stories=stories)
-        body = bar_chart(points, f"عدد الأخبار كل يوم عن {name}", "قصص" if stories else "أخبار")
+    def entity_chart(key: str, period: Chosen, stories: bool = False) -> Response:
+        name, points, bucket = cached.entity_timeline(key, stories=stories, period=period)
+        label = f"عدد الأخبار كل {BUCKET_NAMES[bucket]} عن {name}"
+        body = bar_chart(points, label, "قصص" if stories else "أخبار", bucket)
         return Response(body, media_type="image/svg+xml")
 
     @app.get("/entity/{key}/chart.png", include_in_schema=False)
-    def entity_chart_png(key: str, stories: bool = False) -> Response:
-        """The daily chart as a 1200×630 PNG for link previews (og:image)."""
-        name, points = cached.entity_timeline(key, stories=stories)
+    def entity_chart_png(key: str, period: Chosen, stories: bool = False) -> Response:
+        """The chart as a 1200×630 PNG for link previews (og:image)."""
+        name, points, bucket = cached.entity_timeline(key, stories=stories, period=period)
         if not PNG_AVAILABLE:
-            return Response(bar_chart(points, name), media_type="image/svg+xml")
-        return Response(png_chart(points, f"عدد الأخبار كل يوم عن {name}"), media_type="image/png")
+            return Response(bar_chart(points, name, bucket=bucket), media_type="image/svg+xml")
+        label = f"عدد الأخبار كل {BUCKET_NAMES[bucket]} عن {name}"
+        return Response(png_chart(points, label), media_type="image/png")
 
     @app.get("/entity/{key}/timeline.csv", tags=["exports"])
-    def entity_timeline_csv(key: str) -> StreamingResponse:
-        """The entity's articles and stories per day over the window (CSV, UTF-8)."""
+    def entity_timeline_csv(key: str, period: Chosen) -> StreamingResponse:
+        """The entity's articles and stories per day over the period (CSV, UTF-8)."""
         ent = pages.find_entity(store, key)
-        rows = pages.entity_timeline_rows(store, settings, key)
+        rows = pages.entity_timeline_rows(store, settings, key, period)
         return csv_response(rows, f"{ent['slug']}-timeline.csv")
 
     @app.get("/entity/{key}/articles.csv", tags=["exports"])
-    def entity_articles_csv(key: str) -> StreamingResponse:
-        """Every article naming the entity, newest first (CSV, UTF-8)."""
+    def entity_articles_csv(key: str, period: Chosen) -> StreamingResponse:
+        """Every article naming the entity in the period (default: all time), newest first
+        (CSV, UTF-8)."""
         ent = pages.find_entity(store, key)
-        return csv_response(pages.entity_article_rows(store, key), f"{ent['slug']}-articles.csv")
+        rows = pages.entity_article_rows(store, settings, key, _all_time(period))
+        return csv_response(rows, f"{ent['slug']}-articles.csv")
 
     @app.get("/entity/{key}/feed.atom", include_in_schema=False)
-    def entity_feed(request: Request, key: str) -> Response:
-        data = cached.entity_page(key)
+    def entity_feed(request: Request, key: str, period: Chosen) -> Response:
+        data = cached.entity_page(key, period=period)
         return _atom_response(request, data.name, f"entity/{quote(data.slug)}", data.articles)
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare(
-        request: Request, e: Annotated[list[str], Query()] = [], view: str = "absolute"
-    ) -> HTMLResponse:  # noqa: B006
+        request: Request,
+        period: Chosen,
+        e: Annotated[list[str], Query()] = [],  # noqa: B006
+        view: str = "absolute",
+    ) -> HTMLResponse:
         def build() -> HTMLResponse:
-            data = cached.compare_page(e, view=view)
+            data = cached.compare_page(e, view=view, period=period)
             unit = "لكل ألف خبر" if view == "share" else "أخبار"
-            chart = line_chart([(s.name, s.timeline) for s in data.series], "مقارنة", unit)
+            lines = [(s.name, s.timeline) for s in data.series]
+            chart = line_chart(lines, "مقارنة", unit, _bucket(data))
             return render(request, "compare.html", data=data, chart=chart, keys=e)
 
         return cached_html(request, build)
@@ -362,21 +402,33 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return render(request, "sources.html", rows=sources_with_feeds(store))
 
     @app.get("/source/{slug}", response_class=HTMLResponse, include_in_schema=False)
-    def source(request: Request, slug: str, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+    def source(
+        request: Request, slug: str, period: Chosen, page: Annotated[int, Query(ge=1)] = 1
+    ) -> HTMLResponse:
         def build() -> HTMLResponse:
-            data = cached.source_page(slug, page=page)
-            return render(
-                request, "source.html", data=data, chart=bar_chart(data.timeline, data.name)
-            )
+            data = cached.source_page(slug, page=page, period=period)
+            chart = bar_chart(data.timeline, data.name, bucket=_bucket(data))
+            return render(request, "source.html", data=data, chart=chart)
 
         return cached_html(request, build)
 
     @app.get("/source/{slug}/feed.atom", include_in_schema=False)
-    def source_feed(request: Request, slug: str) -> Response:
-        data = cached.source_page(slug)
+    def source_feed(request: Request, slug: str, period: Chosen) -> Response:
+        data = cached.source_page(slug, period=period)
         return _atom_response(request, data.name, f"source/{quote(slug)}", data.articles)
 
     return app
+
+
+def _bucket(data: Any) -> str:
+    """The bucket of a page's timeline (``day``, ``week``, ``month``)."""
+    return data.period.bucket if data.period else "day"
+
+
+def _all_time(period: Period) -> Period | None:
+    """The period asked for, or all time when none was (quotes and the articles export
+    default to everything, as before periods existed)."""
+    return period if period.preset or period.custom else Period("all")
 
 
 def _json_safe(value: Any) -> Any:
@@ -398,7 +450,14 @@ def _json(data: Any) -> Response:
 class _CachedPages:
     """The page functions of ``marsad.pages``, answered from the page cache when fresh."""
 
-    WITH_SETTINGS = {"entity_page", "compare_page", "source_page", "entity_timeline", "home_page"}
+    WITH_SETTINGS = {
+        "entity_page",
+        "compare_page",
+        "source_page",
+        "entity_timeline",
+        "home_page",
+        "quotes_page",
+    }
 
     def __init__(self, cache: PageCache, store: Store, settings: Settings) -> None:
         self.cache, self.store, self.settings = cache, store, settings

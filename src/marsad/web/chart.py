@@ -58,7 +58,19 @@ def day_label(day: date, with_year: bool = False) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if with_year else "")
 
 
-def _axes(days: Sequence[date], top: int, unit: str) -> list[str]:
+BUCKET_NAMES = {"day": "يوم", "week": "أسبوع", "month": "شهر"}
+
+
+def bucket_label(day: date, bucket: str = "day", with_year: bool = False) -> str:
+    """A timeline point's label: "20 نوفمبر", "أسبوع 20 نوفمبر" (a week from its first
+    day) or "نوفمبر 2026" (a month)."""
+    if bucket == "month":
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    label = day_label(day, with_year)
+    return f"أسبوع {label}" if bucket == "week" and with_year else label
+
+
+def _axes(days: Sequence[date], top: int, unit: str, bucket: str = "day") -> list[str]:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = [
         f'<text x="4" y="{TOP - 12}" class="axis-title" text-anchor="end" '
@@ -80,7 +92,7 @@ def _axes(days: Sequence[date], top: int, unit: str) -> list[str]:
             x = LEFT + slot * (i + 0.5)
             parts.append(
                 f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 20}" text-anchor="middle" '
-                f'direction="rtl" class="tick">{day_label(day)}</text>'
+                f'direction="rtl" class="tick">{bucket_label(day, bucket)}</text>'
             )
     return parts
 
@@ -105,17 +117,20 @@ def _svg(body: list[str], label: str) -> str:
     )
 
 
-def bar_chart(points: Sequence[DayCountOut], label: str, unit: str = "أخبار") -> str:
-    """One bar per day, zero days included (as a grey stub); each day shows its figure."""
+def bar_chart(
+    points: Sequence[DayCountOut], label: str, unit: str = "أخبار", bucket: str = "day"
+) -> str:
+    """One bar per day (week, month: ``bucket``), empty ones included (as a grey stub);
+    each shows its figure."""
     top = _nice_max(max((p.count for p in points), default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(points), 1)
-    body = _axes([p.day for p in points], top, unit)
+    body = _axes([p.day for p in points], top, unit, bucket)
     for i, p in enumerate(points):
         h = plot_h * p.count / top if top else 0
         x = LEFT + slot * i + slot * 0.15
         y = TOP + plot_h - h
-        text = f"{day_label(p.day, True)}: {p.count:,} {unit}"
+        text = f"{bucket_label(p.day, bucket, True)}: {p.count:,} {unit}"
         cls, hh = ("bar", h) if p.count else ("zero", 2.0)
         body.append(
             f'<g class="day" tabindex="0" role="img" aria-label="{escape(text)}">'
@@ -124,21 +139,25 @@ def bar_chart(points: Sequence[DayCountOut], label: str, unit: str = "أخبار
             f'height="{plot_h}" fill="transparent"/>'
             f'<rect class="{cls}" x="{x:.1f}" y="{TOP + plot_h - hh:.1f}" '
             f'width="{slot * 0.7:.1f}" height="{hh:.1f}"/>'
-            + _tip(x + slot * 0.35, y, f"{day_label(p.day)}: {p.count:,}")
+            + _tip(x + slot * 0.35, y, f"{bucket_label(p.day, bucket)}: {p.count:,}")
             + "</g>"
         )
     return _svg(body, label)
 
 
 def line_chart(
-    series: Sequence[tuple[str, Sequence[DayCountOut]]], label: str, unit: str = "أخبار"
+    series: Sequence[tuple[str, Sequence[DayCountOut]]],
+    label: str,
+    unit: str = "أخبار",
+    bucket: str = "day",
 ) -> str:
-    """Several daily series on one chart, one colour each (legend is drawn by the page)."""
+    """Several series (per day, week or month) on one chart, one colour each (legend is
+    drawn by the page)."""
     days = [p.day for p in series[0][1]] if series else []
     top = _nice_max(max((p.count for _, pts in series for p in pts), default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(days), 1)
-    body = _axes(days, top, unit)
+    body = _axes(days, top, unit, bucket)
     dashes = ("", "6 3", "2 3", "10 3 2 3", "1 2")  # told apart without colour too
     for n, (name, pts) in enumerate(series):
         colour = COLOURS[n % len(COLOURS)]
@@ -157,12 +176,12 @@ def line_chart(
         for i, p in enumerate(pts):
             x = LEFT + slot * (i + 0.5)
             y = TOP + plot_h - (plot_h * p.count / top if top else 0)
-            text = f"{name}، {day_label(p.day, True)}: {p.count:,} {unit}"
+            text = f"{name}، {bucket_label(p.day, bucket, True)}: {p.count:,} {unit}"
             body.append(
                 f'<g class="day" tabindex="0" role="img" aria-label="{escape(text)}">'
                 f"<title>{escape(name)} {p.day.isoformat()}: {p.count}</title>"
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
-                + _tip(x, y, f"{name} · {day_label(p.day)}: {p.count:,}")
+                + _tip(x, y, f"{name} · {bucket_label(p.day, bucket)}: {p.count:,}")
                 + "</g>"
             )
     return _svg(body, label)
