@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from marsad.arabic.normalise import normalise
 from marsad.config import Settings
@@ -258,6 +259,10 @@ class Pipeline:
         prepared = prepare(article, recogniser, self.store.article_by_hash)
         return self.commit(prepared, report, just_prepared=True)
 
+    def _day(self, moment: datetime) -> str:
+        """The day (YYYY-MM-DD) of ``moment`` in the configured time zone."""
+        return moment.astimezone(self.settings.tz).date().isoformat()
+
     def commit(
         self, prepared: Prepared | None, report: IngestReport, just_prepared: bool = False
     ) -> int | None:
@@ -274,14 +279,14 @@ class Pipeline:
             existing = self.store.article_by_hash(prepared.digest)
         if existing is not None:
             self.store.add_source_copy(existing, self.store.source_id(article.source), article.url)
+            if article.published:  # the stored copy may have had no date: this one gives it
+                self.store.date_found(existing, article.published, self._day(article.published))
             report.duplicates += 1
             return existing
         content = article_content(article)
-        day = (
-            article.published.astimezone(self.settings.tz).date().isoformat()
-            if article.published
-            else None
-        )
+        # an article whose date cannot be found is counted on the day it is first seen
+        # (``published`` stays NULL: pages mark it; a date found later replaces it)
+        day = self._day(article.published or datetime.now(UTC))
         if prepared.deferred:
             mentions, quotes = [], []
         else:

@@ -101,15 +101,19 @@ def test_snippet_highlights_the_first_mention(small):
     assert highlighted and all(h in ("موسكو", "بموسكو") or h.endswith("موسكو") for h in highlighted)
 
 
-def test_unknown_publication_date_stays_unknown(settings):
+def test_unknown_publication_date_stays_unknown_and_counts_on_the_day_first_seen(settings):
+    from datetime import datetime
+
     from marsad.store.database import Store
 
     store = Store(settings.database_url)
     pipeline = Pipeline(store, settings)
+    before = datetime.now(settings.tz).date().isoformat()
     report = pipeline.ingest([Article("خبر بلا تاريخ", "نص الخبر عن دمشق.", Source("x", "مصدر"))])
     assert report.new == 1
     row = store.latest_articles(1)[0]
-    assert row["published"] is None and row["day"] is None
+    assert row["published"] is None
+    assert row["day"] in {before, datetime.now(settings.tz).date().isoformat()}
 
 
 def test_clean_article_keeps_text_without_dateline():

@@ -321,6 +321,43 @@ class Store:
             )
         return True
 
+    def date_found(self, article_id: int, published: datetime, day: str) -> bool:
+        """Give an article stored without a publication date (counted on the day it was
+        first seen) the date found since, e.g. on another source's copy: its day moves
+        everywhere it is counted. False (nothing changed) when it already had a date."""
+        from marsad.store.edits import refresh_rollups  # edits builds on this module
+
+        with self.engine.begin() as conn:
+            found = driver.lookup(
+                conn,
+                "SELECT day, source_id FROM articles WHERE id = :a AND published IS NULL",
+                {"a": article_id},
+            )
+            if found is None:
+                return False
+            old_day, source_id = found
+            moved = {"a": article_id, "d": day}
+            driver.write(
+                conn,
+                "UPDATE articles SET published = :p, day = :d WHERE id = :a",
+                moved | {"p": published.astimezone(UTC)},
+            )
+            for table in ("article_entities", "quotes", "article_signatures"):
+                driver.write(conn, f"UPDATE {table} SET day = :d WHERE article_id = :a", moved)
+            if old_day != day:
+                days = [d for d in (old_day, day) if d]
+                rollups.recount_day_totals(conn, days)
+                entity_ids = [
+                    r[0]
+                    for r in driver.run(
+                        conn,
+                        "SELECT entity_id FROM article_entities WHERE article_id = :a",
+                        {"a": article_id},
+                    )
+                ]
+                refresh_rollups(conn, entity_ids, days)
+        return True
+
     def add_article(
         self,
         article: Article,

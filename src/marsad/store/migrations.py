@@ -117,6 +117,32 @@ def _mention_types(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
 
 
+def _undated_on_first_seen(conn: Connection) -> None:
+    """14: articles without a publication date are counted on the day they were first seen
+    (``ingested_at``, its UTC day here; new ones get the day in the configured time zone):
+    fill their ``day`` where it is missing, then recount the rollups that left them out."""
+    from marsad.store import rollups
+
+    first_seen = (
+        "substr(ingested_at, 1, 10)"
+        if conn.dialect.name == "sqlite"
+        else "to_char(ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+    )
+    filled = conn.execute(
+        text(f"UPDATE articles SET day = {first_seen} WHERE day IS NULL AND published IS NULL")
+    ).rowcount
+    if not filled:
+        return
+    for table in ("article_entities", "quotes", "article_signatures"):
+        conn.execute(
+            text(
+                f"UPDATE {table} SET day = (SELECT a.day FROM articles a "
+                f"WHERE a.id = {table}.article_id) WHERE day IS NULL"
+            )
+        )
+    rollups.rebuild(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -131,6 +157,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_totals,
     _slug_redirects,
     _mention_types,
+    _undated_on_first_seen,
 ]
 
 

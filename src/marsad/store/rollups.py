@@ -155,6 +155,27 @@ def rebuild(conn: Connection) -> None:
     )
 
 
+def recount_day_totals(conn: Connection, days: Sequence[str]) -> None:
+    """Recompute ``day_totals`` (overall and per source) on these days from ``articles``
+    (after an article moved from one day to another)."""
+    for day in sorted(set(days)):
+        driver.write(conn, "DELETE FROM day_totals WHERE day = :d", {"d": day})
+        driver.write(
+            conn,
+            "INSERT INTO day_totals (source_id, day, articles, stories) "
+            "SELECT 0, day, count(*), count(DISTINCT story_id) FROM articles WHERE day = :d "
+            "GROUP BY day",
+            {"d": day},
+        )
+        driver.write(
+            conn,
+            "INSERT INTO day_totals (source_id, day, articles, stories) "
+            "SELECT source_id, day, count(*), 0 FROM articles WHERE day = :d "
+            "GROUP BY source_id, day",
+            {"d": day},
+        )
+
+
 def fill_totals(conn: Connection, where: str = "") -> None:
     """``entity_totals`` from ``entity_days`` (the rows it lacks: delete first), for the
     entities ``where`` selects (a condition on ``entity_id``), or all."""
