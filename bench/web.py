@@ -7,6 +7,9 @@ latency and throughput per scenario (after a warm-up), and checks every answer i
 
     python bench/build_big.py --articles 1000000 --db /tmp/marsad-big/marsad.db
     python bench/web.py --db /tmp/marsad-big/marsad.db --clients 8 --seconds 20
+
+Entity pages are measured over the default period (30 days), a year and all time
+(``--only entity-365`` …), and the compare page with five entities over a year.
 """
 
 from __future__ import annotations
@@ -23,12 +26,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 
-TARGETS_MS = {"entity": 150, "search": 200, "autocomplete": 30}
+TARGETS_MS = {
+    "entity": 150,  # the default period: 30 days
+    "entity-365": 300,
+    "entity-all": 300,
+    "compare-365": 300,  # five entities over a year
+    "search": 200,
+    "autocomplete": 30,
+}
 
 
 def free_port() -> int:
@@ -42,27 +53,44 @@ def scenario_urls(db: Path, seed: int = 1) -> dict[str, list[str]]:
     rng = random.Random(seed)
     con = sqlite3.connect(db)
     ents = con.execute("SELECT slug, name FROM entities ORDER BY id").fetchall()
-    sizes = dict(
-        con.execute(
-            "SELECT e.slug, count(*) FROM entities e JOIN article_entities ae "
-            "ON ae.entity_id = e.id GROUP BY e.id"
-        ).fetchall()
-    )
     aliases = [r[0] for r in con.execute("SELECT alias FROM aliases")]
     sources = [r[0] for r in con.execute("SELECT slug FROM sources")]
-    days = [r[0] for r in con.execute("SELECT day FROM day_totals WHERE source_id = 0")]
+    days = sorted(r[0] for r in con.execute("SELECT day FROM day_totals WHERE source_id = 0"))
+    newest = date.fromisoformat(days[-1])
+    periods = {  # (query, first day) as the server resolves them (bench/build_big.py: no
+        "entity": ("", newest - timedelta(days=29)),  # article is newer than today)
+        "entity-365": ("period=365&", newest - timedelta(days=364)),
+        "entity-all": ("period=all&", date.fromisoformat(days[0])),
+    }
+    in_period = {
+        name: dict(
+            con.execute(
+                "SELECT e.slug, sum(d.articles) FROM entities e JOIN entity_days d "
+                "ON d.entity_id = e.id WHERE d.day >= ? GROUP BY e.id",
+                (first.isoformat(),),
+            ).fetchall()
+        )
+        for name, (_, first) in periods.items()
+    }
     con.close()
-    entity = []
-    for slug, _ in ents:
-        q = quote(slug)
-        last = max(1, -(-sizes.get(slug, 0) // 20))
-        entity += [
-            f"/entity/{q}",
-            f"/entity/{q}?page={min(2, last)}",
-            f"/entity/{q}?page={rng.randint(1, min(50, last))}",
-            f"/entity/{q}?stories=true",
-            f"/entity/{q}?type=people",
-        ]
+    by_period: dict[str, list[str]] = {}
+    for name, (period, _) in periods.items():
+        urls = by_period[name] = []
+        for slug, _ in ents:
+            q = quote(slug)
+            last = max(1, -(-in_period[name].get(slug, 0) // 20))
+            urls += [
+                f"/entity/{q}?{period}".rstrip("?&"),
+                f"/entity/{q}?{period}page={min(2, last)}",
+                f"/entity/{q}?{period}page={rng.randint(1, min(50, last))}",
+                f"/entity/{q}?{period}stories=true",
+                f"/entity/{q}?{period}type=people",
+            ]
+    compare = []
+    for _ in range(100):
+        chosen = rng.sample([slug for slug, _ in ents], 5)
+        view = "&view=share" if rng.random() < 0.3 else ""
+        compare.append("/compare?period=365&" + "&".join(f"e={quote(s)}" for s in chosen) + view)
     words = ["اتفاق", "الأزمة", "الحوار", "مجلس الأمن", "وزير الخارجية", "العقوبات", "جنيف"]
     search = []
     for _, name in ents:
@@ -82,9 +110,14 @@ def scenario_urls(db: Path, seed: int = 1) -> dict[str, list[str]]:
             complete.append(f"/api/autocomplete?q={quote(prefix)}")
         complete.append(f"/api/autocomplete?q={quote('و' + alias[:4])}")
         complete.append(f"/api/autocomplete?q={quote('ب' + alias)}")
-    for urls in (entity, search, complete):
+    for urls in (*by_period.values(), compare, search, complete):
         rng.shuffle(urls)
-    return {"entity": entity, "search": search, "autocomplete": complete}
+    return {
+        **by_period,
+        "compare-365": compare,
+        "search": search,
+        "autocomplete": complete,
+    }
 
 
 async def run_load(
