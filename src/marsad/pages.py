@@ -816,3 +816,17 @@ def source_page(
         total_articles=total,
         period_articles=in_period,
     )
+
+
+def sources_page(
+    store: Store, settings: Settings, period: Period | None = None
+) -> tuple[PeriodOut, list[dict[str, Any]]]:
+    """The /sources data: every source with its articles ever (``articles``), in the period
+    (``period_articles``, default: the configured window) and its feeds' status."""
+    from marsad.store.feeds import sources_with_feeds
+
+    window = period_window(store, settings, period)
+    with store.engine.connect() as conn:
+        counts = {r["slug"]: r["articles"] for r in listing.source_counts(conn, *window.bounds)}
+    rows = [r | {"period_articles": counts.get(r["slug"], 0)} for r in sources_with_feeds(store)]
+    return _period(window), rows

@@ -171,6 +171,17 @@ def test_compare_home_source_and_quotes_count_over_the_period(archive):
     assert quotes["period"]["preset"] == "7" and quotes["total"] == 0
 
 
+def test_sources_page_says_which_period_its_counts_cover(archive):
+    _, _, client = archive
+    rows = {r["slug"]: r for r in _api(client, "/api/sources?period=all")}
+    assert (rows["sana"]["period_articles"], rows["sana"]["articles"]) == (10, 10)
+    rows = {r["slug"]: r for r in _api(client, "/api/sources")}
+    assert rows["sana"]["period_articles"] == 4  # November 2026
+    html = client.get("/sources?from=2025-04-01&to=2025-04-30").text
+    assert 'الأخبار في الفترة (<time datetime="2025-04-01">' in html
+    assert "<td>4</td><td>10</td>" in html and 'href="/source/sana?from=2025-04-01' in html
+
+
 def test_exports_and_feeds_take_the_period(archive):
     _, _, client = archive
     rows = _csv(client.get("/entity/لافروف/timeline.csv?period=90"))

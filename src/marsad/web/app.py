@@ -235,12 +235,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return _json(cached.source_page(slug, page=page, period=period))
 
     @app.get("/api/sources", tags=["pages"])
-    def api_sources() -> list[dict[str, Any]]:
-        """Every source with its article count and its feeds' status (last success,
-        last error, failed polls in a row, pages done and failed)."""
-        from marsad.store.feeds import sources_with_feeds
-
-        return sources_with_feeds(store)
+    def api_sources(period: Chosen) -> list[dict[str, Any]]:
+        """Every source with its article count ever and in the period (``period_articles``;
+        default: the last 30 days), and its feeds' status (last success, last error, failed
+        polls in a row, pages done and failed)."""
+        return pages.sources_page(store, settings, period)[1]
 
     @app.get("/api/stats", tags=["pages"])
     def api_stats() -> dict[str, int]:
@@ -396,10 +395,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return render(request, "article.html", data=data, segments=_linked_segments(data))
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
-    def sources(request: Request) -> HTMLResponse:
-        from marsad.store.feeds import sources_with_feeds
-
-        return render(request, "sources.html", rows=sources_with_feeds(store))
+    def sources(request: Request, period: Chosen) -> HTMLResponse:
+        chosen, rows = pages.sources_page(store, settings, period)
+        return render(request, "sources.html", rows=rows, period=chosen)
 
     @app.get("/source/{slug}", response_class=HTMLResponse, include_in_schema=False)
     def source(
