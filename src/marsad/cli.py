@@ -191,6 +191,11 @@ def entity(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the JSON of /api/entity/NAME")
     ] = False,
+    period: Annotated[
+        str | None, typer.Option("--period", help="7, 30, 90, 365 (days) or all")
+    ] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
 ) -> None:
     """Print an entity's profile, or correct it: `marsad entity merge A B`, `split`, `rename`,
     `alias add|remove`, `describe`, `edits` (see docs/entities.md)."""
@@ -199,8 +204,11 @@ def entity(
         return
     if ctx.args:
         raise typer.BadParameter(f"unexpected arguments: {' '.join(ctx.args)}")
+    from marsad.analytics.window import Period
+
+    chosen = Period.parse(period, date_from, date_to)
     settings, store = _open()
-    data = pages.entity_page(store, settings, name)
+    data = pages.entity_page(store, settings, name, period=chosen)
     if as_json:
         _echo_json(data.model_dump(mode="json"))
         return
@@ -211,7 +219,14 @@ def entity(
         typer.echo("الأسماء الأخرى: " + "، ".join(data.aliases))
     if data.description:
         typer.echo(f"{data.description} [{data.description_source or ''}]")
-    typer.echo("\nعدد الأخبار كل يوم:")
+    if data.coverage:
+        c = data.coverage
+        typer.echo(
+            f"لا أخبار في هذه الفترة؛ تغطيته من {c.first_day} إلى {c.last_day}: "
+            f"--from {c.start} --to {c.end}"
+        )
+    bucket = data.period.bucket if data.period else "day"
+    typer.echo(f"\nعدد الأخبار كل {({'day': 'يوم', 'week': 'أسبوع', 'month': 'شهر'})[bucket]}:")
     top = max((p.count for p in data.timeline), default=0) or 1
     for p in data.timeline:
         typer.echo(f"  {p.day}  {'█' * round(30 * p.count / top):<30} {p.count}")
