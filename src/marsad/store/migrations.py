@@ -143,6 +143,22 @@ def _undated_on_first_seen(conn: Connection) -> None:
     rollups.rebuild(conn)
 
 
+def _period_count_indexes(conn: Connection) -> None:
+    """15: the rollups read over a year or all time from covering indexes (entity, day,
+    …, count): a sum over hundreds of days reads index pages only, not one table row per
+    day (most related, top sources and totals over long periods)."""
+    for name, table, columns in (
+        ("ix_pair_days_cover", "pair_days", "entity_id, day, other_id, articles"),
+        ("ix_entity_days_cover", "entity_days", "entity_id, day, articles, stories"),
+        (
+            "ix_entity_source_days_cover",
+            "entity_source_days",
+            "entity_id, day, source_id, articles",
+        ),
+    ):
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -158,6 +174,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _slug_redirects,
     _mention_types,
     _undated_on_first_seen,
+    _period_count_indexes,
 ]
 
 

@@ -298,10 +298,12 @@ def top_sources(conn: Connection, entity_id: int, start: str, end: str, limit: i
     rows = driver.run(
         conn,
         (
-            "SELECT s.slug, s.name, sum(x.articles) AS articles FROM entity_source_days x "
-            "JOIN sources s ON s.id = x.source_id WHERE x.entity_id = :e "
-            "AND x.day BETWEEN :a AND :b GROUP BY s.id, s.slug, s.name "
-            "ORDER BY articles DESC, s.name LIMIT :n"
+            # summed per source first (the (entity, day, source, articles) index alone),
+            # then named: joined first, SQLite walked every source's days one by one
+            "SELECT s.slug, s.name, x.articles FROM (SELECT source_id, sum(articles) AS "
+            "articles FROM entity_source_days WHERE entity_id = :e AND day BETWEEN :a AND :b "
+            "GROUP BY source_id) x JOIN sources s ON s.id = x.source_id "
+            "ORDER BY x.articles DESC, s.name LIMIT :n"
         ),
         {"e": entity_id, "a": start, "b": end, "n": limit},
     )
