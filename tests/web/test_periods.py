@@ -17,7 +17,7 @@ from sqlalchemy import text
 from marsad.config import Settings
 from marsad.entities.kb import load_kb, read_kb
 from marsad.ingest import ingest_paths
-from marsad.store import rollups
+from marsad.store import months, rollups
 from marsad.store.database import Store
 from marsad.web.app import create_app
 from marsad_testing import DATA, make_settings, rollup_snapshot
@@ -66,6 +66,22 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Settings, 
     rows = [_article(t, b, d, n=i) for i, (t, b, d) in enumerate(ARTICLES)]
     ingest_paths(store, settings, [_jsonl(tmp / "archive.jsonl", rows)])
     return store, settings, TestClient(create_app(store, settings))
+
+
+def _months_match_days(store: Store) -> None:
+    """The month tables hold exactly the month sums of the daily tables (triggers)."""
+    with store.engine.connect() as conn:
+        for month_table, day_table, keys, counted in months.TABLES:
+            key = ", ".join(("entity_id", "substr(day, 1, 7)", *keys))
+            sums = ", ".join(f"sum({c})" for c in counted)
+            expected = conn.execute(
+                text(f"SELECT {key}, {sums} FROM {day_table} GROUP BY {key} ORDER BY {key}")
+            ).all()
+            key = ", ".join(("entity_id", "month", *keys))
+            got = conn.execute(
+                text(f"SELECT {key}, {', '.join(counted)} FROM {month_table} ORDER BY {key}")
+            ).all()
+            assert got == expected and got, month_table
 
 
 def _csv(response) -> list[list[str]]:
@@ -182,6 +198,31 @@ def test_sources_page_says_which_period_its_counts_cover(archive):
     assert "<td>4</td><td>10</td>" in html and 'href="/source/sana?from=2025-04-01' in html
 
 
+def test_long_periods_read_month_sums_equal_to_the_days(archive, monkeypatch):
+    store, _, _ = archive
+    _months_match_days(store)
+    lavrov = store.get_entity("لافروف")["id"]
+
+    def counts(start: str, end: str) -> tuple:
+        with store.engine.connect() as conn:
+            return (
+                rollups.entity_total(conn, lavrov, start, end),
+                rollups.cooccurrences(conn, lavrov, start, end),
+                rollups.top_sources(conn, lavrov, start, end, 10),
+            )
+
+    periods = [("2024-01-10", "2026-11-20"), ("2025-03-15", "2025-06-10")]
+    with store.engine.connect() as conn:
+        assert all(months.available(conn, a, b) for a, b in periods)
+    by_month = [counts(a, b) for a, b in periods]
+    monkeypatch.setattr(months, "MONTHLY_FROM", 10_000)  # read the days only
+    assert [counts(a, b) for a, b in periods] == by_month
+    assert by_month[0][0] == 6 and by_month[1][0] == 5
+    assert [r["name"] for r in by_month[1][2]] == ["سانا"]
+    shared = {r["name"]: r["shared"] for r in by_month[0][1]}
+    assert shared["جنيف"] == 5 and shared["أنقرة"] == 1
+
+
 def test_exports_and_feeds_take_the_period(archive):
     _, _, client = archive
     rows = _csv(client.get("/entity/لافروف/timeline.csv?period=90"))
@@ -233,6 +274,7 @@ def test_undated_article_counts_on_the_day_first_seen_until_a_date_is_found(tmp_
     with store.engine.begin() as conn:
         rollups.rebuild(conn)
     assert rollup_snapshot(store) == counted  # moved exactly as a full recount would
+    _months_match_days(store)
     assert store.date_found(item["id"], datetime(2026, 1, 1), "2026-01-01") is False
     store.close()
 

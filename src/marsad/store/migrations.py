@@ -144,9 +144,11 @@ def _undated_on_first_seen(conn: Connection) -> None:
 
 
 def _period_count_indexes(conn: Connection) -> None:
-    """15: the rollups read over a year or all time from covering indexes (entity, day,
-    …, count): a sum over hundreds of days reads index pages only, not one table row per
-    day (most related, top sources and totals over long periods)."""
+    """15: long periods read fast: month sums of the daily rollups kept by triggers
+    (store/months.py, SQLite), and covering indexes (entity, day, …, count) so the days
+    around the whole months read index pages only."""
+    from marsad.store import months
+
     for name, table, columns in (
         ("ix_pair_days_cover", "pair_days", "entity_id, day, other_id, articles"),
         ("ix_entity_days_cover", "entity_days", "entity_id, day, articles, stories"),
@@ -157,6 +159,7 @@ def _period_count_indexes(conn: Connection) -> None:
         ),
     ):
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})"))
+    months.create(conn)
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [

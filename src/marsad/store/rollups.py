@@ -21,7 +21,7 @@ from itertools import permutations
 
 from sqlalchemy import Connection, text
 
-from marsad.store import driver
+from marsad.store import driver, months
 
 TABLES = ("entity_days", "entity_totals", "entity_source_days", "pair_days", "day_totals")
 
@@ -216,6 +216,13 @@ def daily_counts(
 
 
 def entity_total(conn: Connection, entity_id: int, start: str, end: str) -> int:
+    parts = months.available(conn, start, end)
+    if parts:
+        sql, params = months.union(
+            parts, "entity_months", "entity_days", "articles", "entity_id = :e"
+        )
+        found = driver.run(conn, f"SELECT sum(articles) FROM ({sql})", params | {"e": entity_id})
+        return found.scalar() or 0
     return (
         driver.run(
             conn,
@@ -255,27 +262,49 @@ def cooccurrences(
     conn: Connection, entity_id: int, start: str, end: str, limit: int = 200
 ) -> list[dict]:
     """(id, slug, name, type, shared, total) of entities sharing articles with ``entity_id``."""
-    shared = driver.run(
-        conn,
-        (
-            "SELECT other_id, sum(articles) AS n FROM pair_days WHERE entity_id = :e "
-            "AND day BETWEEN :a AND :b GROUP BY other_id ORDER BY n DESC LIMIT :n"
-        ),
-        {"e": entity_id, "a": start, "b": end, "n": limit},
-    ).all()
+    parts = months.available(conn, start, end)
+    if parts:  # a long period: whole months from the month sums
+        sql, params = months.union(
+            parts, "pair_months", "pair_days", "other_id, articles", "entity_id = :e"
+        )
+        shared = driver.run(
+            conn,
+            f"SELECT other_id, sum(articles) AS n FROM ({sql}) GROUP BY other_id "
+            "ORDER BY n DESC LIMIT :n",
+            params | {"e": entity_id, "n": limit},
+        ).all()
+    else:
+        shared = driver.run(
+            conn,
+            (
+                "SELECT other_id, sum(articles) AS n FROM pair_days WHERE entity_id = :e "
+                "AND day BETWEEN :a AND :b GROUP BY other_id ORDER BY n DESC LIMIT :n"
+            ),
+            {"e": entity_id, "a": start, "b": end, "n": limit},
+        ).all()
     if not shared:
         return []
     marks = ", ".join(str(int(r[0])) for r in shared)
-    totals = dict(
-        driver.run(
-            conn,
-            (
-                f"SELECT entity_id, sum(articles) FROM entity_days WHERE entity_id IN ({marks}) "
-                "AND day BETWEEN :a AND :b GROUP BY entity_id"
-            ),
-            {"a": start, "b": end},
-        ).all()
-    )
+    if parts:
+        sql, params = months.union(
+            parts, "entity_months", "entity_days", "entity_id, articles", f"entity_id IN ({marks})"
+        )
+        totals = dict(
+            driver.run(
+                conn, f"SELECT entity_id, sum(articles) FROM ({sql}) GROUP BY entity_id", params
+            ).all()
+        )
+    else:
+        totals = dict(
+            driver.run(
+                conn,
+                (
+                    f"SELECT entity_id, sum(articles) FROM entity_days WHERE entity_id IN ({marks}) "
+                    "AND day BETWEEN :a AND :b GROUP BY entity_id"
+                ),
+                {"a": start, "b": end},
+            ).all()
+        )
     ents = driver.run(
         conn, (f"SELECT id, slug, name, type FROM entities WHERE id IN ({marks})")
     ).all()
@@ -295,6 +324,23 @@ def cooccurrences(
 
 
 def top_sources(conn: Connection, entity_id: int, start: str, end: str, limit: int) -> list[dict]:
+    parts = months.available(conn, start, end)
+    if parts:
+        sql, params = months.union(
+            parts,
+            "entity_source_months",
+            "entity_source_days",
+            "source_id, articles",
+            "entity_id = :e",
+        )
+        rows = driver.run(
+            conn,
+            "SELECT s.slug, s.name, x.articles FROM (SELECT source_id, sum(articles) AS "
+            f"articles FROM ({sql}) GROUP BY source_id) x JOIN sources s ON s.id = x.source_id "
+            "WHERE x.articles > 0 ORDER BY x.articles DESC, s.name LIMIT :n",
+            params | {"e": entity_id, "n": limit},
+        )
+        return [dict(r._mapping) for r in rows]
     rows = driver.run(
         conn,
         (
