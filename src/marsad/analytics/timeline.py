@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from marsad.analytics.window import Window
 from marsad.store.database import Store
@@ -28,7 +27,8 @@ def timeline(
     over several days of one week counts once for each of them in that week."""
     start, end = window.bounds
     counts = store.daily_counts(entity_id, start, end, stories=stories, source_id=source_id)
-    sums = dict.fromkeys(window.buckets, 0)
+    starts = window.bucket_starts
+    sums = dict.fromkeys(starts.values(), 0)
     for day, n in counts.items():
-        sums[window.bucket_of(date.fromisoformat(day))] += n
-    return [DayCount(d.isoformat(), n) for d, n in sums.items()]
+        sums[starts[day]] += n
+    return [DayCount(d, n) for d, n in sums.items()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from marsad.config import Settings
 from marsad.errors import InputError
@@ -89,9 +90,10 @@ class Window:
 
     def bucket_of(self, day: date) -> date:
         """The first day of ``day``'s bucket (never before the window's start)."""
-        if self.bucket == "week":
+        bucket = self.bucket
+        if bucket == "week":
             first = day - timedelta(days=(day.weekday() - WEEK_STARTS) % 7)
-        elif self.bucket == "month":
+        elif bucket == "month":
             first = day.replace(day=1)
         else:
             return day
@@ -100,7 +102,13 @@ class Window:
     @property
     def buckets(self) -> list[date]:
         """The first day of every bucket, oldest first."""
-        return list(dict.fromkeys(self.bucket_of(d) for d in self.days))
+        return [date.fromisoformat(d) for d in dict.fromkeys(self.bucket_starts.values())]
+
+    @cached_property
+    def bucket_starts(self) -> dict[str, str]:
+        """Every day of the window (YYYY-MM-DD) → the first day of its bucket, oldest first
+        (computed once per window: a compare page's six timelines share it)."""
+        return {d.isoformat(): self.bucket_of(d).isoformat() for d in self.days}
 
 
 def _newest_day(store: Store, settings: Settings) -> date:
