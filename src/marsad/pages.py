@@ -589,6 +589,7 @@ def compare_page(
         if any(s.id == ent["id"] for s in series):
             continue
         points = _timeline(store, ent["id"], window)
+        total = sum(p.count for p in points)  # the same rollup rows as entity_total
         if view == "share":
             points = [
                 DayCountOut(
@@ -604,7 +605,7 @@ def compare_page(
                 name=ent["name"],
                 type=ent["type"],
                 timeline=points,
-                total=store.entity_total(ent["id"], *window.bounds),
+                total=total,
             )
         )
     chosen = {s.id for s in series}

@@ -212,7 +212,7 @@ def daily_counts(
             (f"SELECT day, {col} FROM entity_days WHERE entity_id = :e AND day BETWEEN :a AND :b"),
             {"e": entity_id, "a": start, "b": end},
         )
-    return {r[0]: r[1] for r in rows}
+    return dict(rows.all())  # fetchall: far cheaper than a fetch per row over a year
 
 
 def entity_total(conn: Connection, entity_id: int, start: str, end: str) -> int:
@@ -244,7 +244,7 @@ def entity_totals(conn: Connection, entity_ids: Sequence[int]) -> dict[int, int]
     rows = driver.run(
         conn, f"SELECT entity_id, articles FROM entity_totals WHERE entity_id IN ({marks})"
     )
-    return {r[0]: r[1] for r in rows}
+    return dict(rows.all())  # fetchall: far cheaper than a fetch per row over a year
 
 
 def articles_total(conn: Connection, start: str, end: str) -> int:
