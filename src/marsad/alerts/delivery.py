@@ -117,8 +117,7 @@ def match(store: Store, row: dict[str, Any]) -> int:
                     source_id=row["source_id"],
                 )
         if upto > row["cursor"]:
-            sql.record_matches(conn, row["id"], ids, upto, datetime.now(UTC))
-            found = len(ids)
+            found = sql.record_matches(conn, row["id"], ids, upto, datetime.now(UTC))
     return found
 
 

@@ -126,8 +126,11 @@ def matching_ids(
 
 def record_matches(
     conn: Connection, watchlist_id: int, article_ids: list[int], cursor: int, now: datetime
-) -> None:
-    """Add the matches (an article already matched is left as it is) and move the cursor."""
+) -> int:
+    """Add the matches (an article already matched is left as it is) and move the cursor;
+    how many were new."""
+    count = "SELECT count(*) FROM watchlist_articles WHERE watchlist_id = :w"
+    before = run(conn, count, {"w": watchlist_id}).scalar() or 0
     if article_ids:
         write(
             conn,
@@ -136,6 +139,7 @@ def record_matches(
             [{"w": watchlist_id, "a": a, "t": now} for a in article_ids],
         )
     write(conn, "UPDATE watchlists SET cursor = :c WHERE id = :w", {"c": cursor, "w": watchlist_id})
+    return (run(conn, count, {"w": watchlist_id}).scalar() or 0) - before
 
 
 def undelivered(conn: Connection, watchlist_id: int, channel: str, limit: int) -> list[Row]:
