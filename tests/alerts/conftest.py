@@ -46,7 +46,7 @@ class News:
 def news(tmp_path: Path) -> Iterator[News]:
     settings = replace(
         make_settings(tmp_path),
-        admin_token="رمز-المشرف-1",
+        admin_token="alerts-admin-1",
         alerts=AlertSettings(webhook_tries=3, webhook_backoff=0.5, timeout=5),
     )
     store = Store(settings.database_url)
