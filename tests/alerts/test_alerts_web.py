@@ -80,7 +80,9 @@ def test_the_operator_page_signs_in_with_the_token_and_makes_watchlists(client):
     refused = client.post("/alerts/new", data={"name": "موسكو", "query": "موسكو"})
     assert refused.status_code == 401
     assert client.post("/alerts/sign-in", data={"token": "خطأ"}).status_code == 401
-    signed = client.post("/alerts/sign-in", data={"token": "alerts-admin-1"}, follow_redirects=False)
+    signed = client.post(
+        "/alerts/sign-in", data={"token": "alerts-admin-1"}, follow_redirects=False
+    )
     assert signed.status_code == 303
     cookie = signed.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "alerts-admin-1" not in cookie
