@@ -1,8 +1,9 @@
 """Alerts on the site: watchlists behind the admin token, each watchlist's page and feed.
 
 * ``/api/admin/watchlists`` (GET, POST), ``/api/admin/watchlists/<id or name>`` (GET,
-  DELETE), ``/api/admin/alerts/run`` (POST): the operator's API, ``Authorization: Bearer``
-  as every admin route (web/admin.py);
+  DELETE): the operator's API, ``Authorization: Bearer`` as every admin route
+  (web/admin.py). Deliveries run after ingest, analysis and crawl rounds (and
+  ``marsad alerts run``), never in a web request;
 * ``/alerts``: the same for a browser — the admin token is typed once into a form and kept
   in an HttpOnly, SameSite=Strict cookie; forms post to the site itself only;
 * ``/alerts/<feed token>``, ``/alerts/<feed token>/feed.atom``, ``/api/alerts/<feed
@@ -67,14 +68,6 @@ def alerts_router(store: Store, settings: Settings, templates: Jinja2Templates) 
     @admin.delete("/watchlists/{key}")
     def remove_watchlist(key: str) -> dict[str, Any]:
         return watchlists.remove(store, key)
-
-    @admin.post("/alerts/run")
-    def run_now() -> dict[str, Any]:
-        """An alerts round now (match, then deliver), as after every ingest or crawl round."""
-        from marsad.alerts.delivery import run_alerts
-
-        report = run_alerts(store, settings)
-        return {"summary": report.summary(), "errors": report.errors}
 
     router.include_router(admin)
 
