@@ -99,3 +99,29 @@ def test_watchlists_refuse_what_cannot_work(news):
     assert watchlists.remove(news.store, "سوريا") == {"removed": "سوريا"}
     with pytest.raises(NotFound):
         watchlists.find(news.store, "سوريا")
+
+
+@pytest.mark.postgres
+def test_watchlists_match_and_are_kept_once_on_postgres(pg_url, tmp_path):
+    from marsad.entities.kb import load_kb, read_kb
+    from marsad.ingest import ingest_paths
+    from marsad_testing import DATA, fresh_postgres_database, make_settings
+
+    settings = make_settings(tmp_path)
+    store = Store(fresh_postgres_database(pg_url))
+    load_kb(store, read_kb(DATA / "kb_small.jsonl"))
+    lines = (DATA / "articles_small.jsonl").read_text(encoding="utf-8").splitlines()
+    first, later = tmp_path / "first.jsonl", tmp_path / "later.jsonl"
+    first.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    later.write_text("\n".join(lines[3:]) + "\n", encoding="utf-8")
+    ingest_paths(store, settings, [first])
+    watchlists.create(store, "لافروف", entities=["لافروف"])
+    watchlists.create(store, "موسكو", query="موسكو")
+    ingest_paths(store, settings, [later])
+    assert [w.matched for w in run_alerts(store, settings).watchlists] == [2, 1]
+    assert matched_titles(store, "موسكو") == ["لافروف: موسكو منفتحة على الحوار"]
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE watchlists SET cursor = 0"))
+    assert [w.matched for w in run_alerts(store, settings).watchlists] == [2, 1]  # 0–2 now
+    assert [w.matched for w in run_alerts(store, settings).watchlists] == [0, 0]
+    store.close()
