@@ -20,7 +20,7 @@ LINES = (DATA / "articles_small.jsonl").read_text(encoding="utf-8").splitlines()
 
 def make_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")}
-    return env | {"MARSAD_DATA_DIR": str(tmp_path / "data"), "MARSAD_WEBHOOK_BACKOFF": "0"}
+    return env | {"MARSAD_DATA_DIR": str(tmp_path / "data"), "MARSAD_WEBHOOK_BACKOFF": "0", "MARSAD_NER": "gazetteer"}
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
