@@ -65,11 +65,16 @@ class Receiver:
 
     httpd: ThreadingHTTPServer
     statuses: list[int] = field(default_factory=list)
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # GET path → page
     posts: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
 
     @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_port}"
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_port}/hook"
+        return self.base + "/hook"
 
     def accepted(self) -> list[dict]:
         """The bodies (parsed) of the POSTs answered 2xx."""
@@ -88,6 +93,14 @@ def receiver() -> Iterator[Receiver]:
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+        def do_GET(self) -> None:  # noqa: N802
+            kind, body = rec.pages.get(self.path, ("text/plain", b""))
+            self.send_response(200 if self.path in rec.pages else 404)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
             pass
