@@ -8,6 +8,8 @@ import hmac
 import json
 from dataclasses import replace
 
+from sqlalchemy import text
+
 from marsad.alerts import watchlists
 from marsad.alerts.delivery import run_alerts
 from marsad.config import AlertSettings
@@ -114,3 +116,25 @@ def test_email_waits_for_a_reachable_smtp_server(news, smtp):
     up = replace(news.settings, alerts=AlertSettings(smtp_host="127.0.0.1", smtp_port=smtp.port))
     assert run_alerts(news.store, up).watchlists[0].email_sent == 2
     assert len(smtp.messages) == 1
+
+
+def test_one_process_at_a_time_delivers_a_watchlist(news, receiver):
+    from datetime import UTC, datetime, timedelta
+
+    from marsad.store import alerts as sql
+
+    watchlists.create(news.store, "لافروف", entities=["لافروف"], webhook_url=receiver.url)
+    news.ingest_rest()
+    now = datetime.now(UTC)
+    with news.store.engine.begin() as conn:  # another round (a crawl) is sending it
+        assert sql.take_lease(conn, 1, now, now + timedelta(minutes=15))
+        assert not sql.take_lease(conn, 1, now, now + timedelta(minutes=15))
+    report = run_alerts(news.store, news.settings)
+    assert report.watchlists[0].busy and report.watchlists[0].matched == 2
+    assert receiver.posts == []  # matched, but left to the one that holds it
+    with news.store.engine.begin() as conn:  # that process crashed: its lease runs out
+        conn.execute(text("UPDATE watchlists SET lease_until = :t"), {"t": now - timedelta(1)})
+    assert run_alerts(news.store, news.settings).watchlists[0].webhook_sent == 2
+    assert len(receiver.accepted()) == 1
+    with news.store.engine.connect() as conn:  # and it gave the lease back
+        assert conn.execute(text("SELECT lease_until FROM watchlists")).scalar() is None

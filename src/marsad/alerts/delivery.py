@@ -14,6 +14,7 @@ Runs after every ingest, analysis and crawl round (and ``marsad alerts run``):
    message): a failure leaves it owed and the next round sends it again (at least once).
    Only a crash between the receiver's acceptance and our commit can send it twice; each
    webhook POST carries a stable ``X-Marsad-Delivery`` id for the receiver to drop it.
+   One process at a time delivers a watchlist (a lease in the database, ``LEASE``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
@@ -46,6 +47,9 @@ log = logging.getLogger(__name__)
 BATCH = 100  # articles per webhook POST and per e-mail digest
 MATCH_SPAN = 20_000  # article ids read per matching statement (bounded memory)
 USER_AGENT = "marsad-alerts/0.1"
+# how long a round may deliver one batch before another process may take over (a crashed
+# round's lease runs out); each batch sent renews it
+LEASE = timedelta(minutes=15)
 
 
 @dataclass
@@ -55,6 +59,7 @@ class WatchlistReport:
     webhook_sent: int = 0
     email_sent: int = 0
     errors: list[str] = field(default_factory=list)
+    busy: bool = False  # another process was delivering this watchlist's alerts
 
 
 @dataclass
@@ -90,10 +95,21 @@ def run_alerts(
         one = WatchlistReport(row["name"])
         report.watchlists.append(one)
         one.matched = match(store, row)
-        if row["webhook_url"]:
-            one.webhook_sent = _deliver(store, row, "webhook", settings, one, sleep)
-        if row["email_to"]:
-            one.email_sent = _deliver(store, row, "email", settings, one, sleep)
+        if not (row["webhook_url"] or row["email_to"]):
+            continue
+        with store.engine.begin() as conn:
+            now = datetime.now(UTC)
+            one.busy = not sql.take_lease(conn, row["id"], now, now + LEASE)
+        if one.busy:  # another round (a crawl beside an ingest) is sending them
+            continue
+        try:
+            if row["webhook_url"]:
+                one.webhook_sent = _deliver(store, row, "webhook", settings, one, sleep)
+            if row["email_to"]:
+                one.email_sent = _deliver(store, row, "email", settings, one, sleep)
+        finally:
+            with store.engine.begin() as conn:
+                sql.extend_lease(conn, row["id"], None)
     return report
 
 
@@ -151,6 +167,7 @@ def _deliver(
             return sent
         with store.engine.begin() as conn:
             sql.mark_sent(conn, row["id"], channel, ids, datetime.now(UTC))
+            sql.extend_lease(conn, row["id"], datetime.now(UTC) + LEASE)
         sent += len(ids)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from marsad.store.driver import insert_sql, lookup, run, write
 from marsad.store.listing import _fts_query, word_forms
@@ -203,6 +203,28 @@ def delivery_counts(conn: Connection, watchlist_id: int) -> Row:
     out["failures"] = out["failures"] or 0
     out["last_error"] = error[0] if error else None
     return out
+
+
+def take_lease(conn: Connection, watchlist_id: int, now: datetime, until: datetime) -> bool:
+    """Hold the watchlist's deliveries until ``until`` unless another process holds them
+    (two rounds at once — a crawl and an ingest — would otherwise send the same matches)."""
+    result = conn.execute(
+        text(
+            "UPDATE watchlists SET lease_until = :u WHERE id = :w "
+            "AND (lease_until IS NULL OR lease_until < :n)"
+        ),
+        {"u": until, "w": watchlist_id, "n": now},
+    )
+    return result.rowcount == 1
+
+
+def extend_lease(conn: Connection, watchlist_id: int, until: datetime | None) -> None:
+    """Keep (or with None, give back) the lease this process holds."""
+    write(
+        conn,
+        "UPDATE watchlists SET lease_until = :u WHERE id = :w",
+        {"u": until, "w": watchlist_id},
+    )
 
 
 def chunks(after: int, upto: int, size: int) -> Iterator[tuple[int, int]]:

@@ -293,6 +293,8 @@ watchlists = Table(
     Column("feed_token", String(64), nullable=False, unique=True),
     Column("cursor", Integer, nullable=False, default=0),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # a process delivering this watchlist's alerts holds it until then (one sender at a time)
+    Column("lease_until", DateTime(timezone=True)),
 )
 
 # Every article matched to a watchlist, once (the primary key): the Atom feed lists these;
