@@ -95,6 +95,8 @@ def run_alerts(
         one = WatchlistReport(row["name"])
         report.watchlists.append(one)
         one.matched = match(store, row)
+        if row["entity_ids"] and not current_entity_ids(store, row["entity_ids"]):
+            one.errors.append("its entities no longer exist: it matches nothing (remove it)")
         if not (row["webhook_url"] or row["email_to"]):
             continue
         with store.engine.begin() as conn:
