@@ -8,6 +8,7 @@
 | MARSAD_WINDOW_DAYS      | 30                                        |
 | MARSAD_NER              | model (KB gazetteer + shipped CRF); gazetteer = KB names only |
 | MARSAD_ALLOW_PRIVATE_HOSTS | none: host names, addresses or CIDR networks (comma-separated) the crawler may reach although internal |
+| MARSAD_SITE_URL, MARSAD_SMTP_*, MARSAD_WEBHOOK_* | alerts: links, e-mail server, webhook retries (AlertSettings) |
 | MARSAD_CONFIG           | <data dir>/config.toml (optional file with the same keys, lower-case) |
 """
 
@@ -51,7 +52,7 @@ class Settings:
     threads: int = 2  # request handlers running at once in one server process
     # internal hosts/networks the crawler may fetch (marsad.sources.addresses)
     allow_private_hosts: tuple[str, ...] = ()
-    alerts: AlertSettings = field(default_factory=lambda: AlertSettings())
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
     @property
     def tz(self) -> ZoneInfo:

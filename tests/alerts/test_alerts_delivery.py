@@ -138,3 +138,32 @@ def test_one_process_at_a_time_delivers_a_watchlist(news, receiver):
     assert len(receiver.accepted()) == 1
     with news.store.engine.connect() as conn:  # and it gave the lease back
         assert conn.execute(text("SELECT lease_until FROM watchlists")).scalar() is None
+
+
+def test_alert_settings_are_read_and_checked(tmp_path):
+    import pytest
+
+    from marsad.config import load_settings
+    from marsad.errors import ConfigError
+
+    base = {"MARSAD_DATA_DIR": str(tmp_path)}
+    read = load_settings(
+        base
+        | {
+            "MARSAD_SMTP_HOST": "mail.example.org",
+            "MARSAD_SMTP_TLS": "ssl",
+            "MARSAD_SITE_URL": "https://marsad.example.org",
+            "MARSAD_WEBHOOK_TRIES": "2",
+        }
+    ).alerts
+    assert (read.smtp_host, read.smtp_port, read.webhook_tries) == ("mail.example.org", 465, 2)
+    assert read.site_url == "https://marsad.example.org/"
+    assert load_settings(base).alerts.smtp_host is None
+    for bad in (
+        {"MARSAD_SMTP_TLS": "tls1.3"},
+        {"MARSAD_SITE_URL": "marsad.example.org"},
+        {"MARSAD_WEBHOOK_TRIES": "0"},
+        {"MARSAD_SMTP_PORT": "twenty-five"},
+    ):
+        with pytest.raises(ConfigError, match="MARSAD_"):
+            load_settings(base | bad)
