@@ -102,7 +102,7 @@ def test_watchlists_refuse_what_cannot_work(news):
 
 
 @pytest.mark.postgres
-def test_watchlists_match_and_are_kept_once_on_postgres(pg_url, tmp_path):
+def test_watchlists_match_and_deliver_once_on_postgres(pg_url, tmp_path, receiver):
     from marsad.entities.kb import load_kb, read_kb
     from marsad.ingest import ingest_paths
     from marsad_testing import DATA, fresh_postgres_database, make_settings
@@ -115,13 +115,17 @@ def test_watchlists_match_and_are_kept_once_on_postgres(pg_url, tmp_path):
     first.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
     later.write_text("\n".join(lines[3:]) + "\n", encoding="utf-8")
     ingest_paths(store, settings, [first])
-    watchlists.create(store, "لافروف", entities=["لافروف"])
+    watchlists.create(store, "لافروف", entities=["لافروف"], webhook_url=receiver.url)
     watchlists.create(store, "موسكو", query="موسكو")
     ingest_paths(store, settings, [later])
-    assert [w.matched for w in run_alerts(store, settings).watchlists] == [2, 1]
+    report = run_alerts(store, settings)
+    assert [w.matched for w in report.watchlists] == [2, 1]
+    assert report.watchlists[0].webhook_sent == 2 and report.errors == []
     assert matched_titles(store, "موسكو") == ["لافروف: موسكو منفتحة على الحوار"]
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE watchlists SET cursor = 0"))
     assert [w.matched for w in run_alerts(store, settings).watchlists] == [2, 1]  # 0–2 now
     assert [w.matched for w in run_alerts(store, settings).watchlists] == [0, 0]
+    sent = [a["id"] for body in receiver.accepted() for a in body["articles"]]
+    assert len(sent) == len(set(sent)) == 4  # the first round's two, then 0–2's two: once each
     store.close()
