@@ -126,7 +126,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         "ترامب يقيل وزير خارجيته تيلرسون ويعين بومبيو بديلا له. "
         "وشكل ذلك حرجا كبيرا للجنة الأولمبية الدولية. "
         "وعد سالفيني، زعيم حزب الرابطة اليميني، بطرد المهاجرين. "
-        "وتعقد قمة ترامب-كيم في سنغافورة."
+        "وتعقد قمة ترامب-كيم في سنغافورة. "
+        "وقال مسؤول لبي بي سي إن الأمر انتهى."
     )
     tokens = tokenise(text)
     tags = ["O"] * len(tokens)
@@ -141,6 +142,7 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
     tag("الأولمبية", 2, "ORG")  # the head noun left out
     tag("حزب", 3, "ORG")  # an epithet taken in
     tag("ترامب", 1, "PERS", nth=2)  # a hyphen between two people's names
+    tag("بي", 2, "ORG")  # the first letter, ل glued on, left out
     found = [(m.text, m.type.value) for m in product_mentions(text, [tokens], [tags])]
     assert found == [
         ("مون جيه-إن", "PERSON"),
@@ -148,4 +150,5 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("للجنة الأولمبية الدولية", "ORGANIZATION"),
         ("حزب الرابطة", "ORGANIZATION"),
         ("ترامب", "PERSON"),
+        ("لبي بي سي", "ORGANIZATION"),  # resolution reads it as ل + بي بي سي
     ]
