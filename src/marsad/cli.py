@@ -25,6 +25,7 @@ kb_app = typer.Typer(help="The knowledge base of entities.", no_args_is_help=Tru
 app.add_typer(kb_app, name="kb")
 entity_commands.register_kb(kb_app)  # kb import-wikidata, kb import-wikipedia
 app.add_typer(sources_commands.feeds_app, name="feeds")
+app.add_typer(sources_commands.sources_app, name="sources")
 app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
 

@@ -213,8 +213,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/api/sources", tags=["pages"])
     def api_sources() -> list[dict[str, Any]]:
-        """Every source with its article count and its feeds' status (last success,
-        last error, failed polls in a row, pages done and failed)."""
+        """Every source with its article count (every article it carried, whatever its
+        date), the first and last day of them (``first_day``, ``last_day``) and its feeds'
+        status (last success, last error, failed polls in a row, pages done and failed)."""
         from marsad.store.feeds import sources_with_feeds
 
         return sources_with_feeds(store)
