@@ -84,3 +84,22 @@ def test_the_narrowest_and_widest_phones_keep_every_page_inside(browser, base_ur
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, url
         assert not page.evaluate(OUTSIDE)["outside"], url
     page.close()
+
+
+def test_the_chart_opens_on_the_newest_days_with_the_axis_in_view(browser, base_url):  # noqa: F811
+    context = browser.new_context(**DEVICES["Galaxy S8"])
+    page = context.new_page()
+    page.goto(base_url + "/entity/لافروف")
+    seen = page.evaluate(
+        """() => {
+      const figure = document.querySelector('#timeline figure'), f = figure.getBoundingClientRect();
+      const inside = el => { const r = el.getBoundingClientRect();
+        return r.left >= f.left - 1 && r.right <= f.right + 1; };
+      const days = figure.querySelectorAll('g.day');
+      const ticks = [...figure.querySelectorAll('text.tick')].filter(t => /^[0-9,]+$/.test(t.textContent));
+      return {scrolls: figure.scrollWidth > figure.clientWidth, newest: inside(days[days.length - 1]),
+              oldest: inside(days[0]), axis: ticks.length > 0 && ticks.every(inside)};
+    }"""
+    )
+    assert seen == {"scrolls": True, "newest": True, "oldest": False, "axis": True}
+    context.close()
