@@ -264,7 +264,7 @@ def entity(
         typer.echo(f"  {p.day}  {'█' * round(30 * p.count / top):<30} {p.count}")
     typer.echo("\nالأكثر ارتباطا:")
     for r in data.related:
-        typer.echo(f"  {r.name} ({r.shared} خبرا مشتركا، G²={r.score})")
+        typer.echo(f"  {r.name} ({r.shared} خبرا مشتركا، ارتباط {r.strength}، G²={r.score:.1f})")
     typer.echo("\nأعلى المصادر:")
     for s in data.sources:
         typer.echo(f"  {s.name}: {s.articles}")

@@ -37,7 +37,7 @@ from marsad.web.extras import (
     short_date,
 )
 from marsad.web.headers import SecurityHeaders
-from marsad.web.links import http_link
+from marsad.web.links import http_link, readable_url
 
 HERE = Path(__file__).parent
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
@@ -82,6 +82,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["arabic_date"] = arabic_date
     templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
     templates.env.filters["http_link"] = http_link  # only http(s) URLs from data become links
+    templates.env.filters["readable_url"] = readable_url  # %D8%B3… shown as Arabic
     templates.env.filters["hijri_date"] = hijri_date
     templates.env.filters["short_date"] = short_date
     templates.env.filters["num"] = arabic_number
