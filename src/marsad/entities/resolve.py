@@ -523,7 +523,7 @@ class Resolver:
         if it.tokens:
             words = words[len(words) - len(it.tokens) :]
         if etype == EntityType.LOCATION and group is None:  # أبو ديس الفلسطينية → أبو ديس
-            while len(words) > 1 and normalise(words[-1]) in R.place_nisbas():
+            while len(words) > 1 and _country_word(words[-1], words[-2]):
                 words.pop()
         surface = " ".join(words) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
@@ -533,6 +533,17 @@ class Resolver:
         if it.norm != normalise(surface):
             self._index(it.norm, entity_id, etype)
         return entity_id
+
+
+def _country_word(word: str, before: str) -> bool:
+    """A country's adjective, or its one-word name after a word without the article, ends
+    a place's written name but is not its name: جدة السعودية → جدة (المملكة العربية
+    السعودية keeps its last word)."""
+    norm = normalise(word)
+    if norm in R.place_nisbas():
+        return True
+    group = name_groups.groups().get(norm)
+    return group is not None and group[1] == "LOCATION" and not normalise(before).startswith("ال")
 
 
 def display_form(surface: str) -> str:
