@@ -90,3 +90,14 @@ def test_a_tag_archive_after_a_menu_is_still_split(tmp_path):
         "لافروف يلتقي المعلم في موسكو",
         "كيري ولافروف يبحثان الهدنة",
     ]
+
+
+def test_the_html_extractor_cuts_the_same_badge_from_a_page_title():
+    from marsad.extract.html import extract_articles
+
+    page = (
+        "<html><head><title>عاجل | لافروف يصل إلى دمشق</title></head><body><article>"
+        f"<p>{BODY.replace(chr(10), '</p><p>')}</p></article></body></html>"
+    )
+    [article] = extract_articles(page)
+    assert article.title == "لافروف يصل إلى دمشق"

@@ -28,17 +28,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-from marsad.arabic.normalise import normalise
-from marsad.extract.boilerplate import Family, boilerplate_family, load_families
+from marsad.extract.boilerplate import Family, boilerplate_family, load_families, strip_badge
 from marsad.extract.dateline import split_dateline
 from marsad.sources.text_archive import date_only
 
 MAX_TITLE_CHARS = 200  # a longer line is a paragraph, not a title
 TITLE_FROM_TEXT_CHARS = 120  # the head of the first paragraph, when there is no title
 HEAD_LINES = 40  # menus and badges sit in the first lines
-BADGE_FAMILIES = ("badge", "live")
 
 
 @dataclass(slots=True)
@@ -52,23 +49,6 @@ def is_dateline(line: str) -> bool:
     """A line that is only a dateline: "موسكو-سانا", "دمشق سانا", "موسكو|", "(أ ف ب)"."""
     place, agency, rest = split_dateline(line)
     return bool(place or agency) and not rest.strip(" -–—|:")
-
-
-_BADGE_MARK = re.compile(r"\s*[|:：\-–—»«/]\s*")
-
-
-@lru_cache(maxsize=1)
-def _badge_words() -> frozenset[str]:
-    """The badges of the lexicon ("عاجل", "مباشر", "فيديو"…), normalised."""
-    return frozenset(w for f in load_families() if f.name in BADGE_FAMILIES for w in f.equals)
-
-
-def strip_badge(title: str) -> str:
-    """The title without a leading badge ("عاجل | لافروف …" → "لافروف …")."""
-    mark = _BADGE_MARK.search(title, 1, 30)
-    if mark and normalise(title[: mark.start()]) in _badge_words() and title[mark.end() :]:
-        return title[mark.end() :].strip()
-    return title
 
 
 def _is_head_noise(line: str, families: tuple[Family, ...]) -> bool:
