@@ -262,14 +262,14 @@ def test_ingest_with_deferred_analysis_then_analyse(tmp_path):
 
 def test_demo_writes_its_sample_into_its_own_folder_not_the_users_database(tmp_path):
     env = make_env(tmp_path)
-    done = run(["demo", "--articles", "40", "--no-serve"], env)
+    done = run(["demo", "--articles", "10", "--no-serve"], env)
     assert done.returncode == 0, done.stderr
     demo_db = tmp_path / "data" / "demo" / "marsad.db"
     assert demo_db.exists() and str(demo_db) in done.stderr
     assert not (tmp_path / "data" / "marsad.db").exists()
     assert "articles: 0" in run(["stats"], env).stdout  # the user's database stays empty
     chosen = tmp_path / "elsewhere"
-    assert run(["demo", "--articles", "40", "--no-serve", "--data-dir", str(chosen)],
+    assert run(["demo", "--articles", "10", "--no-serve", "--data-dir", str(chosen)],
                env).returncode == 0  # fmt: skip
     assert (chosen / "marsad.db").exists()
 
