@@ -240,18 +240,18 @@ def test_period_is_chosen_by_link_and_form_without_javascript(browser, base_url)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{base_url}/entity/لافروف?stories=true")
-    page.locator("nav.period a", has_text="سنة").click()
+    page.locator("nav.period-picker a", has_text="سنة").click()
     page.wait_for_url("**period=365**")
     assert "stories=true" in page.url  # the other parameters are kept
-    assert page.locator("nav.period a[aria-current]").inner_text() == "سنة"
+    assert page.locator("nav.period-picker a[aria-current]").inner_text() == "سنة"
     assert "كل أسبوع" in page.locator("#timeline h2").inner_text()
     assert page.locator("#timeline g.day").count() in (53, 54)  # weeks of a year
-    page.locator("nav.period input[name=from]").fill("2026-11-01")
-    page.locator("nav.period input[name=to]").fill("2026-11-10")
-    page.locator("nav.period button").click()
+    page.locator("nav.period-picker input[name=from]").fill("2026-11-01")
+    page.locator("nav.period-picker input[name=to]").fill("2026-11-10")
+    page.locator("nav.period-picker button").click()
     page.wait_for_url("**from=2026-11-01**")
     assert page.locator("#timeline g.day").count() == 10
-    assert page.locator("nav.period a[aria-current]").count() == 0  # a custom period
+    assert page.locator("nav.period-picker a[aria-current]").count() == 0  # a custom period
     assert "كل يوم" in page.locator("#timeline h2").inner_text()
     page.locator(".pager a[rel=next]").first.click()
     page.wait_for_url("**page=2**")

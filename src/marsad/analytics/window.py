@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
+from marsad.arabic.normalise import normalise_digits
 from marsad.config import Settings
 from marsad.errors import InputError
 from marsad.store.database import Store
@@ -55,7 +56,7 @@ def parse_day(value: str | None, name: str) -> date | None:
     if value is None or not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        return date.fromisoformat(normalise_digits(value.strip()))  # "٢٠٢٦-١١-٢٠" too
     except ValueError:
         raise InputError(
             f"تاريخ غير صالح في {name}: «{value}» — اكتبه بالشكل YYYY-MM-DD، مثل 2026-11-20 "

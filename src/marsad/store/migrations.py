@@ -117,8 +117,14 @@ def _mention_types(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
 
 
+def _watchlists(conn: Connection) -> None:
+    """14: alerts: saved searches (``watchlists``) and what each matched and delivered."""
+    schema.watchlists.create(conn, checkfirst=True)
+    schema.watchlist_articles.create(conn, checkfirst=True)
+
+
 def _undated_on_first_seen(conn: Connection) -> None:
-    """14: articles without a publication date are counted on the day they were first seen
+    """15: articles without a publication date are counted on the day they were first seen
     (``ingested_at``, its UTC day here; new ones get the day in the configured time zone):
     fill their ``day`` where it is missing, then recount the rollups that left them out."""
     from marsad.store import rollups
@@ -144,7 +150,7 @@ def _undated_on_first_seen(conn: Connection) -> None:
 
 
 def _period_count_indexes(conn: Connection) -> None:
-    """15: long periods read fast: month sums of the daily rollups kept by triggers
+    """16: long periods read fast: month sums of the daily rollups kept by triggers
     (store/months.py, SQLite), and covering indexes (entity, day, …, count) so the days
     around the whole months read index pages only."""
     from marsad.store import months
@@ -176,6 +182,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_totals,
     _slug_redirects,
     _mention_types,
+    _watchlists,
     _undated_on_first_seen,
     _period_count_indexes,
 ]

@@ -24,6 +24,7 @@ from marsad.config import Settings
 from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
 from marsad.web.admin import admin_router
+from marsad.web.alerts import alerts_router
 from marsad.web.atom import atom_feed
 from marsad.web.cache import PageCache
 from marsad.web.chart import BUCKET_NAMES, COLOURS, bar_chart, bucket_label, day_label, line_chart
@@ -38,7 +39,7 @@ from marsad.web.extras import (
     short_date,
 )
 from marsad.web.headers import SecurityHeaders
-from marsad.web.links import http_link
+from marsad.web.links import http_link, readable_url
 from marsad.web.periods import PRESET_LABELS, kept, period_href, period_params, period_query
 
 HERE = Path(__file__).parent
@@ -85,6 +86,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["arabic_date"] = arabic_date
     templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
     templates.env.filters["http_link"] = http_link  # only http(s) URLs from data become links
+    templates.env.filters["readable_url"] = readable_url  # %D8%B3… shown as Arabic
     templates.env.filters["hijri_date"] = hijri_date
     templates.env.filters["short_date"] = short_date
     templates.env.filters["num"] = arabic_number
@@ -102,6 +104,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         bucket_label=bucket_label,
     )
 
+    app.include_router(alerts_router(store, settings, templates))  # web/alerts.py
     cached = _CachedPages(PageCache(store, settings), store, settings)
     app.state.page_cache = cached.cache
 
@@ -236,9 +239,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/api/sources", tags=["pages"])
     def api_sources(period: Chosen) -> list[dict[str, Any]]:
-        """Every source with its article count ever and in the period (``period_articles``;
-        default: the last 30 days), and its feeds' status (last success, last error, failed
-        polls in a row, pages done and failed)."""
+        """Every source with its article count (every article it carried, whatever its
+        date), the first and last day of them (``first_day``, ``last_day``), its articles in
+        the period (``period_articles``; default: the last 30 days) and its feeds' status
+        (last success, last error, failed polls in a row, pages done and failed)."""
         return pages.sources_page(store, settings, period)[1]
 
     @app.get("/api/stats", tags=["pages"])
