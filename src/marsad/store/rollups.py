@@ -4,8 +4,9 @@ Five small tables (see ``schema.py``): ``entity_days`` (articles and distinct st
 entity per day), ``entity_totals`` (their sum per entity), ``entity_source_days`` (per
 entity, source and day), ``pair_days`` (articles naming two entities, per day, both
 directions) and ``day_totals`` (articles and stories per day, overall as source 0 and per
-source). Articles without a day are not
-counted (no window contains them).
+source). Every article has a day (one without a publication date: the day it was first
+seen); rows without one (databases not yet migrated) are not counted. ``store/months.py``
+keeps the month sums of the three per-entity tables, read for long periods.
 
 ``record_article`` and ``record_entities`` run inside ``Store.add_article``'s transaction
 (``record_entities`` in ``Store.add_analysis``'s for an article analysed later); ``rebuild`` recomputes
