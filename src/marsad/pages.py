@@ -175,7 +175,8 @@ def _story_items(
     for g in groups:
         item = (make or _article_item)(g.lead)
         item.others = [_story_copy(o) for o in g.others] + [
-            _story_copy(by_id[c["article_id"]] | c, verbatim=True) for c in g.copies
+            _story_copy(by_id[c["article_id"]] | c | {"day": None}, verbatim=True)
+            for c in g.copies  # when that source published it: its own time, if known
         ]
         item.other_sources = len({o.source_slug for o in item.others} - {item.source_slug})
         items.append(item)

@@ -73,7 +73,10 @@ def story_page(store: Store, key: int) -> StoryPage:
             members = stories_store.story_members(conn, joined | {story})
         copies = stories_store.verbatim_copies(conn, {m["id"] for m in members})
     by_id = {m["id"]: m for m in members}
-    rows = [(m, False) for m in members] + [(by_id[c["article_id"]] | c, True) for c in copies]
+    rows = [(m, False) for m in members] + [
+        (by_id[c["article_id"]] | c | {"day": None}, True)
+        for c in copies  # its own time
+    ]
     rows.sort(key=lambda rv: (published_order(rv[0]), rv[1]))
     articles = [_story_copy(r, verbatim=v) for r, v in rows]
     first = articles[0]

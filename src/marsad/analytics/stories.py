@@ -15,7 +15,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -124,10 +124,15 @@ def collapse(
 
 
 def published_order(row: Row) -> tuple[int, str, int]:
-    """Who published first: publication time, then day; undated last; then stored order."""
+    """Who published first: publication time (UTC), then day; undated last; then stored
+    order."""
     when = row.get("published")
-    text = when.isoformat() if hasattr(when, "isoformat") else str(when or "")
-    return (0 if text else 1 if row.get("day") else 2, text or row.get("day") or "", row["id"])
+    if isinstance(when, str) and when:
+        when = datetime.fromisoformat(when)
+    if isinstance(when, datetime):
+        moment = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+        return (0, moment.isoformat(), row["id"])
+    return (1, row["day"], row["id"]) if row.get("day") else (2, "", row["id"])
 
 
 def headline_changes(first: str, other: str) -> list[tuple[str, str]]:

@@ -117,6 +117,15 @@ def _mention_types(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
 
 
+def _copy_times(conn: Connection) -> None:
+    """14: when each source published its verbatim copy (``article_sources.published``),
+    for the story page's "who published first"; copies stored before stay unknown."""
+    columns = {c["name"] for c in inspect(conn).get_columns("article_sources")}
+    if "published" not in columns:
+        kind = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+        conn.execute(text(f"ALTER TABLE article_sources ADD COLUMN published {kind}"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -131,6 +140,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_totals,
     _slug_redirects,
     _mention_types,
+    _copy_times,
 ]
 
 

@@ -192,7 +192,8 @@ def verbatim_copies(conn: Connection, article_ids: Iterable[int]) -> list[Row]:
     """Other sources that carried one of these articles word for word (stored once, with
     every source in ``article_sources``): article_id, source slug and name, their URL."""
     sql = (
-        "SELECT c.article_id, c.url, s.slug AS source_slug, s.name AS source_name "
+        "SELECT c.article_id, c.url, c.published, s.slug AS source_slug, "
+        "s.name AS source_name "
         "FROM article_sources c JOIN articles a ON a.id = c.article_id "
         "JOIN sources s ON s.id = c.source_id "
         f"WHERE c.article_id IN ({_ids(article_ids)}) AND c.source_id <> a.source_id "
