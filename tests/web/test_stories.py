@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from marsad_testing import DATA, make_settings
 
 from marsad import pages
 from marsad.analytics.stories import headline_changes, headline_key
@@ -14,6 +13,7 @@ from marsad.entities.kb import load_kb, read_kb
 from marsad.ingest import ingest_paths
 from marsad.store.database import Store
 from marsad.web.app import create_app
+from marsad_testing import DATA, make_settings
 
 ANKARA = "لافروف يصل إلى أنقرة لبحث الأزمة السورية"
 
