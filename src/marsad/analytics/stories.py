@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +31,16 @@ TAGS = Path(__file__).resolve().parents[1] / "arabic" / "lexicons" / "headline_t
 
 
 @cache
-def _tags() -> tuple[re.Pattern[str], ...]:
+def _tags() -> re.Pattern[str]:
     lines = TAGS.read_text(encoding="utf-8").splitlines()
-    return tuple(re.compile(x) for x in lines if x.strip() and not x.startswith("#"))
+    return re.compile("|".join(f"(?:{x})" for x in lines if x.strip() and not x.startswith("#")))
 
 
+@lru_cache(maxsize=100_000)
 def headline_key(title: str) -> str:
     """The headline as compared between articles: badges removed, spelling and the
     transliteration of names folded (سيرجي/سيرغي، سورية/سوريا)."""
-    for tag in _tags():
-        title = tag.sub(" ", title)
-    return fold(normalise(title))
+    return fold(normalise(_tags().sub(" ", title)))
 
 
 def story_of(row: Row) -> int:
