@@ -162,16 +162,17 @@ def group_articles(
     """One page of a list as one group per story (see ``collapse``).
 
     The list is the entity's news (``entity_id``), the source's (``source_id``), every
-    article (``whole_list``: the home page), or else only ``rows`` (search results: a story
+    article (``whole_list``: the home page's newest, where the same headline is looked for
+    among the rows and their stories only), or else only ``rows`` (search results: a story
     may then come back on a later page). ``headlines``: also look for the same headline
-    the same day in the rest of the list.
+    the same day in the rest of the entity's or source's list.
     """
     if not rows:
         return []
     union = Stories()
     members = stories_store.story_members(conn, {story_of(r) for r in rows})
     same_day = [*rows, *members]
-    if headlines and (entity_id is not None or source_id is not None or whole_list):
+    if headlines and (entity_id is not None or source_id is not None):
         same_day += stories_store.same_day_headlines(
             conn, {r["day"] for r in rows if r.get("day")}, entity_id=entity_id, source_id=source_id
         )
@@ -216,7 +217,12 @@ class QuoteGroup:
 
 
 def _quote_key(row: Row) -> tuple[int, str]:
-    return (row["entity_id"], normalise(row["text"]))
+    return (row["entity_id"], _quote_words(row["text"]))
+
+
+@lru_cache(maxsize=20_000)
+def _quote_words(text: str) -> str:
+    return normalise(text)
 
 
 def group_quotes(conn: Connection, rows: list[Row]) -> list[QuoteGroup]:
@@ -228,13 +234,16 @@ def group_quotes(conn: Connection, rows: list[Row]) -> list[QuoteGroup]:
     if days:
         pad = timedelta(days=QUOTE_COPY_DAYS)
         first, last = (days[0] - pad).isoformat(), (days[-1] + pad).isoformat()
-        found = stories_store.quote_copies(conn, {r["text"] for r in rows}, first, last)
+        found = stories_store.quote_copies(
+            conn, {r["entity_id"] for r in rows}, {r["text"] for r in rows}, first, last
+        )
     same: dict[tuple[int, str], dict[int, Row]] = {}
-    for q in [*rows, *found]:
-        same.setdefault(_quote_key(q), {}).setdefault(q["article_id"], q)
+    keys = [_quote_key(r) for r in rows]
+    for key, q in [*zip(keys, rows, strict=True), *((_quote_key(q), q) for q in found)]:
+        same.setdefault(key, {}).setdefault(q["article_id"], q)
     groups = []
-    for r in rows:
-        copies = same[_quote_key(r)]
+    for key, r in zip(keys, rows, strict=True):
+        copies = same[key]
         if max(copies.values(), key=_quote_order)["article_id"] != r["article_id"]:
             continue  # shown at a newer copy
         others = [q for a, q in copies.items() if a != r["article_id"]]

@@ -211,10 +211,15 @@ def story_id_of(conn: Connection, article_id: int) -> int | None:
 
 
 def quote_copies(
-    conn: Connection, texts: Iterable[str], first_day: str | None, last_day: str | None
+    conn: Connection,
+    speakers: Iterable[int],
+    texts: Iterable[str],
+    first_day: str | None,
+    last_day: str | None,
 ) -> list[Row]:
-    """Quotes with one of these exact texts said between the two days, with their article
-    and source: the other copies of a quote (the (day, article) index bounds the scan)."""
+    """Quotes of these speakers with one of these exact texts said between the two days,
+    with their article and source: the other copies of a quote (the (entity, day) index
+    bounds the scan)."""
     texts = sorted(set(texts))
     if not texts or not first_day or not last_day:
         return []
@@ -223,7 +228,7 @@ def quote_copies(
         "b": last_day,
     }
     marks = ", ".join(f":t{n}" for n in range(len(texts)))
-    when = " AND q.day BETWEEN :a AND :b"
+    when = f" AND q.entity_id IN ({_ids(speakers)}) AND q.day BETWEEN :a AND :b"
     sql = (
         "SELECT q.text, q.entity_id, q.article_id, q.day, a.title, a.url, "
         "s.name AS source, s.slug AS source_slug FROM quotes q "
