@@ -12,8 +12,9 @@ from marsad.analytics.stories import headline_changes, headline_key
 from marsad.entities.kb import load_kb, read_kb
 from marsad.ingest import ingest_paths
 from marsad.store.database import Store
+from marsad.story_page import story_page
 from marsad.web.app import create_app
-from marsad_testing import DATA, make_settings
+from marsad_testing import DATA, fresh_postgres_database, make_settings
 
 ANKARA = "لافروف يصل إلى أنقرة لبحث الأزمة السورية"
 
@@ -141,3 +142,23 @@ def test_lists_open_the_other_sources_and_link_the_story(client):
 def test_unknown_story_is_a_clear_404(client):
     assert client.get("/api/story/999").status_code == 404
     assert "لا توجد قصة" in client.get("/story/999").text
+
+
+@pytest.mark.postgres
+def test_stories_and_the_story_page_on_postgres(pg_url, tmp_path):
+    store = Store(fresh_postgres_database(pg_url))
+    settings = make_settings(tmp_path)
+    load_kb(store, read_kb(DATA / "kb_small.jsonl"))
+    ingest_paths(store, settings, [DATA / "articles_stories.jsonl"])
+    data = pages.entity_page(store, settings, "لافروف")
+    assert [len(a.others) for a in data.articles] == [0, 1, 3]
+    story = story_page(store, data.articles[2].id)
+    assert [(a.source, a.lag_minutes) for a in story.articles] == [
+        ("سانا", 0),
+        ("RT Arabic", 45),
+        ("الأناضول", 140),
+        ("الوطن", 180),
+    ]
+    said = pages.entity_page(store, settings, "لافروف").quotes
+    assert len({q.text for q in said}) == len(said) == 2
+    store.close()
