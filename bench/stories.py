@@ -47,11 +47,12 @@ def main() -> None:
     store = Store(settings.database_url)
     with store.engine.connect() as conn:
         sized = conn.exec_driver_sql(
-            "SELECT entity_id, articles FROM entity_totals ORDER BY articles DESC"
+            "SELECT entity_id, sum(articles) AS n FROM entity_days GROUP BY entity_id "
+            "ORDER BY n DESC"
         ).all()
     top = [e for e, _ in sized[:10]]
     rest = [e for e, n in sized[10:] if n >= 20]
-    chosen = top + random.Random(args.seed).sample(rest, min(len(rest), args.entities - 10))
+    chosen = top + random.Random(args.seed).sample(rest, max(0, min(len(rest), args.entities - 10)))
     grouped, every, shown, listed, stories = [], [], 0, 0, set()
     for eid in chosen:  # a warm-up: both variants then read the same pages from the cache
         pages.entity_page(store, settings, str(eid))

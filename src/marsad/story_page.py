@@ -19,6 +19,7 @@ from marsad.analytics.stories import (
     published_order,
     story_of,
 )
+from marsad.arabic.normalise import WORD
 from marsad.errors import NotFound
 from marsad.pages import StoryCopy, _story_copy, _utc
 from marsad.store import stories as stories_store
@@ -65,7 +66,9 @@ def story_page(store: Store, key: int) -> StoryPage:
         if story is None:
             raise NotFound(f"لا توجد قصة بالرقم {key}")
         members = stories_store.story_members(conn, [story])
-        same_day = stories_store.same_day_headlines(conn, {m["day"] for m in members})
+        same_day = stories_store.same_day_headlines(
+            conn, {m["day"] for m in members}, {_longest_word(m["title"]) for m in members}
+        )
         union = Stories()
         union.join_headlines([*members, *same_day])
         joined = {story_of(r) for r in same_day if union.find(story_of(r)) == union.find(story)}
@@ -99,6 +102,11 @@ def story_page(store: Store, key: int) -> StoryPage:
         headlines=_headlines(articles),
         span_minutes=_minutes(min(timed), max(timed)) if len(timed) > 1 else None,
     )
+
+
+def _longest_word(title: str) -> str:
+    """The title's longest word: a headline repeated by a rewrite contains it."""
+    return max(WORD.findall(title), key=len, default="")
 
 
 def _minutes(a: datetime | None, b: datetime | None) -> int | None:

@@ -105,19 +105,17 @@ def collapse(
     the newest listed article of its story, so a story appears once across all the pages
     of a list, on the page of its newest article.
     """
-    by_story: dict[int, list[Row]] = {}
-    seen: set[int] = set()
+    by_story: dict[int, dict[int, Row]] = {}
     for m in [*rows, *members]:
-        if m["id"] not in seen:
-            seen.add(m["id"])
-            by_story.setdefault(stories.find(story_of(m)), []).append(m)
+        by_story.setdefault(stories.find(story_of(m)), {}).setdefault(m["id"], m)
+    listed = listed | {r["id"] for r in rows}
     groups = []
     for r in rows:
         same = by_story[stories.find(story_of(r))]
-        in_list = [m for m in same if m["id"] in listed or m["id"] == r["id"]]
-        if max(in_list, key=order_key)["id"] != r["id"]:
+        lead = max((m for m in same.values() if m["id"] in listed), key=order_key)
+        if lead["id"] != r["id"]:
             continue  # a newer article of its story leads it
-        others = sorted((m for m in same if m["id"] != r["id"]), key=published_order)
+        others = sorted((m for m in same.values() if m["id"] != r["id"]), key=published_order)
         groups.append(Group(r, others))
     return groups
 
@@ -150,6 +148,9 @@ def headline_changes(first: str, other: str) -> list[tuple[str, str]]:
     return out
 
 
+NEIGHBOURS = 60  # list items either side of a page searched for the same headline
+
+
 def group_articles(
     conn: Connection,
     rows: list[Row],
@@ -157,24 +158,29 @@ def group_articles(
     entity_id: int | None = None,
     source_id: int | None = None,
     whole_list: bool = False,
-    headlines: bool = True,
+    offset: int = 0,
 ) -> list[Group]:
     """One page of a list as one group per story (see ``collapse``).
 
     The list is the entity's news (``entity_id``), the source's (``source_id``), every
-    article (``whole_list``: the home page's newest, where the same headline is looked for
-    among the rows and their stories only), or else only ``rows`` (search results: a story
-    may then come back on a later page). ``headlines``: also look for the same headline
-    the same day in the rest of the entity's or source's list.
+    article (``whole_list``: the home page's newest), or else only ``rows`` (search
+    results: a story may then come back on a later page). The same headline is looked for
+    among the rows, their stories and, in an entity's or a source's list (``rows`` start
+    at ``offset``), the ``NEIGHBOURS`` list items either side of the page.
     """
     if not rows:
         return []
     union = Stories()
     members = stories_store.story_members(conn, {story_of(r) for r in rows})
     same_day = [*rows, *members]
-    if headlines and (entity_id is not None or source_id is not None):
-        same_day += stories_store.same_day_headlines(
-            conn, {r["day"] for r in rows if r.get("day")}, entity_id=entity_id, source_id=source_id
+    if entity_id is not None or source_id is not None:
+        start = max(0, offset - NEIGHBOURS)
+        same_day += stories_store.list_neighbours(
+            conn,
+            entity_id=entity_id,
+            source_id=source_id,
+            offset=start,
+            limit=offset - start + len(rows) + NEIGHBOURS,
         )
     union.join_headlines(same_day)
     known = {story_of(m) for m in members}

@@ -147,36 +147,48 @@ def story_members(conn: Connection, story_ids: Iterable[int]) -> list[Row]:
     return _rows(driver.run(conn, sql))
 
 
-def same_day_headlines(
+def same_day_headlines(conn: Connection, days: Iterable[str], words: Iterable[str]) -> list[Row]:
+    """(id, title, day, story_id) of the articles of these days whose title contains one of
+    ``words`` (at most ``MAX_SAME_DAY``): candidates for a story's headline repeated by
+    another story that day (the titles are compared by the caller)."""
+    days = sorted({d for d in days if d})
+    words = sorted({w.replace("%", "").replace("_", "") for w in words} - {""})
+    if not days or not words:
+        return []
+    params: dict[str, Any] = {f"d{n}": d for n, d in enumerate(days)}
+    params |= {f"w{n}": f"%{w}%" for n, w in enumerate(words)}
+    marks = ", ".join(f":d{n}" for n in range(len(days)))
+    like = " OR ".join(f"a.title LIKE :w{n}" for n in range(len(words)))
+    sql = (
+        f"SELECT a.id, a.title, a.day, a.story_id FROM articles a WHERE a.day IN ({marks}) "
+        f"AND ({like}) LIMIT {MAX_SAME_DAY}"
+    )
+    return _rows(driver.run(conn, sql, params))
+
+
+def list_neighbours(
     conn: Connection,
-    days: Iterable[str],
     *,
     entity_id: int | None = None,
     source_id: int | None = None,
+    offset: int,
+    limit: int,
 ) -> list[Row]:
-    """(id, title, day, story_id) of the articles of these days — naming the entity, or of
-    the source, when given — to find a headline repeated by another story that day."""
-    days = sorted({d for d in days if d})
-    if not days:
-        return []
-    params: dict[str, Any] = {f"d{n}": d for n, d in enumerate(days)}
-    marks = ", ".join(f":d{n}" for n in range(len(days)))
+    """(id, title, day, story_id) of a stretch of the entity's or the source's news list,
+    in its order (the same index walks as the list itself, without the article text)."""
     if entity_id is not None:
-        params["e"] = entity_id
         sql = (
             "SELECT a.id, a.title, a.day, a.story_id FROM article_entities ae "
-            "JOIN articles a ON a.id = ae.article_id "
-            f"WHERE ae.entity_id = :e AND ae.day IN ({marks})"
-        )
-    elif source_id is not None:
-        params["s"] = source_id
-        sql = (
-            "SELECT a.id, a.title, a.day, a.story_id FROM articles a "
-            f"WHERE a.source_id = :s AND a.day IN ({marks})"
+            "JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = :k "
+            "ORDER BY ae.day DESC, ae.article_id DESC LIMIT :n OFFSET :o"
         )
     else:
-        sql = f"SELECT a.id, a.title, a.day, a.story_id FROM articles a WHERE a.day IN ({marks})"
-    return _rows(driver.run(conn, f"{sql} LIMIT {MAX_SAME_DAY}", params))
+        sql = (
+            "SELECT a.id, a.title, a.day, a.story_id FROM articles a WHERE a.source_id = :k "
+            "ORDER BY a.day DESC, a.id DESC LIMIT :n OFFSET :o"
+        )
+    key = entity_id if entity_id is not None else source_id
+    return _rows(driver.run(conn, sql, {"k": key, "n": limit, "o": offset}))
 
 
 def listed_by_entity(conn: Connection, entity_id: int, article_ids: Iterable[int]) -> set[int]:
