@@ -442,9 +442,7 @@ def entity_page(
         items = (
             [_article_item(r) for r in rows]
             if repeats
-            else _story_items(
-                group_articles(conn, rows, entity_id=eid, offset=(page - 1) * PAGE_SIZE)
-            )
+            else _story_items(group_articles(conn, rows, entity_id=eid))
         )
         said = (
             _quotes_once(conn, listing.entity_quotes(conn, eid, 8 * QUOTES_SHOWN), QUOTES_SHOWN)
@@ -793,9 +791,7 @@ def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -
     with store.engine.connect() as conn:
         total = listing.source_article_count(conn, src["id"])
         rows = listing.latest_articles(conn, PAGE_SIZE, (page - 1) * PAGE_SIZE, source_id=src["id"])
-        items = _story_items(
-            group_articles(conn, rows, source_id=src["id"], offset=(page - 1) * PAGE_SIZE)
-        )
+        items = _story_items(group_articles(conn, rows, source_id=src["id"]))
     pages = max(1, -(-total // PAGE_SIZE))
     if page > pages:
         raise NotFound(f"لا توجد صفحة {page}: أخبار {src['name']} في {pages} صفحة")

@@ -162,3 +162,23 @@ def test_stories_and_the_story_page_on_postgres(pg_url, tmp_path):
     said = pages.entity_page(store, settings, "لافروف").quotes
     assert len({q.text for q in said}) == len(said) == 2
     store.close()
+
+
+def test_across_all_pages_a_story_is_shown_once_and_every_article_is_reachable(sample):
+    store, settings = sample
+    first = pages.entity_page(store, settings, "لافروف")
+    shown, reachable, clusters = [], set(), []
+    for n in range(1, first.pages + 1):
+        for item in pages.entity_page(store, settings, "لافروف", page=n).articles:
+            shown.append(item.id)
+            clusters.append(item.story_id)
+            reachable |= {item.id} | {o.id for o in item.others}
+    every = {
+        a.id
+        for n in range(1, first.pages + 1)
+        for a in pages.entity_page(store, settings, "لافروف", page=n, repeats=True).articles
+    }
+    assert len(every) == first.total_articles  # counts unchanged
+    assert len(shown) == len(set(shown)) < len(every)  # fewer items than articles
+    assert len(clusters) == len(set(clusters))  # a near-duplicate cluster leads once
+    assert every <= reachable  # the others open every article not shown as an item

@@ -1,12 +1,13 @@
 """One item per story: lists group the near-duplicates of a story under one headline.
 
 A story is the near-duplicate cluster built at ingest (``articles.story_id``,
-``store/stories.py``). Two clusters are one story on the pages when articles of theirs
-share a headline on the same day once badges are removed (``headline_key``: "بالفيديو..",
-"(تحديث)" — data in ``arabic/lexicons/headline_tags.txt``): a rewritten body keeps its
-headline (and names spelt alike: ``entities.fuzzy.fold``). A list shows a story once, at its newest article in that list; the other
-articles and the sources that carried a verbatim copy go with it. Counts never change:
-only what a list shows.
+``store/stories.py``). A list shows a cluster once, at its newest article in that list,
+with its other articles and the sources that carried a verbatim copy. Clusters shown on
+the same page with the same headline on the same day are one item too, once badges are
+removed and names spelt alike (``headline_key``: "بالفيديو..", "(تحديث)" — data in
+``arabic/lexicons/headline_tags.txt``; ``entities.fuzzy.fold``): a rewritten body keeps
+its headline. The story page joins such clusters over the whole day. Counts never
+change: only what a list shows.
 """
 
 from __future__ import annotations
@@ -95,29 +96,33 @@ class Group:
     copies: list[Row] = field(default_factory=list)  # verbatim copies in other sources
 
 
-def collapse(
-    rows: list[Row], members: list[Row], stories: Stories, listed: set[int]
-) -> list[Group]:
+def collapse(rows: list[Row], members: list[Row], listed: set[int]) -> list[Group]:
     """The rows as one group per story, in list order.
 
-    ``members`` are the articles of the rows' stories; ``listed`` the ids among them that
-    the list itself holds (the entity's articles, the source's…): a row is shown when it is
-    the newest listed article of its story, so a story appears once across all the pages
-    of a list, on the page of its newest article.
+    ``members`` are every article of the rows' near-duplicate clusters; ``listed`` the ids
+    among them that the list itself holds (the entity's articles, the source's…). A row
+    is shown when it is the newest listed article of its cluster — so a cluster appears
+    once across all the pages of a list, on the page of its newest article — and rows so
+    shown that have the same headline on the same day are one item, at the first of them.
     """
-    by_story: dict[int, dict[int, Row]] = {}
+    clusters: dict[int, dict[int, Row]] = {}
     for m in [*rows, *members]:
-        by_story.setdefault(stories.find(story_of(m)), {}).setdefault(m["id"], m)
+        clusters.setdefault(story_of(m), {}).setdefault(m["id"], m)
     listed = listed | {r["id"] for r in rows}
-    groups = []
+    leads = []
     for r in rows:
-        same = by_story[stories.find(story_of(r))]
-        lead = max((m for m in same.values() if m["id"] in listed), key=order_key)
-        if lead["id"] != r["id"]:
-            continue  # a newer article of its story leads it
-        others = sorted((m for m in same.values() if m["id"] != r["id"]), key=published_order)
-        groups.append(Group(r, others))
-    return groups
+        cluster = clusters[story_of(r)]
+        if max((m for m in cluster.values() if m["id"] in listed), key=order_key) is r:
+            leads.append(r)  # else a newer article of its cluster leads it
+    union = Stories()
+    union.join_headlines(leads)
+    items: dict[int, Group] = {}
+    for r in leads:
+        group = items.setdefault(union.find(story_of(r)), Group(r))
+        group.others += [m for m in clusters[story_of(r)].values() if m is not group.lead]
+    for group in items.values():
+        group.others.sort(key=published_order)
+    return list(items.values())
 
 
 def published_order(row: Row) -> tuple[int, str, int]:
@@ -148,9 +153,6 @@ def headline_changes(first: str, other: str) -> list[tuple[str, str]]:
     return out
 
 
-NEIGHBOURS = 60  # list items either side of a page searched for the same headline
-
-
 def group_articles(
     conn: Connection,
     rows: list[Row],
@@ -158,35 +160,16 @@ def group_articles(
     entity_id: int | None = None,
     source_id: int | None = None,
     whole_list: bool = False,
-    offset: int = 0,
 ) -> list[Group]:
     """One page of a list as one group per story (see ``collapse``).
 
     The list is the entity's news (``entity_id``), the source's (``source_id``), every
-    article (``whole_list``: the home page's newest), or else only ``rows`` (search
-    results: a story may then come back on a later page). The same headline is looked for
-    among the rows, their stories and, in an entity's or a source's list (``rows`` start
-    at ``offset``), the ``NEIGHBOURS`` list items either side of the page.
+    article (``whole_list``: the home page), or else only ``rows`` (search results: a
+    story may then come back on a later page).
     """
     if not rows:
         return []
-    union = Stories()
     members = stories_store.story_members(conn, {story_of(r) for r in rows})
-    same_day = [*rows, *members]
-    if entity_id is not None or source_id is not None:
-        start = max(0, offset - NEIGHBOURS)
-        same_day += stories_store.list_neighbours(
-            conn,
-            entity_id=entity_id,
-            source_id=source_id,
-            offset=start,
-            limit=offset - start + len(rows) + NEIGHBOURS,
-        )
-    union.join_headlines(same_day)
-    known = {story_of(m) for m in members}
-    extra = {story_of(r) for r in same_day} - known
-    if extra:
-        members += stories_store.story_members(conn, extra)
     ids = {m["id"] for m in members}
     if entity_id is not None:
         listed = stories_store.listed_by_entity(conn, entity_id, ids)
@@ -196,7 +179,7 @@ def group_articles(
         listed = ids
     else:
         listed = {r["id"] for r in rows}
-    groups = collapse(rows, members, union, listed)
+    groups = collapse(rows, members, listed)
     add_copies(conn, groups)
     return groups
 

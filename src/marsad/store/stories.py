@@ -166,31 +166,6 @@ def same_day_headlines(conn: Connection, days: Iterable[str], words: Iterable[st
     return _rows(driver.run(conn, sql, params))
 
 
-def list_neighbours(
-    conn: Connection,
-    *,
-    entity_id: int | None = None,
-    source_id: int | None = None,
-    offset: int,
-    limit: int,
-) -> list[Row]:
-    """(id, title, day, story_id) of a stretch of the entity's or the source's news list,
-    in its order (the same index walks as the list itself, without the article text)."""
-    if entity_id is not None:
-        sql = (
-            "SELECT a.id, a.title, a.day, a.story_id FROM article_entities ae "
-            "JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = :k "
-            "ORDER BY ae.day DESC, ae.article_id DESC LIMIT :n OFFSET :o"
-        )
-    else:
-        sql = (
-            "SELECT a.id, a.title, a.day, a.story_id FROM articles a WHERE a.source_id = :k "
-            "ORDER BY a.day DESC, a.id DESC LIMIT :n OFFSET :o"
-        )
-    key = entity_id if entity_id is not None else source_id
-    return _rows(driver.run(conn, sql, {"k": key, "n": limit, "o": offset}))
-
-
 def listed_by_entity(conn: Connection, entity_id: int, article_ids: Iterable[int]) -> set[int]:
     """The articles among ``article_ids`` that name the entity (its news list)."""
     sql = (
