@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -130,7 +130,7 @@ class SpokenQuote(QuoteItem):
     entity: EntityRef
 
 
-def _quote(row: Row, copies: list[Row] = []) -> QuoteItem:  # noqa: B006 - never changed
+def _quote(row: Row, copies: Sequence[Row] = ()) -> QuoteItem:
     item = QuoteItem(**{k: v for k, v in row.items() if k in QuoteItem.model_fields})
     item.copies = [
         QuoteCopy(**{k: v for k, v in c.items() if k in QuoteCopy.model_fields}) for c in copies
@@ -138,7 +138,7 @@ def _quote(row: Row, copies: list[Row] = []) -> QuoteItem:  # noqa: B006 - never
     return item
 
 
-def _spoken(row: Row, copies: list[Row] = []) -> SpokenQuote:  # noqa: B006 - never changed
+def _spoken(row: Row, copies: Sequence[Row] = ()) -> SpokenQuote:
     speaker = EntityRef(
         id=row["entity_id"],
         slug=row["entity_slug"],

@@ -12,13 +12,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from marsad.analytics.stories import (
-    Row,
-    Stories,
-    headline_changes,
-    published_order,
-    story_of,
-)
+from marsad.analytics.stories import Stories, headline_changes, published_order, story_of
 from marsad.arabic.normalise import WORD
 from marsad.errors import NotFound
 from marsad.pages import StoryCopy, _story_copy, _utc
@@ -148,6 +142,3 @@ def _headlines(articles: list[StoryCopy]) -> list[Headline]:
         )
         for title, names in used.items()
     ]
-
-
-__all__ = ["Row", "StoryPage", "story_page"]
