@@ -1,6 +1,6 @@
 """What one item per story costs the pages, and how many repeats it removes (issue #17).
 
-Opens a COPY of a marsad database (the story page needs schema 14: opening migrates it)
+Opens a COPY of a marsad database (opening a database migrates it: the story page needs schema 15)
 and, for the largest entities and a random sample of the others, computes the entity page
 with one item per story and with every article (``repeats=True``) in the same run,
 alternating, so the ratio holds on a loaded machine. Also times the home page and the

@@ -117,8 +117,14 @@ def _mention_types(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
 
 
+def _watchlists(conn: Connection) -> None:
+    """14: alerts: saved searches (``watchlists``) and what each matched and delivered."""
+    schema.watchlists.create(conn, checkfirst=True)
+    schema.watchlist_articles.create(conn, checkfirst=True)
+
+
 def _copy_times(conn: Connection) -> None:
-    """14: when each source published its verbatim copy (``article_sources.published``),
+    """15: when each source published its verbatim copy (``article_sources.published``),
     for the story page's "who published first"; copies stored before stay unknown."""
     columns = {c["name"] for c in inspect(conn).get_columns("article_sources")}
     if "published" not in columns:
@@ -140,6 +146,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_totals,
     _slug_redirects,
     _mention_types,
+    _watchlists,
     _copy_times,
 ]
 
