@@ -285,7 +285,9 @@ class Pipeline:
         else:
             existing = self.store.article_by_hash(prepared.digest)
         if existing is not None:
-            self.store.add_source_copy(existing, self.store.source_id(article.source), article.url)
+            self.store.add_source_copy(
+                existing, self.store.source_id(article.source), article.url, article.published
+            )
             if article.published:  # the stored copy may have had no date: this one gives it
                 self.store.date_found(existing, article.published, self._day(article.published))
             report.duplicates += 1

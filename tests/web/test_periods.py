@@ -150,7 +150,9 @@ def test_period_is_chosen_with_links_and_a_form_without_javascript(archive):
     assert 'href="?type=people&amp;period=90" aria-current="true"' in picker
     assert '<form method="get"' in picker and 'name="type" value="people"' in picker
     assert 'name="from" value="2026-08-23"' in picker and 'name="to" value="2026-11-20"' in picker
-    assert client.get("/api/entity/لافروف?from=٢٠٢٥-٠٤-٠٢&to=٢٠٢٥-٠٥-٠١").json()["article_count"] == 5
+    assert (
+        client.get("/api/entity/لافروف?from=٢٠٢٥-٠٤-٠٢&to=٢٠٢٥-٠٥-٠١").json()["article_count"] == 5
+    )
     # the pager, the exports and the feed keep the period
     assert "timeline.csv?period=90" in html and "feed.atom?period=90" in html
 
@@ -287,11 +289,11 @@ def test_migration_counts_old_undated_articles_on_the_day_they_were_stored(tmp_p
     load_kb(store, read_kb(DATA / "kb_small.jsonl"))
     row = _article("لافروف في موسكو", "قال سيرغي لافروف في موسكو إن الحوار مستمر.", None)
     ingest_paths(store, settings, [_jsonl(tmp_path / "a.jsonl", [row])])
-    with store.engine.begin() as conn:  # as a database from before migration 15 left it
+    with store.engine.begin() as conn:  # as a database from before migration 16 left it
         conn.execute(text("UPDATE articles SET day = NULL, ingested_at = '2026-05-04 21:00:00'"))
         conn.execute(text("UPDATE article_entities SET day = NULL"))
         rollups.rebuild(conn)
-        conn.execute(text("UPDATE meta SET value = '14' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE meta SET value = '15' WHERE key = 'schema_version'"))
     store.close()
     store = Store(settings.database_url)
     with store.engine.connect() as conn:

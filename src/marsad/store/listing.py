@@ -66,7 +66,7 @@ def entity_articles(
     then most recently stored first.
 
     Walks the (entity, day, article) index: no sort, whatever the entity's size. Articles
-    without a day (databases from before migration 15) come last.
+    without a day (databases from before migration 16) come last.
     """
     return _rows(
         run(

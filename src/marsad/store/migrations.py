@@ -123,8 +123,17 @@ def _watchlists(conn: Connection) -> None:
     schema.watchlist_articles.create(conn, checkfirst=True)
 
 
+def _copy_times(conn: Connection) -> None:
+    """15: when each source published its verbatim copy (``article_sources.published``),
+    for the story page's "who published first"; copies stored before stay unknown."""
+    columns = {c["name"] for c in inspect(conn).get_columns("article_sources")}
+    if "published" not in columns:
+        kind = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+        conn.execute(text(f"ALTER TABLE article_sources ADD COLUMN published {kind}"))
+
+
 def _undated_on_first_seen(conn: Connection) -> None:
-    """15: articles without a publication date are counted on the day they were first seen
+    """16: articles without a publication date are counted on the day they were first seen
     (``ingested_at``, its UTC day here; new ones get the day in the configured time zone):
     fill their ``day`` where it is missing, then recount the rollups that left them out."""
     from marsad.store import rollups
@@ -150,7 +159,7 @@ def _undated_on_first_seen(conn: Connection) -> None:
 
 
 def _period_count_indexes(conn: Connection) -> None:
-    """16: long periods read fast: month sums of the daily rollups kept by triggers
+    """17: long periods read fast: month sums of the daily rollups kept by triggers
     (store/months.py, SQLite), and covering indexes (entity, day, …, count) so the days
     around the whole months read index pages only."""
     from marsad.store import months
@@ -183,6 +192,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _slug_redirects,
     _mention_types,
     _watchlists,
+    _copy_times,
     _undated_on_first_seen,
     _period_count_indexes,
 ]
