@@ -82,7 +82,7 @@ def test_a_quote_carried_by_three_articles_is_shown_once_with_its_sources(told):
     solution = next(q for q in said if q.text.startswith("الحل السياسي هو الطريق الوحيد"))
     assert solution.source == "الأناضول"  # the newest copy leads
     assert sorted(c.source for c in solution.copies) == ["RT Arabic", "سانا"]
-    page = pages.quotes_page(store, "لافروف")
+    page = pages.quotes_page(store, settings, "لافروف")
     assert [q.text for q in page.quotes].count(solution.text) == 1
     assert page.total == sum(1 + len(q.copies) for q in page.quotes) > len(page.quotes)
 
@@ -178,7 +178,7 @@ def test_across_all_pages_a_story_is_shown_once_and_every_article_is_reachable(s
         for n in range(1, first.pages + 1)
         for a in pages.entity_page(store, settings, "لافروف", page=n, repeats=True).articles
     }
-    assert len(every) == first.total_articles  # counts unchanged
+    assert len(every) == first.article_count  # counts unchanged (the period's articles)
     assert len(shown) == len(set(shown)) < len(every)  # fewer items than articles
     assert len(clusters) == len(set(clusters))  # a near-duplicate cluster leads once
     assert every <= reachable  # the others open every article not shown as an item
