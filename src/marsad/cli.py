@@ -18,6 +18,7 @@ from marsad.entities import commands as entity_commands
 from marsad.errors import MarsadError
 from marsad.ner.commands import ner_app
 from marsad.sources import commands as sources_commands
+from marsad.spark import commands as spark_commands
 from marsad.store.database import Store
 
 app = typer.Typer(help="مرصد — Arabic news monitoring.", no_args_is_help=True, add_completion=False)
@@ -27,6 +28,8 @@ entity_commands.register_kb(kb_app)  # kb import-wikidata, kb import-wikipedia
 app.add_typer(sources_commands.feeds_app, name="feeds")
 app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
+app.command("spark-ingest")(spark_commands.spark_ingest)  # marsad.spark: archives on Spark
+app.command("load")(spark_commands.load)
 
 
 def _open() -> tuple[Settings, Store]:
