@@ -98,10 +98,12 @@ def run(
     parts = partitions or max(sc.defaultParallelism, 1)
     notes = [rows.note(-1, i, rows.ERROR, e) for i, e in enumerate(report.errors)]
     if files:
-        index = {uri: (number, shown) for number, (uri, shown) in enumerate(files)}
+        index: dict[str, list[tuple[int, str]]] = {}  # a file given twice is read twice
+        for number, (uri, shown) in enumerate(files):
+            index.setdefault(uri, []).append((number, shown))
         token = hashlib.sha1(repr((names, settings.ner)).encode()).hexdigest()  # its recogniser
         shared = sc.broadcast((index, source, arabic_only, (token, names), settings))
-        read = sc.binaryFiles(",".join(uri for uri, _ in files), minPartitions=len(files))
+        read = sc.binaryFiles(",".join(index), minPartitions=len(index))
         read = read.flatMap(lambda item: _read(shared.value, *item))
         found = (
             read.keyBy(_dedup_key)
@@ -170,11 +172,18 @@ def _never_stored(_digest: str) -> None:
 
 
 def _read(shared: tuple, uri: str, data: bytes) -> Iterator[dict[str, Any]]:
+    """The rows of one file, as often as it was given."""
+    for number, shown in shared[0][uri]:
+        yield from _read_one(shared, number, shown, uri, data)
+
+
+def _read_one(
+    shared: tuple, number: int, shown: str, uri: str, data: bytes
+) -> Iterator[dict[str, Any]]:
     """The rows of one file: its articles prepared (not yet recognised), then its problems."""
     from marsad.ingest import _failure
 
-    index, source, arabic_only, _names, _settings = shared
-    number, shown = index[uri]
+    _index, source, arabic_only, _names, _settings = shared
     keep = PageFilter() if arabic_only else None
     seq = 0
     problems: tuple[list[str], list[str]] = ([], [])
@@ -184,7 +193,6 @@ def _read(shared: tuple, uri: str, data: bytes) -> Iterator[dict[str, Any]]:
         path = Path(tmp) / folder / name
         path.parent.mkdir()
         path.write_bytes(data)
-        del data
         try:
             for article in articles_from_file(path, source, keep=keep):
                 try:
