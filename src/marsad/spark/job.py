@@ -13,7 +13,8 @@ Stages (the same code in local mode and on a cluster, ``--master`` or ``spark-su
    :func:`marsad.pipeline.recogniser_of` (the knowledge base's names, read from the
    configured database once on the driver and broadcast, then the shipped model, loaded
    once per executor process), later copies are kept as further sources of it;
-3. **write**: every row, in input order, as Parquet (:mod:`marsad.spark.rows`).
+3. **write**: every row as Parquet (:mod:`marsad.spark.rows`), each part file sorted in
+   input order (``marsad load`` merges them: no global sort, no sampling pass).
 
 Resolution, story grouping and the rollups are not a second copy in Spark: ``marsad load``
 runs the code ``marsad ingest`` runs (:mod:`marsad.spark.load`, docs/spark.md).
@@ -67,6 +68,7 @@ def spark_session(master: str | None, partitions: int | None, app: str = "marsad
     if not master or master.startswith("local"):
         builder = builder.config("spark.pyspark.python", sys.executable)  # this environment
     builder = builder.config("spark.ui.showConsoleProgress", "false")
+    builder = builder.config("spark.python.daemon.module", "marsad.spark.daemon")
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
     try:
@@ -91,6 +93,8 @@ def run(
     """Read, extract, deduplicate and recognise ``inputs`` (paths, folders, globs or URIs) and
     write the rows as Parquet at ``out`` (replaced). ``names``: the recogniser's
     (normalised alias, type) names, from the database the Parquet will be loaded into."""
+    from pyspark import StorageLevel
+
     sc = spark.sparkContext
     report = JobReport()
     files = list_files(spark, inputs, report.errors)
@@ -114,15 +118,15 @@ def run(
             found = found.union(sc.parallelize(notes, 1))
     else:
         found = sc.parallelize(notes, 1)
+    found = found.persist(StorageLevel.MEMORY_AND_DISK)  # written, then counted: once
     schema = ", ".join(f"`{name}` {kind}" for name, kind in rows.COLUMNS.items())
     frame = spark.createDataFrame(found.map(lambda r: tuple(r.values())), schema=schema)
-    frame.orderBy("file", "seq").write.mode("overwrite").parquet(out)
-    written = spark.read.parquet(out)
-    for kind, count in written.groupBy("kind").count().collect():
+    # each part file in input order; marsad load merges them (no global sort: no sampling)
+    frame.sortWithinPartitions("file", "seq").write.mode("overwrite").parquet(out)
+    for kind, count in found.map(_counted).reduceByKey(lambda a, b: a + b).collect():
         report.counts[kind] = count
-    report.dropped = sum(
-        int(r["message"]) for r in written.where(f"kind = '{rows.DROPPED}'").collect()
-    )
+    report.dropped = report.counts.pop(rows.DROPPED, 0)
+    found.unpersist()
     return report
 
 
@@ -220,6 +224,11 @@ def _read_one(
             seq += 1
     if keep is not None and keep.dropped:
         yield rows.note(number, seq, rows.DROPPED, str(keep.dropped))
+
+
+def _counted(row: dict[str, Any]) -> tuple[str, int]:
+    """(kind, how many): rows, or pages left out for a DROPPED row."""
+    return row["kind"], int(row["message"]) if row["kind"] == rows.DROPPED else 1
 
 
 # ---- stage 2: deduplicate and recognise -----------------------------------------------------

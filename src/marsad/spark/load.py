@@ -12,9 +12,11 @@ Needs pyarrow (``pip install 'marsad[spark]'``), not Spark.
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +35,10 @@ class LoadReport(IngestReport):
 
 
 def read_rows(path: Path, batch: int = 512) -> Iterator[dict[str, Any]]:
-    """The rows of a spark-ingest output folder (or one Parquet file), in input order."""
+    """The rows of a spark-ingest output folder (or one Parquet file), in input order: its
+    part files, each sorted, merged."""
     try:
-        import pyarrow.parquet as pq
+        import pyarrow.parquet  # noqa: F401 - said here, used by _part_rows
     except ImportError:
         raise ConfigError("marsad load needs pyarrow: pip install 'marsad[spark]'") from None
     if not path.exists():
@@ -44,21 +47,26 @@ def read_rows(path: Path, batch: int = 512) -> Iterator[dict[str, Any]]:
     if not parts:
         raise InputError(f"{path}: no Parquet part files (is it marsad spark-ingest's --out?)")
     last = (-(2**31), -1)
-    for part in parts:
-        table = pq.ParquetFile(part)
-        missing = set(rows.COLUMNS) - set(table.schema_arrow.names)
-        if missing:
-            raise InputError(f"{part}: not written by marsad spark-ingest (no {sorted(missing)})")
-        for chunk in table.iter_batches(batch_size=batch, columns=list(rows.COLUMNS)):
-            for row in chunk.to_pylist():
-                place = (row["file"], row["seq"])
-                if place <= last:
-                    raise InputError(
-                        f"{part}: rows out of input order at file {place[0]}, row {place[1]} "
-                        "(write it with marsad spark-ingest, which sorts them)"
-                    )
-                last = place
-                yield row
+    place = itemgetter("file", "seq")
+    for row in heapq.merge(*(_part_rows(part, batch) for part in parts), key=place):
+        if place(row) <= last:
+            raise InputError(
+                f"{path}: row {place(row)} twice or out of order "
+                "(write it with marsad spark-ingest, which sorts each part file)"
+            )
+        last = place(row)
+        yield row
+
+
+def _part_rows(part: Path, batch: int) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(part)
+    missing = set(rows.COLUMNS) - set(table.schema_arrow.names)
+    if missing:
+        raise InputError(f"{part}: not written by marsad spark-ingest (no {sorted(missing)})")
+    for chunk in table.iter_batches(batch_size=batch, columns=list(rows.COLUMNS)):
+        yield from chunk.to_pylist()
 
 
 def load(
