@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -65,7 +66,8 @@ def spark_session(master: str | None, partitions: int | None, app: str = "marsad
     builder = SparkSession.builder.appName(app)
     if master:
         builder = builder.master(master)
-    if not master or master.startswith("local"):
+    submitted = os.environ.get("PYSPARK_GATEWAY_PORT") is not None  # under spark-submit
+    if (master or "local").startswith("local") and not submitted:
         builder = builder.config("spark.pyspark.python", sys.executable)  # this environment
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     builder = builder.config("spark.python.daemon.module", "marsad.spark.daemon")
