@@ -16,6 +16,7 @@ from marsad import pages
 from marsad.config import Settings, load_settings
 from marsad.entities import commands as entity_commands
 from marsad.errors import MarsadError
+from marsad.export_commands import export_app
 from marsad.ner.commands import ner_app
 from marsad.sources import commands as sources_commands
 from marsad.store.database import Store
@@ -27,6 +28,7 @@ entity_commands.register_kb(kb_app)  # kb import-wikidata, kb import-wikipedia
 app.add_typer(sources_commands.feeds_app, name="feeds")
 app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
+app.add_typer(export_app, name="export")  # every list as CSV / JSONL (exports.py)
 
 
 def _open() -> tuple[Settings, Store]:

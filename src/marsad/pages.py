@@ -16,7 +16,7 @@ from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
-from marsad.models import EntityType, content_of
+from marsad.models import EntityType
 from marsad.store import listing, rollups
 from marsad.store.database import Row, Store
 from marsad.store.listing import SearchFilters
@@ -438,41 +438,20 @@ def source_choices(store: Store) -> list[Row]:
 
 
 def entity_timeline_rows(store: Store, settings: Settings, key: str) -> Iterator[list[Any]]:
-    """CSV rows of the entity's timeline: day, articles, stories (zero days included)."""
+    """Rows of the entity's timeline (day, articles, stories), zero days included."""
     ent = find_entity(store, key)
     window = current_window(store, settings)
     articles = _timeline(store, ent["id"], window)
     stories = _timeline(store, ent["id"], window, stories=True)
-    yield ["day", "articles", "stories"]
     for a, st in zip(articles, stories, strict=True):
         yield [a.day.isoformat(), a.count, st.count]
 
 
-def entity_article_rows(store: Store, key: str) -> Iterator[list[Any]]:
-    """CSV rows of every article naming the entity, newest first."""
-    ent = find_entity(store, key)
-    yield ["id", "day", "published", "source", "title", "url", "mention"]
-    with store.engine.connect() as conn:
-        for r in listing.iter_entity_articles(conn, ent["id"]):
-            content = content_of(r["title"], r["text"])
-            yield [
-                r["id"],
-                r["day"] or "",
-                _iso(r["published"]),
-                r["source_name"],
-                r["title"],
-                r["url"] or "",
-                content[r["first_start"] : r["first_end"]],
-            ]
-
-
-def _iso(value: Any) -> str:
-    """A stored timestamp (datetime, or SQLite's text) as ISO 8601 (UTC, as stored)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.isoformat()
+def iso_time(value: Any) -> str:
+    """A stored timestamp (datetime, or SQLite's text) as ISO 8601 with its UTC offset
+    (``2026-03-10T07:00:00+00:00``), the same from SQLite and PostgreSQL; "" if unknown."""
+    moment = _utc(value)
+    return moment.isoformat() if moment else ""
 
 
 def home_page(store: Store, settings: Settings) -> HomePage:
@@ -549,17 +528,16 @@ def compare_page(
     )
 
 
-def search_page(
+def search_request(
     store: Store,
     query: str,
-    *,
-    page: int = 1,
     source: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     entity: str | None = None,
-) -> SearchPage:
-    check_page_number(page)
+) -> tuple[str, SearchFilters, Row | None, Row | None]:
+    """A search as asked (page or export), checked: (normalised query, filters, the source's
+    row, the entity's row); InputError or NotFound for what cannot be searched."""
     norm = normalise(check_query(query))
     if len(norm.split()) > MAX_QUERY_WORDS:
         raise InputError(
@@ -581,6 +559,25 @@ def search_page(
         end=end.isoformat() if end else None,
         entity_id=ent["id"] if ent else None,
     )
+    return norm, filters, source_row, ent
+
+
+def search_page(
+    store: Store,
+    query: str,
+    *,
+    page: int = 1,
+    source: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    entity: str | None = None,
+) -> SearchPage:
+    check_page_number(page)
+    norm, filters, source_row, ent = search_request(
+        store, query, source, date_from, date_to, entity
+    )
+    start = date.fromisoformat(filters.start) if filters.start else None
+    end = date.fromisoformat(filters.end) if filters.end else None
     with store.engine.connect() as conn:
         total, cap, rows = listing.search(
             conn, norm, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
