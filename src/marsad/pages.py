@@ -17,7 +17,7 @@ from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
 from marsad.models import EntityType
-from marsad.store import listing, rollups
+from marsad.store import enrichment, listing, rollups
 from marsad.store.database import Row, Store
 from marsad.store.listing import SearchFilters
 
@@ -113,6 +113,21 @@ def _spoken(row: Row) -> SpokenQuote:
     return SpokenQuote(**_quote(row).model_dump(), entity=speaker)
 
 
+class Enrichment(BaseModel):
+    """Where the description came from when `marsad kb enrich` found it, with the licences
+    the page must show (text: CC BY-SA from Wikipedia; the image's own from Commons)."""
+
+    wikidata: str | None
+    url: str | None
+    licence: str | None
+    licence_url: str | None
+    image_file: str | None
+    image_page: str | None
+    image_artist: str | None
+    image_licence: str | None
+    image_licence_url: str | None
+
+
 class EntityPage(BaseModel):
     id: int
     slug: str
@@ -136,6 +151,7 @@ class EntityPage(BaseModel):
     page: int
     pages: int
     quotes: list[QuoteItem] = []  # newest first (marsad.entities.quotes)
+    enrichment: Enrichment | None = None  # the description's source, from kb enrich
 
 
 class QuotesPage(BaseModel):
@@ -402,7 +418,15 @@ def entity_page(
         page=page,
         pages=pages,
         quotes=[_quote(q) for q in said],
+        enrichment=_enrichment(store, eid),
     )
+
+
+def _enrichment(store: Store, entity_id: int) -> Enrichment | None:
+    found = enrichment.get(store, entity_id)
+    if found is None or found["status"] != enrichment.MATCHED:
+        return None
+    return Enrichment(**{k: found[k] for k in Enrichment.model_fields})
 
 
 def quotes_page(store: Store, key: str, *, page: int = 1) -> QuotesPage:

@@ -114,6 +114,7 @@ def crawl(
         if every is None:
             report = run_round(feeds, fetcher, ingester, max_items_per_feed=max_items)
             _print_report(report, verbose)
+            _enrich_after_round(store, settings)
             return
         interval = parse_duration(every)
         stop = threading.Event()
@@ -130,6 +131,7 @@ def crawl(
         def on_report(report: CrawlReport) -> None:
             record_failures(feeds, report)
             _print_report(report, verbose)
+            _enrich_after_round(store, settings)
             ingester.refresh()
 
         typer.echo(f"crawling every {interval}; Ctrl-C stops", err=True)
@@ -150,3 +152,15 @@ def crawl(
             signal.signal(signal.SIGINT, previous)
             signal.signal(signal.SIGTERM, previous_term)
         typer.echo(f"stopped after {rounds} rounds" if rounds >= 0 else "stopped", err=True)
+
+
+def _enrich_after_round(store: Store, settings: Settings) -> None:
+    """MARSAD_ENRICH=on: describe a few more entities from Wikipedia (entities.enrich)."""
+    from marsad.entities.enrich import after_round
+
+    done = after_round(store, settings)
+    if done is not None and done.looked_up:
+        typer.echo(
+            f"enrich: looked up {done.looked_up}, matched {done.matched}, failed {done.failed}",
+            err=True,
+        )

@@ -104,6 +104,13 @@ def admin_router(store: Store, settings: Settings) -> APIRouter:
     def describe(key: str, body: DescribeBody) -> dict[str, Any]:
         return edits.describe(store, key, body.description, source=body.source, url=body.url)
 
+    @router.delete("/entity/{key}/enrichment")
+    def enrichment_undo(key: str) -> dict[str, Any]:
+        """Take back a wrong Wikipedia/Wikidata match (kb enrich); it is never made again."""
+        from marsad.entities.enrich import undo
+
+        return undo(store, key)
+
     @router.get("/edits")
     def log(limit: int = 100) -> list[dict[str, Any]]:
         """Every operator edit, newest first."""
