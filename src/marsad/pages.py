@@ -474,6 +474,9 @@ def entity_timeline_rows(store: Store, settings: Settings, key: str) -> Iterator
 def iso_time(value: Any) -> str:
     """A stored timestamp (datetime, or SQLite's text) as ISO 8601 with its UTC offset
     (``2026-03-10T07:00:00+00:00``), the same from SQLite and PostgreSQL; "" if unknown."""
+    if isinstance(value, str) and len(value) in (19, 26) and value[10:11] == " ":
+        # SQLite's naive UTC text (``2026-03-10 07:00:00[.000000]``): no datetime needed
+        return value[:10] + "T" + value[11:].removesuffix(".000000") + "+00:00"
     moment = _utc(value)
     return moment.isoformat() if moment else ""
 

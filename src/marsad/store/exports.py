@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from marsad.store.listing import _ARTICLE_COLUMNS, _QUOTE_COLUMNS, SearchFilters, search_clauses
+from marsad.store.listing import _QUOTE_COLUMNS, SearchFilters, search_clauses
 
 BATCH = 2000  # rows fetched from the cursor at a time
 
@@ -43,26 +43,21 @@ def stream(conn: Connection, sql: str, params: dict[str, Any]) -> Iterator[tuple
         result.close()
 
 
-ENTITY_ARTICLE_COLUMNS = [
-    "id",
-    "day",
-    "published",
-    "source",
-    "source_slug",
-    "title",
-    "text",
-    "url",
-    "first_start",
-    "first_end",
-]
+# the first mention as written, cut out by the database (offsets point into title, a
+# newline, then the text; SQL's substr counts characters from 1), so the text stays there
+_FIRST_MENTION = (
+    "CASE WHEN ae.first_start > length(a.title) "
+    "THEN substr(a.text, ae.first_start - length(a.title), ae.first_end - ae.first_start) "
+    "ELSE substr(a.title, ae.first_start + 1, ae.first_end - ae.first_start) END"
+)
 
 
 def entity_articles(conn: Connection, entity_id: int) -> Iterator[tuple[Any, ...]]:
-    """(id, day, published, source, source_slug, title, text, url, first_start, first_end)
+    """(id, day, published, source, source_slug, title, url, first mention as written)
     of every article naming the entity, newest day first (undated last)."""
     sql = (
-        "SELECT a.id, a.day, a.published, s.name, s.slug, a.title, a.text, a.url, "
-        "ae.first_start, ae.first_end "
+        "SELECT a.id, a.day, a.published, s.name, s.slug, a.title, a.url, "
+        f"{_FIRST_MENTION} "
         "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
         "JOIN sources s ON s.id = a.source_id WHERE ae.entity_id = :e "
         "ORDER BY ae.day DESC, ae.article_id DESC"
@@ -70,7 +65,11 @@ def entity_articles(conn: Connection, entity_id: int) -> Iterator[tuple[Any, ...
     return stream(conn, sql, {"e": entity_id})
 
 
-SEARCH_COLUMNS = [c.split(" AS ")[-1].split(".")[-1] for c in _ARTICLE_COLUMNS.split(", ")]
+SEARCH_COLUMNS = ["id", "day", "published", "source", "source_slug", "title", "url"]
+SEARCH_COLUMNS += ["place", "agency", "story_id"]
+_SEARCH_SELECT = (
+    "a.id, a.day, a.published, s.name, s.slug, a.title, a.url, a.place, a.agency, a.story_id"
+)
 
 
 def search_hits(
@@ -84,7 +83,7 @@ def search_hits(
     hits, match, conds, params, order, join_on = search_clauses(conn, words, filters)
     index = hits.partition(" FROM ")[2]
     sql = (
-        f"SELECT {_ARTICLE_COLUMNS} FROM {index} JOIN articles a ON {join_on} "
+        f"SELECT {_SEARCH_SELECT} FROM {index} JOIN articles a ON {join_on} "
         f"JOIN sources s ON s.id = a.source_id WHERE {' AND '.join([match, *conds])} "
         f"ORDER BY {order} DESC"
     )
