@@ -4,7 +4,8 @@ Builds (once) a SQLite database where one entity is named by ``--rows`` articles
 second by one article in a hundred, then exports both entities' articles (CSV and JSONL)
 and a search that finds every article, each in a fresh ``marsad export`` process, and the
 big entity's articles from a running ``marsad serve`` over HTTP. For each it prints rows,
-seconds, rows/s and the process's peak resident memory (``ru_maxrss`` of the CLI process;
+wall seconds and rows/s, CPU seconds and rows per CPU-second (the machine may be shared),
+and the process's peak resident memory (``ru_maxrss`` of the CLI process;
 ``VmHWM`` of the server). Memory is constant when the big export peaks where the small
 one (100× fewer rows) does.
 
@@ -118,8 +119,8 @@ def build(db: Path, rows: int) -> None:
     con.close()
 
 
-def cli_export(env: dict[str, str], args: list[str], out: Path) -> tuple[int, float, int]:
-    """(rows, seconds, peak RSS in bytes) of one ``marsad export`` process."""
+def cli_export(env: dict[str, str], args: list[str], out: Path) -> tuple[int, float, float, int]:
+    """(rows, wall seconds, CPU seconds, peak RSS in bytes) of one ``marsad export`` process."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "marsad.cli", "export", *args, "--out", str(out)], env=env
@@ -132,11 +133,12 @@ def cli_export(env: dict[str, str], args: list[str], out: Path) -> tuple[int, fl
     with out.open("rb") as fh:
         lines = sum(1 for _ in fh)
     header = 1 if out.suffix == ".csv" else 0
-    return lines - header, seconds, usage.ru_maxrss * 1024
+    return lines - header, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
-def http_export(env: dict[str, str], path: str) -> tuple[int, float, int]:
-    """(rows, seconds, server's peak RSS in bytes) of one streamed download."""
+def http_export(env: dict[str, str], path: str) -> tuple[int, float, float, int]:
+    """(rows, wall seconds, the server's CPU seconds, its peak RSS in bytes) of one streamed
+    download from a fresh ``marsad serve``."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -153,19 +155,25 @@ def http_export(env: dict[str, str], path: str) -> tuple[int, float, int]:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu(server.pid)
         lines = 0
         with httpx.stream("GET", base + path, timeout=600) as response:
             response.raise_for_status()
             for chunk in response.iter_bytes():
                 lines += chunk.count(b"\n")
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _cpu(server.pid) - cpu
         status = Path(f"/proc/{server.pid}/status").read_text()
         peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1])
-        return lines - (1 if path.endswith(".csv") else 0), seconds, peak * 1024
+        return lines - (1 if path.endswith(".csv") else 0), seconds, cpu, peak * 1024
     finally:
         server.terminate()
         server.wait(30)
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds a process has used (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -208,11 +216,15 @@ def main() -> None:
         ("HTTP articles.jsonl (big)", lambda: http_export(env, "/entity/lavrov/articles.jsonl")),
         ("HTTP articles.jsonl (1/100)", lambda: http_export(env, "/entity/kerry/articles.jsonl")),
     ]
-    print(f"{'export':<38} {'rows':>10} {'s':>7} {'rows/s':>9} {'peak MB':>8}")
+    print(
+        f"{'export':<38} {'rows':>10} {'wall s':>7} {'rows/s':>9} {'CPU s':>7} "
+        f"{'rows/CPU-s':>10} {'peak MB':>8}"
+    )
     for label, run in runs:
-        rows, seconds, peak = run()
+        rows, seconds, cpu, peak = run()
         print(
-            f"{label:<38} {rows:>10,} {seconds:>7.1f} {rows / seconds:>9,.0f} {peak / 2**20:>8.0f}",
+            f"{label:<38} {rows:>10,} {seconds:>7.1f} {rows / seconds:>9,.0f} {cpu:>7.1f} "
+            f"{rows / cpu:>10,.0f} {peak / 2**20:>8.0f}",
             flush=True,
         )
     for name in ("a.csv", "a.jsonl", "k.csv", "m.jsonl", "s.csv"):
