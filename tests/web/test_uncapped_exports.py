@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -48,7 +49,7 @@ EXTRA = [
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("exports")
-    settings = make_settings(tmp)
+    settings = dataclasses.replace(make_settings(tmp), ner="gazetteer")  # names of the KB
     store = Store(settings.database_url)
     load_kb(store, read_kb(DATA / "kb_small.jsonl"))
     extra = tmp / "extra.jsonl"
