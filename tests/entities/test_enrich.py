@@ -93,6 +93,7 @@ def _wikimedia() -> WikimediaServer:
     w.searches["بان كي مون"] = ["Q1253"]
     w.slow.add("بان_كي_مون")
     w.summaries["رجب طيب أردوغان"] = summary("رجب طيب أردوغان", "رئيس تركيا.", "Q39259")
+    w.items["Q39259"] = item("Q39259", "رجب طيب أردوغان", "Q5", article="رجب طيب أردوغان")
     return w
 
 
@@ -233,3 +234,21 @@ def test_enrich_describes_entities_politely_and_an_undone_match_stays_undone(wor
     load_kb(store, KB)  # a KB reload does not bring the removed alias back either
     assert store.get_entity("طرابلس")["description"] is None
     assert "طرابلس الغرب" not in store.get_entity("طرابلس")["aliases"]
+
+
+def test_the_operator_asks_for_one_entity_over_the_admin_api(world):
+    store, settings, server, _ = world
+    settings = dataclasses.replace(settings, allow_private_hosts=("127.0.0.1",))
+    web = TestClient(create_app(store, settings))
+    ask = {"entity": "رجب طيب أردوغان"}  # one article: under the threshold, asked for by name
+    assert web.post("/api/admin/enrich", json=ask).status_code == 401
+    auth = {"Authorization": f"Bearer {settings.admin_token}"}
+    done = web.post("/api/admin/enrich", json=ask, headers=auth)
+    assert done.status_code == 200, done.text
+    assert (done.json()["looked_up"], done.json()["matched"]) == (1, 1)
+    assert server.asked("لافروف") == 0 and server.asked("أردوغان") >= 1  # that one only
+    erdogan = store.get_entity("رجب طيب أردوغان")
+    assert erdogan["wikidata"] == "Q39259" and erdogan["description"] == "رئيس تركيا."
+    assert "رئيس تركيا." in web.get(f"/entity/{erdogan['slug']}").text
+    missing = web.post("/api/admin/enrich", json={"entity": "لا-أحد"}, headers=auth)
+    assert missing.status_code == 404

@@ -151,6 +151,10 @@ def enrich_cmd(
     limit: Annotated[
         int, typer.Option(help="Entities looked up in this run, most covered first")
     ] = 100,
+    entity: Annotated[
+        str | None,
+        typer.Option(help="Look up this entity alone (id, slug, alias), whatever its articles"),
+    ] = None,
     undo: Annotated[
         str | None,
         typer.Option(help="Take back the match of this entity (id, slug, alias); never again"),
@@ -170,6 +174,7 @@ def enrich_cmd(
         load_settings(),
         min_articles=min_articles,
         limit=limit,
+        entity=entity,
         progress=lambda line: typer.echo(line, err=True),
     )
     typer.echo(

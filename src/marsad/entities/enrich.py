@@ -185,35 +185,38 @@ def enrich(
     *,
     min_articles: int | None = None,
     limit: int = 100,
+    entity: str | None = None,
     client: WikiClient | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> EnrichReport:
-    """Look up descriptions for the most covered entities that have none (see the module)."""
+    """Look up descriptions for the most covered entities that have none (see the module);
+    ``entity``: that one alone (id, slug or alias), whatever its number of articles."""
     floor = settings.enrich_min_articles if min_articles is None else min_articles
+    only = edits.entity_id(store, entity) if entity is not None else None
     report = EnrichReport()
     own = client is None
     client = client or WikiClient(store, settings)
     try:
-        for entity in sql.candidates(store, floor, limit, CACHE_DAYS):
+        for row in sql.candidates(store, floor, limit, CACHE_DAYS, only=only):
             report.looked_up += 1
             try:
-                outcome = look_up(client, entity)
+                outcome = look_up(client, row)
             except FetchError as exc:
                 report.failed += 1
-                report.problems.append(f"{entity['name']}: {exc}")
-                log.warning("enrich %s: %s", entity["name"], exc)
+                report.problems.append(f"{row['name']}: {exc}")
+                log.warning("enrich %s: %s", row["name"], exc)
                 continue
             if outcome.get("status") == sql.MATCHED:
-                apply(store, entity, outcome)
+                apply(store, row, outcome)
                 report.matched += 1
             else:
-                sql.save(store, entity["id"], sql.NONE, reason=outcome["reason"])
+                sql.save(store, row["id"], sql.NONE, reason=outcome["reason"])
                 if outcome["reason"].startswith("ambiguous"):
                     report.ambiguous += 1
                 else:
                     report.not_found += 1
             if progress:
-                progress(f"{entity['name']}: {outcome.get('status', outcome.get('reason'))}")
+                progress(f"{row['name']}: {outcome.get('status', outcome.get('reason'))}")
     finally:
         report.requests = client.requests
         if own:

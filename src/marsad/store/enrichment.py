@@ -15,26 +15,39 @@ from marsad.store.driver import run
 MATCHED, NONE, REJECTED = "matched", "none", "rejected"
 
 
-def candidates(store: Store, min_articles: int, limit: int, retry_days: int) -> list[Row]:
+def candidates(
+    store: Store, min_articles: int, limit: int, retry_days: int, only: int | None = None
+) -> list[Row]:
     """Entities named by at least ``min_articles`` articles, without a description, never
     matched or rejected, and not looked up in the last ``retry_days`` days; the most
-    covered first, each with its names (``aliases``, the display name first)."""
+    covered first, each with its names (``aliases``, the display name first).
+
+    ``only``: that entity alone, whatever its articles and however recently it was looked
+    up (the operator asks for it) — still not when it has a description, a match or a
+    rejected one."""
     since = datetime.now(UTC) - timedelta(days=retry_days)
     e = s.enrichments
     with store.engine.connect() as conn:
         done = {
             r.entity_id
             for r in conn.execute(select(e.c.entity_id, e.c.status, e.c.looked_up_at))
-            if r.status != NONE or _aware(r.looked_up_at) > since
+            if r.status != NONE or (only is None and _aware(r.looked_up_at) > since)
         }
-        sql = (
-            "SELECT e.id, e.name, e.type, t.articles FROM entity_totals t "
-            "JOIN entities e ON e.id = t.entity_id "
-            "WHERE t.articles >= :n AND e.merged_into IS NULL "
-            "AND (e.description IS NULL OR e.description = '') "
-            "ORDER BY t.articles DESC, e.id LIMIT :limit"
-        )
-        params = {"n": min_articles, "limit": limit + len(done)}
+        undescribed = "e.merged_into IS NULL AND (e.description IS NULL OR e.description = '') "
+        if only is not None:
+            sql = (
+                "SELECT e.id, e.name, e.type, coalesce(t.articles, 0) AS articles "
+                "FROM entities e LEFT JOIN entity_totals t ON t.entity_id = e.id "
+                f"WHERE e.id = :only AND {undescribed}"
+            )
+            params: dict[str, Any] = {"only": only}
+        else:
+            sql = (
+                "SELECT e.id, e.name, e.type, t.articles FROM entity_totals t "
+                f"JOIN entities e ON e.id = t.entity_id WHERE t.articles >= :n AND {undescribed}"
+                "ORDER BY t.articles DESC, e.id LIMIT :limit"
+            )
+            params = {"n": max(min_articles, 1), "limit": limit + len(done)}
         rows = [dict(r._mapping) for r in run(conn, sql, params)]
         rows = [r for r in rows if r["id"] not in done][:limit]
         for row in rows:
