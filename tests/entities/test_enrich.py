@@ -252,3 +252,42 @@ def test_the_operator_asks_for_one_entity_over_the_admin_api(world):
     assert "رئيس تركيا." in web.get(f"/entity/{erdogan['slug']}").text
     missing = web.post("/api/admin/enrich", json={"entity": "لا-أحد"}, headers=auth)
     assert missing.status_code == 404
+
+
+@pytest.mark.postgres
+def test_enrich_and_undo_on_postgres(pg_url, tmp_path):
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[dev]')")
+    from marsad_testing import fresh_postgres_database
+
+    server = _wikimedia()
+    server.slow.clear()
+    try:
+        settings = load_settings(
+            {
+                "MARSAD_DATA_DIR": str(tmp_path),
+                "MARSAD_DATABASE_URL": fresh_postgres_database(pg_url),
+                "MARSAD_NER": "gazetteer",
+                "MARSAD_WIKIPEDIA_URL": server.base,
+                "MARSAD_WIKIDATA_API": f"{server.base}/w/api.php",
+                "MARSAD_COMMONS_API": f"{server.base}/commons/api.php",
+                "MARSAD_ENRICH_MIN_ARTICLES": "2",
+            }
+        )
+        store = Store(settings.database_url)
+        load_kb(store, KB)
+        news = tmp_path / "news.jsonl"
+        news.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in _articles()), "utf-8")
+        ingest_paths(store, settings, [news])
+        report = enrich.enrich(store, settings, client=_client(store, settings, server))
+        assert (report.looked_up, report.matched, report.failed) == (6, 4, 0)
+        assert store.get_entity("لافروف")["description"] == LAVROV_TEXT
+        enrich.undo(store, "لافروف")
+        assert store.get_entity("لافروف")["description"] is None
+        asked = len(server.requests)
+        assert (
+            enrich.enrich(store, settings, client=_client(store, settings, server)).looked_up == 0
+        )
+        assert len(server.requests) == asked
+        store.close()
+    finally:
+        server.close()
