@@ -250,6 +250,11 @@ def test_the_operator_asks_for_one_entity_over_the_admin_api(world):
     erdogan = store.get_entity("رجب طيب أردوغان")
     assert erdogan["wikidata"] == "Q39259" and erdogan["description"] == "رئيس تركيا."
     assert "رئيس تركيا." in web.get(f"/entity/{erdogan['slug']}").text
+    # asked twice for an ambiguous name: the second time every answer comes from the cache
+    first = web.post("/api/admin/enrich", json={"entity": "سعد الحريري"}, headers=auth).json()
+    assert (first["ambiguous"], first["requests"]) == (1, 3)  # summary, search, items
+    again = web.post("/api/admin/enrich", json={"entity": "سعد الحريري"}, headers=auth).json()
+    assert (again["looked_up"], again["ambiguous"], again["requests"]) == (1, 1, 0)
     missing = web.post("/api/admin/enrich", json={"entity": "لا-أحد"}, headers=auth)
     assert missing.status_code == 404
 

@@ -194,6 +194,7 @@ def enrich(
     floor = settings.enrich_min_articles if min_articles is None else min_articles
     only = edits.entity_id(store, entity) if entity is not None else None
     report = EnrichReport()
+    sql.forget_old_answers(store, CACHE_DAYS)
     own = client is None
     client = client or WikiClient(store, settings)
     try:

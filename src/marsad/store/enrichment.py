@@ -118,3 +118,11 @@ def cache(store: Store, url: str, status: int, body: str) -> None:
         conn.execute(
             insert(c).values(url=url, status=status, body=body, fetched_at=datetime.now(UTC))
         )
+
+
+def forget_old_answers(store: Store, max_age_days: int) -> int:
+    """Drop cached answers older than ``max_age_days`` (they are not used any more)."""
+    c = s.api_cache
+    since = datetime.now(UTC) - timedelta(days=max_age_days)
+    with store.engine.begin() as conn:
+        return conn.execute(delete(c).where(c.c.fetched_at <= since)).rowcount or 0
