@@ -9,7 +9,7 @@ The web routes, the API and ``marsad export`` all write the bytes of ``csv_chunk
 
 CSV is UTF-8 with a byte-order mark (spreadsheet programs then read the Arabic), and a
 text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR)
-gets a leading ``'`` (``web.links.spreadsheet_cell``). JSONL is one JSON object per line,
+gets a leading ``'`` (``web.links.spreadsheet_row``). JSONL is one JSON object per line,
 values as stored (no such prefix: it is not read by spreadsheets).
 """
 
@@ -32,10 +32,9 @@ from marsad.errors import InputError
 from marsad.pages import iso_time as iso
 from marsad.store import exports as rows_of
 from marsad.store.database import Store
-from marsad.web.links import FORMULA_STARTS
+from marsad.web.links import spreadsheet_row
 
 FORMATS = ("csv", "jsonl")
-LISTS = ("articles", "quotes", "mentions", "related", "timeline", "search")
 CHUNK_ROWS = 500  # rows written per chunk of bytes
 
 
@@ -158,12 +157,7 @@ def csv_chunks(export: Export) -> Iterator[bytes]:
     writer.writerow(export.columns)
     yield "\ufeff".encode() + _take(buf)
     for batch in _batches(export.rows()):
-        writer.writerows(
-            [
-                [f"'{c}" if c.__class__ is str and c.startswith(FORMULA_STARTS) else c for c in row]
-                for row in batch
-            ]
-        )  # spreadsheet_cell, inlined: it is called for every cell of a million rows
+        writer.writerows([spreadsheet_row(row) for row in batch])
         yield _take(buf)
 
 
