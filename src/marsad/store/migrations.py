@@ -117,8 +117,14 @@ def _mention_types(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
 
 
+def _watchlists(conn: Connection) -> None:
+    """14: alerts: saved searches (``watchlists``) and what each matched and delivered."""
+    schema.watchlists.create(conn, checkfirst=True)
+    schema.watchlist_articles.create(conn, checkfirst=True)
+
+
 def _enrichments(conn: Connection) -> None:
-    """What `marsad kb enrich` found per entity, and the public APIs' cached answers."""
+    """15: what `marsad kb enrich` found per entity, and the public APIs' cached answers."""
     schema.enrichments.create(conn, checkfirst=True)
     schema.api_cache.create(conn, checkfirst=True)
 
@@ -137,6 +143,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_totals,
     _slug_redirects,
     _mention_types,
+    _watchlists,
     _enrichments,
 ]
 

@@ -23,6 +23,7 @@ from marsad.config import Settings
 from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
 from marsad.web.admin import admin_router
+from marsad.web.alerts import alerts_router
 from marsad.web.atom import atom_feed
 from marsad.web.cache import PageCache
 from marsad.web.chart import COLOURS, bar_chart, day_label, line_chart
@@ -37,7 +38,7 @@ from marsad.web.extras import (
     short_date,
 )
 from marsad.web.headers import SecurityHeaders
-from marsad.web.links import http_link
+from marsad.web.links import http_link, readable_url
 
 HERE = Path(__file__).parent
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
@@ -82,6 +83,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["arabic_date"] = arabic_date
     templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
     templates.env.filters["http_link"] = http_link  # only http(s) URLs from data become links
+    templates.env.filters["readable_url"] = readable_url  # %D8%B3… shown as Arabic
     templates.env.filters["hijri_date"] = hijri_date
     templates.env.filters["short_date"] = short_date
     templates.env.filters["num"] = arabic_number
@@ -91,6 +93,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         type_names=TYPE_NAMES, colours=COLOURS, max_query=pages.MAX_QUERY_CHARS
     )
 
+    app.include_router(alerts_router(store, settings, templates))  # web/alerts.py
     cached = _CachedPages(PageCache(store, settings), store, settings)
     app.state.page_cache = cached.cache
 
@@ -213,8 +216,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/api/sources", tags=["pages"])
     def api_sources() -> list[dict[str, Any]]:
-        """Every source with its article count and its feeds' status (last success,
-        last error, failed polls in a row, pages done and failed)."""
+        """Every source with its article count (every article it carried, whatever its
+        date), the first and last day of them (``first_day``, ``last_day``) and its feeds'
+        status (last success, last error, failed polls in a row, pages done and failed)."""
         from marsad.store.feeds import sources_with_feeds
 
         return sources_with_feeds(store)
