@@ -17,6 +17,7 @@ from marsad.alerts.commands import after_round, alerts_app
 from marsad.config import Settings, load_settings
 from marsad.entities import commands as entity_commands
 from marsad.errors import MarsadError
+from marsad.export_commands import export_app
 from marsad.ner.commands import ner_app
 from marsad.sources import commands as sources_commands
 from marsad.spark import commands as spark_commands
@@ -32,6 +33,7 @@ app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
 app.command("spark-ingest")(spark_commands.spark_ingest)  # marsad.spark: archives on Spark
 app.command("load")(spark_commands.load)
+app.add_typer(export_app, name="export")  # every list as CSV / JSONL (exports.py)
 app.add_typer(alerts_app, name="alerts")
 
 
@@ -277,10 +279,16 @@ def entity(
     if data.quotes:
         typer.echo(f"\nماذا قال {data.name}؟")
         for q in data.quotes:
-            typer.echo(f"  {q.day or '—'} «{q.text}» ({q.source})")
+            also = "، ".join(dict.fromkeys(c.source for c in q.copies))
+            typer.echo(
+                f"  {q.day or '—'} «{q.text}» ({q.source}{'؛ ونقلته ' + also if also else ''})"
+            )
+    from marsad.web.extras import counted_text
+
     typer.echo("\nآخر الأخبار:")
     for a in data.articles[:10]:
-        typer.echo(f"  {a.published.date() if a.published else '—'} {a.source}: {a.title}")
+        more = f" (و{counted_text(a.other_sources, 'مصدر آخر')})" if a.other_sources else ""
+        typer.echo(f"  {a.published.date() if a.published else '—'} {a.source}: {a.title}{more}")
 
 
 @app.command()

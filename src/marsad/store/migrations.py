@@ -123,6 +123,21 @@ def _watchlists(conn: Connection) -> None:
     schema.watchlist_articles.create(conn, checkfirst=True)
 
 
+def _copy_times(conn: Connection) -> None:
+    """15: when each source published its verbatim copy (``article_sources.published``),
+    for the story page's "who published first"; copies stored before stay unknown."""
+    columns = {c["name"] for c in inspect(conn).get_columns("article_sources")}
+    if "published" not in columns:
+        kind = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+        conn.execute(text(f"ALTER TABLE article_sources ADD COLUMN published {kind}"))
+
+
+def _enrichments(conn: Connection) -> None:
+    """16: what `marsad kb enrich` found per entity, and the public APIs' cached answers."""
+    schema.enrichments.create(conn, checkfirst=True)
+    schema.api_cache.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -138,6 +153,8 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _slug_redirects,
     _mention_types,
     _watchlists,
+    _copy_times,
+    _enrichments,
 ]
 
 

@@ -13,12 +13,12 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from marsad import pages
+from marsad import pages, story_page
 from marsad.config import Settings
 from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
@@ -27,13 +27,14 @@ from marsad.web.alerts import alerts_router
 from marsad.web.atom import atom_feed
 from marsad.web.cache import PageCache
 from marsad.web.chart import COLOURS, bar_chart, day_label, line_chart
+from marsad.web.downloads import add_export_routes
 from marsad.web.extras import (
     PNG_AVAILABLE,
     arabic_number,
     counted,
     counted_text,
-    csv_response,
     hijri_date,
+    lag_text,
     png_chart,
     short_date,
 )
@@ -89,6 +90,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["num"] = arabic_number
     templates.env.filters["counted"] = counted  # 3 أخبار، 15 خبرا، خبران
     templates.env.filters["counted_text"] = counted_text
+    templates.env.filters["lag"] = lag_text  # "بعد ساعتين و5 دقائق" (story pages)
+    templates.env.filters["clock"] = lambda t: t.strftime("%H:%M")
     templates.env.globals.update(
         type_names=TYPE_NAMES, colours=COLOURS, max_query=pages.MAX_QUERY_CHARS
     )
@@ -164,8 +167,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         page: Annotated[int, Query(ge=1)] = 1,
         stories: bool = False,
         type: str | None = None,
+        repeats: Annotated[
+            bool, Query(description="every article, not one item per story")
+        ] = False,
     ) -> Response:
-        return _json(cached.entity_page(key, page=page, stories=stories, types=types_filter(type)))
+        return _json(
+            cached.entity_page(
+                key, page=page, stories=stories, types=types_filter(type), repeats=repeats
+            )
+        )
 
     @app.get("/api/entity/{key}/quotes", response_model=pages.QuotesPage, tags=["pages"])
     def api_entity_quotes(key: str, page: Annotated[int, Query(ge=1)] = 1) -> Response:
@@ -210,6 +220,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def api_article(article_id: int) -> Response:
         return _json(pages.article_page(store, article_id))
 
+    @app.get("/api/story/{article_id}", response_model=story_page.StoryPage, tags=["pages"])
+    def api_story(article_id: int) -> Response:
+        """A story (any of its articles' ids): every source that carried it, first first,
+        the time after the first, and how the headlines differ."""
+        return _json(story_page.story_page(store, article_id))
+
     @app.get("/api/source/{slug}", response_model=pages.SourcePage, tags=["pages"])
     def api_source(slug: str, page: Annotated[int, Query(ge=1)] = 1) -> Response:
         return _json(cached.source_page(slug, page=page))
@@ -244,9 +260,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         page: Annotated[int, Query(ge=1)] = 1,
         stories: bool = False,
         type: str | None = None,
+        repeats: bool = False,
     ) -> HTMLResponse:
         def build() -> HTMLResponse:
-            data = cached.entity_page(key, page=page, stories=stories, types=types_filter(type))
+            data = cached.entity_page(
+                key, page=page, stories=stories, types=types_filter(type), repeats=repeats
+            )
             chart = bar_chart(
                 data.timeline, f"عدد الأخبار كل يوم عن {data.name}", "قصص" if stories else "أخبار"
             )
@@ -287,18 +306,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             return Response(bar_chart(points, name), media_type="image/svg+xml")
         return Response(png_chart(points, f"عدد الأخبار كل يوم عن {name}"), media_type="image/png")
 
-    @app.get("/entity/{key}/timeline.csv", tags=["exports"])
-    def entity_timeline_csv(key: str) -> StreamingResponse:
-        """The entity's articles and stories per day over the window (CSV, UTF-8)."""
-        ent = pages.find_entity(store, key)
-        rows = pages.entity_timeline_rows(store, settings, key)
-        return csv_response(rows, f"{ent['slug']}-timeline.csv")
-
-    @app.get("/entity/{key}/articles.csv", tags=["exports"])
-    def entity_articles_csv(key: str) -> StreamingResponse:
-        """Every article naming the entity, newest first (CSV, UTF-8)."""
-        ent = pages.find_entity(store, key)
-        return csv_response(pages.entity_article_rows(store, key), f"{ent['slug']}-articles.csv")
+    add_export_routes(app, store, settings, types_filter)  # every list as CSV / JSONL
 
     @app.get("/entity/{key}/feed.atom", include_in_schema=False)
     def entity_feed(request: Request, key: str) -> Response:
@@ -358,6 +366,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def article(request: Request, article_id: int) -> HTMLResponse:
         data = pages.article_page(store, article_id)
         return render(request, "article.html", data=data, segments=_linked_segments(data))
+
+    @app.get("/story/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story(request: Request, article_id: int) -> HTMLResponse:
+        data = story_page.story_page(store, article_id)
+        return render(request, "story.html", data=data)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources(request: Request) -> HTMLResponse:

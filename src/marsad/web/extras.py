@@ -1,4 +1,4 @@
-"""Small helpers of the web layer: number and date filters, CSV responses, the PNG chart.
+"""Small helpers of the web layer: number and date filters, the PNG chart.
 
 The PNG (for link previews: og:image / twitter:image) is drawn with Pillow when it is
 installed; without Pillow the pages point previews at the SVG chart instead.
@@ -6,21 +6,17 @@ installed; without Pillow the pages point previews at the SVG chart instead.
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from fastapi.responses import StreamingResponse
 from markupsafe import Markup
 
 from marsad.pages import DayCountOut
 from marsad.web.chart import day_label
-from marsad.web.links import spreadsheet_cell
 
 try:
     from PIL import Image, ImageDraw, ImageFont, features
@@ -83,6 +79,11 @@ COUNTED = {
     "خبر": ("خبر واحد", "خبران", "أخبار", "خبرا", "خبر"),
     "يوم": ("يوم واحد", "يومان", "أيام", "يوما", "يوم"),
     "خبر مشترك": ("خبر مشترك واحد", "خبران مشتركان", "أخبار مشتركة", "خبرا مشتركا", "خبر مشترك"),
+    "مصدر آخر": ("مصدر آخر", "مصدران آخران", "مصادر أخرى", "مصدرا آخر", "مصدر آخر"),
+    "نسخة أخرى": ("نسخة أخرى", "نسختان أخريان", "نسخ أخرى", "نسخة أخرى", "نسخة أخرى"),
+    "مصدر": ("مصدر واحد", "مصدران", "مصادر", "مصدرا", "مصدر"),
+    "دقيقة": ("دقيقة واحدة", "دقيقتان", "دقائق", "دقيقة", "دقيقة"),
+    "ساعة": ("ساعة واحدة", "ساعتان", "ساعات", "ساعة", "ساعة"),
 }
 
 
@@ -108,28 +109,34 @@ def counted(value: Any, noun: str) -> Markup:
     return Markup("{}").format(words)
 
 
-def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> StreamingResponse:
-    """Stream rows as UTF-8 CSV (with a BOM, so spreadsheet programs read the Arabic);
-    text that a spreadsheet would run as a formula gets a leading ' (``spreadsheet_cell``)."""
+def lag_text(minutes: int | None, days: int | None = None) -> str:
+    """How long after the first publication: "بعد ساعتين و5 دقائق", "بعد 3 أيام",
+    "في الوقت نفسه"; empty when unknown."""
+    if minutes is None:
+        if days is None:
+            return ""
+        return "في اليوم نفسه" if days == 0 else f"بعد {_after(days, 'يوم')}"
+    if minutes == 0:
+        return "في الوقت نفسه"
+    if minutes < 0:  # a copy dated before the first timed one: only its day was known
+        return ""
+    if minutes >= 2 * 24 * 60:
+        return f"بعد {_after(round(minutes / (24 * 60)), 'يوم')}"
+    hours, mins = divmod(minutes, 60)
+    parts = [_after(hours, "ساعة")] if hours else []
+    if mins:
+        parts.append(_after(mins, "دقيقة"))
+    return "بعد " + " و".join(parts)
 
-    def body() -> Iterator[bytes]:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        yield "\ufeff".encode()
-        for n, row in enumerate(rows):
-            writer.writerow([spreadsheet_cell(cell) for cell in row])
-            if n % 500 == 0:
-                yield buf.getvalue().encode("utf-8")
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue().encode("utf-8")
 
-    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return StreamingResponse(
-        body(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": disposition},
-    )
+_AFTER = {"يوم": ("يوم", "يومين"), "ساعة": ("ساعة", "ساعتين"), "دقيقة": ("دقيقة", "دقيقتين")}
+
+
+def _after(n: int, noun: str) -> str:
+    """A count after a preposition (بعد ساعة، بعد يومين، بعد 3 أيام)."""
+    if n in (1, 2):
+        return _AFTER[noun][n - 1]
+    return counted_text(n, noun)
 
 
 @cache
