@@ -122,7 +122,8 @@ def run(
         found = sc.parallelize(notes, 1)
     found = found.persist(StorageLevel.MEMORY_AND_DISK)  # written, then counted: once
     schema = ", ".join(f"`{name}` {kind}" for name, kind in rows.COLUMNS.items())
-    frame = spark.createDataFrame(found.map(lambda r: tuple(r.values())), schema=schema)
+    columns = list(rows.COLUMNS)
+    frame = spark.createDataFrame(found.map(lambda r: tuple(r[c] for c in columns)), schema=schema)
     # each part file in input order; marsad load merges them (no global sort: no sampling)
     frame.sortWithinPartitions("file", "seq").write.mode("overwrite").parquet(out)
     for kind, count in found.map(_counted).reduceByKey(lambda a, b: a + b).collect():
