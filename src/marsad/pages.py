@@ -17,8 +17,8 @@ from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
-from marsad.models import EntityType, content_of
-from marsad.store import listing, rollups
+from marsad.models import EntityType
+from marsad.store import enrichment, listing, rollups
 from marsad.store.database import Row, Store
 from marsad.store.listing import SearchFilters
 from marsad.store.stories import story_size
@@ -213,6 +213,21 @@ def _story_items(
     return items
 
 
+class Enrichment(BaseModel):
+    """Where the description came from when `marsad kb enrich` found it, with the licences
+    the page must show (text: CC BY-SA from Wikipedia; the image's own from Commons)."""
+
+    wikidata: str | None
+    url: str | None
+    licence: str | None
+    licence_url: str | None
+    image_file: str | None
+    image_page: str | None
+    image_artist: str | None
+    image_licence: str | None
+    image_licence_url: str | None
+
+
 class EntityPage(BaseModel):
     id: int
     slug: str
@@ -239,6 +254,7 @@ class EntityPage(BaseModel):
     pages: int
     quotes: list[QuoteItem] = []  # newest first (marsad.entities.quotes), each once
     repeats: bool = False  # True: every article listed; False: one item per story
+    enrichment: Enrichment | None = None  # the description's source, from kb enrich
 
 
 class QuotesPage(BaseModel):
@@ -523,6 +539,7 @@ def entity_page(
         pages=pages,
         quotes=[_quote(q.lead, q.others) for q in said],
         repeats=repeats,
+        enrichment=_enrichment(store, eid),
     )
 
 
@@ -535,6 +552,13 @@ def _coverage(conn: Any, entity_id: int, window: Window) -> Coverage | None:
     first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
     start = max(first_day, last_day - timedelta(days=window.length - 1))
     return Coverage(first_day=first_day, last_day=last_day, start=start, end=last_day)
+
+
+def _enrichment(store: Store, entity_id: int) -> Enrichment | None:
+    found = enrichment.get(store, entity_id)
+    if found is None or found["status"] != enrichment.MATCHED:
+        return None
+    return Enrichment(**{k: found[k] for k in Enrichment.model_fields})
 
 
 def quotes_page(
@@ -590,51 +614,26 @@ def source_choices(store: Store) -> list[Row]:
 def entity_timeline_rows(
     store: Store, settings: Settings, key: str, period: Period | None = None
 ) -> Iterator[list[Any]]:
-    """CSV rows of the entity's timeline over the period: day, articles, stories, one row
-    per day (zero days included) whatever the period's length — the chart's weeks and
-    months are sums of these."""
+    """Rows of the entity's timeline over the period (day, articles, stories), one per day
+    (zero days included) whatever the period's length: the chart's weeks and months are
+    sums of these."""
     ent = find_entity(store, key)
-    window = period_window(store, settings, period)
-    start, end = window.bounds
+    start, end = (window := period_window(store, settings, period)).bounds
     articles = store.daily_counts(ent["id"], start, end)
     stories = store.daily_counts(ent["id"], start, end, stories=True)
-    yield ["day", "articles", "stories"]
     for d in window.days:
         day = d.isoformat()
         yield [day, articles.get(day, 0), stories.get(day, 0)]
 
 
-def entity_article_rows(
-    store: Store, settings: Settings, key: str, period: Period | None = None
-) -> Iterator[list[Any]]:
-    """CSV rows of every article naming the entity on the period's days (default: all
-    time), newest first; ``undated`` is 1 where no publication date was found (``day`` is
-    then the day the article was first seen)."""
-    ent = find_entity(store, key)
-    start, end = period_window(store, settings, period or Period("all")).bounds
-    yield ["id", "day", "published", "source", "title", "url", "mention", "undated"]
-    with store.engine.connect() as conn:
-        for r in listing.iter_entity_articles(conn, ent["id"], start=start, end=end):
-            content = content_of(r["title"], r["text"])
-            yield [
-                r["id"],
-                r["day"] or "",
-                _iso(r["published"]),
-                r["source_name"],
-                r["title"],
-                r["url"] or "",
-                content[r["first_start"] : r["first_end"]],
-                int(r["published"] is None),
-            ]
-
-
-def _iso(value: Any) -> str:
-    """A stored timestamp (datetime, or SQLite's text) as ISO 8601 (UTC, as stored)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.isoformat()
+def iso_time(value: Any) -> str:
+    """A stored timestamp (datetime, or SQLite's text) as ISO 8601 with its UTC offset
+    (``2026-03-10T07:00:00+00:00``), the same from SQLite and PostgreSQL; "" if unknown."""
+    if isinstance(value, str) and len(value) in (19, 26) and value[10:11] == " ":
+        # SQLite's naive UTC text (``2026-03-10 07:00:00[.000000]``): no datetime needed
+        return value[:10] + "T" + value[11:].removesuffix(".000000") + "+00:00"
+    moment = _utc(value)
+    return moment.isoformat() if moment else ""
 
 
 def home_page(store: Store, settings: Settings, period: Period | None = None) -> HomePage:
@@ -721,17 +720,16 @@ def compare_page(
     )
 
 
-def search_page(
+def search_request(
     store: Store,
     query: str,
-    *,
-    page: int = 1,
     source: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     entity: str | None = None,
-) -> SearchPage:
-    check_page_number(page)
+) -> tuple[str, SearchFilters, Row | None, Row | None]:
+    """A search as asked (page or export), checked: (normalised query, filters, the source's
+    row, the entity's row); InputError or NotFound for what cannot be searched."""
     norm = normalise(check_query(query))
     if len(norm.split()) > MAX_QUERY_WORDS:
         raise InputError(
@@ -753,6 +751,25 @@ def search_page(
         end=end.isoformat() if end else None,
         entity_id=ent["id"] if ent else None,
     )
+    return norm, filters, source_row, ent
+
+
+def search_page(
+    store: Store,
+    query: str,
+    *,
+    page: int = 1,
+    source: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    entity: str | None = None,
+) -> SearchPage:
+    check_page_number(page)
+    norm, filters, source_row, ent = search_request(
+        store, query, source, date_from, date_to, entity
+    )
+    start = date.fromisoformat(filters.start) if filters.start else None
+    end = date.fromisoformat(filters.end) if filters.end else None
     with store.engine.connect() as conn:
         total, cap, rows = listing.search(
             conn, norm, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE

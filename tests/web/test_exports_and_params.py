@@ -54,14 +54,13 @@ def test_timeline_csv_has_every_day_of_the_window_with_zero_days(client):
 
 def test_articles_csv_lists_every_article_newest_first_with_the_mention(client):
     rows = _csv(client.get("/entity/لافروف/articles.csv"))
-    assert rows[0] == ["id", "day", "published", "source", "title", "url", "mention", "undated"]
+    assert rows[0] == ["id", "day", "published", "source", "title", "url", "mention"]
     body = rows[1:]
     assert len(body) == 4
     assert [r[1] for r in body] == sorted((r[1] for r in body), reverse=True)
     assert body[0][4] == "لافروف: موسكو منفتحة على الحوار"
     assert all(r[6] for r in body)  # the first mention as written (a name, alias or role)
     assert {"لافروف", "سيرغي لافروف", "سيرجي لافروف"} & {r[6] for r in body}
-    assert {r[7] for r in body} == {"0"}  # every article here has its publication date
     assert client.get("/entity/لا-أحد/articles.csv").status_code == 404
     assert client.get("/entity/لا-أحد/timeline.csv").status_code == 404
 

@@ -234,8 +234,10 @@ def test_exports_and_feeds_take_the_period(archive):
     spring = "/entity/لافروف/timeline.csv?from=2025-04-01&to=2025-04-30"
     rows = _csv(client.get(spring))
     assert len(rows) == 31 and sum(int(r[1]) for r in rows[1:]) == 4
-    assert len(_csv(client.get("/entity/لافروف/articles.csv?from=2025-04-01&to=2025-04-03"))) == 4
-    assert len(_csv(client.get("/entity/لافروف/articles.csv"))) == 7  # all time by default
+    assert len(_csv(client.get("/entity/لافروف/articles.csv"))) == 7  # every row, all time
+    related = _csv(client.get("/entity/لافروف/related.csv?period=all"))
+    assert {r[2] for r in related[1:]} >= {"جنيف"}
+    assert _csv(client.get("/entity/لافروف/related.csv")) == [related[0]]  # none in 30 days
     feed = client.get("/entity/لافروف/feed.atom?period=all").text
     assert feed.count("<entry>") == 6
     assert client.get("/entity/لافروف/feed.atom").text.count("<entry>") == 0
@@ -262,7 +264,7 @@ def test_undated_article_counts_on_the_day_first_seen_until_a_date_is_found(tmp_
     html = client.get("/entity/كيري?period=7").text
     assert "تاريخ النشر غير معروف" in html
     [_, exported] = _csv(client.get("/entity/كيري/articles.csv"))
-    assert exported[2] == "" and exported[7] == "1"  # no publication time; undated
+    assert exported[1] == item["day"] and exported[2] == ""  # counted day; no publication time
 
     # another source carries the same article with its date: the date replaces the guess
     copy = _article(title, body, "2026-03-10", source="rt", n=1)
@@ -289,11 +291,11 @@ def test_migration_counts_old_undated_articles_on_the_day_they_were_stored(tmp_p
     load_kb(store, read_kb(DATA / "kb_small.jsonl"))
     row = _article("لافروف في موسكو", "قال سيرغي لافروف في موسكو إن الحوار مستمر.", None)
     ingest_paths(store, settings, [_jsonl(tmp_path / "a.jsonl", [row])])
-    with store.engine.begin() as conn:  # as a database from before migration 16 left it
+    with store.engine.begin() as conn:  # as a database from before migration 17 left it
         conn.execute(text("UPDATE articles SET day = NULL, ingested_at = '2026-05-04 21:00:00'"))
         conn.execute(text("UPDATE article_entities SET day = NULL"))
         rollups.rebuild(conn)
-        conn.execute(text("UPDATE meta SET value = '15' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE meta SET value = '16' WHERE key = 'schema_version'"))
     store.close()
     store = Store(settings.database_url)
     with store.engine.connect() as conn:

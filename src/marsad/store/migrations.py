@@ -132,8 +132,14 @@ def _copy_times(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE article_sources ADD COLUMN published {kind}"))
 
 
+def _enrichments(conn: Connection) -> None:
+    """16: what `marsad kb enrich` found per entity, and the public APIs' cached answers."""
+    schema.enrichments.create(conn, checkfirst=True)
+    schema.api_cache.create(conn, checkfirst=True)
+
+
 def _undated_on_first_seen(conn: Connection) -> None:
-    """16: articles without a publication date are counted on the day they were first seen
+    """17: articles without a publication date are counted on the day they were first seen
     (``ingested_at``, its UTC day here; new ones get the day in the configured time zone):
     fill their ``day`` where it is missing, then recount the rollups that left them out."""
     from marsad.store import rollups
@@ -159,7 +165,7 @@ def _undated_on_first_seen(conn: Connection) -> None:
 
 
 def _period_count_indexes(conn: Connection) -> None:
-    """17: long periods read fast: month sums of the daily rollups kept by triggers
+    """18: long periods read fast: month sums of the daily rollups kept by triggers
     (store/months.py, SQLite), and covering indexes (entity, day, …, count) so the days
     around the whole months read index pages only."""
     from marsad.store import months
@@ -193,6 +199,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _mention_types,
     _watchlists,
     _copy_times,
+    _enrichments,
     _undated_on_first_seen,
     _period_count_indexes,
 ]

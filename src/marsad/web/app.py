@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,12 +28,12 @@ from marsad.web.alerts import alerts_router
 from marsad.web.atom import atom_feed
 from marsad.web.cache import PageCache
 from marsad.web.chart import BUCKET_NAMES, COLOURS, bar_chart, bucket_label, day_label, line_chart
+from marsad.web.downloads import add_export_routes
 from marsad.web.extras import (
     PNG_AVAILABLE,
     arabic_number,
     counted,
     counted_text,
-    csv_response,
     hijri_date,
     lag_text,
     png_chart,
@@ -41,10 +41,9 @@ from marsad.web.extras import (
 )
 from marsad.web.headers import SecurityHeaders
 from marsad.web.links import http_link, readable_url
-from marsad.web.periods import PRESET_LABELS, kept, period_href, period_params, period_query
+from marsad.web.periods import PRESET_LABELS, Chosen, kept, period_href, period_params
 
 HERE = Path(__file__).parent
-Chosen = Annotated[Period, Depends(period_query)]  # period=…, from=…, to=… (web/periods.py)
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
 TYPE_FILTERS = {"people": "PERSON", "organisations": "ORGANIZATION", "places": "LOCATION"}
 
@@ -343,20 +342,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         label = f"عدد الأخبار كل {BUCKET_NAMES[bucket]} عن {name}"
         return Response(png_chart(points, label), media_type="image/png")
 
-    @app.get("/entity/{key}/timeline.csv", tags=["exports"])
-    def entity_timeline_csv(key: str, period: Chosen) -> StreamingResponse:
-        """The entity's articles and stories per day over the period (CSV, UTF-8)."""
-        ent = pages.find_entity(store, key)
-        rows = pages.entity_timeline_rows(store, settings, key, period)
-        return csv_response(rows, f"{ent['slug']}-timeline.csv")
-
-    @app.get("/entity/{key}/articles.csv", tags=["exports"])
-    def entity_articles_csv(key: str, period: Chosen) -> StreamingResponse:
-        """Every article naming the entity in the period (default: all time), newest first
-        (CSV, UTF-8)."""
-        ent = pages.find_entity(store, key)
-        rows = pages.entity_article_rows(store, settings, key, _all_time(period))
-        return csv_response(rows, f"{ent['slug']}-articles.csv")
+    add_export_routes(app, store, settings, types_filter)  # every list as CSV / JSONL
 
     @app.get("/entity/{key}/feed.atom", include_in_schema=False)
     def entity_feed(request: Request, key: str, period: Chosen) -> Response:

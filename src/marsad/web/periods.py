@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 
 from marsad.analytics.window import Period
 
@@ -34,6 +34,9 @@ def period_query(
 ) -> Period:
     """The period a request asks for (a FastAPI dependency)."""
     return Period.parse(period, date_from, date_to)
+
+
+Chosen = Annotated[Period, Depends(period_query)]  # period=…, from=…, to=… in a route
 
 
 def kept(
