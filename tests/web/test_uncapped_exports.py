@@ -122,7 +122,7 @@ def test_search_export_has_every_hit_past_the_page_and_the_count_cap(client, bui
 
 def test_quotes_mentions_related_and_timeline_export(client, built):
     store, settings, _ = built
-    quotes = pages.quotes_page(store, "لافروف")
+    quotes = pages.quotes_page(store, settings, "لافروف")
     said = _jsonl(client.get("/entity/لافروف/quotes.jsonl"))
     assert len(said) == quotes.total > pages.PAGE_SIZE
     assert said[0]["text"] == quotes.quotes[0].text
