@@ -527,8 +527,9 @@ class Resolver:
                 words.pop()
         surface = " ".join(words) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
-        entity_id = self.store.create_entity(Entity(name=surface, type=etype))
-        self._version = sql.resolution_version(self.store)  # our own change: no reload
+        entity_id = self.store.create_entity(Entity(name=surface, type=etype), new=True)
+        if self.store.is_sqlite:  # our own change: no reload (on PostgreSQL other
+            self._version = sql.resolution_version(self.store)  # processes' may be in it)
         self._index(normalise(surface), entity_id, etype)
         if it.norm != normalise(surface):
             self._index(it.norm, entity_id, etype)

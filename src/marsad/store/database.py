@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from marsad.arabic import normalise
 from marsad.errors import StoreError
 from marsad.models import Article, Entity, Source
-from marsad.store import driver, rollups
+from marsad.store import driver, rollups, shared
 from marsad.store import schema as s
 from marsad.store.migrations import migrate
 
@@ -93,7 +93,7 @@ INSERT_QUOTE = _insert_sql(s.quotes)
 INSERT_MENTION = _insert_sql(s.mentions)
 INSERT_SIGNATURE = _insert_sql(s.article_signatures)
 INSERT_ARTICLE_ENTITY = _insert_sql(s.article_entities)
-_INSERT_PENDING = _insert_sql(s.pending_analysis)
+_INSERT_PENDING = driver.insert_sql("pending_analysis", ["article_id"])  # unclaimed
 
 
 def mention_rows(article_id: int, mentions: Sequence[StoredMention]) -> list[dict[str, Any]]:
@@ -136,7 +136,17 @@ def _write_analysis(
 ) -> None:
     """An article's mentions, per-entity rows, quotes and entity counts (at ingest, or
     later for an article whose analysis was deferred). Mentions after the title and its
-    line break (``title_length + 1``) are in the body."""
+    line break (``title_length + 1``) are in the body.
+
+    On PostgreSQL, where other processes write at the same time (store/shared.py): an
+    entity merged since this process read the names is replaced by where it went, the
+    story's counts are locked, and the entities are noted for the global pass."""
+    shared_db = conn.dialect.name != "sqlite"
+    if shared_db and mentions:
+        moved = shared.live_ids(conn, [m.entity_id for m in mentions])
+        if moved:
+            mentions = [replace(m, entity_id=moved.get(m.entity_id, m.entity_id)) for m in mentions]
+            quotes = [replace(q, entity_id=moved.get(q.entity_id, q.entity_id)) for q in quotes]
     if mentions:
         driver.write(conn, INSERT_MENTION, mention_rows(article_id, mentions))
         per_entity: dict[int, list[StoredMention]] = {}
@@ -161,6 +171,9 @@ def _write_analysis(
         )
     if quotes:
         driver.write(conn, INSERT_QUOTE, [quote_row(article_id, day, q) for q in quotes])
+    if shared_db and mentions:
+        shared.note_unsettled(conn, [m.entity_id for m in mentions])
+        shared.lock_story(conn, story_id)
     rollups.record_entities(
         conn,
         article_id=article_id,
@@ -221,6 +234,7 @@ class Store:
             raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.direct_engine = self.engine  # never the one connection of a batch
         try:
             with self.engine.begin() as conn:
                 migrate(conn)
@@ -408,7 +422,9 @@ class Store:
             found = driver.lookup(
                 conn,
                 "SELECT a.day, a.source_id, a.story_id, a.title FROM pending_analysis p "
-                "JOIN articles a ON a.id = p.article_id WHERE p.article_id = :a",
+                "JOIN articles a ON a.id = p.article_id WHERE p.article_id = :a"
+                # another worker's analysis of it waits, then finds it gone (store/shared.py)
+                + ("" if self.is_sqlite else " FOR UPDATE OF p"),
                 {"a": article_id},
             )
             if found is None:
@@ -557,8 +573,17 @@ class Store:
             return total, _rows(conn.execute(q))
 
     # ---- entities ------------------------------------------------------------------------
-    def create_entity(self, entity: Entity, kb_id: str | None = None) -> int:
-        with self.engine.begin() as conn:
+    def create_entity(self, entity: Entity, kb_id: str | None = None, *, new: bool = False) -> int:
+        """Store an entity with its name and aliases; its id. ``new``: a name the resolver
+        met for the first time; on PostgreSQL, where another process may have met it too,
+        that process's entity is returned if there is one (shared.existing_entity), and the
+        entity is committed at once, outside any batch."""
+        engine = self.engine if self.is_sqlite or not new else self.direct_engine
+        with engine.begin() as conn:
+            if new and not self.is_sqlite:
+                found = shared.existing_entity(conn, normalise(entity.name), str(entity.type))
+                if found is not None:
+                    return found
             slug = base = slugify(entity.slug or entity.name)
             taken = "SELECT 1 FROM entities WHERE slug = :k"
             n = 1

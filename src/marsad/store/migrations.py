@@ -117,6 +117,23 @@ def _mention_types(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
 
 
+def _shared_work(conn: Connection) -> None:
+    """14: many processes on one PostgreSQL (store/shared.py): leases on waiting articles
+    and feeds, entities waiting for the global pass, change notices for page caches."""
+    for table, column in (("pending_analysis", "claimed_by"), ("pending_analysis", "lease_until"),
+                          ("feeds", "lease_until")):  # fmt: skip
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            kind = "TEXT" if column == "claimed_by" else "TIMESTAMP WITH TIME ZONE"
+            if conn.dialect.name == "sqlite":
+                kind = "TEXT" if column == "claimed_by" else "DATETIME"
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    schema.unsettled_entities.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":
+        from marsad.store import shared
+
+        shared.create_change_notices(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -131,6 +148,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_totals,
     _slug_redirects,
     _mention_types,
+    _shared_work,
 ]
 
 
