@@ -114,6 +114,7 @@ def crawl(
         if every is None:
             report = run_round(feeds, fetcher, ingester, max_items_per_feed=max_items)
             _print_report(report, verbose)
+            ingester.refresh()  # the global pass over what this round named
             return
         interval = parse_duration(every)
         stop = threading.Event()

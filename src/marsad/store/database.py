@@ -624,11 +624,13 @@ class Store:
             }
             _insert_aliases(conn, entity_id, names, known)
 
-    def alias_table(self) -> list[tuple[str, int, str]]:
-        """Every (normalised alias, entity id, entity type)."""
+    def alias_table(self, after: int = 0) -> list[tuple[str, int, str]]:
+        """Every (normalised alias, entity id, entity type); those with an id above ``after``."""
         q = select(s.aliases.c.norm, s.entities.c.id, s.entities.c.type).join(
             s.entities, s.entities.c.id == s.aliases.c.entity_id
         )
+        if after:
+            q = q.where(s.aliases.c.id > after)
         with self.engine.connect() as conn:
             return [(r[0], r[1], r[2]) for r in conn.execute(q)]
 

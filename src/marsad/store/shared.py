@@ -12,9 +12,12 @@ itself (docs/deploy.md):
   claims the feeds due for a fetch the same way (``feeds.lease_until``).
 * **once** — an article's analysis locks its waiting row first: a second worker holding a
   stale claim finds the row gone and writes nothing, so no article is analysed twice.
-* **entities** — a worker creates an entity under a lock on its normalised name and first
-  looks for one that another process created since it read the names: two workers that
-  meet a new name at once make one entity (and the entities' unique slugs stay the backstop).
+* **entities** — one process creates entities at a time (an advisory lock): before it
+  creates one it reads the names the others created since it last looked and looks the
+  name up again (its other names too: داعش / تنظيم الدولة), as one process analysing
+  everything would; in the same transaction as the insert, a lock on the normalised name
+  and a look for an entity with that very name, then the entities' unique slugs, are the
+  backstops. Two workers that meet a new name at once make one entity.
 * **counts** — a story counts once per entity and day: the analysis of an article locks
   its story, so two workers counting articles of one story see each other's rows.
 * **the global pass** (:func:`marsad.entities.consolidate.settle`) runs in one process at
@@ -49,6 +52,7 @@ CHANNEL = "marsad_changes"
 _SETTLE_LOCK = 72_015  # advisory lock: one global pass at a time
 _STORY_LOCKS = 72_016  # advisory lock space (two-int form): one story's counts
 _NAME_LOCKS = 72_017  # one new entity name
+_CREATE_LOCK = 72_018  # advisory lock: one process creates entities at a time
 # Tables the pages read: a write to any of them tells the page caches (web/cache.py)
 WATCHED = (
     "articles", "article_sources", "entities", "aliases", "mentions", "quotes",
@@ -163,6 +167,20 @@ def existing_entity(conn: Connection, norm: str, etype: str) -> int | None:
     if len(found) == 1:
         return found[0][0]
     return typed[0] if len(typed) == 1 else None
+
+
+@contextmanager
+def creating_entities(engine: Any) -> Iterator[None]:
+    """One process creates entities at a time (a session advisory lock, released when the
+    block ends or the process dies)."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _CREATE_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _CREATE_LOCK})
+            conn.commit()
 
 
 # ---- the global pass ------------------------------------------------------------------------
