@@ -309,6 +309,12 @@ class Pipeline:
             signature=sig.to_bytes() if sig is not None else None,
             analysed=not prepared.deferred,
         )
+        if article_id is None:  # another process stored it meanwhile (PostgreSQL)
+            existing = self.store.article_by_hash(prepared.digest)
+            assert existing is not None
+            self.store.add_source_copy(existing, self.store.source_id(article.source), article.url)
+            report.duplicates += 1
+            return existing
         self.stories.remember(article_id, story_id or article_id, sig)
         report.new += 1
         return article_id

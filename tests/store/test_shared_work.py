@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from email.utils import format_datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -24,8 +25,8 @@ from sqlalchemy import text
 
 from marsad.config import Settings, load_settings
 from marsad.ingest import generated_articles, ingest_paths
-from marsad.models import Entity, EntityType
-from marsad.pipeline import Pipeline
+from marsad.models import Entity, EntityType, Source
+from marsad.pipeline import IngestReport, Pipeline
 from marsad.sources.fetch import Fetcher
 from marsad.sources.ingest_feed import FeedIngester, run_round
 from marsad.store.database import Store
@@ -242,3 +243,37 @@ def test_a_page_cache_drops_pages_after_another_machines_commit(pg_url, tmp_path
     assert cache.get("articles", count) == 3
     reader.close()
     writer.close()
+
+
+def test_two_processes_storing_one_article_at_once_store_it_once(pg_url, tmp_path):
+    url = fresh_postgres_database(pg_url)
+    settings = pg_settings(tmp_path, url)
+    first, second = Store(url), Store(url)
+    article = next(iter(generated_articles(1, end=date(2026, 3, 1))))
+    copy = replace(article, source=Source("copy", "نسخة", "https://copy.example", None))
+    reports = [IngestReport(), IngestReport()]
+    with first.batch() as commit:  # the first process stores it, not committed yet
+        Pipeline(first, settings, defer_analysis=True).ingest([article], reports[0])
+        later = threading.Thread(
+            target=lambda: Pipeline(second, settings, defer_analysis=True).ingest(
+                [copy], reports[1]
+            )
+        )
+        later.start()  # the second looked it up (absent) and waits on the unique hash
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        deadline = time.monotonic() + 30
+        with first.direct_engine.connect() as conn:
+            while not conn.execute(text(waiting)).scalar() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        commit()
+    later.join()
+    assert (reports[0].new, reports[1].new, reports[1].duplicates) == (1, 0, 1)
+    assert not reports[1].errors
+    with first.engine.connect() as conn:
+        sources = conn.execute(
+            text("SELECT s.slug FROM article_sources c JOIN sources s ON s.id = c.source_id")
+        ).scalars()
+        assert sorted(sources) == sorted(["copy", article.source.slug])
+        assert conn.execute(text("SELECT count(*) FROM articles")).scalar() == 1
+    first.close()
+    second.close()

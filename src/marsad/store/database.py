@@ -21,6 +21,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from marsad.arabic import normalise
@@ -88,6 +89,11 @@ def _insert_sql(table: Any) -> str:
 
 _INSERT_ALIAS = _insert_sql(s.aliases)
 _INSERT_ARTICLE = insert(s.articles)  # SQLAlchemy writes its datetimes
+_INSERT_ARTICLE_ONCE = (  # PostgreSQL, where other processes store articles at the same time
+    pg_insert(s.articles)
+    .on_conflict_do_nothing(index_elements=[s.articles.c.content_hash])
+    .returning(s.articles.c.id)
+)
 _INSERT_ARTICLE_SOURCE = _insert_sql(s.article_sources)
 INSERT_QUOTE = _insert_sql(s.quotes)
 INSERT_MENTION = _insert_sql(s.mentions)
@@ -278,14 +284,22 @@ class Store:
             row = conn.execute(
                 select(s.sources.c.id).where(s.sources.c.slug == source.slug)
             ).first()
+            values = {
+                "slug": source.slug,
+                "name": source.name,
+                "url": source.url,
+                "country": source.country,
+            }
             if row:
                 sid = row[0]
-            else:
-                sid = conn.execute(
-                    insert(s.sources).values(
-                        slug=source.slug, name=source.name, url=source.url, country=source.country
-                    )
-                ).inserted_primary_key[0]
+            elif self.is_sqlite:
+                sid = conn.execute(insert(s.sources).values(values)).inserted_primary_key[0]
+            else:  # another process may add the same source at the same moment
+                sql = driver.insert_sql("sources", list(values))
+                driver.write(conn, sql + " ON CONFLICT (slug) DO NOTHING", values)
+                sid = driver.lookup(
+                    conn, "SELECT id FROM sources WHERE slug = :s", {"s": source.slug}
+                )[0]  # type: ignore[index]
         self._source_ids[source.slug] = sid
         return sid
 
@@ -328,11 +342,11 @@ class Store:
             ).first()
             if exists:
                 return False
-            conn.execute(
-                insert(s.article_sources).values(
-                    article_id=article_id, source_id=source_id, url=url
-                )
-            )
+            copy = {"article_id": article_id, "source_id": source_id, "url": url}
+            if self.is_sqlite:
+                conn.execute(insert(s.article_sources).values(copy))
+            else:  # another process may record the same copy at the same moment
+                driver.write(conn, _INSERT_ARTICLE_SOURCE + " ON CONFLICT DO NOTHING", copy)
         return True
 
     def add_article(
@@ -348,10 +362,12 @@ class Store:
         quotes: Sequence[Quote] = (),
         signature: bytes | None = None,
         analysed: bool = True,
-    ) -> int:
+    ) -> int | None:
         """Store a new article with its resolved mentions (and the quotes of its speakers,
         its story signature: ``Signature.to_bytes``) in one transaction. ``analysed=False``
-        stores it without mentions, as pending analysis (``add_analysis`` adds them)."""
+        stores it without mentions, as pending analysis (``add_analysis`` adds them).
+        None (nothing written) when another process stored the same content since its hash
+        was looked up (PostgreSQL: the unique hash decides, the other's commit is waited for)."""
         source_id = self.source_id(article.source)
         published = article.published.astimezone(UTC) if article.published else None
         with self.engine.begin() as conn:
@@ -369,7 +385,13 @@ class Store:
                 "author": article.author,
                 "ingested_at": datetime.now(UTC),
             }
-            article_id = conn.execute(_INSERT_ARTICLE, values).inserted_primary_key[0]
+            if self.is_sqlite:
+                article_id = conn.execute(_INSERT_ARTICLE, values).inserted_primary_key[0]
+            else:
+                found = conn.execute(_INSERT_ARTICLE_ONCE, values).first()
+                if found is None:
+                    return None
+                article_id = found[0]
             if story_id is None:
                 story_id = article_id
                 own_story = "UPDATE articles SET story_id = :a WHERE id = :a"
