@@ -267,7 +267,9 @@ class ChangeListener:
                         for _ in conn.notifies(timeout=1.0):
                             self._count += 1
             except Exception:  # noqa: BLE001 - the server went away: listen again
-                log.warning("page cache: lost the change notices; listening again")
+                (log.warning if self._up.is_set() else log.debug)(
+                    "page cache: lost the change notices; listening again"
+                )
             self._up.clear()
             self._stop.wait(1.0)
 
