@@ -170,6 +170,10 @@ def test_epithets_and_adjectives_stay_out_of_names(settings):
     store = Store(settings.database_url)
     rows = [("هاجم مسلحون بلدة أبو ديس الفلسطينية فجرا.", {"أبو ديس الفلسطينية": LOC})]
     rows += [("قال أولئك إن الاتفاق انتهى.", {"أولئك": ORG})]
+    rows += [("ناطحة سحاب في مدينة جدة السعودية.", {"جدة السعودية": LOC})]
+    rows += [("زار المملكة العربية السعودية.", {"المملكة العربية السعودية": LOC})]
     ingest(store, settings, [rows])
     assert entity_of(store, "أبو ديس")["name"] == "أبو ديس"
+    assert entity_of(store, "جدة")["name"] == "جدة"  # not جدة السعودية: a country name too
+    assert store.get_entity("المملكة العربية") is None  # but not from a country's own name
     assert store.get_entity("أولئك") is None
