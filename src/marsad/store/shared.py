@@ -95,16 +95,6 @@ def claim_pending(engine: Any, limit: int, lease: float | None = None) -> list[d
         return [dict(r._mapping) for r in rows]
 
 
-def claims(engine: Any) -> list[tuple[str, int]]:
-    """(worker, articles) of the claims that hold now (``marsad analyse`` status, tests)."""
-    sql = (
-        "SELECT claimed_by, count(*) FROM pending_analysis WHERE lease_until >= now() "
-        "GROUP BY claimed_by ORDER BY claimed_by"
-    )
-    with engine.connect() as conn:
-        return [(r[0], r[1]) for r in conn.execute(text(sql))]
-
-
 _CLAIM_FEEDS = (
     "UPDATE feeds SET lease_until = now() + make_interval(secs => :s) "
     "WHERE id IN (SELECT id FROM feeds WHERE (lease_until IS NULL OR lease_until < now()) "
