@@ -24,6 +24,8 @@ import pytest
 from sqlalchemy import text
 
 from marsad.config import Settings, load_settings
+from marsad.entities.kb import load_kb
+from marsad.generate.corpus import kb_records
 from marsad.ingest import generated_articles, ingest_paths
 from marsad.models import Entity, EntityType, Source
 from marsad.pipeline import IngestReport, Pipeline
@@ -146,6 +148,7 @@ def test_three_analysers_and_a_crawler_one_killed_equal_one_process(pg_url, news
     ref_url = fresh_postgres_database(pg_url)
     settings = pg_settings(tmp_path, ref_url)
     ref = Store(ref_url)
+    load_kb(ref, kb_records())  # the generator's knowledge base, as an operator loads one
     ingest_paths(ref, settings, [backlog], defer_analysis=True)
     feeds = FeedStore(ref)
     feeds.add_feed(feed, name="الموقع")
@@ -160,6 +163,7 @@ def test_three_analysers_and_a_crawler_one_killed_equal_one_process(pg_url, news
     # many processes: the same backlog, then 3 `marsad analyse` and 1 `marsad crawl` at once
     url = fresh_postgres_database(pg_url)
     store = Store(url)
+    load_kb(store, kb_records())
     ingest_paths(store, pg_settings(tmp_path, url), [backlog], defer_analysis=True)
     FeedStore(store).add_feed(feed, name="الموقع")
     workers = [_marsad(url, tmp_path, "analyse", "--batch", "10") for _ in range(3)]
