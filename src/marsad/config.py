@@ -7,6 +7,7 @@
 | MARSAD_TIMEZONE         | Asia/Damascus                             |
 | MARSAD_WINDOW_DAYS      | 30                                        |
 | MARSAD_NER              | model (KB gazetteer + shipped CRF); gazetteer = KB names only |
+| MARSAD_LEASE_SECONDS    | 300: how long a claim holds on PostgreSQL (store/shared.py) |
 | MARSAD_ALLOW_PRIVATE_HOSTS | none: host names, addresses or CIDR networks (comma-separated) the crawler may reach although internal |
 | MARSAD_CONFIG           | <data dir>/config.toml (optional file with the same keys, lower-case) |
 """
