@@ -45,6 +45,10 @@ CONNECTORS = frozenset(
 )
 ORG_HEADS = ("تنظيم", "منظمه", "حركه", "جماعه")
 _NONE = -1  # cached "no candidate"
+# A one-word name the corpus writes this many times more often with the article is that
+# name's entity when it has one (كويت → الكويت), and with twice as many no entity at all
+ARTICLE_SHARE = 1.0
+NOUN_SHARE = 2.0
 CONTEXT_YEARS = 2  # co-occurrence evidence counts from articles this close in time
 
 
@@ -296,6 +300,13 @@ class Resolver:
             return found
         if isinstance(found, list):
             return self._dominant(found, context)
+        share = R.article_share(norm) if norm not in name_groups.groups() else 0.0
+        if share >= ARTICLE_SHARE:  # كويت is الكويت, سودان السودان: the article was lost
+            definite = self.by_alias.get("ال" + norm)
+            if definite:
+                return self._pick(set(definite), etype, context)
+            if share >= NOUN_SHARE:
+                return None  # حدودية, ماضي, خميس: a common word, no entity
         group = name_groups.groups().get(norm)
         if group is not None:  # الحوثي: the movement's other names, not عبد الملك الحوثي
             names = name_groups.member_norms()[group[0]]

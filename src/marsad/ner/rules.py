@@ -14,7 +14,8 @@ resolved to.
 
 Names are joined and completed where the model stops short: a person's name written with a
 hyphen is one name (``هانس-يواكيم فاتسكه``, ``مون جيه-إن``), and an organisation span that
-starts with an adjective takes the head noun before it (``اللجنة [الأولمبية الدولية]``).
+starts with an adjective takes the head noun before it (``اللجنة [الأولمبية الدولية]``),
+and a spelled-out one its first letter with a clitic on it (``ل[بي بي سي]``).
 A person span is also cut before a word that is و + a more frequent word (``تيلرسون
 ويعين``: و + يعين "and appoints"; ``ويليامز`` is no و + يليامز).
 """
@@ -47,6 +48,45 @@ def org_heads() -> frozenset[str]:
     return frozenset(w.removeprefix("ال") for w in words if " " not in w)
 
 
+@lru_cache(maxsize=1)
+def letter_names() -> frozenset[str]:
+    return frozenset(read_word_list(LEXICON_DIR / "ner_letter_names.txt"))
+
+
+def _glued_letter(tok: Token) -> bool:
+    """A spelled-out letter with a clitic glued on: لبي (in لبي بي سي)."""
+    return tok.norm[:1] in "لبوفك" and tok.norm[1:] in letter_names()
+
+
+_OPEN_QUOTES = frozenset("\"«“'")
+_QUOTES = frozenset("\"»”'")
+MAX_TITLE = 8  # words in a quoted title
+
+
+@lru_cache(maxsize=1)
+def work_nouns() -> frozenset[str]:
+    return frozenset(read_word_list(LEXICON_DIR / "ner_work_nouns.txt"))
+
+
+def drop_titles(sentence: list[Token], tags: list[str]) -> list[str]:
+    """Tags with the spans inside a quoted title set to O: مسلسل "[أيوب]", فيلم "ليدي
+    [بيرد]", عملية "[غصن الزيتون]" are a work or an operation, nobody and nowhere."""
+    out = list(tags)
+    for q in range(1, len(sentence)):
+        if sentence[q].text not in _OPEN_QUOTES or not _work(sentence[q - 1]):
+            continue
+        end = q + 1
+        while end < len(sentence) and end - q <= MAX_TITLE and sentence[end].text not in _QUOTES:
+            end += 1
+        if end < len(sentence) and sentence[end].text in _QUOTES:
+            out[q + 1 : end] = ["O"] * (end - q - 1)
+    return out
+
+
+def _work(tok: Token) -> bool:
+    return (tok.stem or tok.norm) in work_nouns()
+
+
 def _adjective(tok: Token) -> bool:
     """A definite relative adjective (الأولمبية, الدولي): what does not open a name."""
     return tok.prefix.endswith("ال") and tok.stem.endswith(("ي", "يه")) and len(tok.stem) >= 4
@@ -69,8 +109,11 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
                 a -= 2
             while b + 1 < len(sentence) and _hyphen_joined(sentence, b - 1, out):
                 b += 2
-        elif etype == "ORG" and a >= 1 and out[a - 1] == "O" and _adjective(sentence[a]):
-            a -= _org_head(sentence[a - 1])  # اللجنة [الأولمبية الدولية]
+        elif etype == "ORG" and a >= 1 and out[a - 1] == "O":
+            if _adjective(sentence[a]):
+                a -= _org_head(sentence[a - 1])  # اللجنة [الأولمبية الدولية]
+            elif sentence[a].norm in letter_names():
+                a -= _glued_letter(sentence[a - 1])  # ل[بي بي سي]
         out[a:b] = ["B-" + etype] + ["I-" + etype] * (b - a - 1)
     return out
 

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from marsad.arabic import normalise
-from marsad.errors import StoreError
+from marsad.errors import NotFound, StoreError
 from marsad.models import Article, Entity, Source
 from marsad.store import driver, rollups, shared
 from marsad.store import schema as s
@@ -308,10 +308,30 @@ class Store:
             row = conn.execute(select(s.sources).where(s.sources.c.slug == slug)).first()
         return dict(row._mapping) if row else None
 
+    def rename_source(self, slug: str, name: str) -> str:
+        """Give source ``slug`` a readable name; its old name. NotFound if there is none."""
+        with self.engine.begin() as conn:
+            old = conn.execute(select(s.sources.c.name).where(s.sources.c.slug == slug)).scalar()
+            if old is None:
+                raise NotFound(f"no source {slug!r}: `marsad sources list` shows their slugs")
+            conn.execute(update(s.sources).where(s.sources.c.slug == slug).values(name=name))
+        return str(old)
+
     def list_sources(self) -> list[Row]:
+        """Every source with its article count and the first and last day of those
+        articles (``first_day``/``last_day``; None when none is dated)."""
         q = (
-            select(s.sources, func.count(s.article_sources.c.article_id).label("articles"))
-            .select_from(s.sources.outerjoin(s.article_sources))
+            select(
+                s.sources,
+                func.count(s.article_sources.c.article_id).label("articles"),
+                func.min(s.articles.c.day).label("first_day"),
+                func.max(s.articles.c.day).label("last_day"),
+            )
+            .select_from(
+                s.sources.outerjoin(s.article_sources).outerjoin(
+                    s.articles, s.articles.c.id == s.article_sources.c.article_id
+                )
+            )
             .group_by(s.sources.c.id)
             .order_by(func.count(s.article_sources.c.article_id).desc(), s.sources.c.name)
         )
@@ -331,8 +351,15 @@ class Store:
         with self.engine.connect() as conn:
             return _rows(driver.run(conn, sql, {"a": article_id, "n": limit}))
 
-    def add_source_copy(self, article_id: int, source_id: int, url: str | None) -> bool:
-        """Record that another source carried an identical article; False if known already."""
+    def add_source_copy(
+        self,
+        article_id: int,
+        source_id: int,
+        url: str | None,
+        published: datetime | None = None,
+    ) -> bool:
+        """Record that another source carried an identical article (when, if known);
+        False if known already."""
         with self.engine.begin() as conn:
             exists = conn.execute(
                 select(s.article_sources.c.article_id).where(
@@ -342,7 +369,12 @@ class Store:
             ).first()
             if exists:
                 return False
-            copy = {"article_id": article_id, "source_id": source_id, "url": url}
+            copy = {
+                "article_id": article_id,
+                "source_id": source_id,
+                "url": url,
+                "published": published.astimezone(UTC) if published else None,
+            }
             if self.is_sqlite:
                 conn.execute(insert(s.article_sources).values(copy))
             else:  # another process may record the same copy at the same moment
@@ -396,7 +428,12 @@ class Store:
                 story_id = article_id
                 own_story = "UPDATE articles SET story_id = :a WHERE id = :a"
                 driver.write(conn, own_story, {"a": article_id})
-            copy = {"article_id": article_id, "source_id": source_id, "url": article.url}
+            copy = {
+                "article_id": article_id,
+                "source_id": source_id,
+                "url": article.url,
+                "published": published,
+            }
             driver.write(conn, _INSERT_ARTICLE_SOURCE, copy)
             if signature is not None:
                 row = {"article_id": article_id, "day": day, "signature": signature}

@@ -117,8 +117,23 @@ def _mention_types(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
 
 
+def _watchlists(conn: Connection) -> None:
+    """14: alerts: saved searches (``watchlists``) and what each matched and delivered."""
+    schema.watchlists.create(conn, checkfirst=True)
+    schema.watchlist_articles.create(conn, checkfirst=True)
+
+
+def _copy_times(conn: Connection) -> None:
+    """15: when each source published its verbatim copy (``article_sources.published``),
+    for the story page's "who published first"; copies stored before stay unknown."""
+    columns = {c["name"] for c in inspect(conn).get_columns("article_sources")}
+    if "published" not in columns:
+        kind = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+        conn.execute(text(f"ALTER TABLE article_sources ADD COLUMN published {kind}"))
+
+
 def _shared_work(conn: Connection) -> None:
-    """14: many processes on one PostgreSQL (store/shared.py): leases on waiting articles
+    """16: many processes on one PostgreSQL (store/shared.py): leases on waiting articles
     and feeds, entities waiting for the global pass, change notices for page caches."""
     for table, column in (("pending_analysis", "claimed_by"), ("pending_analysis", "lease_until"),
                           ("feeds", "lease_until")):  # fmt: skip
@@ -148,6 +163,8 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_totals,
     _slug_redirects,
     _mention_types,
+    _watchlists,
+    _copy_times,
     _shared_work,
 ]
 

@@ -10,6 +10,7 @@ config.toml). Without a configured token the admin API answers 401 to everyone.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
@@ -59,21 +60,31 @@ def json_only(request: Request) -> None:
         )
 
 
-def admin_router(store: Store, settings: Settings) -> APIRouter:
+def token_ok(settings: Settings, given: str | None) -> bool:
+    """Whether ``given`` is the configured admin token (never when none is configured)."""
+    token = settings.admin_token
+    return bool(token and given) and hmac.compare_digest(
+        (given or "").strip().encode(), (token or "").encode()
+    )
+
+
+def admin_guard(settings: Settings) -> Callable[..., None]:
+    """The dependency of every admin route: ``Authorization: Bearer <MARSAD_ADMIN_TOKEN>``."""
+
     def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
-        token = settings.admin_token
         scheme, _, given = (authorization or "").partition(" ")
-        if (
-            not token
-            or scheme.lower() != "bearer"
-            or not hmac.compare_digest(given.strip().encode(), token.encode())
-        ):
+        if scheme.lower() != "bearer" or not token_ok(settings, given):
             raise HTTPException(
                 status_code=401,
                 detail="admin token required (Authorization: Bearer …; set MARSAD_ADMIN_TOKEN)",
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
+    return authorised
+
+
+def admin_router(store: Store, settings: Settings) -> APIRouter:
+    authorised = admin_guard(settings)
     router = APIRouter(
         prefix="/api/admin", tags=["admin"], dependencies=[Depends(authorised), Depends(json_only)]
     )
@@ -103,6 +114,13 @@ def admin_router(store: Store, settings: Settings) -> APIRouter:
     @router.put("/entity/{key}/description")
     def describe(key: str, body: DescribeBody) -> dict[str, Any]:
         return edits.describe(store, key, body.description, source=body.source, url=body.url)
+
+    @router.put("/source/{slug}/name")
+    def source_name(slug: str, body: RenameBody) -> dict[str, Any]:
+        """The readable name of a source (``alarabia`` → العربية) on every page."""
+        from marsad.sources.names import set_source_name
+
+        return set_source_name(store, slug, body.name)
 
     @router.get("/edits")
     def log(limit: int = 100) -> list[dict[str, Any]]:
