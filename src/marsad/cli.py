@@ -17,6 +17,7 @@ from marsad.alerts.commands import after_round, alerts_app
 from marsad.config import Settings, load_settings
 from marsad.entities import commands as entity_commands
 from marsad.errors import MarsadError
+from marsad.export_commands import export_app
 from marsad.ner.commands import ner_app
 from marsad.sources import commands as sources_commands
 from marsad.store.database import Store
@@ -29,6 +30,7 @@ app.add_typer(sources_commands.feeds_app, name="feeds")
 app.add_typer(sources_commands.sources_app, name="sources")
 app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
+app.add_typer(export_app, name="export")  # every list as CSV / JSONL (exports.py)
 app.add_typer(alerts_app, name="alerts")
 
 

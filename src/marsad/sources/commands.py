@@ -152,6 +152,7 @@ def crawl(
             report = run_round(feeds, fetcher, ingester, max_items_per_feed=max_items)
             _print_report(report, verbose)
             ingester.refresh()  # the global pass over what this round named
+            _enrich_after_round(store, settings)
             after_round(store, settings)  # alerts (marsad.alerts)
             return
         interval = parse_duration(every)
@@ -169,6 +170,7 @@ def crawl(
         def on_report(report: CrawlReport) -> None:
             record_failures(feeds, report)
             _print_report(report, verbose)
+            _enrich_after_round(store, settings)
             after_round(store, settings)
             ingester.refresh()
 
@@ -190,3 +192,15 @@ def crawl(
             signal.signal(signal.SIGINT, previous)
             signal.signal(signal.SIGTERM, previous_term)
         typer.echo(f"stopped after {rounds} rounds" if rounds >= 0 else "stopped", err=True)
+
+
+def _enrich_after_round(store: Store, settings: Settings) -> None:
+    """MARSAD_ENRICH=on: describe a few more entities from Wikipedia (entities.enrich)."""
+    from marsad.entities.enrich import after_round as enrich_after_round
+
+    done = enrich_after_round(store, settings)
+    if done is not None and done.looked_up:
+        typer.echo(
+            f"enrich: looked up {done.looked_up}, matched {done.matched}, failed {done.failed}",
+            err=True,
+        )

@@ -132,8 +132,14 @@ def _copy_times(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE article_sources ADD COLUMN published {kind}"))
 
 
+def _enrichments(conn: Connection) -> None:
+    """16: what `marsad kb enrich` found per entity, and the public APIs' cached answers."""
+    schema.enrichments.create(conn, checkfirst=True)
+    schema.api_cache.create(conn, checkfirst=True)
+
+
 def _shared_work(conn: Connection) -> None:
-    """16: many processes on one PostgreSQL (store/shared.py): leases on waiting articles
+    """17: many processes on one PostgreSQL (store/shared.py): leases on waiting articles
     and feeds, entities waiting for the global pass, change notices for page caches."""
     for table, column in (("pending_analysis", "claimed_by"), ("pending_analysis", "lease_until"),
                           ("feeds", "lease_until")):  # fmt: skip
@@ -165,6 +171,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _mention_types,
     _watchlists,
     _copy_times,
+    _enrichments,
     _shared_work,
 ]
 

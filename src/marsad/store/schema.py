@@ -290,6 +290,41 @@ day_totals = Table(
     Column("stories", Integer, nullable=False),
 )
 
+# What `marsad kb enrich` found for an entity on Wikipedia / Wikidata (entities.enrich):
+# "matched" (applied: description, Wikidata id, aliases, image credit), "none" (looked up,
+# nothing fit: asked again after a while), "rejected" (the operator undid a wrong match:
+# never looked up again).
+enrichments = Table(
+    "enrichments",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),  # why nothing fit ("ambiguous: Q1, Q2", "not found")
+    Column("wikidata", String(32)),
+    Column("title", Text),  # the Wikipedia article
+    Column("url", Text),
+    Column("summary", Text),
+    Column("licence", Text),
+    Column("licence_url", Text),
+    Column("aliases", Text),  # JSON list of the aliases it added (removed again on undo)
+    Column("image_file", Text),  # Wikimedia Commons file name, its author and licence
+    Column("image_page", Text),
+    Column("image_artist", Text),
+    Column("image_licence", Text),
+    Column("image_licence_url", Text),
+    Column("looked_up_at", DateTime(timezone=True), nullable=False),
+)
+
+# Answers of the public APIs by URL (entities.enrich): a rerun asks nothing twice.
+api_cache = Table(
+    "api_cache",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("status", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
 # ---- alerts (marsad.alerts): saved searches and what each has delivered ----------------
 # A watchlist: entities (any of them) and/or search words (all of them), optionally one
 # source; ``cursor`` is the last article id it has been matched against.
