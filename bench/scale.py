@@ -1,156 +1,26 @@
-"""Scale figures (issue #20). ``workers``: N analyse workers on one PostgreSQL server.
+"""Figures of marsad beyond one process (issue 20): one sub-command per engine.
 
-    PYTHONPATH=src python bench/scale.py workers [--articles 1200] [--batch 100] [--corpus F]
+    PYTHONPATH=src python bench/scale.py spark [--articles 20000] [--shards 20]
+    PYTHONPATH=src python bench/scale.py spark-equal [--ant 5000]
+    PYTHONPATH=src python bench/scale.py workers [--articles 1200] [--batch 100]
 
-The generator's corpus (or the first ``--articles`` lines of a JSONL file, e.g. the ANT
-corpus) is stored with ``--defer-analysis`` into two fresh databases of a throwaway
-PostgreSQL server (tests/pgserver.py); one is analysed by one ``marsad analyse`` process,
-the other by two at once (store/shared.py: claims with FOR UPDATE SKIP LOCKED and a
-lease). Printed: wall time and articles/s of each, their ratio (measured in one run, one
-after the other), whether the two databases are equal table by table, and the cost of a
-claim (ms per batch of ``--batch`` articles, the article texts included) against the
-plain read a single process does on SQLite (``pending_after``).
+``spark``/``spark-equal``: bench/scale_spark.py (marsad spark-ingest against marsad ingest).
+``workers``: bench/scale_workers.py (1 vs 2 ``marsad analyse`` processes on PostgreSQL, the
+cost of a claim).
 """
 
 from __future__ import annotations
 
-import argparse
-import gzip
-import itertools
-import json
-import os
-import resource
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from datetime import date
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from sqlalchemy import text  # noqa: E402
-
-from marsad.config import load_settings  # noqa: E402
-from marsad.entities.kb import load_kb  # noqa: E402
-from marsad.generate.corpus import kb_records  # noqa: E402
-from marsad.ingest import generated_articles, ingest_paths  # noqa: E402
-from marsad.store import shared  # noqa: E402
-from marsad.store.database import Store  # noqa: E402
-from marsad_testing import differences, fresh_postgres_database, named_snapshot  # noqa: E402
-from pgserver import PostgresServer  # noqa: E402
-
-
-def write_corpus(path: Path, articles: int, corpus: Path | None) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        if corpus is not None:
-            opener = gzip.open if corpus.suffix == ".gz" else open
-            with opener(corpus, "rt", encoding="utf-8") as lines:
-                out.writelines(itertools.islice(lines, articles))
-            return
-        for a in generated_articles(articles, end=date(2026, 3, 1)):
-            record = {"title": a.title, "text": a.text, "source": a.source.slug, "url": a.url,
-                      "published": a.published.isoformat()}  # fmt: skip
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def stored(url: str, tmp: Path, jsonl: Path) -> Store:
-    settings = load_settings({"MARSAD_DATA_DIR": str(tmp), "MARSAD_DATABASE_URL": url})
-    store = Store(url)
-    load_kb(store, kb_records())
-    ingest_paths(store, settings, [jsonl], defer_analysis=True)
-    return store
-
-
-def analyse(url: str, tmp: Path, processes: int, batch: int) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the processes) for ``processes`` analysers at once."""
-    env = {**os.environ, "MARSAD_DATABASE_URL": url, "MARSAD_DATA_DIR": str(tmp),
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "marsad.cli", "analyse", "--batch", str(batch)]
-    running = [
-        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        for _ in range(processes)
-    ]
-    for p in running:
-        p.communicate()
-        if p.returncode:
-            raise SystemExit(f"marsad analyse failed ({p.returncode})")
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def claim_cost(store: Store, batch: int) -> tuple[list[float], list[float]]:
-    """ms per claimed batch (until none is left), and ms per plain read of a batch."""
-    with store.engine.begin() as conn:
-        conn.execute(text("UPDATE pending_analysis SET claimed_by = NULL, lease_until = NULL"))
-    reads, last = [], 0
-    while True:
-        t = time.perf_counter()
-        rows = store.pending_after(last, batch)
-        reads.append((time.perf_counter() - t) * 1000)
-        if not rows:
-            break
-        last = rows[-1]["id"]
-    claims = []
-    while True:
-        t = time.perf_counter()
-        rows = shared.claim_pending(store.direct_engine, batch)
-        claims.append((time.perf_counter() - t) * 1000)
-        if not rows:
-            break
-    return claims[:-1], reads[:-1]
-
-
-def workers(args: argparse.Namespace) -> None:
-    server = PostgresServer()
-    base = server.start()
-    try:
-        with tempfile.TemporaryDirectory() as scratch:
-            tmp = Path(scratch)
-            jsonl = tmp / "corpus.jsonl"
-            write_corpus(jsonl, args.articles, args.corpus)
-            urls = {n: fresh_postgres_database(base) for n in (1, 2)}
-            stores = {n: stored(url, tmp, jsonl) for n, url in urls.items()}
-            waiting = stores[1].pending_count()
-            print(f"{waiting} articles waiting for analysis (batch {args.batch})")
-            walls = {}
-            for n in (1, 2):
-                wall, cpu = analyse(urls[n], tmp, n, args.batch)
-                walls[n] = wall
-                print(f"{n} process(es): {wall:.1f} s wall, {waiting / wall:.1f} articles/s, "
-                      f"{cpu:.1f} CPU-s ({waiting / cpu:.1f} articles/CPU-s)")  # fmt: skip
-            print(f"speed-up 2 vs 1 processes: {walls[1] / walls[2]:.2f}")
-            diff = differences(named_snapshot(stores[2]), named_snapshot(stores[1]))
-            print("databases equal table by table" if not diff else f"DIFFERENT: {diff}")
-            probe = stored(fresh_postgres_database(base), tmp, jsonl)
-            claims, reads = claim_cost(probe, args.batch)
-            print(f"claim of {args.batch}: median {statistics.median(claims):.1f} ms "
-                  f"(p90 {statistics.quantiles(claims, n=10)[-1]:.1f}), "
-                  f"{statistics.median(claims) / args.batch:.3f} ms/article; "
-                  f"plain read (one process): median {statistics.median(reads):.1f} ms")  # fmt: skip
-            for s in [*stores.values(), probe]:
-                s.close()
-    finally:
-        server.stop()
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="figure", required=True)
-    w = sub.add_parser("workers", help="N analyse workers on PostgreSQL: 1 vs 2, claim cost")
-    w.add_argument("--articles", type=int, default=1200)
-    w.add_argument("--batch", type=int, default=100)
-    w.add_argument("--corpus", type=Path, default=None, help="JSONL(.gz) instead of the generator")
-    args = parser.parse_args()
-    if args.figure == "workers":
-        workers(args)
-    return 0
-
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    if len(sys.argv) > 1 and sys.argv[1] in ("spark", "spark-equal"):
+        import scale_spark
+
+        scale_spark.main(sys.argv[1:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "workers":
+        import scale_workers
+
+        scale_workers.main(sys.argv[1:])
+    else:
+        sys.exit(__doc__)

@@ -20,6 +20,7 @@ from marsad.errors import MarsadError
 from marsad.export_commands import export_app
 from marsad.ner.commands import ner_app
 from marsad.sources import commands as sources_commands
+from marsad.spark import commands as spark_commands
 from marsad.store.database import Store
 
 app = typer.Typer(help="مرصد — Arabic news monitoring.", no_args_is_help=True, add_completion=False)
@@ -30,6 +31,8 @@ app.add_typer(sources_commands.feeds_app, name="feeds")
 app.add_typer(sources_commands.sources_app, name="sources")
 app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
+app.command("spark-ingest")(spark_commands.spark_ingest)  # marsad.spark: archives on Spark
+app.command("load")(spark_commands.load)
 app.add_typer(export_app, name="export")  # every list as CSV / JSONL (exports.py)
 app.add_typer(alerts_app, name="alerts")
 

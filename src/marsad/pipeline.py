@@ -142,7 +142,13 @@ def default_recogniser(store: Store, settings: Settings) -> Recogniser:
 
     ``MARSAD_NER=gazetteer`` uses the knowledge base's names only.
     """
-    gazetteer = GazetteerRecogniser(sql_edits.recogniser_names(store))
+    return recogniser_of(sql_edits.recogniser_names(store), settings)
+
+
+def recogniser_of(names: list[tuple[str, str]], settings: Settings) -> Recogniser:
+    """:func:`default_recogniser` for the given (normalised alias, type) names, without a
+    database (e.g. in a Spark executor: ``marsad spark-ingest``)."""
+    gazetteer = GazetteerRecogniser(names)
     if settings.ner == "gazetteer":
         return gazetteer
     groups = GazetteerRecogniser(name_groups.recogniser_names())  # where the model saw none
