@@ -9,12 +9,15 @@ the other by two at once (store/shared.py: claims with FOR UPDATE SKIP LOCKED an
 lease). Printed: wall time and articles/s of each, their ratio (measured in one run, one
 after the other), whether the two databases are equal table by table, and the cost of a
 claim (ms per batch of ``--batch`` articles, the article texts included) against the
-plain read a single process does on SQLite (``pending_after``).
+plain read a single process does on SQLite (``pending_after``), and what the analysers'
+PostgreSQL backends were doing (``pg_stat_activity`` sampled every 20 ms: on CPU, waiting
+on the client, on a lock — and in which statement).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import gzip
 import itertools
 import json
@@ -24,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -31,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
 from marsad.config import load_settings  # noqa: E402
 from marsad.entities.kb import load_kb  # noqa: E402
@@ -84,6 +88,37 @@ def analyse(url: str, tmp: Path, processes: int, batch: int) -> tuple[float, flo
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+class WaitSampler:
+    """What the analysers' PostgreSQL backends are doing, sampled every 20 ms
+    (``pg_stat_activity``: wait event and statement) while the block runs."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.seen = url, collections.Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> WaitSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        sql = (
+            "SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU'), left(query, 50) "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state = 'active'"
+        )
+        engine = create_engine(self.url)
+        with engine.connect() as conn:
+            while not self._stop.wait(0.02):
+                self.seen.update(tuple(r) for r in conn.execute(text(sql)))
+                conn.commit()
+        engine.dispose()
+
+
 def claim_cost(store: Store, batch: int) -> tuple[list[float], list[float]]:
     """ms per claimed batch (until none is left), and ms per plain read of a batch."""
     with store.engine.begin() as conn:
@@ -119,12 +154,19 @@ def workers(args: argparse.Namespace) -> None:
             waiting = stores[1].pending_count()
             print(f"{waiting} articles waiting for analysis (batch {args.batch})")
             walls = {}
+            sampler = {}
             for n in (1, 2):
-                wall, cpu = analyse(urls[n], tmp, n, args.batch)
+                with WaitSampler(urls[n]) as sampler[n]:
+                    wall, cpu = analyse(urls[n], tmp, n, args.batch)
                 walls[n] = wall
                 print(f"{n} process(es): {wall:.1f} s wall, {waiting / wall:.1f} articles/s, "
                       f"{cpu:.1f} CPU-s ({waiting / cpu:.1f} articles/CPU-s)")  # fmt: skip
             print(f"speed-up 2 vs 1 processes: {walls[1] / walls[2]:.2f}")
+            for n in (1, 2):
+                total = sum(sampler[n].seen.values()) or 1
+                print(f"backends of {n} process(es), {total} samples:")
+                for (state, query), k in sampler[n].seen.most_common(args.waits):
+                    print(f"  {100 * k / total:4.1f} % {state:28} {query}")
             diff = differences(named_snapshot(stores[2]), named_snapshot(stores[1]))
             print("databases equal table by table" if not diff else f"DIFFERENT: {diff}")
             probe = stored(fresh_postgres_database(base), tmp, jsonl)
@@ -146,6 +188,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("what", choices=["workers"])
     parser.add_argument("--articles", type=int, default=1200)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--waits", type=int, default=6, help="backend states listed per run")
     parser.add_argument(
         "--corpus", type=Path, default=None, help="JSONL(.gz) instead of the generator"
     )
