@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from marsad.arabic.normalise import normalise
 from marsad.arabic.tokenise import Token, default_counts
 from marsad.ner.lexicon import LEXICON_DIR, name_form, read_word_list
 from marsad.ner.scoring import spans
@@ -171,8 +172,16 @@ def _not_first(tok: Token) -> bool:
 _SPELT_ENDS = frozenset({"إن", "أن", "ان"})  # سي إن إن، تي في إن، مون جاي إن end with them
 
 
+@lru_cache(maxsize=1)
+def weekdays() -> frozenset[str]:
+    """Weekday names, normalised (``weekdays.tsv``): a day never ends a name
+    (``وزارة الخارجية الفرنسية الثلاثاء``)."""
+    lines = (LEXICON_DIR / "weekdays.tsv").read_text(encoding="utf-8").splitlines()
+    return frozenset(normalise(x.split("\t")[0]) for x in lines if x and not x.startswith("#"))
+
+
 def _not_last(tok: Token) -> bool:
-    if tok.text.endswith(("اً", "ًا", "ً")):
+    if tok.text.endswith(("اً", "ًا", "ً")) or tok.name_norm in weekdays():
         return True
     return _not_first(tok) and _MARKS.sub("", tok.text) not in _SPELT_ENDS
 
