@@ -372,7 +372,8 @@ def reprocess(batch: Batch = 200, workers: NameWorkers = 1) -> None:
 @app.command()
 def analyse(batch: Batch = 200, workers: NameWorkers = 1) -> None:
     """Find the entities of the articles ingested with --defer-analysis (mentions, quotes,
-    counts), oldest first; stopping is safe, running it again goes on."""
+    counts), oldest first; stopping is safe, running it again goes on. On PostgreSQL any
+    number of these processes, on any machines, share the waiting articles (docs/deploy.md)."""
     from marsad.pipeline import Pipeline
 
     settings, store = _open()

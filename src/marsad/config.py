@@ -7,6 +7,7 @@
 | MARSAD_TIMEZONE         | Asia/Damascus                             |
 | MARSAD_WINDOW_DAYS      | 30                                        |
 | MARSAD_NER              | model (KB gazetteer + shipped CRF); gazetteer = KB names only |
+| MARSAD_LEASE_SECONDS    | 300: how long a claim holds on PostgreSQL (store/shared.py) |
 | MARSAD_ALLOW_PRIVATE_HOSTS | none: host names, addresses or CIDR networks (comma-separated) the crawler may reach although internal |
 | MARSAD_ENRICH           | off: on = `marsad crawl` looks up descriptions after each round (entities.enrich) |
 | MARSAD_ENRICH_MIN_ARTICLES | 20: articles an entity needs before it is looked up |

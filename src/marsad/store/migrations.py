@@ -138,8 +138,25 @@ def _enrichments(conn: Connection) -> None:
     schema.api_cache.create(conn, checkfirst=True)
 
 
+def _shared_work(conn: Connection) -> None:
+    """17: many processes on one PostgreSQL (store/shared.py): leases on waiting articles
+    and feeds, entities waiting for the global pass, change notices for page caches."""
+    for table, column in (("pending_analysis", "claimed_by"), ("pending_analysis", "lease_until"),
+                          ("feeds", "lease_until")):  # fmt: skip
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            kind = "TEXT" if column == "claimed_by" else "TIMESTAMP WITH TIME ZONE"
+            if conn.dialect.name == "sqlite":
+                kind = "TEXT" if column == "claimed_by" else "DATETIME"
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    schema.unsettled_entities.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":
+        from marsad.store import shared
+
+        shared.create_change_notices(conn)
+
+
 def _undated_on_first_seen(conn: Connection) -> None:
-    """17: articles without a publication date are counted on the day they were first seen
+    """18: articles without a publication date are counted on the day they were first seen
     (``ingested_at``, its UTC day here; new ones get the day in the configured time zone):
     fill their ``day`` where it is missing, then recount the rollups that left them out."""
     from marsad.store import rollups
@@ -165,7 +182,7 @@ def _undated_on_first_seen(conn: Connection) -> None:
 
 
 def _period_count_indexes(conn: Connection) -> None:
-    """18: long periods read fast: month sums of the daily rollups kept by triggers
+    """19: long periods read fast: month sums of the daily rollups kept by triggers
     (store/months.py, SQLite), and covering indexes (entity, day, …, count) so the days
     around the whole months read index pages only."""
     from marsad.store import months
@@ -200,6 +217,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _watchlists,
     _copy_times,
     _enrichments,
+    _shared_work,
     _undated_on_first_seen,
     _period_count_indexes,
 ]

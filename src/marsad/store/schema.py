@@ -151,6 +151,8 @@ feeds = Table(
     Column("last_error", Text),
     Column("last_error_at", DateTime(timezone=True)),
     Column("error_count", Integer, nullable=False, default=0),
+    # a crawler's claim (store/shared.py), then "not due before" (PostgreSQL only)
+    Column("lease_until", DateTime(timezone=True)),
 )
 
 # URLs the crawler fetched (or refused), so pages that gave no article are not refetched.
@@ -181,6 +183,17 @@ pending_analysis = Table(
     "pending_analysis",
     metadata,
     Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    # the analyse worker that claimed it, until when (PostgreSQL only: store/shared.py)
+    Column("claimed_by", Text),
+    Column("lease_until", DateTime(timezone=True)),
+)
+
+# Entities named by analyses the global pass has not seen yet (PostgreSQL only: a worker
+# killed before its pass leaves them to the next one; store/shared.py).
+unsettled_entities = Table(
+    "unsettled_entities",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
 )
 
 # Copies are looked up by URL when the crawler asks whether a page is already stored.
