@@ -304,3 +304,20 @@ def test_migration_counts_old_undated_articles_on_the_day_they_were_stored(tmp_p
         ]
     assert store.entity_total(store.get_entity("لافروف")["id"], "2026-05-04", "2026-05-04") == 1
     store.close()
+
+
+def test_an_undated_article_does_not_move_an_old_archive_to_today(tmp_path):
+    settings = make_settings(tmp_path)
+    store = Store(settings.database_url)
+    load_kb(store, read_kb(DATA / "kb_small.jsonl"))
+    rows = [
+        _article("لافروف في جنيف", "وصل سيرغي لافروف إلى جنيف.", "2025-04-02"),
+        _article("كيري في أنقرة", "وصل جون كيري إلى أنقرة.", None, n=1),
+    ]
+    ingest_paths(store, settings, [_jsonl(tmp_path / "a.jsonl", rows)])
+    client = TestClient(create_app(store, settings))
+    page = _api(client, "/api/entity/لافروف")
+    assert page["window_end"] == "2025-04-02" and page["article_count"] == 1
+    everything = _api(client, "/api/entity/كيري?period=all")
+    assert everything["article_count"] == 1 and everything["period"]["end"] > "2025-04-02"
+    store.close()

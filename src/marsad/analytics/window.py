@@ -112,11 +112,13 @@ class Window:
         return {d.isoformat(): self.bucket_of(d).isoformat() for d in self.days}
 
 
-def _newest_day(store: Store, settings: Settings) -> date:
+def _newest_day(store: Store, settings: Settings, dated: bool = True) -> date:
     """Today (in the configured time zone), or the newest article's day when that is older
-    (a historical corpus), so that the pages still show the data."""
+    (a historical corpus), so that the pages still show the data. Articles without a
+    publication date do not count here (``dated``): counted on the day they were first seen,
+    a few of them must not move an old archive's default period to today."""
     end = datetime.now(settings.tz).date()
-    newest = store.max_day()
+    newest = store.max_day(dated=dated) or (store.max_day() if dated else None)
     if newest and date.fromisoformat(newest) < end:
         end = date.fromisoformat(newest)
     return end
@@ -142,7 +144,7 @@ def period_window(store: Store, settings: Settings, period: Period | None = None
         assert start is not None
         return Window(start, end, None)
     if period.preset == "all":
-        end = _newest_day(store, settings)
+        end = _newest_day(store, settings, dated=False)  # every article, undated ones too
         return Window(min(_oldest_day(store) or end, end), end, "all")
     if period.preset:
         return current_window(store, settings, int(period.preset))

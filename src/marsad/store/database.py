@@ -812,9 +812,12 @@ class Store:
             return _rows(conn.execute(q))
 
     # ---- analytics queries ---------------------------------------------------------------
-    def max_day(self) -> str | None:
+    def max_day(self, dated: bool = False) -> str | None:
+        """The newest article's day; ``dated``: of articles with a publication date (an
+        undated one is counted on the day first seen, which says nothing of the archive)."""
+        sql = "SELECT max(day) FROM articles" + (" WHERE published IS NOT NULL" if dated else "")
         with self.engine.connect() as conn:
-            return driver.run(conn, "SELECT max(day) FROM articles").scalar()
+            return driver.run(conn, sql).scalar()
 
     def min_day(self) -> str | None:
         with self.engine.connect() as conn:
