@@ -71,18 +71,18 @@ def merge_timing(db: Path) -> None:
     store = Store(f"sqlite:///{db}")
     with store.engine.connect() as conn:
         trans = conn.begin()
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         result, days = edits._merge_in(conn, b, a)
         edits.refresh_rollups(conn, [b, a], days)
         moved = conn.execute(
             text("SELECT count(*) FROM article_entities WHERE entity_id = :a"), {"a": a}
         ).scalar()
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         trans.rollback()
     store.close()
     print(
-        f"merge {name_b} ({nb:,} articles) into {name_a} ({na:,}): {elapsed:.1f} s "
-        f"(then {moved:,} articles; rolled back)",
+        f"merge {name_b} ({nb:,} articles) into {name_a} ({na:,}): {elapsed:.1f} s wall, "
+        f"{cpu:.1f} CPU-s (then {moved:,} articles; rolled back)",
         flush=True,
     )
 
