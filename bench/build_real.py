@@ -83,12 +83,16 @@ def heaps_fit(con: sqlite3.Connection) -> tuple[float, int, int]:
     j = 0
     for step in range(1, 31):
         n = n_total * step // 30
+        if n < 1:
+            continue
         bound = ids[n - 1]
         while j < len(first) and first[j] <= bound:
             j += 1
-        if n >= 500:
+        if n >= min(500, n_total // 3) and j:
             xs.append(math.log(n))
             ys.append(math.log(j))
+    if len(set(xs)) < 2:  # too few articles to fit: a new name per article's share
+        return 1.0, len(first), n_total
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     beta = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
         (x - mx) ** 2 for x in xs

@@ -177,9 +177,9 @@ def unsettled(store: Store) -> tuple[set[int], int]:
         done = driver.lookup(conn, "SELECT value FROM meta WHERE key = :k", {"k": SETTLED})
         since = int(done[0]) if done else 0
         newest = driver.lookup(conn, "SELECT max(id) FROM articles")
-        ids = driver.run(
-            conn, "SELECT DISTINCT entity_id FROM mentions WHERE article_id > :a", {"a": since}
-        )
+        # no DISTINCT: with it SQLite walks the whole entity_id index (every mention) instead
+        # of the new articles' range of the article_id index (1.3 CPU-s → 1 ms at 100k)
+        ids = driver.run(conn, "SELECT entity_id FROM mentions WHERE article_id > :a", {"a": since})
         return {r[0] for r in ids}, int(newest[0] or 0) if newest else 0
 
 
