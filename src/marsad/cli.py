@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from marsad import pages
+from marsad.alerts.commands import after_round, alerts_app
 from marsad.config import Settings, load_settings
 from marsad.entities import commands as entity_commands
 from marsad.errors import MarsadError
@@ -27,6 +28,7 @@ entity_commands.register_kb(kb_app)  # kb import-wikidata, kb import-wikipedia
 app.add_typer(sources_commands.feeds_app, name="feeds")
 app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
+app.add_typer(alerts_app, name="alerts")
 
 
 def _open() -> tuple[Settings, Store]:
@@ -96,6 +98,7 @@ def ingest(
     _list_problems("warning", report.warnings)
     if defer_analysis and report.new:
         typer.echo(f"{store.pending_count()} articles wait for analysis: run `marsad analyse`")
+    after_round(store, settings)  # alerts: match and deliver the new articles
     if report.errors:
         raise typer.Exit(1)
 
@@ -302,6 +305,7 @@ def analyse(batch: Batch = 200, workers: NameWorkers = 1) -> None:
     settings, store = _open()
     done = _stored_pass(Pipeline(store, settings).analyse_pending, batch, workers)
     typer.echo(f"{done} articles analysed")
+    after_round(store, settings)
 
 
 @app.command()

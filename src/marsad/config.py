@@ -8,6 +8,7 @@
 | MARSAD_WINDOW_DAYS      | 30                                        |
 | MARSAD_NER              | model (KB gazetteer + shipped CRF); gazetteer = KB names only |
 | MARSAD_ALLOW_PRIVATE_HOSTS | none: host names, addresses or CIDR networks (comma-separated) the crawler may reach although internal |
+| MARSAD_SITE_URL, MARSAD_SMTP_*, MARSAD_WEBHOOK_* | alerts: links, e-mail server, webhook retries (AlertSettings) |
 | MARSAD_CONFIG           | <data dir>/config.toml (optional file with the same keys, lower-case) |
 """
 
@@ -15,11 +16,29 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marsad.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where alerts go out (marsad.alerts; docs/alerts.md): MARSAD_SITE_URL, MARSAD_SMTP_*,
+    MARSAD_WEBHOOK_TRIES / MARSAD_WEBHOOK_BACKOFF."""
+
+    site_url: str = "http://127.0.0.1:8000/"  # links in webhooks and e-mails
+    smtp_host: str | None = None  # unset: e-mail digests wait (and say so) until it is set
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "marsad@localhost"
+    smtp_tls: str = "none"  # none | starttls | ssl
+    webhook_tries: int = 4  # POSTs per delivery and round, waiting backoff × 2^n between
+    webhook_backoff: float = 1.0
+    timeout: float = 20.0  # seconds per webhook POST or SMTP conversation
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,7 @@ class Settings:
     threads: int = 2  # request handlers running at once in one server process
     # internal hosts/networks the crawler may fetch (marsad.sources.addresses)
     allow_private_hosts: tuple[str, ...] = ()
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -100,6 +120,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ner=str(get("ner", "model")),
         threads=threads,
         allow_private_hosts=allow_private_hosts,
+        alerts=_alert_settings(get),
     )
     if settings.ner not in {"model", "gazetteer"}:
         raise ConfigError("MARSAD_NER must be 'model' or 'gazetteer'")
@@ -120,3 +141,36 @@ def _allow_list(value: object) -> tuple[str, ...]:
     entries = [e for e in entries if e]
     AddressPolicy.from_entries(entries)  # validate early: a typo must not pass silently
     return tuple(entries)
+
+
+def _alert_settings(get: Callable[[str, object], object]) -> AlertSettings:
+    """MARSAD_SITE_URL, MARSAD_SMTP_{HOST,PORT,USER,PASSWORD,FROM,TLS}, MARSAD_WEBHOOK_*."""
+    d = AlertSettings()
+    site = str(get("site_url", d.site_url))
+    if not site.startswith(("http://", "https://")):
+        raise ConfigError("MARSAD_SITE_URL must be the site's http(s) address")
+    tls = str(get("smtp_tls", d.smtp_tls)).lower()
+    if tls not in {"none", "starttls", "ssl"}:
+        raise ConfigError("MARSAD_SMTP_TLS must be none, starttls or ssl")
+    try:
+        port = int(get("smtp_port", 465 if tls == "ssl" else d.smtp_port))  # type: ignore[arg-type]
+        tries = int(get("webhook_tries", d.webhook_tries))  # type: ignore[arg-type]
+        backoff = float(get("webhook_backoff", d.webhook_backoff))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigError(
+            "MARSAD_SMTP_PORT and MARSAD_WEBHOOK_TRIES must be whole numbers, "
+            "MARSAD_WEBHOOK_BACKOFF a number of seconds"
+        ) from exc
+    if not 1 <= tries <= 20 or not 0 <= backoff <= 600:
+        raise ConfigError("MARSAD_WEBHOOK_TRIES must be 1–20, MARSAD_WEBHOOK_BACKOFF 0–600 s")
+    return AlertSettings(
+        site_url=site.rstrip("/") + "/",
+        smtp_host=str(get("smtp_host", "")) or None,
+        smtp_port=port,
+        smtp_user=str(get("smtp_user", "")) or None,
+        smtp_password=str(get("smtp_password", "")) or None,
+        smtp_from=str(get("smtp_from", d.smtp_from)),
+        smtp_tls=tls,
+        webhook_tries=tries,
+        webhook_backoff=backoff,
+    )

@@ -170,6 +170,27 @@ def test_epithets_and_adjectives_stay_out_of_names(settings):
     store = Store(settings.database_url)
     rows = [("هاجم مسلحون بلدة أبو ديس الفلسطينية فجرا.", {"أبو ديس الفلسطينية": LOC})]
     rows += [("قال أولئك إن الاتفاق انتهى.", {"أولئك": ORG})]
+    rows += [("ناطحة سحاب في مدينة جدة السعودية.", {"جدة السعودية": LOC})]
+    rows += [("زار المملكة العربية السعودية.", {"المملكة العربية السعودية": LOC})]
     ingest(store, settings, [rows])
     assert entity_of(store, "أبو ديس")["name"] == "أبو ديس"
+    assert entity_of(store, "جدة")["name"] == "جدة"  # not جدة السعودية: a country name too
+    assert store.get_entity("المملكة العربية") is None  # but not from a country's own name
     assert store.get_entity("أولئك") is None
+
+
+def test_a_name_seen_without_its_article_is_the_entity_with_it(settings):
+    # the news corpus writes الغارديان 117 times and غارديان 87: one newspaper; حدودية
+    # (border, adj.: الحدودية 394 vs 60) is a common word; جنين (الجنين "the fetus" 42,
+    # جنين 22) is a city
+    store = Store(settings.database_url)
+    early = [("نشرت صحيفة غارديان تقريرا مطولا.", {"غارديان": ORG})]
+    later = [(f"نشرت الغارديان اليوم التقرير رقم {k}.", {"الغارديان": ORG}) for k in range(3)]
+    later += [("قصفت المدفعية مناطق حدودية شمالا.", {"حدودية": LOC})]
+    later += [(f"اقتحمت القوات مدينة جنين رقم {k}.", {"جنين": LOC}) for k in range(2)]
+    ingest(store, settings, [early, later])
+    guardian = entity_of(store, "الغارديان")
+    assert guardian["name"] == "الغارديان"
+    assert entity_page(store, settings, guardian["slug"]).article_count == 4
+    assert store.get_entity("حدودية") is None
+    assert entity_of(store, "جنين")["name"] == "جنين"

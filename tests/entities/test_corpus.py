@@ -157,3 +157,22 @@ def test_people_who_share_a_first_name_are_never_merged(kb_store: Store) -> None
         [("سيرغي لافروف", "P"), ("سيرغي شويغو", "P"), ("سيرغي", "P")],
     )
     assert got == {"سيرغي لافروف": ["lavrov"], "سيرغي شويغو": ["shoigu"], "سيرغي": [None]}
+
+
+def test_a_first_name_alone_stays_apart_unless_a_title_or_the_article_points_to_its_person(
+    kb_store: Store, settings: Settings
+) -> None:
+    ingest(
+        kb_store,
+        settings,
+        "دوكي رئيسا",
+        "أدى الرئيس الكولومبي الجديد إيفان دوكي اليمين الدستورية في بوغوتا.",
+        day="2018-08-07",
+    )
+    resolver = Resolver(kb_store)
+    surname = resolve_marked(resolver, "وتعهد دوكي بالإصلاح.", [("دوكي", "P")])
+    assert surname["دوكي"] == ["new:إيفان دوكي"]
+    titled = resolve_marked(resolver, "وقال الرئيس إيفان إن الأمر انتهى.", [("الرئيس إيفان", "P")])
+    assert titled["الرئيس إيفان"] == ["new:إيفان دوكي"]
+    alone = resolve_marked(resolver, "قال إيفان إن الأمر انتهى.", [("إيفان", "P")])
+    assert alone["إيفان"] != ["new:إيفان دوكي"]  # a first name: no title, no context

@@ -114,3 +114,41 @@ def test_reported_spans_lose_edge_words_and_lists_of_people_are_split():
         ("دونالد ترامب", "PERSON"),
         ("مايك بومبيو", "PERSON"),
     ]
+
+
+def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong():
+    # tags as the CRF gave them on ANT articles; recognise() completes or cuts them
+    from marsad.arabic.tokenise import tokenise
+    from marsad.ner.crf import product_mentions
+
+    text = (
+        "اجتمع ترامب ونظيره الكوري الجنوبي مون جيه-إن في البيت الأبيض. "
+        "ترامب يقيل وزير خارجيته تيلرسون ويعين بومبيو بديلا له. "
+        "وشكل ذلك حرجا كبيرا للجنة الأولمبية الدولية. "
+        "وعد سالفيني، زعيم حزب الرابطة اليميني، بطرد المهاجرين. "
+        "وتعقد قمة ترامب-كيم في سنغافورة. "
+        "وقال مسؤول لبي بي سي إن الأمر انتهى."
+    )
+    tokens = tokenise(text)
+    tags = ["O"] * len(tokens)
+    words = [t.text for t in tokens]
+
+    def tag(first: str, n: int, etype: str, nth: int = 0) -> None:
+        i = [k for k, w in enumerate(words) if w == first][nth]
+        tags[i : i + n] = [f"B-{etype}"] + [f"I-{etype}"] * (n - 1)
+
+    tag("مون", 2, "PERS")  # مون جيه ‑إن: the hyphenated part left out
+    tag("تيلرسون", 2, "PERS")  # and the verb after it taken in
+    tag("الأولمبية", 2, "ORG")  # the head noun left out
+    tag("حزب", 3, "ORG")  # an epithet taken in
+    tag("ترامب", 1, "PERS", nth=2)  # a hyphen between two people's names
+    tag("بي", 2, "ORG")  # the first letter, ل glued on, left out
+    found = [(m.text, m.type.value) for m in product_mentions(text, [tokens], [tags])]
+    assert found == [
+        ("مون جيه-إن", "PERSON"),
+        ("تيلرسون", "PERSON"),
+        ("للجنة الأولمبية الدولية", "ORGANIZATION"),
+        ("حزب الرابطة", "ORGANIZATION"),
+        ("ترامب", "PERSON"),
+        ("لبي بي سي", "ORGANIZATION"),  # resolution reads it as ل + بي بي سي
+    ]

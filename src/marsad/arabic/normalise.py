@@ -75,7 +75,7 @@ def strip_clitics(word: str, known: set[str] | frozenset[str] | None = None) -> 
     for clitic in PROCLITICS:
         if word.startswith(clitic) and len(word) - len(clitic) >= 2:
             rest = word[len(clitic) :]
-            candidates = [rest, "ال" + rest] if clitic.endswith(("ال", "لل")) else [rest]
+            candidates = ["ال" + rest, rest] if clitic.endswith(("ال", "لل")) else [rest]
             for cand in candidates:
                 if cand not in out and (known is None or cand in known):
                     out.append(cand)

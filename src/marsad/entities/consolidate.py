@@ -19,6 +19,9 @@ knowledge base's nor at those an operator edited) with the whole database as evi
 * **clitics** — a name that is another entity's name with و ف ب ك ل لل glued on
   (للرياض, لحزب الله, والسعودية) joins it when that one is at least twice as covered
   (three articles at least; a one-word name only loses a clitic to a word of four letters);
+* **the article** — a one-word name the news corpus writes with the article at least as
+  often as without joins the entity of its form with the article (كويت → الكويت: the
+  tokeniser lost it; not جنين, which the corpus writes without);
 * **short forms** — a surname (or a two-word short name) used alone joins the person whose
   full name ends with it (بوتين → فلاديمير بوتين, ترمب → دونالد ترمب, spellings aside) when
   that person has at least three times the articles of any other candidate (رونالدو stays
@@ -44,7 +47,7 @@ from marsad.entities import name_groups
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
-from marsad.entities.resolve import CONNECTORS, words_close
+from marsad.entities.resolve import ARTICLE_SHARE, CONNECTORS, words_close
 from marsad.store import edits as sql
 from marsad.store.database import Store
 
@@ -199,6 +202,7 @@ def _targets(
             if e.norm in groups
             else _best(by_letters[e.norm.replace(" ", "")], e)  # عبدالفتاح / عبد الفتاح
             or _unglued(e, by_norm)
+            or _definite(e, by_norm)
             or _respelt(e, by_skeleton)
             or parts.owner(e)
         )
@@ -228,6 +232,8 @@ def _related(
         first, _, rest = e.norm.partition(" ")
         glued = {_glue(c, first) for c in GLUED} - {None}  # what _unglued takes apart
         names = [f"{g} {rest}".strip() for g in glued] + [e.norm]
+        if not rest:  # كويت / الكويت: a name and the same with its article
+            names.append(e.norm[2:] if e.norm.startswith("ال") else "ال" + e.norm)
         if e.type == "PERSON":
             words = e.norm.split()
             names += [" ".join(words[-k:]) for k in range(1, len(words))]
@@ -291,6 +297,15 @@ def _unglued(e: _Entity, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
         if found is not None and (found.locked or found.articles >= enough):
             return found
     return None
+
+
+def _definite(e: _Entity, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
+    """The entity of ``e``'s one-word name with the article, when the news corpus writes it
+    with the article at least as often (كويت → الكويت, سودان → السودان; not جنين)."""
+    if R.article_share(e.norm) < ARTICLE_SHARE:
+        return None
+    found = _best(by_norm.get("ال" + e.norm, []), e)
+    return found if found is not None and found.rank > e.rank else None
 
 
 def _glue(clitic: str, word: str) -> str | None:

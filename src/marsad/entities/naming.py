@@ -27,7 +27,7 @@ from sqlalchemy import text
 from marsad.arabic.normalise import normalise
 from marsad.entities import name_groups, roles
 from marsad.entities.fuzzy import fold
-from marsad.entities.resolve import display_form, words_close
+from marsad.entities.resolve import ARTICLE_SHARE, display_form, words_close
 from marsad.store import edits as sql
 from marsad.store import rollups
 from marsad.store.database import Store, slugify
@@ -99,11 +99,20 @@ def _same_name(name: str, used: Counter[str]) -> str:
     members = name_groups.member_norms()[group[0]] if group else frozenset()
     folded = fold(name)
     same = [
-        (n, f) for f, n in used.items() if f == name or f in members or words_close(fold(f), folded)
+        (n, f)
+        for f, n in used.items()
+        if f == name or f in members or words_close(fold(f), folded) or _article_pair(f, name)
     ]
     if not same:
         return name
     return min(same, key=lambda nf: (-nf[0], nf[1]))[1]
+
+
+def _article_pair(a: str, b: str) -> bool:
+    """One word with and without the article, where the news corpus writes it with the
+    article at least as often (غارديان / الغارديان; not جنين / الجنين, the fetus)."""
+    bare = a[2:] if a == "ال" + b else b[2:] if b == "ال" + a else None
+    return bare is not None and roles.article_share(bare) >= ARTICLE_SHARE
 
 
 def _most_written(spellings: Counter[str]) -> str:

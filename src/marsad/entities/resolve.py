@@ -43,6 +43,10 @@ CONNECTORS = frozenset(
 )
 ORG_HEADS = ("تنظيم", "منظمه", "حركه", "جماعه")
 _NONE = -1  # cached "no candidate"
+# A one-word name the corpus writes this many times more often with the article is that
+# name's entity when it has one (كويت → الكويت), and with twice as many no entity at all
+ARTICLE_SHARE = 1.0
+NOUN_SHARE = 2.0
 CONTEXT_YEARS = 2  # co-occurrence evidence counts from articles this close in time
 
 
@@ -85,7 +89,8 @@ class Resolver:
         self.by_fold: dict[str, set[int]] = defaultdict(set)
         self.by_place: dict[str, set[int]] = defaultdict(set)  # fold_place → places
         self.place_keys: dict[str, set[str]] = defaultdict(set)  # consonants → fold_place
-        self.by_part: dict[str, set[int]] = defaultdict(set)  # folded name part → persons
+        self.by_part: dict[str, set[int]] = defaultdict(set)  # folded surname → persons
+        self.by_first: dict[str, set[int]] = defaultdict(set)  # folded first name(s) → persons
         self.by_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton → folded names
         self.part_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton → folded parts
         self.buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -128,10 +133,13 @@ class Resolver:
         if etype == EntityType.PERSON:
             start = R.leading_role_words(list(toks), self._is_name)
             name = toks[start:] if start < len(toks) else toks
-            for part in _parts(name):
+            for first, part in _parts(name):
                 joined = " ".join(part)
-                self.by_part[fold(joined)].add(entity_id)
-                self.part_skeleton[skeleton(joined)].add(fold(joined))
+                if first:
+                    self.by_first[fold(joined)].add(entity_id)
+                else:
+                    self.by_part[fold(joined)].add(entity_id)
+                    self.part_skeleton[skeleton(joined)].add(fold(joined))
 
     def _joined(self, tokens: tuple[str, ...]) -> bool:
         """Two names joined by و in one span (روسيا والسعودية, مايكروسوفت وأمازون): a word
@@ -267,6 +275,13 @@ class Resolver:
             return found
         if isinstance(found, list):
             return self._dominant(found, context)
+        share = R.article_share(norm) if norm not in name_groups.groups() else 0.0
+        if share >= ARTICLE_SHARE:  # كويت is الكويت, سودان السودان: the article was lost
+            definite = self.by_alias.get("ال" + norm)
+            if definite:
+                return self._pick(set(definite), etype, context)
+            if share >= NOUN_SHARE:
+                return None  # حدودية, ماضي, خميس: a common word, no entity
         group = name_groups.groups().get(norm)
         if group is not None:  # الحوثي: the movement's other names, not عبد الملك الحوثي
             names = name_groups.member_norms()[group[0]]
@@ -288,13 +303,20 @@ class Resolver:
                 if match is not None:
                     return self._pick(self.by_fold[match], etype, context)
             key = fold(norm)
-            cands = self.by_part.get(key)
+            cands = set(self.by_part.get(key, ()))
+            firsts = self.by_first.get(key, set())
+            if it.role_words:  # الملك سلمان, الملكة إليزابيث: a first name after a title
+                cands, firsts = cands | firsts, set()
             if not cands:  # ترمب ~ ترامب (a known surname, spelt differently)
                 close = [
                     k for k in self.part_skeleton.get(skeleton(norm), ()) if words_close(key, k)
                 ]
                 cands = {e for k in close for e in self.by_part[k]}
-            if cands:
+            if firsts:  # a first name alone only where the article points to its person:
+                found_first = self._dominant(list(cands | firsts), context)  # أوسكار is no
+                if found_first is not None or cands:  # ماكدورماند, كاليا no إيليا سليمان
+                    return found_first
+            elif cands:
                 if len(cands) == 1:
                     return next(iter(cands))
                 return self._dominant(list(cands), context)
@@ -523,7 +545,7 @@ class Resolver:
         if it.tokens:
             words = words[len(words) - len(it.tokens) :]
         if etype == EntityType.LOCATION and group is None:  # أبو ديس الفلسطينية → أبو ديس
-            while len(words) > 1 and normalise(words[-1]) in R.place_nisbas():
+            while len(words) > 1 and _country_word(words[-1], words[-2]):
                 words.pop()
         surface = " ".join(words) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
@@ -535,21 +557,33 @@ class Resolver:
         return entity_id
 
 
+def _country_word(word: str, before: str) -> bool:
+    """A country's adjective, or its one-word name after a word without the article, ends
+    a place's written name but is not its name: جدة السعودية → جدة (المملكة العربية
+    السعودية keeps its last word)."""
+    norm = normalise(word)
+    if norm in R.place_nisbas():
+        return True
+    group = name_groups.groups().get(norm)
+    return group is not None and group[1] == "LOCATION" and not normalise(before).startswith("ال")
+
+
 def display_form(surface: str) -> str:
     """A written name as an entity's name shows it: no hashtag marks, single spaces."""
     return " ".join(_NOT_IN_NAMES.sub(" ", surface).split())
 
 
-def _parts(tokens: tuple[str, ...] | list[str]) -> list[tuple[str, ...]]:
-    """Proper prefixes and suffixes of a multi-word name that can stand for it alone."""
+def _parts(tokens: tuple[str, ...] | list[str]) -> list[tuple[bool, tuple[str, ...]]]:
+    """Proper prefixes (True: first names) and suffixes (False: surnames) of a multi-word
+    name that can stand for it alone."""
     tokens = tuple(tokens)
     out = []
     for n in range(1, len(tokens)):
-        for part in (tokens[:n], tokens[-n:]):
+        for first, part in ((True, tokens[:n]), (False, tokens[-n:])):
             if part[-1] in CONNECTORS or part[0] in CONNECTORS and len(part) == 1:
                 continue
             if len("".join(part)) >= 3:
-                out.append(part)
+                out.append((first, part))
     return out
 
 

@@ -11,6 +11,13 @@ an adverb (``محمد صلاح مغرداً`` → ``محمد صلاح``); a pers
 carries و ف ب ل ك (``دونالد ترامب لمايك بومبيو`` → two people, ``ترامب ومون`` → two):
 one such span would otherwise become an entity that later mentions of the name are
 resolved to.
+
+Names are joined and completed where the model stops short: a person's name written with a
+hyphen is one name (``هانس-يواكيم فاتسكه``, ``مون جيه-إن``), and an organisation span that
+starts with an adjective takes the head noun before it (``اللجنة [الأولمبية الدولية]``),
+and a spelled-out one its first letter with a clitic on it (``ل[بي بي سي]``).
+A person span is also cut before a word that is و + a more frequent word (``تيلرسون
+ويعين``: و + يعين "and appoints"; ``ويليامز`` is no و + يليامز).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from marsad.arabic.tokenise import Token
+from marsad.arabic.tokenise import Token, default_counts
 from marsad.ner.lexicon import LEXICON_DIR, name_form, read_word_list
 from marsad.ner.scoring import spans
 
@@ -32,6 +39,73 @@ def org_phrase_heads() -> frozenset[str]:
 
 def _definite(tok: Token) -> bool:
     return tok.prefix in ("ال", "لل") and len(tok.stem) >= 2
+
+
+@lru_cache(maxsize=1)
+def org_heads() -> frozenset[str]:
+    """Head nouns of organisation names without their article (لجنه, منظمه, حزب)."""
+    words = read_word_list(LEXICON_DIR / "ner_org_heads.txt")
+    return frozenset(w.removeprefix("ال") for w in words if " " not in w)
+
+
+@lru_cache(maxsize=1)
+def letter_names() -> frozenset[str]:
+    return frozenset(read_word_list(LEXICON_DIR / "ner_letter_names.txt"))
+
+
+def _glued_letter(tok: Token) -> bool:
+    """A spelled-out letter with a clitic glued on: لبي (in لبي بي سي)."""
+    return tok.norm[:1] in "لبوفك" and tok.norm[1:] in letter_names()
+
+
+def _adjective(tok: Token) -> bool:
+    """A definite relative adjective (الأولمبية, الدولي): what does not open a name."""
+    return tok.prefix.endswith("ال") and tok.stem.endswith(("ي", "يه")) and len(tok.stem) >= 4
+
+
+def _org_head(tok: Token) -> bool:
+    """The definite head noun of an organisation (اللجنة, المنظمة; للجنة is ل + اللجنة)."""
+    if tok.prefix.endswith("ال"):
+        return tok.stem in org_heads()
+    return tok.stem.startswith("لل") and bool({tok.stem[1:], tok.stem[2:]} & org_heads())
+
+
+def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
+    """Tags with hyphenated person names joined and organisation spans that start with an
+    adjective given their head noun (only over words tagged O)."""
+    out = list(tags)
+    for a, b, etype in spans(tags):
+        if etype == "PERS" and b - a >= 2:  # a full name: قمة ترامب-كيم is two
+            while a >= 2 and _hyphen_joined(sentence, a - 2, out):
+                a -= 2
+            while b + 1 < len(sentence) and _hyphen_joined(sentence, b - 1, out):
+                b += 2
+        elif etype == "ORG" and a >= 1 and out[a - 1] == "O":
+            if _adjective(sentence[a]):
+                a -= _org_head(sentence[a - 1])  # اللجنة [الأولمبية الدولية]
+            elif sentence[a].norm in letter_names():
+                a -= _glued_letter(sentence[a - 1])  # ل[بي بي سي]
+        out[a:b] = ["B-" + etype] + ["I-" + etype] * (b - a - 1)
+    return out
+
+
+def _hyphen_joined(sentence: list[Token], i: int, tags: list[str]) -> bool:
+    """Words ``i`` and ``i + 2`` are written as one with a hyphen between them (no spaces)
+    and the one outside the span is a word tagged O."""
+    if i < 0 or i + 2 >= len(sentence):
+        return False
+    left, mark, right = sentence[i], sentence[i + 1], sentence[i + 2]
+    return (
+        mark.text in ("-", "‐", "‑")
+        and left.end == mark.start
+        and mark.end == right.start
+        and left.is_word
+        and right.is_word
+        and not left.norm.isdigit()
+        and not right.norm.isdigit()
+        and "O" in (tags[i], tags[i + 2])
+        and tags[i + 1] == "O"
+    )
 
 
 def apply_org_phrases(sentence: list[Token], tags: list[str]) -> list[str]:
@@ -107,4 +181,14 @@ def split_persons(sentence: list[Token], tags: list[str]) -> list[str]:
             prefix = sentence[i].prefix
             if prefix and not prefix.endswith("لل") and prefix.removesuffix("ال"):
                 out[i] = "B-PERS"
+            elif _and_word(sentence[i]):
+                out[i:b] = ["O"] * (b - i)  # تيلرسون ويعين: the verb is not a name
+                break
     return out
+
+
+def _and_word(tok: Token) -> bool:
+    """و + a word more frequent than the whole (ويعين: يعين 46, ويعين 26; ويليامز stays)."""
+    counts = default_counts()
+    rest = tok.norm[1:]
+    return tok.norm.startswith("و") and len(rest) >= 3 and counts[rest] > counts[tok.norm]

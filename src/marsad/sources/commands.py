@@ -102,6 +102,7 @@ def crawl(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every page error")] = False,
 ) -> None:
     """Poll every feed once (or on a schedule) and store the articles of new items."""
+    from marsad.alerts.commands import after_round
     from marsad.sources.fetch import Fetcher
     from marsad.sources.ingest_feed import FeedIngester, record_failures, run_round
 
@@ -114,6 +115,7 @@ def crawl(
         if every is None:
             report = run_round(feeds, fetcher, ingester, max_items_per_feed=max_items)
             _print_report(report, verbose)
+            after_round(store, settings)  # alerts (marsad.alerts)
             return
         interval = parse_duration(every)
         stop = threading.Event()
@@ -130,6 +132,7 @@ def crawl(
         def on_report(report: CrawlReport) -> None:
             record_failures(feeds, report)
             _print_report(report, verbose)
+            after_round(store, settings)
             ingester.refresh()
 
         typer.echo(f"crawling every {interval}; Ctrl-C stops", err=True)

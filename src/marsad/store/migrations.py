@@ -117,6 +117,12 @@ def _mention_types(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mentions ADD COLUMN type VARCHAR(16)"))
 
 
+def _watchlists(conn: Connection) -> None:
+    """14: alerts: saved searches (``watchlists``) and what each matched and delivered."""
+    schema.watchlists.create(conn, checkfirst=True)
+    schema.watchlist_articles.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -131,6 +137,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_totals,
     _slug_redirects,
     _mention_types,
+    _watchlists,
 ]
 
 

@@ -275,3 +275,38 @@ day_totals = Table(
     Column("articles", Integer, nullable=False),
     Column("stories", Integer, nullable=False),
 )
+
+# ---- alerts (marsad.alerts): saved searches and what each has delivered ----------------
+# A watchlist: entities (any of them) and/or search words (all of them), optionally one
+# source; ``cursor`` is the last article id it has been matched against.
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("query", Text, nullable=False, default=""),
+    Column("entity_ids", Text, nullable=False, default="[]"),  # JSON list of entity ids
+    Column("source_id", Integer),
+    Column("webhook_url", Text),
+    Column("webhook_secret", Text),
+    Column("email_to", Text),
+    Column("feed_token", String(64), nullable=False, unique=True),
+    Column("cursor", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # a process delivering this watchlist's alerts holds it until then (one sender at a time)
+    Column("lease_until", DateTime(timezone=True)),
+)
+
+# Every article matched to a watchlist, once (the primary key): the Atom feed lists these;
+# ``*_sent_at`` NULL = that channel still owes it (retried on every round until sent).
+watchlist_articles = Table(
+    "watchlist_articles",
+    metadata,
+    Column("watchlist_id", Integer, primary_key=True),
+    Column("article_id", Integer, primary_key=True),
+    Column("matched_at", DateTime(timezone=True), nullable=False),
+    Column("webhook_sent_at", DateTime(timezone=True)),
+    Column("email_sent_at", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False, default=0),  # failed delivery attempts
+    Column("last_error", Text),
+)

@@ -10,6 +10,7 @@ config.toml). Without a configured token the admin API answers 401 to everyone.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
@@ -59,21 +60,31 @@ def json_only(request: Request) -> None:
         )
 
 
-def admin_router(store: Store, settings: Settings) -> APIRouter:
+def token_ok(settings: Settings, given: str | None) -> bool:
+    """Whether ``given`` is the configured admin token (never when none is configured)."""
+    token = settings.admin_token
+    return bool(token and given) and hmac.compare_digest(
+        (given or "").strip().encode(), (token or "").encode()
+    )
+
+
+def admin_guard(settings: Settings) -> Callable[..., None]:
+    """The dependency of every admin route: ``Authorization: Bearer <MARSAD_ADMIN_TOKEN>``."""
+
     def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
-        token = settings.admin_token
         scheme, _, given = (authorization or "").partition(" ")
-        if (
-            not token
-            or scheme.lower() != "bearer"
-            or not hmac.compare_digest(given.strip().encode(), token.encode())
-        ):
+        if scheme.lower() != "bearer" or not token_ok(settings, given):
             raise HTTPException(
                 status_code=401,
                 detail="admin token required (Authorization: Bearer …; set MARSAD_ADMIN_TOKEN)",
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
+    return authorised
+
+
+def admin_router(store: Store, settings: Settings) -> APIRouter:
+    authorised = admin_guard(settings)
     router = APIRouter(
         prefix="/api/admin", tags=["admin"], dependencies=[Depends(authorised), Depends(json_only)]
     )

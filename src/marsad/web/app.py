@@ -23,6 +23,7 @@ from marsad.config import Settings
 from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
 from marsad.web.admin import admin_router
+from marsad.web.alerts import alerts_router
 from marsad.web.atom import atom_feed
 from marsad.web.cache import PageCache
 from marsad.web.chart import COLOURS, bar_chart, day_label, line_chart
@@ -91,6 +92,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         type_names=TYPE_NAMES, colours=COLOURS, max_query=pages.MAX_QUERY_CHARS
     )
 
+    app.include_router(alerts_router(store, settings, templates))  # web/alerts.py
     cached = _CachedPages(PageCache(store, settings), store, settings)
     app.state.page_cache = cached.cache
 
