@@ -26,9 +26,32 @@ kb_app = typer.Typer(help="The knowledge base of entities.", no_args_is_help=Tru
 app.add_typer(kb_app, name="kb")
 entity_commands.register_kb(kb_app)  # kb import-wikidata, kb import-wikipedia
 app.add_typer(sources_commands.feeds_app, name="feeds")
+app.add_typer(sources_commands.sources_app, name="sources")
 app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
 app.add_typer(alerts_app, name="alerts")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"marsad {version('marsad')}")
+        except PackageNotFoundError:
+            typer.echo("marsad (not installed: version unknown)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True,
+                     help="Print marsad's version and exit"),
+    ] = False,
+) -> None:  # fmt: skip
+    """مرصد — Arabic news monitoring."""
 
 
 def _open() -> tuple[Settings, Store]:
@@ -116,13 +139,20 @@ def serve(
     port: int = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Server processes (one per core)")] = 1,
 ) -> None:
-    """Serve the pages of an existing database."""
+    """Serve the pages of an existing database (--port when 8000 is taken)."""
+    from marsad.web.server import check_port
+
+    check_port(host, port)
+    settings, store = _open()  # opens (and migrates) the database before any worker starts
+    _serve(settings, store, host, port, workers)
+
+
+def _serve(settings: Settings, store: Store, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from marsad.web.app import create_app
     from marsad.web.server import HTTP_PROTOCOL
 
-    settings, store = _open()  # opens (and migrates) the database before any worker starts
     typer.echo(f"serving {settings.database_url} at http://{host}:{port}", err=True)
     options = {"host": host, "port": port, "log_level": "warning", "http": HTTP_PROTOCOL}
     if workers > 1:
@@ -138,15 +168,32 @@ def demo(
     serve_pages: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the site afterwards")
     ] = True,
-    port: int = 8000,
+    port: Annotated[int, typer.Option(help="Port to serve on (when 8000 is taken)")] = 8000,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of the demo's database (default: the demo/ folder inside marsad's "
+            "data folder, never your own database)"
+        ),
+    ] = None,
 ) -> None:
-    """Build a database from the bundled sample corpus and serve it at http://127.0.0.1:8000."""
+    """Build a database of invented sample articles in its own folder and serve it at
+    http://127.0.0.1:8000. Your database (MARSAD_DATABASE_URL) is left untouched."""
+    from dataclasses import replace
+
     from marsad.entities.kb import load_kb
     from marsad.generate.corpus import kb_records
     from marsad.ingest import generated_articles
     from marsad.pipeline import Pipeline
+    from marsad.web.server import check_port
 
-    settings, store = _open()
+    if serve_pages:
+        check_port("127.0.0.1", port, "demo")
+    settings = load_settings()
+    folder = (data_dir or settings.data_dir / "demo").expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = replace(settings, data_dir=folder, database_url=f"sqlite:///{folder / 'marsad.db'}")
+    store = Store(settings.database_url)
     load_kb(store, kb_records())
     with store.batch():  # one transaction for the whole sample
         report = Pipeline(store, settings).ingest(generated_articles(articles))
@@ -156,7 +203,7 @@ def demo(
         err=True,
     )
     if serve_pages:
-        serve(port=port)
+        _serve(settings, store, "127.0.0.1", port)
 
 
 @app.command()
@@ -220,7 +267,7 @@ def entity(
         typer.echo(f"  {p.day}  {'█' * round(30 * p.count / top):<30} {p.count}")
     typer.echo("\nالأكثر ارتباطا:")
     for r in data.related:
-        typer.echo(f"  {r.name} ({r.shared} خبرا مشتركا، G²={r.score})")
+        typer.echo(f"  {r.name} ({r.shared} خبرا مشتركا، ارتباط {r.strength}، G²={r.score:.1f})")
     typer.echo("\nأعلى المصادر:")
     for s in data.sources:
         typer.echo(f"  {s.name}: {s.articles}")

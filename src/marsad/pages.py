@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
-from marsad.analytics.related import related
+from marsad.analytics.related import related, strength_words
 from marsad.analytics.timeline import timeline
 from marsad.analytics.trending import trending
 from marsad.analytics.window import Window, current_window
-from marsad.arabic.normalise import WORD, normalise, normalise_word
+from marsad.arabic.normalise import WORD, normalise, normalise_digits, normalise_word
 from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
@@ -58,6 +58,12 @@ class RelatedOut(EntityRef):
     shared: int
     score: float
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def strength(self) -> str:
+        """The score in words ("قوي جدا", "قوي", "واضح", "ضعيف"), as the pages show it."""
+        return strength_words(self.score)
+
 
 class SourceCount(BaseModel):
     slug: str
@@ -79,6 +85,7 @@ class ArticleItem(BaseModel):
     agency: str | None = None
     snippet: str
     highlight: tuple[int, int] | None = None  # offsets of the mention inside ``snippet``
+    title_highlights: list[tuple[int, int]] = []  # search: the query's words in ``title``
 
 
 class QuoteItem(BaseModel):
@@ -338,7 +345,7 @@ def parse_day(value: str | None, name: str) -> date | None:
     if value is None or not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        return date.fromisoformat(normalise_digits(value.strip()))  # "٢٠٢٦-١١-٢٠" too
     except ValueError:
         raise InputError(
             f"تاريخ غير صالح في {name}: «{value}» — اكتبه بالشكل YYYY-MM-DD، مثل 2026-11-20 "
@@ -592,7 +599,9 @@ def search_page(
         found_at = _first_match(r["text"], forms)
         body_at = len(r["title"]) + 1
         r = dict(r, first_start=None if found_at is None else found_at[0] + body_at)
-        items.append(_article_item(r, None if found_at is None else found_at[1] + body_at))
+        item = _article_item(r, None if found_at is None else found_at[1] + body_at)
+        item.title_highlights = _matches(r["title"], forms)
+        items.append(item)
     capped = total > cap
     total = min(total, cap)
     return SearchPage(
@@ -617,6 +626,13 @@ def search_page(
 def _query_forms(query: str) -> frozenset[str]:
     """Every normalised form of the query's words, with the clitics names take."""
     return frozenset(f for w in normalise(query).split() for f in listing.word_forms(w))
+
+
+def _matches(text: str, forms: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word of ``text`` whose normalised form is one of ``forms``."""
+    if not forms:
+        return []
+    return [m.span() for m in WORD.finditer(text) if normalise_word(m.group()) in forms]
 
 
 def _first_match(text: str, forms: frozenset[str]) -> tuple[int, int] | None:

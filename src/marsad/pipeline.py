@@ -20,13 +20,14 @@ from marsad.entities.consolidate import settle
 from marsad.entities.quotes import Quote, find_quotes
 from marsad.entities.resolve import Resolver
 from marsad.extract.boilerplate import strip_boilerplate
-from marsad.extract.dateline import split_dateline
+from marsad.extract.dateline import split_byline, split_dateline
 from marsad.extract.dedup import Signature
 from marsad.models import Article, Mention, content_of
 from marsad.ner import load_default
 from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
 from marsad.ner.gazetteer import GazetteerRecogniser
+from marsad.sources.names import is_own_name
 from marsad.store import edits as sql_edits
 from marsad.store import rollups
 from marsad.store.database import Store, StoredMention
@@ -50,17 +51,23 @@ def content_hash(title: str, text: str) -> str:
 
 def clean_article(article: Article) -> Article:
     """Drop boilerplate paragraphs; move the dateline ("موسكو سانا", "دمشق - سانا") and a
-    closing source line ("المصدر: تاس") into ``place``/``agency``."""
+    closing source line ("المصدر: تاس") into ``place``/``agency``; a dateline in the
+    ``author`` field ("مدريد - فرانس برس", JSONL dumps) fills them too, leaving the writer."""
     paragraphs = [p.strip() for p in article.text.splitlines() if p.strip()]
     paragraphs = strip_boilerplate(paragraphs)
     found_place, found_agency, text = split_dateline("\n".join(paragraphs))
-    place, agency = article.place or found_place, article.agency or found_agency
+    by_place = by_agency = None
+    author = article.author
+    if author:
+        slug = article.source.slug
+        by_place, by_agency, author = split_byline(author, lambda part: is_own_name(slug, part))
     return replace(
         article,
         title=" ".join(article.title.split()),
         text=text,
-        place=place,
-        agency=agency,
+        place=article.place or by_place or found_place,
+        agency=article.agency or by_agency or found_agency,
+        author=author,
         cleaned=True,
     )
 

@@ -258,3 +258,40 @@ def test_ingest_with_deferred_analysis_then_analyse(tmp_path):
     page = json.loads(run(["entity", "لافروف", "--json"], deferred).stdout)
     assert page == json.loads(run(["entity", "لافروف", "--json"], inline).stdout)
     assert page["quotes"] and page["total_articles"] >= 3
+
+
+def test_demo_writes_its_sample_into_its_own_folder_not_the_users_database(tmp_path):
+    env = make_env(tmp_path)
+    done = run(["demo", "--articles", "10", "--no-serve"], env)
+    assert done.returncode == 0, done.stderr
+    demo_db = tmp_path / "data" / "demo" / "marsad.db"
+    assert demo_db.exists() and str(demo_db) in done.stderr
+    assert not (tmp_path / "data" / "marsad.db").exists()
+    assert "articles: 0" in run(["stats"], env).stdout  # the user's database stays empty
+    chosen = tmp_path / "elsewhere"
+    assert run(["demo", "--articles", "10", "--no-serve", "--data-dir", str(chosen)],
+               env).returncode == 0  # fmt: skip
+    assert (chosen / "marsad.db").exists()
+
+
+def test_a_taken_port_is_a_clear_message_naming_the_port_option(tmp_path):
+    import socket
+
+    env = make_env(tmp_path)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        for command in (["serve"], ["demo", "--articles", "40"]):
+            done = run([*command, "--port", str(port)], env)
+            assert done.returncode == 1
+            assert f"port {port}" in done.stderr and "--port" in done.stderr
+            assert "Traceback" not in done.stderr
+    assert not (tmp_path / "data" / "demo" / "marsad.db").exists()  # checked before any work
+
+
+def test_version_prints_the_installed_version(tmp_path):
+    from importlib.metadata import version
+
+    done = run(["--version"], make_env(tmp_path))
+    assert done.returncode == 0 and done.stdout.strip() == f"marsad {version('marsad')}"

@@ -152,3 +152,28 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("ترامب", "PERSON"),
         ("لبي بي سي", "ORGANIZATION"),  # resolution reads it as ل + بي بي سي
     ]
+
+
+def test_names_inside_a_quoted_title_of_a_work_are_not_reported():
+    from marsad.arabic.tokenise import tokenise
+    from marsad.ner.crf import product_mentions
+
+    text = (
+        'شهدت الحلقات الأخيرة من مسلسل "أيوب" جريمة قتل. '
+        'ونالت جائزة عن دورها في فيلم "ليدي بيرد" الذي أخرجته غريتا غيرويغ. '
+        'وقالت شبكة "سي إن إن" إن أيوب غادر.'
+    )
+    tokens = tokenise(text)
+    tags = ["O"] * len(tokens)
+    words = [t.text for t in tokens]
+    for first, n, etype, nth in [
+        ("أيوب", 1, "PERS", 0),
+        ("بيرد", 1, "PERS", 0),
+        ("غريتا", 2, "PERS", 0),
+        ("سي", 3, "ORG", 0),
+        ("أيوب", 1, "PERS", 1),
+    ]:
+        i = [k for k, w in enumerate(words) if w == first][nth]
+        tags[i : i + n] = [f"B-{etype}"] + [f"I-{etype}"] * (n - 1)
+    found = [m.text for m in product_mentions(text, [tokens], [tags])]
+    assert found == ["غريتا غيرويغ", "سي إن إن", "أيوب"]  # شبكة is no work; أيوب outside quotes

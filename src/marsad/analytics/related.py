@@ -26,6 +26,21 @@ class Related:
     score: float
 
 
+# G² has a χ² distribution with one degree of freedom when the two are independent: 10.83
+# is the 0.1 % level. Above it, the words readers see instead of the number.
+STRENGTHS: tuple[tuple[float, str], ...] = (
+    (200.0, "قوي جدا"),
+    (50.0, "قوي"),
+    (10.83, "واضح"),
+    (0.0, "ضعيف"),
+)
+
+
+def strength_words(score: float) -> str:
+    """How strong a relation is, in words ("قوي جدا", "قوي", "واضح", "ضعيف")."""
+    return next(words for floor, words in STRENGTHS if score >= floor)
+
+
 def log_likelihood(a: int, b: int, c: int, d: int) -> float:
     n = a + b + c + d
     if n == 0:

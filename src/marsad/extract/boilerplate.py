@@ -136,3 +136,21 @@ def strip_boilerplate(
         if family.drops_rest and kept:
             break
     return kept
+
+
+BADGE_FAMILIES = ("badge", "live")
+_BADGE_MARK = re.compile(r"\s*[|:：\-–—»«/]\s*")
+
+
+@lru_cache(maxsize=1)
+def _badge_words() -> frozenset[str]:
+    """The badges of the lexicon ("عاجل", "مباشر", "فيديو"…), normalised."""
+    return frozenset(w for f in load_families() if f.name in BADGE_FAMILIES for w in f.equals)
+
+
+def strip_badge(title: str) -> str:
+    """The title without a leading badge ("عاجل | لافروف …" → "لافروف …")."""
+    mark = _BADGE_MARK.search(title, 1, 30)
+    if mark and normalise(title[: mark.start()]) in _badge_words() and title[mark.end() :]:
+        return title[mark.end() :].strip()
+    return title

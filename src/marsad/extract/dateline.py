@@ -8,6 +8,7 @@ Agency names and dateline places are data (``arabic/lexicons/agencies.tsv`` and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -211,3 +212,48 @@ def split_dateline(text: str) -> tuple[str | None, str | None, str]:
         if found:
             agency = _agency_of(min(found, key=lambda m: m.start()))
     return place, agency, body.strip()
+
+
+_BYLINE_PARTS = re.compile(r"\s*[-–—ـ،,|/]\s*|\s+ل?(?=وكال[ةه]\s)")
+_ID = re.compile(r"(?i)^[0-9a-f]{8}(?:-?[0-9a-f]{4}){3}-?[0-9a-f]{12}$")
+
+
+def split_byline(
+    author: str, is_publisher: Callable[[str], bool] = lambda _: False
+) -> tuple[str | None, str | None, str | None]:
+    """(place, agency, writer) of an author field that holds a dateline, as JSONL dumps
+    give it: "مدريد - فرانس برس" → (مدريد, فرانس برس, None); "القاهرة - أحمد الريدي" →
+    (القاهرة, None, أحمد الريدي); "العربية.نت، رويترز" → (None, رويترز, None) when
+    ``is_publisher`` knows "العربية.نت" (the source itself, neither writer nor agency).
+    The place is the first part when ``places.txt`` knows it; agencies come from
+    ``agencies.tsv``. A field with neither stays the writer as it is; an id
+    ("30174026-20d9-…") is no writer."""
+    author = author.strip()
+    if _ID.match(author):
+        return None, None, None
+    parts = [p.strip() for p in _BYLINE_PARTS.split(author) if p and p.strip()]
+    kinds = []  # per part: "agency", "publisher" or "other"
+    agency = None
+    for part in parts:
+        found = canonical_agency(part)
+        if found is not None and agency is None:
+            agency, kind = found, "agency"
+        else:
+            kind = "publisher" if is_publisher(part) else "other"
+        kinds.append(kind)
+    # the first part is the place when places.txt knows it, or when a short name is
+    # followed by an agency or the publisher ("برشلونة - د ب أ", "دبي - العربية.نت")
+    place = None
+    if (
+        len(parts) > 1
+        and kinds[0] == "other"
+        and (
+            _is_place(parts[0])
+            or (len(parts[0].split()) <= 2 and {"agency", "publisher"} & set(kinds[1:]))
+        )
+    ):
+        place, kinds[0] = parts[0], "place"
+    if place is None and agency is None and "publisher" not in kinds:
+        return None, None, author
+    writers = [p for p, kind in zip(parts, kinds, strict=True) if kind == "other"]
+    return place, agency, " - ".join(writers) or None

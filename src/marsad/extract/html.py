@@ -23,7 +23,7 @@ from trafilatura.settings import Extractor
 
 from marsad.arabic.normalise import normalise
 from marsad.errors import InputError
-from marsad.extract.boilerplate import strip_boilerplate
+from marsad.extract.boilerplate import strip_badge, strip_boilerplate
 from marsad.extract.dateline import split_dateline
 from marsad.extract.encoding import decode_bytes, repair_mojibake
 from marsad.models import Article, Source
@@ -495,6 +495,8 @@ def build_article(
     """Clean paragraphs into an Article (boilerplate dropped, dateline split), or None."""
     paragraphs = strip_boilerplate([p for raw in paragraphs if (p := _clean(raw))])
     title = _clean(title)
+    if title:
+        title = strip_badge(title)  # "عاجل | …", as in text files
     if title and paragraphs and normalise(paragraphs[0]) == normalise(title):
         paragraphs = paragraphs[1:]
     text = "\n".join(paragraphs)

@@ -16,7 +16,13 @@ from marsad.ner.features import FeatureConfig, document_memory, sentence_feature
 from marsad.ner.lexicon import Lexical, read_clusters, read_embeddings, read_flags, triggers
 from marsad.ner.linear import DocumentScorer, LinearChain, model_attributes
 from marsad.ner.propagate import propagate
-from marsad.ner.rules import apply_org_phrases, complete_names, split_persons, trim_edges
+from marsad.ner.rules import (
+    apply_org_phrases,
+    complete_names,
+    drop_titles,
+    split_persons,
+    trim_edges,
+)
 from marsad.ner.scoring import spans
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "model.crfsuite"
@@ -144,7 +150,7 @@ def product_mentions(
     for sentence, sentence_tags in zip(sentences, tags, strict=True):
         tags_here = apply_org_phrases(sentence, sentence_tags)
         tags_here = trim_edges(sentence, split_persons(sentence, tags_here))
-        for a, b, etype in spans(complete_names(sentence, tags_here)):
+        for a, b, etype in spans(drop_titles(sentence, complete_names(sentence, tags_here))):
             if etype in PRODUCT_TYPES:
                 start, end = sentence[a].name_start, sentence[b - 1].end
                 mentions.append(Mention(start, end, text[start:end], PRODUCT_TYPES[etype]))

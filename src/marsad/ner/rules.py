@@ -58,6 +58,35 @@ def _glued_letter(tok: Token) -> bool:
     return tok.norm[:1] in "لبوفك" and tok.norm[1:] in letter_names()
 
 
+_OPEN_QUOTES = frozenset("\"«“'")
+_QUOTES = frozenset("\"»”'")
+MAX_TITLE = 8  # words in a quoted title
+
+
+@lru_cache(maxsize=1)
+def work_nouns() -> frozenset[str]:
+    return frozenset(read_word_list(LEXICON_DIR / "ner_work_nouns.txt"))
+
+
+def drop_titles(sentence: list[Token], tags: list[str]) -> list[str]:
+    """Tags with the spans inside a quoted title set to O: مسلسل "[أيوب]", فيلم "ليدي
+    [بيرد]", عملية "[غصن الزيتون]" are a work or an operation, nobody and nowhere."""
+    out = list(tags)
+    for q in range(1, len(sentence)):
+        if sentence[q].text not in _OPEN_QUOTES or not _work(sentence[q - 1]):
+            continue
+        end = q + 1
+        while end < len(sentence) and end - q <= MAX_TITLE and sentence[end].text not in _QUOTES:
+            end += 1
+        if end < len(sentence) and sentence[end].text in _QUOTES:
+            out[q + 1 : end] = ["O"] * (end - q - 1)
+    return out
+
+
+def _work(tok: Token) -> bool:
+    return (tok.stem or tok.norm) in work_nouns()
+
+
 def _adjective(tok: Token) -> bool:
     """A definite relative adjective (الأولمبية, الدولي): what does not open a name."""
     return tok.prefix.endswith("ال") and tok.stem.endswith(("ي", "يه")) and len(tok.stem) >= 4

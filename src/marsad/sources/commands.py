@@ -1,4 +1,5 @@
-"""CLI for sources: ``marsad feeds add|list|remove`` and ``marsad crawl [--every 10m]``.
+"""CLI for sources: ``marsad sources list|name``, ``marsad feeds add|list|remove`` and
+``marsad crawl [--every 10m]``.
 
 Thin glue: the work is in :mod:`marsad.store.feeds`, :mod:`marsad.sources.crawl` and
 :mod:`marsad.sources.ingest_feed`.
@@ -17,6 +18,33 @@ from marsad.config import Settings, load_settings
 from marsad.sources.crawl import CrawlReport, FeedBackoff, crawl_forever, parse_duration
 from marsad.store.database import Store
 from marsad.store.feeds import FeedStore
+
+sources_app = typer.Typer(
+    help="The sources articles come from, and their readable names.", no_args_is_help=True
+)
+
+
+@sources_app.command("list")
+def sources_list() -> None:
+    """Every source: slug, name, articles and the days they span."""
+    _, store, _ = _open()
+    for row in store.list_sources():
+        span = f"{row['first_day']} – {row['last_day']}" if row["first_day"] else "بلا تاريخ"
+        typer.echo(f"{row['slug']}\t{row['name']}\t{row['articles']}\t{span}")
+
+
+@sources_app.command("name")
+def sources_name(
+    slug: Annotated[str, typer.Argument(help="The source's slug (`marsad sources list`)")],
+    name: Annotated[str, typer.Argument(help="The name to show, e.g. العربية")],
+) -> None:
+    """Give a source a readable name (e.g. `marsad sources name alarabia العربية`)."""
+    from marsad.sources.names import set_source_name
+
+    _, store, _ = _open()
+    result = set_source_name(store, slug, name)
+    typer.echo(f"{result['source']}: {result['old']} → {result['name']}")
+
 
 feeds_app = typer.Typer(help="The RSS/Atom feeds that `marsad crawl` polls.", no_args_is_help=True)
 

@@ -1,7 +1,9 @@
 """Articles from files and folders: .txt, .html/.htm, .jsonl, .csv, .warc/.warc.gz (and stdin).
 
-* ``.txt``: one article; the first non-empty line is the title. A line near the top that
-  is only a date (``الأربعاء 25 شباط 2015``) becomes the publication date. A text tag
+* ``.txt``: one article, or page text saved from a browser: menu, badge (``مباشر``),
+  share and follow lines are skipped, the first line left is the title, a line near it
+  that is only a date (``الأربعاء 25 شباط 2015``) becomes the publication date, and a
+  dateline line (``موسكو-سانا``) opens the text (:mod:`marsad.sources.text_page`). A text tag
   archive (first line "أرشيف الوسم : لافروف", then items of title, dateline, body) is
   split into its articles (:mod:`marsad.sources.text_archive`).
 * ``.html``/``.htm``: extracted with :func:`marsad.extract.html.extract_articles`; archive
@@ -50,7 +52,7 @@ from marsad.sources.records import (
     parse_published,
     source_for,
 )
-from marsad.sources.text_archive import date_only, split_text_archive
+from marsad.sources.text_archive import split_text_archive
 
 __all__ = ["parse_published", "source_for"]  # kept importable from here
 
@@ -150,25 +152,24 @@ def read_bytes(path: Path) -> bytes:
 
 
 def articles_from_text(text: str, source: Source, url: str | None = None) -> Article | None:
+    """One article of a text file: its title found among the menu, badge, date and share
+    lines a saved page opens with (:mod:`marsad.sources.text_page`)."""
+    from marsad.sources.text_page import read_text_page
+
     lines = [line.strip() for line in text.splitlines()]
-    lines = [line for line in lines if line]
-    if not lines:
+    page = read_text_page([line for line in lines if line])
+    if page is None:
         return None
-    title, body = lines[0], lines[1:]
-    published = None
-    for i, line in enumerate(body[:3]):
-        published = date_only(line)
-        if published is not None:
-            del body[i]
-            break
-    return Article(title=title, text="\n".join(body), source=source, url=url, published=published)
+    return Article(title=page.title, text="\n".join(page.lines), source=source, url=url,
+                   published=page.published)  # fmt: skip
 
 
 def articles_from_text_file(text: str, source: Source) -> list[Article]:
     """One article, or the items of a text tag archive."""
+    from marsad.sources.text_page import skip_head
+
     lines = [line.strip() for line in text.splitlines()]
-    lines = [line for line in lines if line]
-    items = split_text_archive(lines)
+    items = split_text_archive(skip_head([line for line in lines if line]))
     if items:
         return [
             Article(

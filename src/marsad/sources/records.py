@@ -120,7 +120,11 @@ def parse_published(value: Any) -> datetime | None:
 
 
 def source_for(value: str | None, name: str | None = None, url: str | None = None) -> Source:
-    label = (name or value or "غير معروف").strip()
+    """The source of a slug or name: its readable name is ``name``, else the one of the
+    source table (``alarabia`` → العربية, :mod:`marsad.sources.names`), else ``value``."""
+    from marsad.sources.names import readable_name
+
+    label = (name or (value and readable_name(value)) or value or "غير معروف").strip()
     return Source(slug=slugify(value or label), name=label, url=url)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from marsad.arabic import normalise
-from marsad.errors import StoreError
+from marsad.errors import NotFound, StoreError
 from marsad.models import Article, Entity, Source
 from marsad.store import driver, rollups
 from marsad.store import schema as s
@@ -280,10 +280,30 @@ class Store:
             row = conn.execute(select(s.sources).where(s.sources.c.slug == slug)).first()
         return dict(row._mapping) if row else None
 
+    def rename_source(self, slug: str, name: str) -> str:
+        """Give source ``slug`` a readable name; its old name. NotFound if there is none."""
+        with self.engine.begin() as conn:
+            old = conn.execute(select(s.sources.c.name).where(s.sources.c.slug == slug)).scalar()
+            if old is None:
+                raise NotFound(f"no source {slug!r}: `marsad sources list` shows their slugs")
+            conn.execute(update(s.sources).where(s.sources.c.slug == slug).values(name=name))
+        return str(old)
+
     def list_sources(self) -> list[Row]:
+        """Every source with its article count and the first and last day of those
+        articles (``first_day``/``last_day``; None when none is dated)."""
         q = (
-            select(s.sources, func.count(s.article_sources.c.article_id).label("articles"))
-            .select_from(s.sources.outerjoin(s.article_sources))
+            select(
+                s.sources,
+                func.count(s.article_sources.c.article_id).label("articles"),
+                func.min(s.articles.c.day).label("first_day"),
+                func.max(s.articles.c.day).label("last_day"),
+            )
+            .select_from(
+                s.sources.outerjoin(s.article_sources).outerjoin(
+                    s.articles, s.articles.c.id == s.article_sources.c.article_id
+                )
+            )
             .group_by(s.sources.c.id)
             .order_by(func.count(s.article_sources.c.article_id).desc(), s.sources.c.name)
         )

@@ -312,19 +312,28 @@ class FeedStore:
 
 
 def sources_with_feeds(store: Store) -> list[dict[str, Any]]:
-    """The /sources data: every source with its article count and its feeds' status."""
+    """The /sources data: every source with its article count (all it carried, whatever
+    the date), the first and last day of those articles, and its feeds' status."""
     by_source: dict[str | None, list[dict[str, Any]]] = {}
     for status in FeedStore(store).feed_statuses():
         by_source.setdefault(status.source_slug, []).append(status.as_dict())
     rows = [
-        {k: r[k] for k in ("slug", "name", "url", "country", "articles")}
+        {k: r[k] for k in ("slug", "name", "url", "country", "articles", "first_day", "last_day")}
         | {"feeds": by_source.pop(r["slug"], [])}
         for r in store.list_sources()
     ]
     orphans = [f for feeds in by_source.values() for f in feeds]  # feeds without a source
     if orphans:
         rows.append(
-            {"slug": None, "name": "—", "url": None, "country": None, "articles": 0}
+            {
+                "slug": None,
+                "name": "—",
+                "url": None,
+                "country": None,
+                "articles": 0,
+                "first_day": None,
+                "last_day": None,
+            }  # fmt: skip
             | {"feeds": orphans}
         )
     return rows

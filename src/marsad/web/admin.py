@@ -115,6 +115,13 @@ def admin_router(store: Store, settings: Settings) -> APIRouter:
     def describe(key: str, body: DescribeBody) -> dict[str, Any]:
         return edits.describe(store, key, body.description, source=body.source, url=body.url)
 
+    @router.put("/source/{slug}/name")
+    def source_name(slug: str, body: RenameBody) -> dict[str, Any]:
+        """The readable name of a source (``alarabia`` → العربية) on every page."""
+        from marsad.sources.names import set_source_name
+
+        return set_source_name(store, slug, body.name)
+
     @router.get("/edits")
     def log(limit: int = 100) -> list[dict[str, Any]]:
         """Every operator edit, newest first."""

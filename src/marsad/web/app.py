@@ -38,7 +38,7 @@ from marsad.web.extras import (
     short_date,
 )
 from marsad.web.headers import SecurityHeaders
-from marsad.web.links import http_link
+from marsad.web.links import http_link, readable_url
 
 HERE = Path(__file__).parent
 TYPE_NAMES = {"PERSON": "شخص", "ORGANIZATION": "منظمة", "LOCATION": "مكان"}
@@ -83,6 +83,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["arabic_date"] = arabic_date
     templates.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
     templates.env.filters["http_link"] = http_link  # only http(s) URLs from data become links
+    templates.env.filters["readable_url"] = readable_url  # %D8%B3… shown as Arabic
     templates.env.filters["hijri_date"] = hijri_date
     templates.env.filters["short_date"] = short_date
     templates.env.filters["num"] = arabic_number
@@ -215,8 +216,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/api/sources", tags=["pages"])
     def api_sources() -> list[dict[str, Any]]:
-        """Every source with its article count and its feeds' status (last success,
-        last error, failed polls in a row, pages done and failed)."""
+        """Every source with its article count (every article it carried, whatever its
+        date), the first and last day of them (``first_day``, ``last_day``) and its feeds'
+        status (last success, last error, failed polls in a row, pages done and failed)."""
         from marsad.store.feeds import sources_with_feeds
 
         return sources_with_feeds(store)

@@ -2,7 +2,10 @@
 
 Every day is a focusable group (Tab moves through the days) carrying an ``aria-label``
 and a ``<title>`` with the exact figure, plus a visible label shown on hover and on
-keyboard focus by the chart's own CSS. Time runs left to right, as in Arabic news charts.
+keyboard focus by the chart's own CSS. Time runs left to right, as in Arabic news charts;
+the count axis stands on the right, beside the newest days: on a phone the chart scrolls
+in its frame and, the page being right-to-left, opens at its right edge — the newest days
+with the axis in view.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from html import escape
 from marsad.pages import DayCountOut
 
 WIDTH, HEIGHT = 720, 250
-LEFT, RIGHT, TOP, BOTTOM = 48, 14, 30, 36
+LEFT, RIGHT, TOP, BOTTOM = 14, 48, 30, 36
 COLOURS = ("#0b6e4f", "#c0392b", "#2c5ea8", "#8a6100", "#7b3fa0")
 MONTHS = (
     "يناير",
@@ -61,7 +64,7 @@ def day_label(day: date, with_year: bool = False) -> str:
 def _axes(days: Sequence[date], top: int, unit: str) -> list[str]:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = [
-        f'<text x="4" y="{TOP - 12}" class="axis-title" text-anchor="end" '
+        f'<text x="{WIDTH - 4}" y="{TOP - 12}" class="axis-title" text-anchor="start" '
         f'direction="rtl">{escape(unit)}</text>'
     ]
     for i in range(5):
@@ -71,7 +74,8 @@ def _axes(days: Sequence[date], top: int, unit: str) -> list[str]:
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{value:,}</text>'
+            f'<text x="{WIDTH - RIGHT + 6}" y="{y + 4:.1f}" text-anchor="start" class="tick">'
+            f"{value:,}</text>"
         )
     step = max(1, -(-len(days) // 6))
     slot = plot_w / max(len(days), 1)

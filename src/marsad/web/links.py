@@ -8,6 +8,8 @@ value unchanged; only HTML pages and Atom feeds make links.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from marsad.sources.fetch import UnsafeURLError, check_url
@@ -31,3 +33,33 @@ def spreadsheet_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def readable_url(url: object) -> str:
+    """``url`` as a reader reads it: percent-escapes of letters outside ASCII decoded
+    (``/entity/%D8%B3…`` → ``/entity/سيرغي-لافروف``), as browsers show it in the address
+    bar; it still works pasted anywhere. Escapes of ASCII (``%20``, ``%26``), invalid
+    UTF-8 and invisible or direction-changing characters stay escaped."""
+
+    def decode(match: re.Match[str]) -> str:
+        raw = bytes.fromhex(match.group(0).replace("%", ""))
+        out, i = [], 0
+        while i < len(raw):
+            for size in (2, 3, 4):  # one UTF-8 character of several bytes
+                try:
+                    char = raw[i : i + size].decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                if len(char) == 1 and unicodedata.category(char)[0] in "LMN":
+                    out.append(char)
+                    i += size
+                    break
+            else:
+                out.append(f"%{raw[i]:02X}")
+                i += 1
+        return "".join(out)
+
+    return _ESCAPES.sub(decode, str(url))

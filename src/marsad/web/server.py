@@ -11,11 +11,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import socket
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from marsad.errors import ConfigError
+
 HTTP_PROTOCOL = "marsad.web.server:NoDelayH11Protocol"
+
+
+def check_port(host: str, port: int, command: str = "serve") -> None:
+    """Raise :class:`ConfigError` naming ``--port`` when ``host:port`` cannot be listened
+    on (another server holds it), before any work is done."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"port {port} on {host} is already in use (another marsad or another "
+                    f"program is listening there): stop it, or choose a free port with "
+                    f"--port, e.g. `marsad {command} --port {port + 1}`"
+                ) from None
+            raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}): "
+                              f"choose another --host or --port") from None  # fmt: skip
 
 
 class NoDelayH11Protocol(H11Protocol):
