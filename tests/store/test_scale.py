@@ -83,3 +83,18 @@ def test_unsettled_names_the_entities_of_articles_stored_since_the_pass(settings
     assert named
     assert edits.unsettled(store) == (named, 8)
     store.close()
+
+
+def test_type_votes_are_counted_from_the_index_alone(settings):
+    store = Store(settings.database_url)
+    ingest_paths(store, settings, [DATA / "articles_small.jsonl"])
+    with store.engine.connect() as conn:
+        plan = conn.execute(
+            text("EXPLAIN QUERY PLAN " + edits.MENTION_TYPES.format("AND entity_id IN (1, 2)"))
+        ).all()
+    assert any("COVERING INDEX ix_mentions_entity_type" in row[-1] for row in plan)
+    votes = edits.mention_types(store, None)
+    with store.engine.connect() as conn:
+        typed = conn.execute(text("SELECT count(*) FROM mentions WHERE type IS NOT NULL")).scalar()
+    assert typed and sum(n for v in votes.values() for n in v.values()) == typed
+    store.close()

@@ -147,13 +147,17 @@ def live_entities(store: Store) -> list[tuple[int, str, str, bool, int]]:
         return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in driver.run(conn, q)]
 
 
+# read from the covering index (entity_id, type) alone (migration ix_mentions_entity_type)
+MENTION_TYPES = (
+    "SELECT entity_id, type, COUNT(*) FROM mentions WHERE type IS NOT NULL {} "
+    "GROUP BY entity_id, type"
+)
+
+
 def mention_types(store: Store, entity_ids: Iterable[int] | None) -> dict[int, dict[str, int]]:
     """Entity id → the recogniser's types of its mentions, counted (of ``entity_ids`` or
     all); mentions stored before types were kept do not vote."""
-    q = (
-        "SELECT entity_id, type, COUNT(*) FROM mentions WHERE type IS NOT NULL {} "
-        "GROUP BY entity_id, type"
-    )
+    q = MENTION_TYPES
     if entity_ids is None:
         wheres = [""]
     else:

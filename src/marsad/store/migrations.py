@@ -123,6 +123,15 @@ def _watchlists(conn: Connection) -> None:
     schema.watchlist_articles.create(conn, checkfirst=True)
 
 
+def _mention_type_index(conn: Connection) -> None:
+    """The recogniser's types of an entity's mentions counted from the index alone (the
+    global pass votes on every touched entity's type: a big entity has hundreds of
+    thousands of mentions, and reading their rows cost ten times more)."""
+    conn.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_mentions_entity_type ON mentions (entity_id, type)")
+    )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -138,6 +147,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _slug_redirects,
     _mention_types,
     _watchlists,
+    _mention_type_index,
 ]
 
 
