@@ -306,8 +306,8 @@ def build(
         "articles": "INSERT INTO articles (id, content_hash, story_id, source_id, url, title, "
         "text, published, day, place, agency, author, ingested_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        "article_sources": "INSERT INTO article_sources (article_id, source_id, url) "
-        "VALUES (?,?,?)",
+        "article_sources": "INSERT INTO article_sources (article_id, source_id, url, "
+        "published) VALUES (?,?,?,?)",
         "articles_fts": "INSERT INTO articles_fts (rowid, title, body) VALUES (?,?,?)",
         "mentions": 'INSERT INTO mentions (article_id, entity_id, start, "end", surface, type) '
         "VALUES (?,?,?,?,?,?)",
@@ -366,14 +366,14 @@ def build(
         digest = a[1] if r == 0 else hashlib.sha1(f"{a[1]}:{r}".encode()).hexdigest()
         url = a[4] if r == 0 or not a[4] else f"{a[4]}{'&' if '?' in a[4] else '?'}replay={r}"
         story = new_id.get((r, a[2]), aid)
+        stamp = published.strftime("%Y-%m-%d %H:%M:%S.%f")
         rows["articles"].append(
-            (aid, digest, story, source, url, title, text)
-            + (published.strftime("%Y-%m-%d %H:%M:%S.%f"), day, a[9], a[10], a[11], now)
+            (aid, digest, story, source, url, title, text) + (stamp, day, a[9], a[10], a[11], now)
         )
-        rows["article_sources"].append((aid, source, url))
-        for _ in range(extra_sources.get(old, 0)):
+        rows["article_sources"].append((aid, source, url, stamp))
+        for _ in range(extra_sources.get(old, 0)):  # a verbatim copy (its own time unknown)
             other = source % sources + 1
-            rows["article_sources"].append((aid, other, url))
+            rows["article_sources"].append((aid, other, url, stamp))
         rows["articles_fts"].append((aid, fts_title, fts_body))
         for e, start, stop, surface, mtype in ms:
             if e in renames:

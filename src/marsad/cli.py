@@ -274,10 +274,16 @@ def entity(
     if data.quotes:
         typer.echo(f"\nماذا قال {data.name}؟")
         for q in data.quotes:
-            typer.echo(f"  {q.day or '—'} «{q.text}» ({q.source})")
+            also = "، ".join(dict.fromkeys(c.source for c in q.copies))
+            typer.echo(
+                f"  {q.day or '—'} «{q.text}» ({q.source}{'؛ ونقلته ' + also if also else ''})"
+            )
+    from marsad.web.extras import counted_text
+
     typer.echo("\nآخر الأخبار:")
     for a in data.articles[:10]:
-        typer.echo(f"  {a.published.date() if a.published else '—'} {a.source}: {a.title}")
+        more = f" (و{counted_text(a.other_sources, 'مصدر آخر')})" if a.other_sources else ""
+        typer.echo(f"  {a.published.date() if a.published else '—'} {a.source}: {a.title}{more}")
 
 
 @app.command()

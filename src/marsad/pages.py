@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, computed_field
 
 from marsad.analytics.related import related, strength_words
+from marsad.analytics.stories import Group, QuoteGroup, group_articles, group_quotes
 from marsad.analytics.timeline import timeline
 from marsad.analytics.trending import trending
 from marsad.analytics.window import Window, current_window
@@ -20,6 +21,7 @@ from marsad.models import EntityType, content_of
 from marsad.store import listing, rollups
 from marsad.store.database import Row, Store
 from marsad.store.listing import SearchFilters
+from marsad.store.stories import story_size
 
 PAGE_SIZE = 20
 QUOTES_SHOWN = 5  # "what X said" on the first page of an entity
@@ -72,6 +74,19 @@ class SourceCount(BaseModel):
     share: float
 
 
+class StoryCopy(BaseModel):
+    """Another article of a story, or a verbatim copy another source carried."""
+
+    id: int  # the article (a verbatim copy is stored once: the article it copies)
+    title: str
+    source: str
+    source_slug: str
+    published: datetime | None
+    day: date | None = None
+    url: str | None
+    verbatim: bool = False  # word for word the same article, from another source
+
+
 class ArticleItem(BaseModel):
     id: int
     title: str
@@ -86,6 +101,21 @@ class ArticleItem(BaseModel):
     snippet: str
     highlight: tuple[int, int] | None = None  # offsets of the mention inside ``snippet``
     title_highlights: list[tuple[int, int]] = []  # search: the query's words in ``title``
+    # lists show one item per story (marsad.analytics.stories): its other articles and
+    # verbatim copies, first published first, and how many other sources they come from
+    others: list[StoryCopy] = []
+    other_sources: int = 0
+
+
+class QuoteCopy(BaseModel):
+    """Another article (and source) that carried a quote."""
+
+    article_id: int
+    title: str
+    source: str
+    source_slug: str
+    day: date | None
+    url: str | None
 
 
 class QuoteItem(BaseModel):
@@ -98,6 +128,7 @@ class QuoteItem(BaseModel):
     source_slug: str
     day: date | None
     url: str | None  # the original article on its site
+    copies: list[QuoteCopy] = []  # the same words carried by other articles (shown once)
 
 
 class SpokenQuote(QuoteItem):
@@ -106,18 +137,57 @@ class SpokenQuote(QuoteItem):
     entity: EntityRef
 
 
-def _quote(row: Row) -> QuoteItem:
-    return QuoteItem(**{k: v for k, v in row.items() if k in QuoteItem.model_fields})
+def _quote(row: Row, copies: Sequence[Row] = ()) -> QuoteItem:
+    item = QuoteItem(**{k: v for k, v in row.items() if k in QuoteItem.model_fields})
+    item.copies = [
+        QuoteCopy(**{k: v for k, v in c.items() if k in QuoteCopy.model_fields}) for c in copies
+    ]
+    return item
 
 
-def _spoken(row: Row) -> SpokenQuote:
+def _spoken(row: Row, copies: Sequence[Row] = ()) -> SpokenQuote:
     speaker = EntityRef(
         id=row["entity_id"],
         slug=row["entity_slug"],
         name=row["entity_name"],
         type=row["entity_type"],
     )
-    return SpokenQuote(**_quote(row).model_dump(), entity=speaker)
+    return SpokenQuote(**_quote(row, copies).model_dump(), entity=speaker)
+
+
+def _quotes_once(conn: Any, rows: list[Row], limit: int) -> list[QuoteGroup]:
+    """At most ``limit`` quotes, each once however many copies carried it."""
+    return group_quotes(conn, rows)[:limit]
+
+
+def _story_copy(row: Row, verbatim: bool = False) -> StoryCopy:
+    return StoryCopy(
+        id=row.get("article_id") or row["id"],
+        title=row["title"],
+        source=row["source_name"],
+        source_slug=row["source_slug"],
+        published=_utc(row.get("published")),
+        day=row.get("day"),
+        url=row.get("url"),
+        verbatim=verbatim,
+    )
+
+
+def _story_items(
+    groups: list[Group], make: Callable[[Row], ArticleItem] | None = None
+) -> list[ArticleItem]:
+    """List items, one per story, each with its other articles and verbatim copies."""
+    items = []
+    by_id = {a["id"]: a for g in groups for a in (g.lead, *g.others)}
+    for g in groups:
+        item = (make or _article_item)(g.lead)
+        item.others = [_story_copy(o) for o in g.others] + [
+            _story_copy(by_id[c["article_id"]] | c | {"day": None}, verbatim=True)
+            for c in g.copies  # when that source published it: its own time, if known
+        ]
+        item.other_sources = len({o.source_slug for o in item.others} - {item.source_slug})
+        items.append(item)
+    return items
 
 
 class EntityPage(BaseModel):
@@ -142,7 +212,8 @@ class EntityPage(BaseModel):
     articles: list[ArticleItem]
     page: int
     pages: int
-    quotes: list[QuoteItem] = []  # newest first (marsad.entities.quotes)
+    quotes: list[QuoteItem] = []  # newest first (marsad.entities.quotes), each once
+    repeats: bool = False  # True: every article listed; False: one item per story
 
 
 class QuotesPage(BaseModel):
@@ -217,6 +288,8 @@ class ArticlePage(BaseModel):
     also_published_by: list[dict[str, Any]]
     mentions: list[MentionOut]
     quotes: list[SpokenQuote] = []  # who said what in it, in reading order
+    story_id: int | None = None  # its story (/story/<id>)
+    story_articles: int = 1  # articles of its near-duplicate cluster, itself included
 
 
 class SourcePage(BaseModel):
@@ -361,7 +434,10 @@ def entity_page(
     page: int = 1,
     stories: bool = False,
     types: set[str] | None = None,
+    repeats: bool = False,
 ) -> EntityPage:
+    """An entity's page. Its news list shows one item per story (``repeats``: every
+    article); pages still hold ``PAGE_SIZE`` articles each, so counts do not change."""
     check_page_number(page)
     ent = find_entity(store, key)
     window = current_window(store, settings)
@@ -370,7 +446,16 @@ def entity_page(
     with store.engine.connect() as conn:
         total = listing.entity_article_count(conn, eid)
         rows = listing.entity_articles(conn, eid, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        said = listing.entity_quotes(conn, eid, QUOTES_SHOWN) if page == 1 else []
+        items = (
+            [_article_item(r) for r in rows]
+            if repeats
+            else _story_items(group_articles(conn, rows, entity_id=eid))
+        )
+        said = (
+            _quotes_once(conn, listing.entity_quotes(conn, eid, 8 * QUOTES_SHOWN), QUOTES_SHOWN)
+            if page == 1
+            else []
+        )
     in_window = store.entity_total(eid, start, end)
     top = store.top_sources(eid, start, end)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -405,10 +490,11 @@ def entity_page(
             )
             for r in top
         ],
-        articles=[_article_item(r) for r in rows],
+        articles=items,
         page=page,
         pages=pages,
-        quotes=[_quote(q) for q in said],
+        quotes=[_quote(q.lead, q.others) for q in said],
+        repeats=repeats,
     )
 
 
@@ -418,6 +504,7 @@ def quotes_page(store: Store, key: str, *, page: int = 1) -> QuotesPage:
     with store.engine.connect() as conn:
         total = listing.entity_quote_count(conn, ent["id"])
         rows = listing.entity_quotes(conn, ent["id"], PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        said = group_quotes(conn, rows)
     pages = max(1, -(-total // PAGE_SIZE))
     if page > pages:
         raise NotFound(f"لا توجد صفحة {page}: أقوال {ent['name']} في {pages} صفحة")
@@ -426,7 +513,7 @@ def quotes_page(store: Store, key: str, *, page: int = 1) -> QuotesPage:
         total=total,
         page=page,
         pages=pages,
-        quotes=[_quote(r) for r in rows],
+        quotes=[_quote(q.lead, q.others) for q in said],
     )
 
 
@@ -485,13 +572,10 @@ def _iso(value: Any) -> str:
 def home_page(store: Store, settings: Settings) -> HomePage:
     window = current_window(store, settings)
     with store.engine.connect() as conn:
-        latest, stories = [], set()
-        for r in listing.latest_articles(conn, limit=40):
-            if r["story_id"] not in stories and len(latest) < 12:  # one item per story
-                stories.add(r["story_id"])
-                latest.append(_article_item(r))
+        rows = listing.latest_articles(conn, limit=40)
+        latest = _story_items(group_articles(conn, rows, whole_list=True)[:12])
         counts = listing.source_counts(conn, *window.bounds)
-        said = listing.latest_quotes(conn, QUOTES_SHOWN)
+        said = _quotes_once(conn, listing.latest_quotes(conn, 8 * QUOTES_SHOWN), QUOTES_SHOWN)
     return HomePage(
         window_start=window.start,
         window_end=window.end,
@@ -502,7 +586,7 @@ def home_page(store: Store, settings: Settings) -> HomePage:
         latest=latest,
         sources=_source_counts(counts),
         timeline=_timeline(store, None, window),
-        quotes=[_spoken(q) for q in said],
+        quotes=[_spoken(q.lead, q.others) for q in said],
         pending_analysis=store.pending_count(),
     )
 
@@ -593,15 +677,18 @@ def search_page(
             conn, norm, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
         found = listing.autocomplete(conn, norm, limit=5) if norm and page == 1 else []
-    items = []
+        groups = group_articles(conn, rows)  # one item per story among the page's results
     forms = _query_forms(norm)
-    for r in rows:
+
+    def matched(r: Row) -> ArticleItem:
         found_at = _first_match(r["text"], forms)
         body_at = len(r["title"]) + 1
         r = dict(r, first_start=None if found_at is None else found_at[0] + body_at)
         item = _article_item(r, None if found_at is None else found_at[1] + body_at)
         item.title_highlights = _matches(r["title"], forms)
-        items.append(item)
+        return item
+
+    items = _story_items(groups, matched)
     capped = total > cap
     total = min(total, cap)
     return SearchPage(
@@ -677,8 +764,10 @@ def article_page(store: Store, article_id: int) -> ArticlePage:
     row = store.get_article(article_id)
     if row is None:
         raise NotFound(f"لا يوجد خبر بالرقم {article_id}")
+    story = row["story_id"] or row["id"]
     with store.engine.connect() as conn:
         said = listing.article_quotes(conn, article_id)
+        in_story = story_size(conn, story)
     return ArticlePage(
         id=row["id"],
         title=row["title"],
@@ -703,6 +792,8 @@ def article_page(store: Store, article_id: int) -> ArticlePage:
             for m in row["mentions"]
         ],
         quotes=[_spoken(q) for q in said],
+        story_id=story,
+        story_articles=in_story,
     )
 
 
@@ -716,6 +807,7 @@ def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -
     with store.engine.connect() as conn:
         total = listing.source_article_count(conn, src["id"])
         rows = listing.latest_articles(conn, PAGE_SIZE, (page - 1) * PAGE_SIZE, source_id=src["id"])
+        items = _story_items(group_articles(conn, rows, source_id=src["id"]))
     pages = max(1, -(-total // PAGE_SIZE))
     if page > pages:
         raise NotFound(f"لا توجد صفحة {page}: أخبار {src['name']} في {pages} صفحة")
@@ -738,7 +830,7 @@ def source_page(store: Store, settings: Settings, slug: str, *, page: int = 1) -
             )
             for e in ents
         ],
-        articles=[_article_item(r) for r in rows],
+        articles=items,
         page=page,
         pages=pages,
         total_articles=total,

@@ -280,7 +280,9 @@ class Pipeline:
         else:
             existing = self.store.article_by_hash(prepared.digest)
         if existing is not None:
-            self.store.add_source_copy(existing, self.store.source_id(article.source), article.url)
+            self.store.add_source_copy(
+                existing, self.store.source_id(article.source), article.url, article.published
+            )
             report.duplicates += 1
             return existing
         content = article_content(article)

@@ -91,7 +91,7 @@ def test_entity_page_shows_chart_related_and_news_right_to_left(browser, base_ur
     assert page.locator("#related li").count() >= 3
     assert page.locator("#sources li").count() >= 3
     assert page.locator("#quotes blockquote").count() == 5  # what Lavrov said, newest first
-    assert page.locator("#articles .news li").count() == 20
+    assert 10 < page.locator("#articles ol.news > li").count() < 20  # one item per story
     assert page.locator("#articles mark").first.is_visible()
     assert page.locator("#articles .pager a[rel=next]").get_attribute("href") == "?page=2#articles"
     _shoot(page, tmp_path, "entity", (1000, 1500))

@@ -323,8 +323,15 @@ class Store:
         with self.engine.connect() as conn:
             return _rows(driver.run(conn, sql, {"a": article_id, "n": limit}))
 
-    def add_source_copy(self, article_id: int, source_id: int, url: str | None) -> bool:
-        """Record that another source carried an identical article; False if known already."""
+    def add_source_copy(
+        self,
+        article_id: int,
+        source_id: int,
+        url: str | None,
+        published: datetime | None = None,
+    ) -> bool:
+        """Record that another source carried an identical article (when, if known);
+        False if known already."""
         with self.engine.begin() as conn:
             exists = conn.execute(
                 select(s.article_sources.c.article_id).where(
@@ -336,7 +343,10 @@ class Store:
                 return False
             conn.execute(
                 insert(s.article_sources).values(
-                    article_id=article_id, source_id=source_id, url=url
+                    article_id=article_id,
+                    source_id=source_id,
+                    url=url,
+                    published=published.astimezone(UTC) if published else None,
                 )
             )
         return True
@@ -380,7 +390,12 @@ class Store:
                 story_id = article_id
                 own_story = "UPDATE articles SET story_id = :a WHERE id = :a"
                 driver.write(conn, own_story, {"a": article_id})
-            copy = {"article_id": article_id, "source_id": source_id, "url": article.url}
+            copy = {
+                "article_id": article_id,
+                "source_id": source_id,
+                "url": article.url,
+                "published": published,
+            }
             driver.write(conn, _INSERT_ARTICLE_SOURCE, copy)
             if signature is not None:
                 row = {"article_id": article_id, "day": day, "signature": signature}

@@ -123,8 +123,17 @@ def _watchlists(conn: Connection) -> None:
     schema.watchlist_articles.create(conn, checkfirst=True)
 
 
+def _copy_times(conn: Connection) -> None:
+    """15: when each source published its verbatim copy (``article_sources.published``),
+    for the story page's "who published first"; copies stored before stay unknown."""
+    columns = {c["name"] for c in inspect(conn).get_columns("article_sources")}
+    if "published" not in columns:
+        kind = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+        conn.execute(text(f"ALTER TABLE article_sources ADD COLUMN published {kind}"))
+
+
 def _mention_type_index(conn: Connection) -> None:
-    """The recogniser's types of an entity's mentions counted from the index alone (the
+    """16: the recogniser's types of an entity's mentions counted from the index alone (the
     global pass votes on every touched entity's type: a big entity has hundreds of
     thousands of mentions, and reading their rows cost ten times more)."""
     conn.execute(
@@ -147,6 +156,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _slug_redirects,
     _mention_types,
     _watchlists,
+    _copy_times,
     _mention_type_index,
 ]
 

@@ -64,6 +64,7 @@ article_sources = Table(
     Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
     Column("source_id", Integer, ForeignKey("sources.id"), primary_key=True),
     Column("url", Text),
+    Column("published", DateTime(timezone=True)),  # when this source published it (UTC)
 )
 
 entities = Table(

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import Connection, func, or_, select, true
 
 from marsad.extract.dedup import Signature, StoryIndex, signature, window_start
 from marsad.store import driver
 from marsad.store import schema as s
-from marsad.store.database import INSERT_SIGNATURE, Store
+from marsad.store.database import INSERT_SIGNATURE, Row, Store
 
 log = logging.getLogger(__name__)
 
@@ -119,3 +121,115 @@ class StoryGrouper:
         if values:
             with self.store.engine.begin() as conn:
                 driver.write(conn, INSERT_SIGNATURE, values)
+
+
+# ---- stories on the pages (marsad.analytics.stories) -------------------------------------
+MAX_MEMBERS = 500  # articles of the stories of one page, at most
+MAX_SAME_DAY = 5_000  # headlines read per page to find the same headline on the same day
+_MEMBER_COLUMNS = (
+    "a.id, a.title, a.url, a.published, a.day, a.story_id, a.source_id, "
+    "s.name AS source_name, s.slug AS source_slug FROM articles a "
+    "JOIN sources s ON s.id = a.source_id"
+)
+
+
+def _ids(values: Iterable[int]) -> str:
+    return ", ".join(str(int(v)) for v in sorted(set(values))) or "NULL"
+
+
+def story_members(conn: Connection, story_ids: Iterable[int]) -> list[Row]:
+    """Every article of these stories (the story_id index), first stored first."""
+    marks = _ids(story_ids)
+    sql = (
+        f"SELECT {_MEMBER_COLUMNS} WHERE a.story_id IN ({marks}) OR a.id IN ({marks}) "
+        f"ORDER BY a.id LIMIT {MAX_MEMBERS}"
+    )
+    return _rows(driver.run(conn, sql))
+
+
+def same_day_headlines(conn: Connection, days: Iterable[str], words: Iterable[str]) -> list[Row]:
+    """(id, title, day, story_id) of the articles of these days whose title contains one of
+    ``words`` (at most ``MAX_SAME_DAY``): candidates for a story's headline repeated by
+    another story that day (the titles are compared by the caller)."""
+    days = sorted({d for d in days if d})
+    words = sorted({w.replace("%", "").replace("_", "") for w in words} - {""})
+    if not days or not words:
+        return []
+    params: dict[str, Any] = {f"d{n}": d for n, d in enumerate(days)}
+    params |= {f"w{n}": f"%{w}%" for n, w in enumerate(words)}
+    marks = ", ".join(f":d{n}" for n in range(len(days)))
+    like = " OR ".join(f"a.title LIKE :w{n}" for n in range(len(words)))
+    sql = (
+        f"SELECT a.id, a.title, a.day, a.story_id FROM articles a WHERE a.day IN ({marks}) "
+        f"AND ({like}) LIMIT {MAX_SAME_DAY}"
+    )
+    return _rows(driver.run(conn, sql, params))
+
+
+def listed_by_entity(conn: Connection, entity_id: int, article_ids: Iterable[int]) -> set[int]:
+    """The articles among ``article_ids`` that name the entity (its news list)."""
+    sql = (
+        "SELECT article_id FROM article_entities "
+        f"WHERE entity_id = :e AND article_id IN ({_ids(article_ids)})"
+    )
+    return {r[0] for r in driver.run(conn, sql, {"e": entity_id})}
+
+
+def verbatim_copies(conn: Connection, article_ids: Iterable[int]) -> list[Row]:
+    """Other sources that carried one of these articles word for word (stored once, with
+    every source in ``article_sources``): article_id, source slug and name, their URL."""
+    sql = (
+        "SELECT c.article_id, c.url, c.published, s.slug AS source_slug, "
+        "s.name AS source_name "
+        "FROM article_sources c JOIN articles a ON a.id = c.article_id "
+        "JOIN sources s ON s.id = c.source_id "
+        f"WHERE c.article_id IN ({_ids(article_ids)}) AND c.source_id <> a.source_id "
+        "ORDER BY c.article_id, s.name"
+    )
+    return _rows(driver.run(conn, sql))
+
+
+def story_id_of(conn: Connection, article_id: int) -> int | None:
+    """The story of an article (None: no such article)."""
+    found = driver.run(
+        conn, "SELECT coalesce(story_id, id) FROM articles WHERE id = :a", {"a": article_id}
+    ).first()
+    return found[0] if found else None
+
+
+def quote_copies(
+    conn: Connection,
+    speakers: Iterable[int],
+    texts: Iterable[str],
+    first_day: str | None,
+    last_day: str | None,
+) -> list[Row]:
+    """Quotes of these speakers with one of these exact texts said between the two days,
+    with their article and source: the other copies of a quote (the (entity, day) index
+    bounds the scan)."""
+    texts = sorted(set(texts))
+    if not texts or not first_day or not last_day:
+        return []
+    params: dict[str, Any] = {f"t{n}": t for n, t in enumerate(texts)} | {
+        "a": first_day,
+        "b": last_day,
+    }
+    marks = ", ".join(f":t{n}" for n in range(len(texts)))
+    when = f" AND q.entity_id IN ({_ids(speakers)}) AND q.day BETWEEN :a AND :b"
+    sql = (
+        "SELECT q.text, q.entity_id, q.article_id, q.day, a.title, a.url, "
+        "s.name AS source, s.slug AS source_slug FROM quotes q "
+        "JOIN articles a ON a.id = q.article_id JOIN sources s ON s.id = a.source_id "
+        f"WHERE q.text IN ({marks}){when} LIMIT {MAX_MEMBERS}"
+    )
+    return _rows(driver.run(conn, sql, params))
+
+
+def _rows(result: Any) -> list[Row]:
+    return [dict(r._mapping) for r in result]
+
+
+def story_size(conn: Connection, story_id: int) -> int:
+    """How many stored articles the near-duplicate cluster holds."""
+    sql = "SELECT count(*) FROM articles WHERE story_id = :s"
+    return driver.run(conn, sql, {"s": story_id}).scalar() or 0

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from marsad import pages
+from marsad import pages, story_page
 from marsad.config import Settings
 from marsad.errors import InputError, NotFound
 from marsad.store.database import Store
@@ -34,6 +34,7 @@ from marsad.web.extras import (
     counted_text,
     csv_response,
     hijri_date,
+    lag_text,
     png_chart,
     short_date,
 )
@@ -89,6 +90,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     templates.env.filters["num"] = arabic_number
     templates.env.filters["counted"] = counted  # 3 أخبار، 15 خبرا، خبران
     templates.env.filters["counted_text"] = counted_text
+    templates.env.filters["lag"] = lag_text  # "بعد ساعتين و5 دقائق" (story pages)
+    templates.env.filters["clock"] = lambda t: t.strftime("%H:%M")
     templates.env.globals.update(
         type_names=TYPE_NAMES, colours=COLOURS, max_query=pages.MAX_QUERY_CHARS
     )
@@ -164,8 +167,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         page: Annotated[int, Query(ge=1)] = 1,
         stories: bool = False,
         type: str | None = None,
+        repeats: Annotated[
+            bool, Query(description="every article, not one item per story")
+        ] = False,
     ) -> Response:
-        return _json(cached.entity_page(key, page=page, stories=stories, types=types_filter(type)))
+        return _json(
+            cached.entity_page(
+                key, page=page, stories=stories, types=types_filter(type), repeats=repeats
+            )
+        )
 
     @app.get("/api/entity/{key}/quotes", response_model=pages.QuotesPage, tags=["pages"])
     def api_entity_quotes(key: str, page: Annotated[int, Query(ge=1)] = 1) -> Response:
@@ -210,6 +220,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def api_article(article_id: int) -> Response:
         return _json(pages.article_page(store, article_id))
 
+    @app.get("/api/story/{article_id}", response_model=story_page.StoryPage, tags=["pages"])
+    def api_story(article_id: int) -> Response:
+        """A story (any of its articles' ids): every source that carried it, first first,
+        the time after the first, and how the headlines differ."""
+        return _json(story_page.story_page(store, article_id))
+
     @app.get("/api/source/{slug}", response_model=pages.SourcePage, tags=["pages"])
     def api_source(slug: str, page: Annotated[int, Query(ge=1)] = 1) -> Response:
         return _json(cached.source_page(slug, page=page))
@@ -244,9 +260,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         page: Annotated[int, Query(ge=1)] = 1,
         stories: bool = False,
         type: str | None = None,
+        repeats: bool = False,
     ) -> HTMLResponse:
         def build() -> HTMLResponse:
-            data = cached.entity_page(key, page=page, stories=stories, types=types_filter(type))
+            data = cached.entity_page(
+                key, page=page, stories=stories, types=types_filter(type), repeats=repeats
+            )
             chart = bar_chart(
                 data.timeline, f"عدد الأخبار كل يوم عن {data.name}", "قصص" if stories else "أخبار"
             )
@@ -358,6 +377,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def article(request: Request, article_id: int) -> HTMLResponse:
         data = pages.article_page(store, article_id)
         return render(request, "article.html", data=data, segments=_linked_segments(data))
+
+    @app.get("/story/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story(request: Request, article_id: int) -> HTMLResponse:
+        data = story_page.story_page(store, article_id)
+        return render(request, "story.html", data=data)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources(request: Request) -> HTMLResponse:

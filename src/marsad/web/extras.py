@@ -83,6 +83,11 @@ COUNTED = {
     "خبر": ("خبر واحد", "خبران", "أخبار", "خبرا", "خبر"),
     "يوم": ("يوم واحد", "يومان", "أيام", "يوما", "يوم"),
     "خبر مشترك": ("خبر مشترك واحد", "خبران مشتركان", "أخبار مشتركة", "خبرا مشتركا", "خبر مشترك"),
+    "مصدر آخر": ("مصدر آخر", "مصدران آخران", "مصادر أخرى", "مصدرا آخر", "مصدر آخر"),
+    "نسخة أخرى": ("نسخة أخرى", "نسختان أخريان", "نسخ أخرى", "نسخة أخرى", "نسخة أخرى"),
+    "مصدر": ("مصدر واحد", "مصدران", "مصادر", "مصدرا", "مصدر"),
+    "دقيقة": ("دقيقة واحدة", "دقيقتان", "دقائق", "دقيقة", "دقيقة"),
+    "ساعة": ("ساعة واحدة", "ساعتان", "ساعات", "ساعة", "ساعة"),
 }
 
 
@@ -106,6 +111,36 @@ def counted(value: Any, noun: str) -> Markup:
     if number[:1].isdigit():
         return Markup("<bdi>{}</bdi> {}").format(number, form)
     return Markup("{}").format(words)
+
+
+def lag_text(minutes: int | None, days: int | None = None) -> str:
+    """How long after the first publication: "بعد ساعتين و5 دقائق", "بعد 3 أيام",
+    "في الوقت نفسه"; empty when unknown."""
+    if minutes is None:
+        if days is None:
+            return ""
+        return "في اليوم نفسه" if days == 0 else f"بعد {_after(days, 'يوم')}"
+    if minutes == 0:
+        return "في الوقت نفسه"
+    if minutes < 0:  # a copy dated before the first timed one: only its day was known
+        return ""
+    if minutes >= 2 * 24 * 60:
+        return f"بعد {_after(round(minutes / (24 * 60)), 'يوم')}"
+    hours, mins = divmod(minutes, 60)
+    parts = [_after(hours, "ساعة")] if hours else []
+    if mins:
+        parts.append(_after(mins, "دقيقة"))
+    return "بعد " + " و".join(parts)
+
+
+_AFTER = {"يوم": ("يوم", "يومين"), "ساعة": ("ساعة", "ساعتين"), "دقيقة": ("دقيقة", "دقيقتين")}
+
+
+def _after(n: int, noun: str) -> str:
+    """A count after a preposition (بعد ساعة، بعد يومين، بعد 3 أيام)."""
+    if n in (1, 2):
+        return _AFTER[noun][n - 1]
+    return counted_text(n, noun)
 
 
 def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> StreamingResponse:
