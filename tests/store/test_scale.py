@@ -36,6 +36,10 @@ def test_replayed_database_is_what_the_pipeline_would_hold(small, tmp_path):
     assert len(published) == 20 and published == sorted(published)
     assert con.execute("SELECT count(DISTINCT content_hash) FROM articles").fetchone()[0] == 20
     assert con.execute("SELECT max(source_id) FROM articles").fetchone()[0] <= 12
+    assert not con.execute(  # each article's own source row carries its time, as at ingest
+        "SELECT count(*) FROM article_sources s JOIN articles a ON a.id = s.article_id "
+        "AND a.source_id = s.source_id WHERE s.published IS NOT a.published"
+    ).fetchone()[0]
     # the long tail: replays name new entities, with aliases that normalise as the store does
     old = sqlite3.connect(ant)
     old_names = {r[0] for r in old.execute("SELECT name FROM entities")}
