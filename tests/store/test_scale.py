@@ -102,3 +102,15 @@ def test_type_votes_are_counted_from_the_index_alone(settings):
         typed = conn.execute(text("SELECT count(*) FROM mentions WHERE type IS NOT NULL")).scalar()
     assert typed and sum(n for v in votes.values() for n in v.values()) == typed
     store.close()
+
+
+def test_window_sums_are_the_entity_days_summed_around_the_split(small):
+    store, _ = small
+    days = sorted({d for _, d, _ in store.entity_day_counts("0000", "9999")})
+    start, split, end = days[0], days[len(days) // 2], days[-1]
+    expected: dict[int, list[int]] = {}
+    for eid, day, n in store.entity_day_counts(start, end):
+        expected.setdefault(eid, [0, 0])[0 if day >= split else 1] += n
+    sums = {e: [r, b] for e, r, b in store.window_sums(start, split, end, 1)}
+    assert sums and sums == {e: v for e, v in expected.items() if v[0] >= 1}
+    assert all(r >= 2 for _, r, _ in store.window_sums(start, split, end, 2))

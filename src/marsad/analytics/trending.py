@@ -7,7 +7,6 @@ Entities need at least ``min_recent`` articles in the recent days.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,16 +30,12 @@ def trending(
 ) -> list[Trend]:
     recent_start = window.end - timedelta(days=recent - 1)
     baseline_days = max((recent_start - window.start).days, 1)
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for entity_id, day, n in store.entity_day_counts(*window.bounds):
-        counts[entity_id][0 if day >= recent_start.isoformat() else 1] += n
+    start, end = window.bounds
     scored = []
-    for entity_id, (r, b) in counts.items():
-        if r < min_recent:
-            continue
+    for entity_id, r, b in store.window_sums(start, recent_start.isoformat(), end, min_recent):
         base = b / baseline_days
         scored.append((entity_id, r, base, (r / recent + 1) / (base + 1)))
-    scored.sort(key=lambda t: (-t[3], -t[1]))
+    scored.sort(key=lambda t: (-t[3], -t[1], t[0]))  # equal scores: by entity id
     rows = store.entity_rows(t[0] for t in scored[:limit])
     return [
         Trend(

@@ -798,6 +798,13 @@ class Store:
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
             return rollups.source_entities(conn, source_id, start, end, limit)
 
+    def window_sums(
+        self, start: str, split: str, end: str, min_recent: int
+    ) -> list[tuple[int, int, int]]:
+        """(entity id, recent articles, earlier articles) of the entities trending can rank."""
+        with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
+            return rollups.window_sums(conn, start, split, end, min_recent)
+
     def entity_day_counts(self, start: str, end: str) -> list[tuple[int, str, int]]:
         """(entity id, day, articles) for every entity with articles in the window."""
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
