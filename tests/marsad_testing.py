@@ -116,3 +116,52 @@ def store_snapshot(store: Store) -> dict[str, list[tuple]]:
     with store.engine.connect() as conn:
         found = {k: sorted(tuple(r) for r in conn.execute(text(q))) for k, q in queries.items()}
     return found | rollup_snapshot(store)
+
+
+# Every table, by content (names and hashes, never row ids): equal snapshots, equal databases.
+# Not compared: an alias's written form and the slugs an entity had before it was renamed are
+# those of the article that created it, i.e. of which article was analysed first.
+NAMED = {
+    "articles": "SELECT a.content_hash, a.title, a.day, a.place, a.agency, "
+    "(SELECT s.content_hash FROM articles s WHERE s.id = a.story_id) FROM articles a",
+    "copies": "SELECT a.content_hash, s.slug, c.url FROM article_sources c "
+    "JOIN articles a ON a.id = c.article_id JOIN sources s ON s.id = c.source_id",
+    "entities": "SELECT e.slug, e.name, e.type, m.slug FROM entities e "
+    "LEFT JOIN entities m ON m.id = e.merged_into",
+    "mentions": 'SELECT a.content_hash, m.start, m."end", m.surface, m.type, e.slug '
+    "FROM mentions m JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id",
+    "article_entities": "SELECT a.content_hash, e.slug, x.day, x.mentions, x.first_start, "
+    "x.first_end FROM article_entities x JOIN articles a ON a.id = x.article_id "
+    "JOIN entities e ON e.id = x.entity_id",
+    "quotes": "SELECT a.content_hash, e.slug, q.start, q.text FROM quotes q "
+    "JOIN articles a ON a.id = q.article_id JOIN entities e ON e.id = q.entity_id",
+    "entity_days": "SELECT e.slug, r.day, r.articles, r.stories FROM entity_days r "
+    "JOIN entities e ON e.id = r.entity_id",
+    "entity_totals": "SELECT e.slug, r.articles FROM entity_totals r "
+    "JOIN entities e ON e.id = r.entity_id",
+    "entity_source_days": "SELECT e.slug, s.slug, r.day, r.articles FROM entity_source_days r "
+    "JOIN entities e ON e.id = r.entity_id JOIN sources s ON s.id = r.source_id",
+    "pair_days": "SELECT e.slug, o.slug, r.day, r.articles FROM pair_days r "
+    "JOIN entities e ON e.id = r.entity_id JOIN entities o ON o.id = r.other_id",
+    "day_totals": "SELECT coalesce(s.slug, ''), r.day, r.articles, r.stories FROM day_totals r "
+    "LEFT JOIN sources s ON s.id = r.source_id",
+    "fetched": "SELECT url, status, done FROM fetched_urls",
+    "pending": "SELECT article_id FROM pending_analysis",
+}
+
+
+def named_snapshot(store: Store) -> dict[str, list[tuple]]:
+    """Every table by content (names and hashes, never row ids): equal snapshots mean
+    equal databases, however many processes built them in whatever order."""
+    with store.engine.connect() as conn:
+        return {k: sorted(tuple(r) for r in conn.execute(text(q))) for k, q in NAMED.items()}
+
+
+def differences(got: dict[str, list[tuple]], expected: dict[str, list[tuple]]) -> dict:
+    """Per table, the rows only one side has (a few of each), and both row counts."""
+    out = {}
+    for table, rows in expected.items():
+        if got[table] != rows:
+            extra, missing = set(got[table]) - set(rows), set(rows) - set(got[table])
+            out[table] = (len(got[table]), len(rows), sorted(extra)[:4], sorted(missing)[:4])
+    return out

@@ -17,8 +17,10 @@ from marsad.alerts.commands import after_round, alerts_app
 from marsad.config import Settings, load_settings
 from marsad.entities import commands as entity_commands
 from marsad.errors import MarsadError
+from marsad.export_commands import export_app
 from marsad.ner.commands import ner_app
 from marsad.sources import commands as sources_commands
+from marsad.spark import commands as spark_commands
 from marsad.store.database import Store
 
 app = typer.Typer(help="مرصد — Arabic news monitoring.", no_args_is_help=True, add_completion=False)
@@ -29,6 +31,9 @@ app.add_typer(sources_commands.feeds_app, name="feeds")
 app.add_typer(sources_commands.sources_app, name="sources")
 app.command("crawl")(sources_commands.crawl)
 app.add_typer(ner_app, name="ner", help="Train, evaluate and run the NER model.")
+app.command("spark-ingest")(spark_commands.spark_ingest)  # marsad.spark: archives on Spark
+app.command("load")(spark_commands.load)
+app.add_typer(export_app, name="export")  # every list as CSV / JSONL (exports.py)
 app.add_typer(alerts_app, name="alerts")
 
 
@@ -352,7 +357,8 @@ def reprocess(batch: Batch = 200, workers: NameWorkers = 1) -> None:
 @app.command()
 def analyse(batch: Batch = 200, workers: NameWorkers = 1) -> None:
     """Find the entities of the articles ingested with --defer-analysis (mentions, quotes,
-    counts), oldest first; stopping is safe, running it again goes on."""
+    counts), oldest first; stopping is safe, running it again goes on. On PostgreSQL any
+    number of these processes, on any machines, share the waiting articles (docs/deploy.md)."""
     from marsad.pipeline import Pipeline
 
     settings, store = _open()

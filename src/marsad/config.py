@@ -7,7 +7,12 @@
 | MARSAD_TIMEZONE         | Asia/Damascus                             |
 | MARSAD_WINDOW_DAYS      | 30                                        |
 | MARSAD_NER              | model (KB gazetteer + shipped CRF); gazetteer = KB names only |
+| MARSAD_LEASE_SECONDS    | 300: how long a claim holds on PostgreSQL (store/shared.py) |
 | MARSAD_ALLOW_PRIVATE_HOSTS | none: host names, addresses or CIDR networks (comma-separated) the crawler may reach although internal |
+| MARSAD_ENRICH           | off: on = `marsad crawl` looks up descriptions after each round (entities.enrich) |
+| MARSAD_ENRICH_MIN_ARTICLES | 20: articles an entity needs before it is looked up |
+| MARSAD_WIKIPEDIA_URL / MARSAD_WIKIDATA_API / MARSAD_COMMONS_API | the public sites enrich asks |
+| MARSAD_ENRICH_USER_AGENT / MARSAD_ENRICH_DELAY / MARSAD_ENRICH_TIMEOUT | how it asks |
 | MARSAD_SITE_URL, MARSAD_SMTP_*, MARSAD_WEBHOOK_* | alerts: links, e-mail server, webhook retries (AlertSettings) |
 | MARSAD_CONFIG           | <data dir>/config.toml (optional file with the same keys, lower-case) |
 """
@@ -19,6 +24,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marsad.errors import ConfigError
@@ -52,6 +58,15 @@ class Settings:
     threads: int = 2  # request handlers running at once in one server process
     # internal hosts/networks the crawler may fetch (marsad.sources.addresses)
     allow_private_hosts: tuple[str, ...] = ()
+    # descriptions from Wikipedia / Wikidata (marsad.entities.enrich): opt-in after crawls
+    enrich: bool = False
+    enrich_min_articles: int = 20
+    wikipedia_url: str = "https://ar.wikipedia.org"
+    wikidata_api: str = "https://www.wikidata.org/w/api.php"
+    commons_api: str = "https://commons.wikimedia.org/w/api.php"
+    enrich_user_agent: str = "marsad/0.1 (Arabic news monitor; https://github.com/marsad) kb-enrich"
+    enrich_delay: float = 1.0  # seconds between two requests to one site
+    enrich_timeout: float = 20.0
     alerts: AlertSettings = field(default_factory=AlertSettings)
 
     @property
@@ -120,12 +135,39 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ner=str(get("ner", "model")),
         threads=threads,
         allow_private_hosts=allow_private_hosts,
+        **_enrich_settings(get),
         alerts=_alert_settings(get),
     )
     if settings.ner not in {"model", "gazetteer"}:
         raise ConfigError("MARSAD_NER must be 'model' or 'gazetteer'")
     _ = settings.tz  # validate early
     return settings
+
+
+def _enrich_settings(get: Callable[[str, object], object]) -> dict[str, Any]:
+    """MARSAD_ENRICH and the settings of `marsad kb enrich` (see the table above)."""
+    flag = str(get("enrich", "off")).strip().lower()
+    if flag not in {"on", "off", "true", "false", "1", "0", "yes", "no"}:
+        raise ConfigError("MARSAD_ENRICH must be 'on' or 'off'")
+    out: dict[str, Any] = {"enrich": flag in {"on", "true", "1", "yes"}}
+    for key, kind in (
+        ("enrich_min_articles", int),
+        ("enrich_delay", float),
+        ("enrich_timeout", float),
+        ("wikipedia_url", str),
+        ("wikidata_api", str),
+        ("commons_api", str),
+        ("enrich_user_agent", str),
+    ):
+        default = Settings.__dataclass_fields__[key].default
+        try:
+            value = kind(get(key, default))  # type: ignore[operator]
+        except ValueError as exc:
+            raise ConfigError(f"MARSAD_{key.upper()} must be a {kind.__name__}") from exc
+        if kind is not str and value < 0:  # type: ignore[operator]
+            raise ConfigError(f"MARSAD_{key.upper()} must not be negative")
+        out[key] = value
+    return out
 
 
 def _allow_list(value: object) -> tuple[str, ...]:

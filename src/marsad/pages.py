@@ -17,8 +17,8 @@ from marsad.arabic.normalise import WORD, normalise, normalise_digits, normalise
 from marsad.config import Settings
 from marsad.entities.fuzzy import fold, similar, skeleton
 from marsad.errors import InputError, NotFound
-from marsad.models import EntityType, content_of
-from marsad.store import listing, rollups
+from marsad.models import EntityType
+from marsad.store import enrichment, listing, rollups
 from marsad.store.database import Row, Store
 from marsad.store.listing import SearchFilters
 from marsad.store.stories import story_size
@@ -190,6 +190,21 @@ def _story_items(
     return items
 
 
+class Enrichment(BaseModel):
+    """Where the description came from when `marsad kb enrich` found it, with the licences
+    the page must show (text: CC BY-SA from Wikipedia; the image's own from Commons)."""
+
+    wikidata: str | None
+    url: str | None
+    licence: str | None
+    licence_url: str | None
+    image_file: str | None
+    image_page: str | None
+    image_artist: str | None
+    image_licence: str | None
+    image_licence_url: str | None
+
+
 class EntityPage(BaseModel):
     id: int
     slug: str
@@ -214,6 +229,7 @@ class EntityPage(BaseModel):
     pages: int
     quotes: list[QuoteItem] = []  # newest first (marsad.entities.quotes), each once
     repeats: bool = False  # True: every article listed; False: one item per story
+    enrichment: Enrichment | None = None  # the description's source, from kb enrich
 
 
 class QuotesPage(BaseModel):
@@ -495,7 +511,15 @@ def entity_page(
         pages=pages,
         quotes=[_quote(q.lead, q.others) for q in said],
         repeats=repeats,
+        enrichment=_enrichment(store, eid),
     )
+
+
+def _enrichment(store: Store, entity_id: int) -> Enrichment | None:
+    found = enrichment.get(store, entity_id)
+    if found is None or found["status"] != enrichment.MATCHED:
+        return None
+    return Enrichment(**{k: found[k] for k in Enrichment.model_fields})
 
 
 def quotes_page(store: Store, key: str, *, page: int = 1) -> QuotesPage:
@@ -532,41 +556,23 @@ def source_choices(store: Store) -> list[Row]:
 
 
 def entity_timeline_rows(store: Store, settings: Settings, key: str) -> Iterator[list[Any]]:
-    """CSV rows of the entity's timeline: day, articles, stories (zero days included)."""
+    """Rows of the entity's timeline (day, articles, stories), zero days included."""
     ent = find_entity(store, key)
     window = current_window(store, settings)
     articles = _timeline(store, ent["id"], window)
     stories = _timeline(store, ent["id"], window, stories=True)
-    yield ["day", "articles", "stories"]
     for a, st in zip(articles, stories, strict=True):
         yield [a.day.isoformat(), a.count, st.count]
 
 
-def entity_article_rows(store: Store, key: str) -> Iterator[list[Any]]:
-    """CSV rows of every article naming the entity, newest first."""
-    ent = find_entity(store, key)
-    yield ["id", "day", "published", "source", "title", "url", "mention"]
-    with store.engine.connect() as conn:
-        for r in listing.iter_entity_articles(conn, ent["id"]):
-            content = content_of(r["title"], r["text"])
-            yield [
-                r["id"],
-                r["day"] or "",
-                _iso(r["published"]),
-                r["source_name"],
-                r["title"],
-                r["url"] or "",
-                content[r["first_start"] : r["first_end"]],
-            ]
-
-
-def _iso(value: Any) -> str:
-    """A stored timestamp (datetime, or SQLite's text) as ISO 8601 (UTC, as stored)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.isoformat()
+def iso_time(value: Any) -> str:
+    """A stored timestamp (datetime, or SQLite's text) as ISO 8601 with its UTC offset
+    (``2026-03-10T07:00:00+00:00``), the same from SQLite and PostgreSQL; "" if unknown."""
+    if isinstance(value, str) and len(value) in (19, 26) and value[10:11] == " ":
+        # SQLite's naive UTC text (``2026-03-10 07:00:00[.000000]``): no datetime needed
+        return value[:10] + "T" + value[11:].removesuffix(".000000") + "+00:00"
+    moment = _utc(value)
+    return moment.isoformat() if moment else ""
 
 
 def home_page(store: Store, settings: Settings) -> HomePage:
@@ -640,17 +646,16 @@ def compare_page(
     )
 
 
-def search_page(
+def search_request(
     store: Store,
     query: str,
-    *,
-    page: int = 1,
     source: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     entity: str | None = None,
-) -> SearchPage:
-    check_page_number(page)
+) -> tuple[str, SearchFilters, Row | None, Row | None]:
+    """A search as asked (page or export), checked: (normalised query, filters, the source's
+    row, the entity's row); InputError or NotFound for what cannot be searched."""
     norm = normalise(check_query(query))
     if len(norm.split()) > MAX_QUERY_WORDS:
         raise InputError(
@@ -672,6 +677,25 @@ def search_page(
         end=end.isoformat() if end else None,
         entity_id=ent["id"] if ent else None,
     )
+    return norm, filters, source_row, ent
+
+
+def search_page(
+    store: Store,
+    query: str,
+    *,
+    page: int = 1,
+    source: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    entity: str | None = None,
+) -> SearchPage:
+    check_page_number(page)
+    norm, filters, source_row, ent = search_request(
+        store, query, source, date_from, date_to, entity
+    )
+    start = date.fromisoformat(filters.start) if filters.start else None
+    end = date.fromisoformat(filters.end) if filters.end else None
     with store.engine.connect() as conn:
         total, cap, rows = listing.search(
             conn, norm, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE

@@ -29,7 +29,7 @@ from marsad.ner.combined import CombinedRecogniser
 from marsad.ner.gazetteer import GazetteerRecogniser
 from marsad.sources.names import is_own_name
 from marsad.store import edits as sql_edits
-from marsad.store import rollups
+from marsad.store import rollups, shared
 from marsad.store.database import Store, StoredMention
 from marsad.store.edits import replace_mentions
 from marsad.store.stories import StoryGrouper, sign
@@ -142,7 +142,13 @@ def default_recogniser(store: Store, settings: Settings) -> Recogniser:
 
     ``MARSAD_NER=gazetteer`` uses the knowledge base's names only.
     """
-    gazetteer = GazetteerRecogniser(sql_edits.recogniser_names(store))
+    return recogniser_of(sql_edits.recogniser_names(store), settings)
+
+
+def recogniser_of(names: list[tuple[str, str]], settings: Settings) -> Recogniser:
+    """:func:`default_recogniser` for the given (normalised alias, type) names, without a
+    database (e.g. in a Spark executor: ``marsad spark-ingest``)."""
+    gazetteer = GazetteerRecogniser(names)
     if settings.ner == "gazetteer":
         return gazetteer
     groups = GazetteerRecogniser(name_groups.recogniser_names())  # where the model saw none
@@ -247,12 +253,19 @@ class Pipeline:
     ) -> int:
         """Recognise, resolve and count the articles stored with their analysis deferred, in
         the order they were stored (as if analysed at ingest); returns how many. Safe to
-        stop and run again: each batch is committed with its articles taken off the list."""
+        stop and run again: each batch is committed with its articles taken off the list.
+        On PostgreSQL any number of processes run it at once: each claims batches with a
+        lease and commits article by article (store/shared.py)."""
         done = 0
+        rows_after = self.store.pending_after
+        if not self.store.is_sqlite:  # many workers share the list (store/shared.py)
+            rows_after = lambda _last, n: shared.claim_pending(self.store.direct_engine, n)  # noqa: E731
         with self.store.batch() as commit:
-            for found in self._recognised(self.store.pending_after, batch, workers):
+            for found in self._recognised(rows_after, batch, workers):
                 for article_id, day, content, names in found:
                     self.store.add_analysis(article_id, *self.analyse(content, day, names))
+                    if not self.store.is_sqlite:
+                        commit()  # one article at a time: its locks are held briefly
                 commit()
                 done += len(found)
                 if progress:
@@ -311,6 +324,14 @@ class Pipeline:
             signature=sig.to_bytes() if sig is not None else None,
             analysed=not prepared.deferred,
         )
+        if article_id is None:  # another process stored it meanwhile (PostgreSQL)
+            existing = self.store.article_by_hash(prepared.digest)
+            assert existing is not None
+            self.store.add_source_copy(
+                existing, self.store.source_id(article.source), article.url, article.published
+            )
+            report.duplicates += 1
+            return existing
         self.stories.remember(article_id, story_id or article_id, sig)
         report.new += 1
         return article_id

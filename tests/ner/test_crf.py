@@ -127,7 +127,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         "وشكل ذلك حرجا كبيرا للجنة الأولمبية الدولية. "
         "وعد سالفيني، زعيم حزب الرابطة اليميني، بطرد المهاجرين. "
         "وتعقد قمة ترامب-كيم في سنغافورة. "
-        "وقال مسؤول لبي بي سي إن الأمر انتهى."
+        "وقال مسؤول لبي بي سي إن الأمر انتهى. "
+        "واعتبرت وزارة الخارجية الفرنسية الثلاثاء أن الوضع خطير."
     )
     tokens = tokenise(text)
     tags = ["O"] * len(tokens)
@@ -143,6 +144,7 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
     tag("حزب", 3, "ORG")  # an epithet taken in
     tag("ترامب", 1, "PERS", nth=2)  # a hyphen between two people's names
     tag("بي", 2, "ORG")  # the first letter, ل glued on, left out
+    tag("وزارة", 4, "ORG")  # the day taken in
     found = [(m.text, m.type.value) for m in product_mentions(text, [tokens], [tags])]
     assert found == [
         ("مون جيه-إن", "PERSON"),
@@ -151,6 +153,7 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("حزب الرابطة", "ORGANIZATION"),
         ("ترامب", "PERSON"),
         ("لبي بي سي", "ORGANIZATION"),  # resolution reads it as ل + بي بي سي
+        ("وزارة الخارجية الفرنسية", "ORGANIZATION"),
     ]
 
 

@@ -84,7 +84,7 @@ def test_billion_laughs_is_refused_without_expanding():
     started = time.monotonic()
     with pytest.raises(FeedError, match="entity-expansion") as err:
         parse_feed(load("billion_laughs.xml"))
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 10.0  # expanded, it would not end (loose: loaded CI)
     assert isinstance(err.value, InputError)
 
 

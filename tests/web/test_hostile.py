@@ -294,13 +294,13 @@ def test_pages_have_no_inline_script_or_style_the_policy_would_block(hostile):
 
 
 # ---- search bounds ------------------------------------------------------------------------
-def test_a_ten_thousand_character_query_is_refused_quickly(hostile):
+def test_a_ten_thousand_character_query_is_refused_before_any_search(hostile):
+    # refused on its length, before the search runs (no timing here: the suite runs on
+    # loaded machines; bench/fuzz.py's search target measures the time)
     client, _store = hostile
     q = ("لافروف " * 1500)[:10_000]
     for path in ("/api/search", "/api/autocomplete"):
-        started = time.perf_counter()
         r = client.get(path, params={"q": q})
-        assert time.perf_counter() - started < 1.0, path
         assert r.status_code == 400, path
         assert "200" in r.json()["error"], r.json()  # says what the limit is
     page = client.get("/search", params={"q": "ل" * 10_000})
@@ -320,9 +320,7 @@ def test_too_many_words_are_refused_with_the_limit(hostile):
 def test_a_long_allowed_query_finds_and_highlights_in_arabic(hostile):
     client, _store = hostile
     q = "بحث وزير الخارجية الروسي سيرغي لافروف مع نظيره الأمريكي جون كيري جنيف"  # 12 words
-    started = time.perf_counter()
     r = client.get("/api/search", params={"q": q})
-    assert time.perf_counter() - started < 2.0
     assert r.status_code == 200
     articles = r.json()["articles"]
     assert articles, r.json()
@@ -352,7 +350,9 @@ def test_the_highlighter_is_linear_in_the_query():
     started = time.perf_counter()
     for _ in range(20):  # 20 different queries of 200 characters: nothing compiled per query
         _first_match(text, _query_forms(("ل" * 190) + str(_)))
-    assert time.perf_counter() - started < 1.0
+    # milliseconds when linear; a backtracking pattern takes minutes. The bound is loose
+    # so that a loaded machine never fails it.
+    assert time.perf_counter() - started < 10.0
 
 
 # ---- integers out of range, bodies of the wrong kind -----------------------------------------

@@ -31,6 +31,10 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesis.BaseS
             "MARSAD_DATABASE_URL": f"sqlite:///{Path(tmp) / 'marsad.db'}",
             "MARSAD_TIMEZONE": "Asia/Damascus",
             "MARSAD_ADMIN_TOKEN": TOKEN,
+            # POST /api/admin/enrich asks these: an address the guard refuses, never the web
+            "MARSAD_WIKIPEDIA_URL": "http://127.0.0.1:9",
+            "MARSAD_WIKIDATA_API": "http://127.0.0.1:9/w/api.php",
+            "MARSAD_COMMONS_API": "http://127.0.0.1:9/w/api.php",
         }
     )
     store = Store(config.database_url)

@@ -62,7 +62,7 @@ def related(
     entity_id: int,
     window: Window,
     *,
-    limit: int = 10,
+    limit: int | None = 10,
     min_shared: int = 2,
     types: set[str] | None = None,
 ) -> list[Related]:

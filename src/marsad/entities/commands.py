@@ -143,7 +143,52 @@ def import_wikipedia_cmd(
     typer.echo(f"read {r.read}, described {r.described}, unmatched {r.unmatched}")
 
 
+def enrich_cmd(
+    min_articles: Annotated[
+        int | None,
+        typer.Option(help="Articles an entity needs (default MARSAD_ENRICH_MIN_ARTICLES)"),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(help="Entities looked up in this run, most covered first")
+    ] = 100,
+    entity: Annotated[
+        str | None,
+        typer.Option(help="Look up this entity alone (id, slug, alias), whatever its articles"),
+    ] = None,
+    undo: Annotated[
+        str | None,
+        typer.Option(help="Take back the match of this entity (id, slug, alias); never again"),
+    ] = None,
+) -> None:
+    """Describe entities without a description from Arabic Wikipedia / Wikidata (public APIs,
+    one request at a time, cached); see docs/entities.md#descriptions-from-wikipedia."""
+    from marsad.entities.enrich import enrich
+    from marsad.entities.enrich import undo as undo_match
+
+    store = _store()
+    if undo is not None:
+        _print(undo_match(store, undo))
+        return
+    r = enrich(
+        store,
+        load_settings(),
+        min_articles=min_articles,
+        limit=limit,
+        entity=entity,
+        progress=lambda line: typer.echo(line, err=True),
+    )
+    typer.echo(
+        f"looked up {r.looked_up}: matched {r.matched}, ambiguous {r.ambiguous}, "
+        f"not found {r.not_found}, failed {r.failed} ({r.requests} requests)"
+    )
+    for problem in r.problems:
+        typer.echo(f"  failed: {problem}", err=True)
+    if r.failed:
+        raise typer.Exit(1)
+
+
 def register_kb(kb_app: typer.Typer) -> None:
     """Add the importers to ``marsad kb``."""
     kb_app.command("import-wikidata")(import_wikidata_cmd)
     kb_app.command("import-wikipedia")(import_wikipedia_cmd)
+    kb_app.command("enrich")(enrich_cmd)

@@ -49,6 +49,7 @@ from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
 from marsad.entities.resolve import ARTICLE_SHARE, CONNECTORS, words_close
 from marsad.store import edits as sql
+from marsad.store import shared
 from marsad.store.database import Store
 
 # Proclitics glued to a name (not the bare article: الرياض is not ال + رياض's entity)
@@ -78,16 +79,21 @@ class _Entity:
 def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, int]:
     """What runs after every ingest, analysis, crawl round (``entity_ids``: the entities it
     named) and reprocess (all): :func:`consolidate`, then names follow usage
-    (:func:`.naming.rename_by_usage`)."""
-    since, newest = sql.unsettled(store)  # also what a killed run left unsettled
-    ids = None if entity_ids is None else set(entity_ids) | since
-    done, targets = consolidate(store, ids)
-    done["renamed"] = rename_by_usage(store, None if ids is None else ids | targets)
-    if done["renamed"]:  # a new name can be another's glued or spelt otherwise
-        again, more = consolidate(store, targets if ids is None else ids | targets)
-        done = {k: done[k] + again.get(k, 0) for k in done}
-        targets |= more
-    sql.mark_settled(store, newest)
+    (:func:`.naming.rename_by_usage`). On PostgreSQL one process runs it at a time, once no
+    article waits for analysis, also on what other processes noted (store/shared.py)."""
+    with shared.settling(store) as waiting:  # PostgreSQL: one process at a time
+        if waiting is None:  # articles wait for analysis: whoever finishes them settles
+            return {"retyped": 0, "merged": 0, "renamed": 0}
+        since, newest = sql.unsettled(store)  # also what a killed run left unsettled
+        since |= waiting
+        ids = None if entity_ids is None else set(entity_ids) | since
+        done, targets = consolidate(store, ids)
+        done["renamed"] = rename_by_usage(store, None if ids is None else ids | targets)
+        if done["renamed"]:  # a new name can be another's glued or spelt otherwise
+            again, more = consolidate(store, targets if ids is None else ids | targets)
+            done = {k: done[k] + again.get(k, 0) for k in done}
+            targets |= more
+        sql.mark_settled(store, newest)
     return done
 
 

@@ -25,6 +25,7 @@ import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -34,6 +35,7 @@ from marsad.entities import roles as R
 from marsad.entities.fuzzy import consonants, fold, fold_place, place_close, skeleton
 from marsad.models import Entity, EntityType, Mention
 from marsad.store import edits as sql
+from marsad.store import shared
 from marsad.store.database import Store, StoredMention
 
 _NOT_IN_NAMES = re.compile(r"[\s_#]+")  # hashtags: #محمد_بن_سلمان, سيرغي #لافروف
@@ -79,6 +81,8 @@ class Resolver:
         self._cooc: OrderedDict[tuple[int, int | None], dict[int, int]] = OrderedDict()
         self._cooc_years: dict[int, set[int | None]] = {}  # entity → its years in _cooc
         self.refresh_seconds = 1.0
+        self._context: set[int] = set()  # the other entities of the article being resolved
+        self._rechecking = False  # looking a name up again before creating it (PostgreSQL)
         self._checked = time.monotonic()
         self._load()
 
@@ -109,8 +113,28 @@ class Resolver:
         if now - self._checked < self.refresh_seconds:
             return
         self._checked = now
-        if sql.resolution_version(self.store) != self._version:
-            self._load()
+        version = sql.resolution_version(self.store)
+        if version == self._version:
+            return
+        old = self._version
+        if not self.store.is_sqlite and old and version[1:] == old[1:] and old[0]:
+            self._catch_up(version)  # only new names: other processes' (store/shared.py)
+            return
+        self._load()
+
+    def _catch_up(self, version: tuple[Any, ...] | None = None) -> bool:
+        """Add the names other processes created since this one read them (PostgreSQL,
+        store/shared.py) to what this one knows; True if there were any. Not a reload: that
+        would forget the forms this one indexed when it created an entity (``_create``),
+        which one process analysing everything keeps."""
+        version = version or sql.resolution_version(self.store)
+        seen = self._version[0] if self._version else None
+        if not seen or not version or not version[0] or version[0] <= seen:
+            return False
+        for norm, entity_id, etype in self.store.alias_table(after=seen):
+            self._index(norm, entity_id, EntityType(etype))
+        self._version = (version[0], *self._version[1:])
+        return True
 
     # ---- indexes ---------------------------------------------------------------------------
     def _index(self, norm: str, entity_id: int, etype: EntityType) -> None:
@@ -268,6 +292,7 @@ class Resolver:
         return typed[0] if len(typed) == 1 else (typed or cands)
 
     def _lookup(self, it: _Item, context: set[int]) -> int | None:
+        self._context = context
         norm = it.norm
         etype = it.mention.type
         found = self._exact(it)
@@ -335,7 +360,19 @@ class Resolver:
             return None  # ريال, نت, الثلاثاء, الأمريكية, منظمة (إس.: not an entity at all
         if self._joined(it.tokens):
             return None  # الولايات المتحدة وكندا, روسيا والسعودية: two names, no third entity
-        return self._create(it)
+        if self.store.is_sqlite or self._rechecking:
+            return self._create(it)
+        # PostgreSQL: one process creates an entity at a time, after catching up on the names
+        # the others created; if one of them is this name now, it is found as one process
+        # analysing everything would find it (store/shared.py)
+        with shared.creating_entities(self.store.direct_engine):
+            if not self._catch_up():
+                return self._create(it)
+            self._rechecking = True
+            try:
+                return self._lookup(it, self._context)
+            finally:
+                self._rechecking = False
 
     def _org_variants(self, norm: str, etype: EntityType | None) -> list[str]:
         """تنظيم داعش ↔ داعش: an organisation's generic head word is optional."""
@@ -549,8 +586,9 @@ class Resolver:
                 words.pop()
         surface = " ".join(words) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
-        entity_id = self.store.create_entity(Entity(name=surface, type=etype))
-        self._version = sql.resolution_version(self.store)  # our own change: no reload
+        entity_id = self.store.create_entity(Entity(name=surface, type=etype), new=True)
+        if self.store.is_sqlite:  # our own change: no reload (on PostgreSQL other
+            self._version = sql.resolution_version(self.store)  # processes' may be in it)
         self._index(normalise(surface), entity_id, etype)
         if it.norm != normalise(surface):
             self._index(it.norm, entity_id, etype)

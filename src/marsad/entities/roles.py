@@ -108,11 +108,22 @@ def article_share(norm: str) -> float:
     return definite / max(counts[norm], 1) if definite >= ARTICLE_MIN else 0.0
 
 
+@lru_cache(maxsize=1)
+def letter_names() -> frozenset[str]:
+    """Latin letters as Arabic spells them out (``ner_letter_names.txt``: بي, سي, إم)."""
+    return frozenset(normalise(w) for w in _read("ner_letter_names.txt"))
+
+
 def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
-    """A mention that is not a name at all: one of :func:`not_names`, or a country's
-    adjective alone (الأمريكية, السورية)."""
+    """A mention that is not a name at all: one of :func:`not_names`, a country's
+    adjective alone (الأمريكية, السورية), or one spelled-out letter, alone or after a head
+    noun (بي, منظمة بي.: the first letter of بي.دبليو.سي cut off by its dots)."""
     norm = " ".join(tokens)
-    return norm in not_names() or norm in place_nisbas()
+    if norm in not_names() or norm in place_nisbas():
+        return True
+    if tokens[-1] not in letter_names():
+        return False
+    return len(tokens) == 1 or len(tokens) == 2 and role_word(tokens[0]) in generic_nouns()
 
 
 def cut_through_marks(surface: str) -> bool:

@@ -23,8 +23,10 @@ A person span is also cut before a word that is و + a more frequent word (``ت�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
+from marsad.arabic.normalise import normalise
 from marsad.arabic.tokenise import Token, default_counts
 from marsad.ner.lexicon import LEXICON_DIR, name_form, read_word_list
 from marsad.ner.scoring import spans
@@ -105,11 +107,11 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
     out = list(tags)
     for a, b, etype in spans(tags):
         if etype == "PERS" and b - a >= 2:  # a full name: قمة ترامب-كيم is two
-            while a >= 2 and _hyphen_joined(sentence, a - 2, out):
+            while a >= 2 and _joined(sentence, a - 2, out, _HYPHENS):
                 a -= 2
-            while b + 1 < len(sentence) and _hyphen_joined(sentence, b - 1, out):
+            while b + 1 < len(sentence) and _joined(sentence, b - 1, out, _HYPHENS):
                 b += 2
-        elif etype == "ORG" and a >= 1 and out[a - 1] == "O":
+        if etype == "ORG" and a >= 1 and out[a - 1] == "O":
             if _adjective(sentence[a]):
                 a -= _org_head(sentence[a - 1])  # اللجنة [الأولمبية الدولية]
             elif sentence[a].norm in letter_names():
@@ -118,14 +120,17 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
-def _hyphen_joined(sentence: list[Token], i: int, tags: list[str]) -> bool:
-    """Words ``i`` and ``i + 2`` are written as one with a hyphen between them (no spaces)
+_HYPHENS = ("-", "\u2010", "\u2011")
+
+
+def _joined(sentence: list[Token], i: int, tags: list[str], marks: Iterable[str]) -> bool:
+    """Words ``i`` and ``i + 2`` are written as one with a mark between them (no spaces)
     and the one outside the span is a word tagged O."""
     if i < 0 or i + 2 >= len(sentence):
         return False
     left, mark, right = sentence[i], sentence[i + 1], sentence[i + 2]
     return (
-        mark.text in ("-", "‐", "‑")
+        mark.text in marks
         and left.end == mark.start
         and mark.end == right.start
         and left.is_word
@@ -171,8 +176,16 @@ def _not_first(tok: Token) -> bool:
 _SPELT_ENDS = frozenset({"إن", "أن", "ان"})  # سي إن إن، تي في إن، مون جاي إن end with them
 
 
+@lru_cache(maxsize=1)
+def weekdays() -> frozenset[str]:
+    """Weekday names, normalised (``weekdays.tsv``): a day never ends a name
+    (``وزارة الخارجية الفرنسية الثلاثاء``)."""
+    lines = (LEXICON_DIR / "weekdays.tsv").read_text(encoding="utf-8").splitlines()
+    return frozenset(normalise(x.split("\t")[0]) for x in lines if x and not x.startswith("#"))
+
+
 def _not_last(tok: Token) -> bool:
-    if tok.text.endswith(("اً", "ًا", "ً")):
+    if tok.text.endswith(("اً", "ًا", "ً")) or tok.name_norm in weekdays():
         return True
     return _not_first(tok) and _MARKS.sub("", tok.text) not in _SPELT_ENDS
 

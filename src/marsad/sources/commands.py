@@ -128,6 +128,14 @@ def crawl(
     delay: Annotated[float, typer.Option(help="Seconds between two requests to a site")] = 1.0,
     max_items: Annotated[int, typer.Option(help="Items read per feed and round")] = 100,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every page error")] = False,
+    defer_analysis: Annotated[
+        bool,
+        typer.Option(
+            "--defer-analysis",
+            help="Store the articles without finding their entities: `marsad analyse` "
+            "processes (on any machine, with PostgreSQL) add them",
+        ),
+    ] = False,
 ) -> None:
     """Poll every feed once (or on a schedule) and store the articles of new items."""
     from marsad.alerts.commands import after_round
@@ -138,11 +146,13 @@ def crawl(
     if not feeds.list_feeds():
         typer.echo("no feeds yet: `marsad feeds add URL --name NAME`", err=True)
         raise typer.Exit(1)
-    ingester = FeedIngester(store, settings, feeds)
+    ingester = FeedIngester(store, settings, feeds, defer_analysis=defer_analysis)
     with Fetcher(delay=delay, allow_private_hosts=settings.allow_private_hosts) as fetcher:
         if every is None:
             report = run_round(feeds, fetcher, ingester, max_items_per_feed=max_items)
             _print_report(report, verbose)
+            ingester.refresh()  # the global pass over what this round named
+            _enrich_after_round(store, settings)
             after_round(store, settings)  # alerts (marsad.alerts)
             return
         interval = parse_duration(every)
@@ -160,6 +170,7 @@ def crawl(
         def on_report(report: CrawlReport) -> None:
             record_failures(feeds, report)
             _print_report(report, verbose)
+            _enrich_after_round(store, settings)
             after_round(store, settings)
             ingester.refresh()
 
@@ -181,3 +192,15 @@ def crawl(
             signal.signal(signal.SIGINT, previous)
             signal.signal(signal.SIGTERM, previous_term)
         typer.echo(f"stopped after {rounds} rounds" if rounds >= 0 else "stopped", err=True)
+
+
+def _enrich_after_round(store: Store, settings: Settings) -> None:
+    """MARSAD_ENRICH=on: describe a few more entities from Wikipedia (entities.enrich)."""
+    from marsad.entities.enrich import after_round as enrich_after_round
+
+    done = enrich_after_round(store, settings)
+    if done is not None and done.looked_up:
+        typer.echo(
+            f"enrich: looked up {done.looked_up}, matched {done.matched}, failed {done.failed}",
+            err=True,
+        )

@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -64,6 +64,24 @@ class CrawlStore(Protocol):
     def seen_url(self, url: str) -> bool:
         """True when an article from this URL is already stored (feed link or final URL)."""
         ...
+
+
+class SharedCrawlStore(CrawlStore, Protocol):
+    """A store that several crawlers share (PostgreSQL: store/shared.py): feeds are
+    claimed a few at a time, each crawler polls those it holds."""
+
+    shared: bool
+
+    def claim_feeds(self, limit: int, done: set[int]) -> list[FeedRecord]:
+        """Claim up to ``limit`` feeds due for a poll that nobody holds, none in ``done``."""
+        ...
+
+    def release_feed(self, feed_id: int, hold: float) -> None:
+        """A polled feed: due again ``hold`` seconds from now."""
+        ...
+
+
+CLAIM_FEEDS = 4  # feeds a crawler of a shared store claims at once
 
 
 # ingest_page(html, url, feed, item, encoding) -> number of articles stored.
@@ -182,31 +200,47 @@ def crawl_once(
     stop_event: threading.Event | None = None,
     backoff: FeedBackoff | None = None,
     now: Callable[[], datetime] = _now,
+    hold: float = 0.0,
 ) -> CrawlReport:
     """Poll every feed once (those ``backoff`` says are due); fetch and ingest the pages
-    of unseen items."""
+    of unseen items. On a shared store (several crawlers) the feeds are claimed a few at a
+    time and each polled feed is not due again for ``hold`` seconds."""
     report = CrawlReport(started=now())
+    shared = getattr(store, "shared", False)
     try:
-        feeds = store.list_feeds()
+        feeds = _claimed(store) if shared else iter(store.list_feeds())  # type: ignore[arg-type]
+        for feed in feeds:
+            try:
+                if stop_event is not None and stop_event.is_set():
+                    break
+                if backoff is not None and not backoff.due(feed):
+                    report.feeds.append(
+                        FeedReport(feed_id=feed.id, url=feed.url, name=feed.name, deferred=True)
+                    )
+                    continue
+                report.feeds.append(
+                    _crawl_feed(
+                        store, fetcher, ingest_page, feed, max_items_per_feed, stop_event, now
+                    )
+                )
+            finally:
+                if shared:
+                    store.release_feed(feed.id, hold)  # type: ignore[attr-defined]
     except Exception as exc:  # the loop must survive a store hiccup
         log.exception("could not list feeds")
         report.error = f"could not list feeds: {_reason(exc)}"
-        report.finished = now()
-        return report
-    for feed in feeds:
-        if stop_event is not None and stop_event.is_set():
-            break
-        if backoff is not None and not backoff.due(feed):
-            report.feeds.append(
-                FeedReport(feed_id=feed.id, url=feed.url, name=feed.name, deferred=True)
-            )
-            continue
-        report.feeds.append(
-            _crawl_feed(store, fetcher, ingest_page, feed, max_items_per_feed, stop_event, now)
-        )
     report.finished = now()
     log.info("crawl: %s", report.summary())
     return report
+
+
+def _claimed(store: SharedCrawlStore) -> Iterator[FeedRecord]:
+    """The feeds this crawler claims, a few at a time, until none is left for it."""
+    done: set[int] = set()
+    while batch := store.claim_feeds(CLAIM_FEEDS, done):
+        for feed in batch:
+            done.add(feed.id)
+            yield feed
 
 
 def _crawl_feed(
@@ -315,6 +349,7 @@ def crawl_forever(
                 max_items_per_feed=max_items_per_feed,
                 stop_event=stop_event,
                 backoff=backoff,
+                hold=every.total_seconds() / 2,  # another crawler's poll counts too
             )
             if on_report is not None:
                 on_report(report)

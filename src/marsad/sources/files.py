@@ -37,7 +37,7 @@ import json
 import logging
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -63,6 +63,7 @@ MAX_RECORD_BYTES = 5 * 1024 * 1024  # one WARC record or CSV field
 SUFFIXES = {".txt", ".html", ".htm", ".jsonl", ".csv", ".warc"}
 STREAMED_SUFFIXES = {".jsonl", ".csv", ".warc"}  # many articles per file, read as a stream
 MAX_LISTED_PROBLEMS = 5
+PageTest = Callable[[bytes, str | None], bool]  # raw page, declared encoding: parse it?
 
 
 def format_suffix(path: Path) -> str:
@@ -342,8 +343,11 @@ def articles_from_csv(
 # --------------------------------------------------------------------------- .warc
 
 
-def articles_from_warc(path: Path, source: Source | None, problems: Problems) -> Iterator[Article]:
-    """Articles of every HTML response record of a WARC (or .warc.gz) file."""
+def articles_from_warc(
+    path: Path, source: Source | None, problems: Problems, keep: PageTest | None = None
+) -> Iterator[Article]:
+    """Articles of every HTML response record of a WARC (or .warc.gz) file; with ``keep``,
+    only of the pages whose raw bytes it accepts (checked before parsing them)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -371,6 +375,8 @@ def articles_from_warc(path: Path, source: Source | None, problems: Problems) ->
                     problems.add(where, f"skipped, {CUT_RECORD}")
                     continue
                 charset = _charset(record.http_headers.get_header("Content-Type"))[1]
+                if keep is not None and not keep(body, charset):
+                    continue
                 reference = _warc_date(record.rec_headers.get_header("WARC-Date"))
                 try:
                     articles = extract_articles(
@@ -451,9 +457,12 @@ def _warc_date(value: str | None) -> datetime | None:
 # --------------------------------------------------------------------------- dispatch
 
 
-def articles_from_file(path: Path, source: Source | None = None) -> Iterator[Article]:
+def articles_from_file(
+    path: Path, source: Source | None = None, *, keep: PageTest | None = None
+) -> Iterator[Article]:
     """The articles of one file; raises InputError when the file cannot be used at all, and
-    at the end when some of its records were skipped (after yielding the good ones)."""
+    at the end when some of its records were skipped (after yielding the good ones).
+    ``keep`` (raw page bytes, declared encoding) chooses the pages of a WARC to parse."""
     suffix = format_suffix(path)
     problems = Problems(str(path))
     count = 0
@@ -462,7 +471,7 @@ def articles_from_file(path: Path, source: Source | None = None) -> Iterator[Art
     elif suffix == ".csv":
         records = articles_from_csv(path, source, problems)
     elif suffix == ".warc":
-        records = articles_from_warc(path, source, problems)
+        records = articles_from_warc(path, source, problems, keep)
     else:
         records = _articles_from_document(path, suffix, source, problems)
     for article in records:

@@ -40,11 +40,19 @@ class NoArticle(InputError):
 class FeedIngester:
     """``ingest_page(html, url, feed, item, encoding) -> articles stored`` for the crawler."""
 
-    def __init__(self, store: Store, settings: Settings, feeds: FeedStore | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        feeds: FeedStore | None = None,
+        *,
+        defer_analysis: bool = False,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.feeds = feeds or FeedStore(store)
-        self.pipeline = Pipeline(store, settings)
+        self.defer_analysis = defer_analysis  # stored for `marsad analyse` to analyse
+        self.pipeline = Pipeline(store, settings, defer_analysis=defer_analysis)
         self.report = IngestReport()
         self._sources: dict[int, Source] = {}
         self._lock = threading.Lock()
@@ -53,7 +61,7 @@ class FeedIngester:
         """Pick up knowledge-base changes (new names) before the next round, and let entity
         names follow how the last rounds wrote them (marsad.entities.naming)."""
         settle(self.store, self.pipeline.touched)
-        self.pipeline = Pipeline(self.store, self.settings)
+        self.pipeline = Pipeline(self.store, self.settings, defer_analysis=self.defer_analysis)
         self._sources.clear()
 
     def source(self, feed: FeedRecord) -> Source:

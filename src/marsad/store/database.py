@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,12 +21,13 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from marsad.arabic import normalise
 from marsad.errors import NotFound, StoreError
 from marsad.models import Article, Entity, Source
-from marsad.store import driver, rollups
+from marsad.store import driver, rollups, shared
 from marsad.store import schema as s
 from marsad.store.migrations import migrate
 
@@ -88,12 +89,17 @@ def _insert_sql(table: Any) -> str:
 
 _INSERT_ALIAS = _insert_sql(s.aliases)
 _INSERT_ARTICLE = insert(s.articles)  # SQLAlchemy writes its datetimes
+_INSERT_ARTICLE_ONCE = (  # PostgreSQL, where other processes store articles at the same time
+    pg_insert(s.articles)
+    .on_conflict_do_nothing(index_elements=[s.articles.c.content_hash])
+    .returning(s.articles.c.id)
+)
 _INSERT_ARTICLE_SOURCE = _insert_sql(s.article_sources)
 INSERT_QUOTE = _insert_sql(s.quotes)
 INSERT_MENTION = _insert_sql(s.mentions)
 INSERT_SIGNATURE = _insert_sql(s.article_signatures)
 INSERT_ARTICLE_ENTITY = _insert_sql(s.article_entities)
-_INSERT_PENDING = _insert_sql(s.pending_analysis)
+_INSERT_PENDING = driver.insert_sql("pending_analysis", ["article_id"])  # unclaimed
 
 
 def mention_rows(article_id: int, mentions: Sequence[StoredMention]) -> list[dict[str, Any]]:
@@ -136,7 +142,17 @@ def _write_analysis(
 ) -> None:
     """An article's mentions, per-entity rows, quotes and entity counts (at ingest, or
     later for an article whose analysis was deferred). Mentions after the title and its
-    line break (``title_length + 1``) are in the body."""
+    line break (``title_length + 1``) are in the body.
+
+    On PostgreSQL, where other processes write at the same time (store/shared.py): an
+    entity merged since this process read the names is replaced by where it went, the
+    story's counts are locked, and the entities are noted for the global pass."""
+    shared_db = conn.dialect.name != "sqlite"
+    if shared_db and mentions:
+        moved = shared.live_ids(conn, [m.entity_id for m in mentions])
+        if moved:
+            mentions = [replace(m, entity_id=moved.get(m.entity_id, m.entity_id)) for m in mentions]
+            quotes = [replace(q, entity_id=moved.get(q.entity_id, q.entity_id)) for q in quotes]
     if mentions:
         driver.write(conn, INSERT_MENTION, mention_rows(article_id, mentions))
         per_entity: dict[int, list[StoredMention]] = {}
@@ -161,6 +177,9 @@ def _write_analysis(
         )
     if quotes:
         driver.write(conn, INSERT_QUOTE, [quote_row(article_id, day, q) for q in quotes])
+    if shared_db and mentions:
+        shared.note_unsettled(conn, [m.entity_id for m in mentions])
+        shared.lock_story(conn, story_id)
     rollups.record_entities(
         conn,
         article_id=article_id,
@@ -221,6 +240,7 @@ class Store:
             raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.direct_engine = self.engine  # never the one connection of a batch
         try:
             with self.engine.begin() as conn:
                 migrate(conn)
@@ -264,14 +284,22 @@ class Store:
             row = conn.execute(
                 select(s.sources.c.id).where(s.sources.c.slug == source.slug)
             ).first()
+            values = {
+                "slug": source.slug,
+                "name": source.name,
+                "url": source.url,
+                "country": source.country,
+            }
             if row:
                 sid = row[0]
-            else:
-                sid = conn.execute(
-                    insert(s.sources).values(
-                        slug=source.slug, name=source.name, url=source.url, country=source.country
-                    )
-                ).inserted_primary_key[0]
+            elif self.is_sqlite:
+                sid = conn.execute(insert(s.sources).values(values)).inserted_primary_key[0]
+            else:  # another process may add the same source at the same moment
+                sql = driver.insert_sql("sources", list(values))
+                driver.write(conn, sql + " ON CONFLICT (slug) DO NOTHING", values)
+                sid = driver.lookup(
+                    conn, "SELECT id FROM sources WHERE slug = :s", {"s": source.slug}
+                )[0]  # type: ignore[index]
         self._source_ids[source.slug] = sid
         return sid
 
@@ -341,14 +369,16 @@ class Store:
             ).first()
             if exists:
                 return False
-            conn.execute(
-                insert(s.article_sources).values(
-                    article_id=article_id,
-                    source_id=source_id,
-                    url=url,
-                    published=published.astimezone(UTC) if published else None,
-                )
-            )
+            copy = {
+                "article_id": article_id,
+                "source_id": source_id,
+                "url": url,
+                "published": published.astimezone(UTC) if published else None,
+            }
+            if self.is_sqlite:
+                conn.execute(insert(s.article_sources).values(copy))
+            else:  # another process may record the same copy at the same moment
+                driver.write(conn, _INSERT_ARTICLE_SOURCE + " ON CONFLICT DO NOTHING", copy)
         return True
 
     def add_article(
@@ -364,10 +394,12 @@ class Store:
         quotes: Sequence[Quote] = (),
         signature: bytes | None = None,
         analysed: bool = True,
-    ) -> int:
+    ) -> int | None:
         """Store a new article with its resolved mentions (and the quotes of its speakers,
         its story signature: ``Signature.to_bytes``) in one transaction. ``analysed=False``
-        stores it without mentions, as pending analysis (``add_analysis`` adds them)."""
+        stores it without mentions, as pending analysis (``add_analysis`` adds them).
+        None (nothing written) when another process stored the same content since its hash
+        was looked up (PostgreSQL: the unique hash decides, the other's commit is waited for)."""
         source_id = self.source_id(article.source)
         published = article.published.astimezone(UTC) if article.published else None
         with self.engine.begin() as conn:
@@ -385,7 +417,13 @@ class Store:
                 "author": article.author,
                 "ingested_at": datetime.now(UTC),
             }
-            article_id = conn.execute(_INSERT_ARTICLE, values).inserted_primary_key[0]
+            if self.is_sqlite:
+                article_id = conn.execute(_INSERT_ARTICLE, values).inserted_primary_key[0]
+            else:
+                found = conn.execute(_INSERT_ARTICLE_ONCE, values).first()
+                if found is None:
+                    return None
+                article_id = found[0]
             if story_id is None:
                 story_id = article_id
                 own_story = "UPDATE articles SET story_id = :a WHERE id = :a"
@@ -443,7 +481,9 @@ class Store:
             found = driver.lookup(
                 conn,
                 "SELECT a.day, a.source_id, a.story_id, a.title FROM pending_analysis p "
-                "JOIN articles a ON a.id = p.article_id WHERE p.article_id = :a",
+                "JOIN articles a ON a.id = p.article_id WHERE p.article_id = :a"
+                # another worker's analysis of it waits, then finds it gone (store/shared.py)
+                + ("" if self.is_sqlite else " FOR UPDATE OF p"),
                 {"a": article_id},
             )
             if found is None:
@@ -592,8 +632,17 @@ class Store:
             return total, _rows(conn.execute(q))
 
     # ---- entities ------------------------------------------------------------------------
-    def create_entity(self, entity: Entity, kb_id: str | None = None) -> int:
-        with self.engine.begin() as conn:
+    def create_entity(self, entity: Entity, kb_id: str | None = None, *, new: bool = False) -> int:
+        """Store an entity with its name and aliases; its id. ``new``: a name the resolver
+        met for the first time; on PostgreSQL, where another process may have met it too,
+        that process's entity is returned if there is one (shared.existing_entity), and the
+        entity is committed at once, outside any batch."""
+        engine = self.engine if self.is_sqlite or not new else self.direct_engine
+        with engine.begin() as conn:
+            if new and not self.is_sqlite:
+                found = shared.existing_entity(conn, normalise(entity.name), str(entity.type))
+                if found is not None:
+                    return found
             slug = base = slugify(entity.slug or entity.name)
             taken = "SELECT 1 FROM entities WHERE slug = :k"
             n = 1
@@ -634,11 +683,13 @@ class Store:
             }
             _insert_aliases(conn, entity_id, names, known)
 
-    def alias_table(self) -> list[tuple[str, int, str]]:
-        """Every (normalised alias, entity id, entity type)."""
+    def alias_table(self, after: int = 0) -> list[tuple[str, int, str]]:
+        """Every (normalised alias, entity id, entity type); those with an id above ``after``."""
         q = select(s.aliases.c.norm, s.entities.c.id, s.entities.c.type).join(
             s.entities, s.entities.c.id == s.aliases.c.entity_id
         )
+        if after:
+            q = q.where(s.aliases.c.id > after)
         with self.engine.connect() as conn:
             return [(r[0], r[1], r[2]) for r in conn.execute(q)]
 

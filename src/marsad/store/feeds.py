@@ -20,6 +20,7 @@ from marsad.errors import NotFound
 from marsad.models import Source
 from marsad.sources.crawl import FeedRecord
 from marsad.store import schema as s
+from marsad.store import shared as shared_work
 from marsad.store.database import Store, slugify
 
 MAX_ATTEMPTS = 3  # a page failing this many rounds is given up
@@ -205,6 +206,22 @@ class FeedStore:
         ]
 
     # ---- CrawlStore ----------------------------------------------------------------------
+    @property
+    def shared(self) -> bool:
+        """Crawlers on several machines share the feeds (PostgreSQL: store/shared.py)."""
+        return not self.store.is_sqlite
+
+    def claim_feeds(self, limit: int, done: set[int]) -> list[FeedRecord]:
+        ids = shared_work.claim_feeds(self.store.direct_engine, limit, done)
+        if not ids:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.feeds).where(s.feeds.c.id.in_(ids)).order_by(s.feeds.c.id))
+            return [self._record(dict(r._mapping)) for r in rows]
+
+    def release_feed(self, feed_id: int, hold: float) -> None:
+        shared_work.release_feed(self.store.direct_engine, feed_id, hold)
+
     def list_feeds(self) -> list[FeedRecord]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(s.feeds).order_by(s.feeds.c.id)).all()

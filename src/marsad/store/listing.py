@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -104,17 +103,6 @@ def latest_quotes(conn: Connection, limit: int) -> list[Row]:
         "ORDER BY q.day DESC, q.article_id DESC LIMIT :n"
     )
     return _rows(run(conn, sql, {"n": limit}))
-
-
-def iter_entity_articles(conn: Connection, entity_id: int, batch: int = 2000) -> Iterator[Row]:
-    """Every article naming the entity, newest first, in batches (CSV export)."""
-    offset = 0
-    while True:
-        rows = entity_articles(conn, entity_id, batch, offset)
-        yield from rows
-        if len(rows) < batch:
-            return
-        offset += batch
 
 
 def entity_article_count(conn: Connection, entity_id: int) -> int:
@@ -241,21 +229,12 @@ def _fts_query(words: list[str]) -> str:
     return " AND ".join(groups)
 
 
-def search(
-    conn: Connection,
-    query_norm: str,
-    filters: SearchFilters,
-    limit: int,
-    offset: int,
-) -> tuple[int, int, list[Row]]:
-    """(hits, cap, one page of articles) for a normalised query.
-
-    Hits are counted up to ``cap`` + 1 (COUNT_CAP, or FILTERED_COUNT_CAP with filters):
-    more than ``cap`` means "more than ``cap``".
-    """
-    words = [w for w in query_norm.split() if w]
-    if not words:
-        return 0, COUNT_CAP, []
+def search_clauses(
+    conn: Connection, words: list[str], filters: SearchFilters
+) -> tuple[str, str, list[str], dict[str, Any], str, str]:
+    """The parts of a search statement: (hits FROM clause, full-text match, filter
+    conditions on ``a`` (articles), parameters, the index's order column, the join of
+    ``a`` to the hits) — shared by the search page and the uncapped export."""
     params: dict[str, Any] = {
         "s": filters.source_id,
         "a": filters.start,
@@ -295,6 +274,25 @@ def search(
         match = "f.doc @@ to_tsquery('simple', :m)"
         order = "f.article_id"
         join_on = "a.id = f.article_id"
+    return hits, match, conds, params, order, join_on
+
+
+def search(
+    conn: Connection,
+    query_norm: str,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+) -> tuple[int, int, list[Row]]:
+    """(hits, cap, one page of articles) for a normalised query.
+
+    Hits are counted up to ``cap`` + 1 (COUNT_CAP, or FILTERED_COUNT_CAP with filters):
+    more than ``cap`` means "more than ``cap``".
+    """
+    words = [w for w in query_norm.split() if w]
+    if not words:
+        return 0, COUNT_CAP, []
+    hits, match, conds, params, order, join_on = search_clauses(conn, words, filters)
     articles = "articles a"
     if conn.dialect.name == "sqlite":  # SQLite would read whole rows by id: use the narrow index
         articles += " INDEXED BY ix_articles_meta"

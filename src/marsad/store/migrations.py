@@ -132,8 +132,31 @@ def _copy_times(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE article_sources ADD COLUMN published {kind}"))
 
 
+def _enrichments(conn: Connection) -> None:
+    """16: what `marsad kb enrich` found per entity, and the public APIs' cached answers."""
+    schema.enrichments.create(conn, checkfirst=True)
+    schema.api_cache.create(conn, checkfirst=True)
+
+
+def _shared_work(conn: Connection) -> None:
+    """17: many processes on one PostgreSQL (store/shared.py): leases on waiting articles
+    and feeds, entities waiting for the global pass, change notices for page caches."""
+    for table, column in (("pending_analysis", "claimed_by"), ("pending_analysis", "lease_until"),
+                          ("feeds", "lease_until")):  # fmt: skip
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            kind = "TEXT" if column == "claimed_by" else "TIMESTAMP WITH TIME ZONE"
+            if conn.dialect.name == "sqlite":
+                kind = "TEXT" if column == "claimed_by" else "DATETIME"
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    schema.unsettled_entities.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":
+        from marsad.store import shared
+
+        shared.create_change_notices(conn)
+
+
 def _mention_type_index(conn: Connection) -> None:
-    """16: the recogniser's types of an entity's mentions counted from the index alone (the
+    """18: the recogniser's types of an entity's mentions counted from the index alone (the
     global pass votes on every touched entity's type: a big entity has hundreds of
     thousands of mentions, and reading their rows cost ten times more)."""
     conn.execute(
@@ -157,6 +180,8 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _mention_types,
     _watchlists,
     _copy_times,
+    _enrichments,
+    _shared_work,
     _mention_type_index,
 ]
 

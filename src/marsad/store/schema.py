@@ -151,6 +151,8 @@ feeds = Table(
     Column("last_error", Text),
     Column("last_error_at", DateTime(timezone=True)),
     Column("error_count", Integer, nullable=False, default=0),
+    # a crawler's claim (store/shared.py), then "not due before" (PostgreSQL only)
+    Column("lease_until", DateTime(timezone=True)),
 )
 
 # URLs the crawler fetched (or refused), so pages that gave no article are not refetched.
@@ -181,6 +183,17 @@ pending_analysis = Table(
     "pending_analysis",
     metadata,
     Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    # the analyse worker that claimed it, until when (PostgreSQL only: store/shared.py)
+    Column("claimed_by", Text),
+    Column("lease_until", DateTime(timezone=True)),
+)
+
+# Entities named by analyses the global pass has not seen yet (PostgreSQL only: a worker
+# killed before its pass leaves them to the next one; store/shared.py).
+unsettled_entities = Table(
+    "unsettled_entities",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
 )
 
 # Copies are looked up by URL when the crawler asks whether a page is already stored.
@@ -275,6 +288,41 @@ day_totals = Table(
     Column("day", String(10), primary_key=True),
     Column("articles", Integer, nullable=False),
     Column("stories", Integer, nullable=False),
+)
+
+# What `marsad kb enrich` found for an entity on Wikipedia / Wikidata (entities.enrich):
+# "matched" (applied: description, Wikidata id, aliases, image credit), "none" (looked up,
+# nothing fit: asked again after a while), "rejected" (the operator undid a wrong match:
+# never looked up again).
+enrichments = Table(
+    "enrichments",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),  # why nothing fit ("ambiguous: Q1, Q2", "not found")
+    Column("wikidata", String(32)),
+    Column("title", Text),  # the Wikipedia article
+    Column("url", Text),
+    Column("summary", Text),
+    Column("licence", Text),
+    Column("licence_url", Text),
+    Column("aliases", Text),  # JSON list of the aliases it added (removed again on undo)
+    Column("image_file", Text),  # Wikimedia Commons file name, its author and licence
+    Column("image_page", Text),
+    Column("image_artist", Text),
+    Column("image_licence", Text),
+    Column("image_licence_url", Text),
+    Column("looked_up_at", DateTime(timezone=True), nullable=False),
+)
+
+# Answers of the public APIs by URL (entities.enrich): a rerun asks nothing twice.
+api_cache = Table(
+    "api_cache",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("status", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
 )
 
 # ---- alerts (marsad.alerts): saved searches and what each has delivered ----------------

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from marsad.config import Settings
 from marsad.entities import edits
@@ -46,6 +46,12 @@ class DescribeBody(BaseModel):
     description: str
     source: str | None = None
     url: str | None = None
+
+
+class EnrichBody(BaseModel):
+    limit: Annotated[int, Field(ge=1, le=50)] = 10
+    min_articles: Annotated[int | None, Field(ge=1)] = None
+    entity: str | None = None
 
 
 def json_only(request: Request) -> None:
@@ -114,6 +120,27 @@ def admin_router(store: Store, settings: Settings) -> APIRouter:
     @router.put("/entity/{key}/description")
     def describe(key: str, body: DescribeBody) -> dict[str, Any]:
         return edits.describe(store, key, body.description, source=body.source, url=body.url)
+
+    @router.post("/enrich")
+    def enrich_now(body: EnrichBody) -> dict[str, Any]:
+        """Look up descriptions now (as `marsad kb enrich`): ``limit`` entities with at
+        least ``min_articles`` articles and none, or ``entity`` alone. Each look-up takes a
+        few polite requests: keep ``limit`` small here, run the CLI for many."""
+        from dataclasses import asdict
+
+        from marsad.entities.enrich import enrich
+
+        report = enrich(
+            store, settings, min_articles=body.min_articles, limit=body.limit, entity=body.entity
+        )
+        return asdict(report)
+
+    @router.delete("/entity/{key}/enrichment")
+    def enrichment_undo(key: str) -> dict[str, Any]:
+        """Take back a wrong Wikipedia/Wikidata match (kb enrich); it is never made again."""
+        from marsad.entities.enrich import undo
+
+        return undo(store, key)
 
     @router.put("/source/{slug}/name")
     def source_name(slug: str, body: RenameBody) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -27,12 +27,12 @@ from marsad.web.alerts import alerts_router
 from marsad.web.atom import atom_feed
 from marsad.web.cache import PageCache
 from marsad.web.chart import COLOURS, bar_chart, day_label, line_chart
+from marsad.web.downloads import add_export_routes
 from marsad.web.extras import (
     PNG_AVAILABLE,
     arabic_number,
     counted,
     counted_text,
-    csv_response,
     hijri_date,
     lag_text,
     png_chart,
@@ -306,18 +306,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             return Response(bar_chart(points, name), media_type="image/svg+xml")
         return Response(png_chart(points, f"عدد الأخبار كل يوم عن {name}"), media_type="image/png")
 
-    @app.get("/entity/{key}/timeline.csv", tags=["exports"])
-    def entity_timeline_csv(key: str) -> StreamingResponse:
-        """The entity's articles and stories per day over the window (CSV, UTF-8)."""
-        ent = pages.find_entity(store, key)
-        rows = pages.entity_timeline_rows(store, settings, key)
-        return csv_response(rows, f"{ent['slug']}-timeline.csv")
-
-    @app.get("/entity/{key}/articles.csv", tags=["exports"])
-    def entity_articles_csv(key: str) -> StreamingResponse:
-        """Every article naming the entity, newest first (CSV, UTF-8)."""
-        ent = pages.find_entity(store, key)
-        return csv_response(pages.entity_article_rows(store, key), f"{ent['slug']}-articles.csv")
+    add_export_routes(app, store, settings, types_filter)  # every list as CSV / JSONL
 
     @app.get("/entity/{key}/feed.atom", include_in_schema=False)
     def entity_feed(request: Request, key: str) -> Response:

@@ -4,8 +4,11 @@ Page data (entity pages, search results, autocomplete answers) is kept per URL-l
 in an LRU of ``MARSAD_PAGE_CACHE`` entries (default 2048; 0 switches it off). Every entry
 is tied to the data version, checked on every request: on SQLite, ``PRAGMA data_version``
 of a connection kept for the purpose (it changes whenever any other connection commits:
-an ingest, a KB load, an operator edit, in this process or another); elsewhere the newest
-article and edit ids. The day in the configured time zone is part of the version too, so
+an ingest, a KB load, an operator edit, in this process or another); on PostgreSQL the
+count of change notices heard (``LISTEN``: every commit that writes a table the pages read
+sends one, from any process on any machine: store/shared.py), so ``marsad serve`` processes
+on several machines behind a load balancer never serve a page older than the last commit
+they heard of. The day in the configured time zone is part of the version too, so
 the window moves at midnight.
 """
 
@@ -23,6 +26,7 @@ from sqlalchemy import text
 
 from marsad.config import Settings
 from marsad.store.database import Store
+from marsad.store.shared import ChangeListener
 
 T = TypeVar("T")
 
@@ -36,15 +40,20 @@ class PageCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
         self._watch: sqlite3.Connection | None = None
+        self._notices: ChangeListener | None = None
         path = store.url.removeprefix("sqlite:///") if store.is_sqlite else ""
         if self.size > 0 and path and path != ":memory:":
             self._watch = sqlite3.connect(path, check_same_thread=False)
+        elif self.size > 0 and store.engine.dialect.name == "postgresql":
+            self._notices = ChangeListener(store.url)
 
     def version(self) -> Hashable:
         today = datetime.now(self.settings.tz).date()
         if self._watch is not None:
             with self._lock:
                 return (self._watch.execute("PRAGMA data_version").fetchone()[0], today)
+        if self._notices is not None:
+            return (self._notices.version, today)
         with self.store.engine.connect() as conn:
             newest = conn.execute(text("SELECT max(id) FROM articles")).scalar()
             edits = conn.execute(text("SELECT max(id) FROM edits")).scalar()

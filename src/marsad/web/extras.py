@@ -1,4 +1,4 @@
-"""Small helpers of the web layer: number and date filters, CSV responses, the PNG chart.
+"""Small helpers of the web layer: number and date filters, the PNG chart.
 
 The PNG (for link previews: og:image / twitter:image) is drawn with Pillow when it is
 installed; without Pillow the pages point previews at the SVG chart instead.
@@ -6,21 +6,17 @@ installed; without Pillow the pages point previews at the SVG chart instead.
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from fastapi.responses import StreamingResponse
 from markupsafe import Markup
 
 from marsad.pages import DayCountOut
 from marsad.web.chart import day_label
-from marsad.web.links import spreadsheet_cell
 
 try:
     from PIL import Image, ImageDraw, ImageFont, features
@@ -141,30 +137,6 @@ def _after(n: int, noun: str) -> str:
     if n in (1, 2):
         return _AFTER[noun][n - 1]
     return counted_text(n, noun)
-
-
-def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> StreamingResponse:
-    """Stream rows as UTF-8 CSV (with a BOM, so spreadsheet programs read the Arabic);
-    text that a spreadsheet would run as a formula gets a leading ' (``spreadsheet_cell``)."""
-
-    def body() -> Iterator[bytes]:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        yield "\ufeff".encode()
-        for n, row in enumerate(rows):
-            writer.writerow([spreadsheet_cell(cell) for cell in row])
-            if n % 500 == 0:
-                yield buf.getvalue().encode("utf-8")
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue().encode("utf-8")
-
-    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return StreamingResponse(
-        body(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": disposition},
-    )
 
 
 @cache
