@@ -291,11 +291,11 @@ def test_migration_counts_old_undated_articles_on_the_day_they_were_stored(tmp_p
     load_kb(store, read_kb(DATA / "kb_small.jsonl"))
     row = _article("لافروف في موسكو", "قال سيرغي لافروف في موسكو إن الحوار مستمر.", None)
     ingest_paths(store, settings, [_jsonl(tmp_path / "a.jsonl", [row])])
-    with store.engine.begin() as conn:  # as a database from before migration 18 left it
+    with store.engine.begin() as conn:  # as a database from before migration 19 left it
         conn.execute(text("UPDATE articles SET day = NULL, ingested_at = '2026-05-04 21:00:00'"))
         conn.execute(text("UPDATE article_entities SET day = NULL"))
         rollups.rebuild(conn)
-        conn.execute(text("UPDATE meta SET value = '17' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE meta SET value = '18' WHERE key = 'schema_version'"))
     store.close()
     store = Store(settings.database_url)
     with store.engine.connect() as conn:

@@ -30,14 +30,12 @@ def trending(
 ) -> list[Trend]:
     recent_start = window.end - timedelta(days=recent - 1)
     baseline_days = max((recent_start - window.start).days, 1)
-    scored = []
     start, end = window.bounds
-    for entity_id, r, b in store.recent_and_before(start, recent_start.isoformat(), end):
-        if r < min_recent:
-            continue
+    scored = []
+    for entity_id, r, b in store.window_sums(start, recent_start.isoformat(), end, min_recent):
         base = b / baseline_days
         scored.append((entity_id, r, base, (r / recent + 1) / (base + 1)))
-    scored.sort(key=lambda t: (-t[3], -t[1]))
+    scored.sort(key=lambda t: (-t[3], -t[1], t[0]))  # equal scores: by entity id
     rows = store.entity_rows(t[0] for t in scored[:limit])
     return [
         Trend(

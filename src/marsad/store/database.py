@@ -893,17 +893,17 @@ class Store:
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
             return rollups.source_entities(conn, source_id, start, end, limit)
 
+    def window_sums(
+        self, start: str, split: str, end: str, min_recent: int
+    ) -> list[tuple[int, int, int]]:
+        """(entity id, recent articles, earlier articles) of the entities trending can rank."""
+        with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
+            return rollups.window_sums(conn, start, split, end, min_recent)
+
     def entity_day_counts(self, start: str, end: str) -> list[tuple[int, str, int]]:
         """(entity id, day, articles) for every entity with articles in the window."""
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
             return rollups.entity_day_counts(conn, start, end)
-
-    def recent_and_before(
-        self, start: str, recent_start: str, end: str
-    ) -> list[tuple[int, int, int]]:
-        """(entity id, articles since ``recent_start``, articles before it) in [start, end]."""
-        with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
-            return rollups.recent_and_before(conn, start, recent_start, end)
 
     def stats(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -147,13 +147,17 @@ def live_entities(store: Store) -> list[tuple[int, str, str, bool, int]]:
         return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in driver.run(conn, q)]
 
 
+# read from the covering index (entity_id, type) alone (migration ix_mentions_entity_type)
+MENTION_TYPES = (
+    "SELECT entity_id, type, COUNT(*) FROM mentions WHERE type IS NOT NULL {} "
+    "GROUP BY entity_id, type"
+)
+
+
 def mention_types(store: Store, entity_ids: Iterable[int] | None) -> dict[int, dict[str, int]]:
     """Entity id → the recogniser's types of its mentions, counted (of ``entity_ids`` or
     all); mentions stored before types were kept do not vote."""
-    q = (
-        "SELECT entity_id, type, COUNT(*) FROM mentions WHERE type IS NOT NULL {} "
-        "GROUP BY entity_id, type"
-    )
+    q = MENTION_TYPES
     if entity_ids is None:
         wheres = [""]
     else:
@@ -177,9 +181,9 @@ def unsettled(store: Store) -> tuple[set[int], int]:
         done = driver.lookup(conn, "SELECT value FROM meta WHERE key = :k", {"k": SETTLED})
         since = int(done[0]) if done else 0
         newest = driver.lookup(conn, "SELECT max(id) FROM articles")
-        ids = driver.run(
-            conn, "SELECT DISTINCT entity_id FROM mentions WHERE article_id > :a", {"a": since}
-        )
+        # no DISTINCT: with it SQLite walks the whole entity_id index (every mention) instead
+        # of the new articles' range of the article_id index (1.3 CPU-s → 1 ms at 100k)
+        ids = driver.run(conn, "SELECT entity_id FROM mentions WHERE article_id > :a", {"a": since})
         return {r[0] for r in ids}, int(newest[0] or 0) if newest else 0
 
 

@@ -65,7 +65,7 @@ def entity_articles(
     then most recently stored first.
 
     Walks the (entity, day, article) index: no sort, whatever the entity's size. Articles
-    without a day (databases from before migration 18) come last.
+    without a day (databases from before migration 19) come last.
     """
     return _rows(
         run(

@@ -1,0 +1,152 @@
+"""Writes on a big database (issue 18): ingest speed against an empty one, and a big merge.
+
+Ingest: the same ``--articles`` ANT articles (a slice of the corpus, each title marked
+"تحديث:" so they are new articles, not exact copies, and dated on the big database's last
+day, as a crawler's newest articles are) go through ``marsad ingest`` (``ingest_paths``:
+recognise, resolve, store, rollups, global resolution) into a fresh empty database and
+into the big one, in this one run; the figure is articles per CPU-second of this process
+(other load on the machine does not move it). The big database keeps those articles.
+
+Merge: the two entities with the most articles that share a type, merged as the operator's
+merge does (``edits._merge_in`` and ``edits.refresh_rollups`` in one transaction), timed,
+then rolled back so the database is unchanged (``--merge``).
+
+    PYTHONPATH=src python bench/scale_write.py --db /tmp/marsad-real1m/marsad.db --merge
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+import marsad.ingest
+from marsad.config import load_settings, shared_data_dir
+from marsad.entities.resolve import Resolver
+from marsad.store import edits
+from marsad.store.database import Store
+
+
+def write_articles(out: Path, corpus: Path, count: int, skip: int, day: str) -> None:
+    with gzip.open(corpus, "rt", encoding="utf-8") as src, out.open("w") as dst:
+        for number, line in enumerate(src):
+            if number < skip:
+                continue
+            if number >= skip + count:
+                break
+            row = json.loads(line)
+            row["title"] = "تحديث: " + row["title"]
+            row["time"] = f"{day}T{8 + number % 12:02d}:{number % 60:02d}:00+00:00"
+            row["url"] = (row.get("url") or f"https://ant.example/{number}") + "#scale"
+            dst.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+class Clock:
+    """CPU seconds spent in a few functions (wrapped in place, for the benchmark only): the
+    resolver's index load (once per run, over every alias) and the global pass."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        for owner, name in ((Resolver, "_load"), (marsad.ingest, "settle")):
+            self._wrap(owner, name)
+
+    def _wrap(self, owner: object, name: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed(*args: object, **kwargs: object) -> object:
+            t0 = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.spent[name] = self.spent.get(name, 0.0) + time.process_time() - t0
+
+        setattr(owner, name, timed)
+
+
+CLOCK = Clock()
+
+
+def ingest(db: Path, jsonl: Path, data_dir: Path) -> tuple[int, float, float]:
+    """(new articles, CPU seconds, wall seconds) of one ``ingest_paths`` run."""
+    CLOCK.spent.clear()
+    settings = load_settings(
+        {"MARSAD_DATA_DIR": str(data_dir), "MARSAD_DATABASE_URL": f"sqlite:///{db}"}
+    )
+    store = Store(settings.database_url)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    report = marsad.ingest.ingest_paths(store, settings, [jsonl], workers=1)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    store.close()
+    print(
+        f"  {db.name}: resolver index load {CLOCK.spent.get('_load', 0):.1f} CPU-s, global pass "
+        f"{CLOCK.spent.get('settle', 0):.1f} CPU-s, of {cpu:.1f}",
+        flush=True,
+    )
+    return report.new, cpu, wall
+
+
+def merge_timing(db: Path) -> None:
+    con = sqlite3.connect(db)
+    (a, na, name_a), (b, nb, name_b) = con.execute(
+        "SELECT t.entity_id, t.articles, e.name FROM entity_totals t JOIN entities e "
+        "ON e.id = t.entity_id WHERE e.type = (SELECT e2.type FROM entity_totals t2 "
+        "JOIN entities e2 ON e2.id = t2.entity_id ORDER BY t2.articles DESC LIMIT 1) "
+        "ORDER BY t.articles DESC LIMIT 2"
+    ).fetchall()
+    con.close()
+    store = Store(f"sqlite:///{db}")
+    with store.engine.connect() as conn:
+        trans = conn.begin()
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        result, days = edits._merge_in(conn, b, a)
+        edits.refresh_rollups(conn, [b, a], days)
+        moved = conn.execute(
+            text("SELECT count(*) FROM article_entities WHERE entity_id = :a"), {"a": a}
+        ).scalar()
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        trans.rollback()
+    store.close()
+    print(
+        f"merge {name_b} ({nb:,} articles) into {name_a} ({na:,}): {elapsed:.1f} s wall, "
+        f"{cpu:.1f} CPU-s (then {moved:,} articles; rolled back)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", type=Path, required=True)
+    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--skip", type=int, default=20_000, help="corpus lines to skip first")
+    ap.add_argument("--merge", action="store_true", help="also time a merge of two big entities")
+    ap.add_argument("--no-ingest", action="store_true")
+    args = ap.parse_args()
+    if args.merge:
+        merge_timing(args.db)
+    if args.no_ingest:
+        return
+    con = sqlite3.connect(args.db)
+    last_day = con.execute("SELECT max(day) FROM day_totals").fetchone()[0]
+    con.close()
+    corpus = shared_data_dir() / "news" / "ant-multisource-v2.1.jsonl.gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "articles.jsonl"
+        write_articles(jsonl, corpus, args.articles, args.skip, last_day)
+        empty = ingest(Path(tmp) / "empty.db", jsonl, Path(tmp))
+        big = ingest(args.db, jsonl, Path(tmp))
+    for label, (new, cpu, wall) in (("empty database", empty), (str(args.db), big)):
+        print(
+            f"ingest into {label}: {new} new articles, {new / cpu:.1f} articles/CPU-s "
+            f"({cpu:.1f} CPU-s, {wall:.1f} s wall)"
+        )
+    print(f"big / empty: {(big[0] / big[1]) / (empty[0] / empty[1]):.2f} of the empty rate")
+
+
+if __name__ == "__main__":
+    main()
