@@ -7,7 +7,7 @@ alternating, so the ratio holds on a loaded machine. Also times the home page an
 story page of the stories shown, and counts how many list items the grouping removed.
 
     cp /tmp/antall/marsad.db /tmp/ant-copy.db
-    PYTHONPATH=src python bench/stories.py --db /tmp/ant-copy.db --entities 40 --rounds 5
+    PYTHONPATH=src python bench/story_lists.py --db /tmp/ant-copy.db --entities 40 --rounds 5
 """
 
 from __future__ import annotations
