@@ -87,19 +87,31 @@ def ingest_paths(
                 since = 0
             if progress and done - told >= progress_every:
                 told = done
-                rate = done / max(time.monotonic() - started, 1e-9)
-                progress(
-                    f"{done} articles: {report.new} new, {report.duplicates} duplicates "
-                    f"({rate:.0f}/s)"
-                )
+                tell_progress(progress, report, done, started)
+    settle_run(store, pipeline, progress)
+    return report
+
+
+def tell_progress(
+    progress: Callable[[str], None], report: IngestReport, done: int, started: float
+) -> None:
+    """The progress line of a long run: articles done, new and duplicate, and the rate."""
+    rate = done / max(time.monotonic() - started, 1e-9)
+    progress(f"{done} articles: {report.new} new, {report.duplicates} duplicates ({rate:.0f}/s)")
+
+
+def settle_run(
+    store: Store, pipeline: Pipeline, progress: Callable[[str], None] | None = None
+) -> None:
+    """What ends a run that stored articles: the global resolution of the entities it
+    named (names follow usage), reported to ``progress``."""
     started = time.monotonic()
-    done = settle(store, pipeline.touched)  # global resolution; names follow usage
+    done = settle(store, pipeline.touched)
     if progress:
         progress(
             f"global resolution: {done['retyped']} retyped, {done['merged']} merged, "
             f"{done['renamed']} renamed ({time.monotonic() - started:.1f} s)"
         )
-    return report
 
 
 # ---- tasks (marsad.workers) ---------------------------------------------------------------------

@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from marsad.config import Settings
-from marsad.entities.consolidate import settle
 from marsad.errors import ConfigError, InputError
-from marsad.ingest import COMMIT_EVERY
+from marsad.ingest import COMMIT_EVERY, settle_run, tell_progress
 from marsad.pipeline import IngestReport, Pipeline
 from marsad.spark import rows
 from marsad.store.database import Store
@@ -103,15 +102,6 @@ def load(
                 commit()
                 since = 0
             if progress and done % progress_every == 0:
-                rate = done / max(time.monotonic() - started, 1e-9)
-                progress(
-                    f"{done} articles: {report.new} new, {report.duplicates} duplicates "
-                    f"({rate:.0f}/s)"
-                )
-    settled = settle(store, pipeline.touched)  # global resolution; names follow usage
-    if progress:
-        progress(
-            f"global resolution: {settled['retyped']} retyped, {settled['merged']} merged, "
-            f"{settled['renamed']} renamed"
-        )
+                tell_progress(progress, report, done, started)
+    settle_run(store, pipeline, progress)  # global resolution; names follow usage
     return report
