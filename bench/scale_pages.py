@@ -27,13 +27,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
-
-from web import LUA, free_port
+from web import LUA, serving
 
 TARGETS_MS = {
     "entity-big": 150,
@@ -169,25 +166,7 @@ def main() -> None:
     if not args.db.exists():
         sys.exit(f"{args.db} does not exist: run bench/build_real.py first")
     urls = scenario_urls(args.db)
-    port = free_port()
-    env = dict(os.environ, MARSAD_DATABASE_URL=f"sqlite:///{args.db}")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "marsad.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                if httpx.get(base + "/api/stats", timeout=60).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            sys.exit("server did not start")
+    with serving(args.db, wait=120) as (server, base):
         cache = os.environ.get("MARSAD_PAGE_CACHE", "2048")
         print(
             f"database: {args.db}; page cache {'off' if cache == '0' else cache}; "
@@ -207,9 +186,6 @@ def main() -> None:
                 f"errors {errors}",
                 flush=True,
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -46,6 +48,38 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def serving(
+    db: Path, workers: int = 1, wait: float = 60.0
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A ``marsad serve`` of ``db`` on a free port, answering before this yields (the
+    process, its base URL); stopped on leaving."""
+    port = free_port()
+    env = dict(os.environ, MARSAD_DATABASE_URL=f"sqlite:///{db}")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli", "serve", "--port", str(port)]
+        + ["--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + wait
+        while time.time() < deadline:
+            try:
+                if httpx.get(base + "/api/stats", timeout=wait / 2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            sys.exit("server did not start")
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def scenario_urls(db: Path, seed: int = 1) -> dict[str, list[str]]:
@@ -214,34 +248,7 @@ def main() -> None:
     n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     n_mentions = con.execute("SELECT max(id) FROM mentions").fetchone()[0]
     con.close()
-    port = free_port()
-    env = dict(os.environ, MARSAD_DATABASE_URL=f"sqlite:///{args.db}")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "marsad.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if httpx.get(base + "/api/stats", timeout=30).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            sys.exit("server did not start")
+    with serving(args.db, args.workers) as (_server, base):
         client = "wrk, 1 thread" if args.tool == "wrk" else "httpx asyncio"
         cache = os.environ.get("MARSAD_PAGE_CACHE", "2048")
         print(
@@ -269,9 +276,6 @@ def main() -> None:
                 f"{p95:>5.1f}ms {p99:>5.1f}ms  p95 target {TARGETS_MS[name]} ms: "
                 f"{verdict}; errors {errors}; mean {mean:.1f} ms"
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":
