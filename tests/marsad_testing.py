@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -165,3 +170,31 @@ def differences(got: dict[str, list[tuple]], expected: dict[str, list[tuple]]) -
             extra, missing = set(got[table]) - set(rows), set(rows) - set(got[table])
             out[table] = (len(got[table]), len(rows), sorted(extra)[:4], sorted(missing)[:4])
     return out
+
+
+@contextmanager
+def serve_site(store: Store, settings: Settings) -> Iterator[str]:
+    """The site of ``store`` served by uvicorn in a thread on a free port of 127.0.0.1 (its
+    base URL), for tests that drive a real browser; stopped on leaving."""
+    import uvicorn
+
+    from marsad.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(store, settings), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -4,16 +4,12 @@ make a watchlist with the form (no JavaScript needed), follow it to its page."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from marsad.alerts.delivery import run_alerts
-from marsad.web.app import create_app
+from marsad_testing import serve_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -26,39 +22,24 @@ pytestmark = [
 
 
 def test_the_operator_makes_a_watchlist_in_the_browser_and_reads_its_news(news):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(news.store, news.settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page(java_script_enabled=False)
-            page.goto(base + "/alerts")
-            page.fill("#token", "alerts-admin-1")
-            page.click("#alerts-sign-in button")
-            page.fill("input[name=name]", "لافروف وموسكو")
-            page.fill("input[name=entities]", "سيرجي لافروف")
-            page.fill("input[name=query]", "موسكو")
-            page.click("#alerts-new button")
-            assert "حُفظت القائمة" in page.inner_text("#alerts-created")
-            link = page.get_attribute("#alerts-list tbody a", "href")
-            assert link and link.startswith("/alerts/")
+    with serve_site(news.store, news.settings) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(java_script_enabled=False)
+        page.goto(base + "/alerts")
+        page.fill("#token", "alerts-admin-1")
+        page.click("#alerts-sign-in button")
+        page.fill("input[name=name]", "لافروف وموسكو")
+        page.fill("input[name=entities]", "سيرجي لافروف")
+        page.fill("input[name=query]", "موسكو")
+        page.click("#alerts-new button")
+        assert "حُفظت القائمة" in page.inner_text("#alerts-created")
+        link = page.get_attribute("#alerts-list tbody a", "href")
+        assert link and link.startswith("/alerts/")
 
-            news.ingest_rest()
-            run_alerts(news.store, news.settings)
-            page.goto(base + link)
-            titles = page.locator("#watchlist-articles h3").all_inner_texts()
-            assert titles == ["لافروف: موسكو منفتحة على الحوار"]
-            assert "سيرغي لافروف" in page.inner_text("#watchlist-what")
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        news.ingest_rest()
+        run_alerts(news.store, news.settings)
+        page.goto(base + link)
+        titles = page.locator("#watchlist-articles h3").all_inner_texts()
+        assert titles == ["لافروف: موسكو منفتحة على الحوار"]
+        assert "سيرغي لافروف" in page.inner_text("#watchlist-what")
+        browser.close()

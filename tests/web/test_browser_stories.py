@@ -3,40 +3,18 @@ sources without JavaScript; the story page says who published first and after ho
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 import test_browser
-import uvicorn
 
 from marsad.entities.kb import load_kb, read_kb
 from marsad.ingest import ingest_paths
 from marsad.store.database import Store
-from marsad.web.app import create_app
-from marsad_testing import DATA, make_settings
+from marsad_testing import DATA, make_settings, serve_site
 
 pytestmark = test_browser.pytestmark  # Chromium and playwright, or skipped
 browser = test_browser.browser  # the same headless Chromium fixture
-_free_port = test_browser._free_port
-
-
-def _serve(store: Store, settings) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(store, settings), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +23,15 @@ def stories_url(tmp_path_factory) -> Iterator[str]:
     store = Store(settings.database_url)
     load_kb(store, read_kb(DATA / "kb_small.jsonl"))
     ingest_paths(store, settings, [DATA / "articles_stories.jsonl"])
-    yield from _serve(store, settings)
+    with serve_site(store, settings) as url:
+        yield url
     store.close()
 
 
 @pytest.fixture(scope="module")
 def sample_url(sample) -> Iterator[str]:
-    yield from _serve(*sample)
+    with serve_site(*sample) as url:
+        yield url
 
 
 def test_other_sources_open_and_lead_to_the_story_page_without_javascript(browser, stories_url):
