@@ -80,30 +80,36 @@ def test_names_starting_with_clitic_letters_keep_them(recogniser):
     assert ("وليد المعلم", EntityType.PERSON) in found  # not و + ل + يد
 
 
-def test_reported_spans_lose_edge_words_and_lists_of_people_are_split():
-    # tags as the CRF sometimes gives them; recognise() reports what product_mentions makes
+def _reported(text: str, spans: list[tuple[str, int, str, int]]) -> list:
+    """What ``recognise`` reports of ``text`` (one sentence list) when the model tags
+    ``spans`` — (first word, number of words, type, which occurrence of the word)."""
     from marsad.arabic.tokenise import tokenise
     from marsad.ner.crf import product_mentions
 
+    tokens = tokenise(text)
+    tags = ["O"] * len(tokens)
+    words = [t.text for t in tokens]
+    for first, n, etype, nth in spans:
+        i = [k for k, w in enumerate(words) if w == first][nth]
+        tags[i : i + n] = [f"B-{etype}"] + [f"I-{etype}"] * (n - 1)
+    return product_mentions(text, [tokens], [tags])
+
+
+def test_reported_spans_lose_edge_words_and_lists_of_people_are_split():
+    # tags as the CRF sometimes gives them; recognise() reports what product_mentions makes
     text = (
         "وفد برئاسة دونالد ترامب التقى كيم ومون جاي إن، وقال محمد صلاح مغرداً على تويتر "
         "إن سي إن إن نقلت رسالة دونالد ترامب لمايك بومبيو"
     )
-    tokens = tokenise(text)
-    tags = ["O"] * len(tokens)
-    words = [t.text for t in tokens]
-
-    def tag(first: str, n: int, etype: str, nth: int = 0) -> None:
-        i = [k for k, w in enumerate(words) if w == first][nth]
-        tags[i : i + n] = [f"B-{etype}"] + [f"I-{etype}"] * (n - 1)
-
-    tag("برئاسة", 3, "PERS")
-    tag("كيم", 4, "PERS")
-    tag("محمد", 3, "PERS")
-    tag("على", 2, "ORG")
-    tag("سي", 3, "ORG")
-    tag("دونالد", 4, "PERS", nth=1)
-    found = [(m.text, m.type.value) for m in product_mentions(text, [tokens], [tags])]
+    spans = [  # as the model tagged them: (first word, words, type, which occurrence)
+        ("برئاسة", 3, "PERS", 0),
+        ("كيم", 4, "PERS", 0),
+        ("محمد", 3, "PERS", 0),
+        ("على", 2, "ORG", 0),
+        ("سي", 3, "ORG", 0),
+        ("دونالد", 4, "PERS", 1),
+    ]
+    found = [(m.text, m.type.value) for m in _reported(text, spans)]
     assert found == [
         ("دونالد ترامب", "PERSON"),
         ("كيم", "PERSON"),
@@ -118,9 +124,6 @@ def test_reported_spans_lose_edge_words_and_lists_of_people_are_split():
 
 def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong():
     # tags as the CRF gave them on ANT articles; recognise() completes or cuts them
-    from marsad.arabic.tokenise import tokenise
-    from marsad.ner.crf import product_mentions
-
     text = (
         "اجتمع ترامب ونظيره الكوري الجنوبي مون جيه-إن في البيت الأبيض. "
         "ترامب يقيل وزير خارجيته تيلرسون ويعين بومبيو بديلا له. "
@@ -130,22 +133,16 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         "وقال مسؤول لبي بي سي إن الأمر انتهى. "
         "واعتبرت وزارة الخارجية الفرنسية الثلاثاء أن الوضع خطير."
     )
-    tokens = tokenise(text)
-    tags = ["O"] * len(tokens)
-    words = [t.text for t in tokens]
-
-    def tag(first: str, n: int, etype: str, nth: int = 0) -> None:
-        i = [k for k, w in enumerate(words) if w == first][nth]
-        tags[i : i + n] = [f"B-{etype}"] + [f"I-{etype}"] * (n - 1)
-
-    tag("مون", 2, "PERS")  # مون جيه ‑إن: the hyphenated part left out
-    tag("تيلرسون", 2, "PERS")  # and the verb after it taken in
-    tag("الأولمبية", 2, "ORG")  # the head noun left out
-    tag("حزب", 3, "ORG")  # an epithet taken in
-    tag("ترامب", 1, "PERS", nth=2)  # a hyphen between two people's names
-    tag("بي", 2, "ORG")  # the first letter, ل glued on, left out
-    tag("وزارة", 4, "ORG")  # the day taken in
-    found = [(m.text, m.type.value) for m in product_mentions(text, [tokens], [tags])]
+    spans = [  # as the model tagged them: (first word, words, type, which occurrence)
+        ("مون", 2, "PERS", 0),  # مون جيه ‑إن: the hyphenated part left out
+        ("تيلرسون", 2, "PERS", 0),  # and the verb after it taken in
+        ("الأولمبية", 2, "ORG", 0),  # the head noun left out
+        ("حزب", 3, "ORG", 0),  # an epithet taken in
+        ("ترامب", 1, "PERS", 2),  # a hyphen between two people's names
+        ("بي", 2, "ORG", 0),  # the first letter, ل glued on, left out
+        ("وزارة", 4, "ORG", 0),  # the day taken in
+    ]
+    found = [(m.text, m.type.value) for m in _reported(text, spans)]
     assert found == [
         ("مون جيه-إن", "PERSON"),
         ("تيلرسون", "PERSON"),
@@ -158,25 +155,17 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
 
 
 def test_names_inside_a_quoted_title_of_a_work_are_not_reported():
-    from marsad.arabic.tokenise import tokenise
-    from marsad.ner.crf import product_mentions
-
     text = (
         'شهدت الحلقات الأخيرة من مسلسل "أيوب" جريمة قتل. '
         'ونالت جائزة عن دورها في فيلم "ليدي بيرد" الذي أخرجته غريتا غيرويغ. '
         'وقالت شبكة "سي إن إن" إن أيوب غادر.'
     )
-    tokens = tokenise(text)
-    tags = ["O"] * len(tokens)
-    words = [t.text for t in tokens]
-    for first, n, etype, nth in [
+    spans = [
         ("أيوب", 1, "PERS", 0),
         ("بيرد", 1, "PERS", 0),
         ("غريتا", 2, "PERS", 0),
         ("سي", 3, "ORG", 0),
         ("أيوب", 1, "PERS", 1),
-    ]:
-        i = [k for k, w in enumerate(words) if w == first][nth]
-        tags[i : i + n] = [f"B-{etype}"] + [f"I-{etype}"] * (n - 1)
-    found = [m.text for m in product_mentions(text, [tokens], [tags])]
+    ]
+    found = [m.text for m in _reported(text, spans)]
     assert found == ["غريتا غيرويغ", "سي إن إن", "أيوب"]  # شبكة is no work; أيوب outside quotes
