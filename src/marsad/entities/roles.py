@@ -18,6 +18,7 @@ from pathlib import Path
 
 from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.arabic.tokenise import default_counts
+from marsad.ner.rules import letter_names
 
 LEXICONS = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
 STOPWORDS = frozenset({"الي", "في", "من", "عن", "علي", "باسم", "لدي", "و"})
@@ -108,12 +109,6 @@ def article_share(norm: str) -> float:
     return definite / max(counts[norm], 1) if definite >= ARTICLE_MIN else 0.0
 
 
-@lru_cache(maxsize=1)
-def letter_names() -> frozenset[str]:
-    """Latin letters as Arabic spells them out (``ner_letter_names.txt``: بي, سي, إم)."""
-    return frozenset(normalise(w) for w in _read("ner_letter_names.txt"))
-
-
 def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     """A mention that is not a name at all: one of :func:`not_names`, a country's
     adjective alone (الأمريكية, السورية), or one spelled-out letter, alone or after a head
@@ -121,7 +116,7 @@ def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     norm = " ".join(tokens)
     if norm in not_names() or norm in place_nisbas():
         return True
-    if tokens[-1] not in letter_names():
+    if tokens[-1] not in letter_names():  # the recogniser's list (ner/rules.py)
         return False
     return len(tokens) == 1 or len(tokens) == 2 and role_word(tokens[0]) in generic_nouns()
 

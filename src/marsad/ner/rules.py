@@ -52,6 +52,8 @@ def org_heads() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def letter_names() -> frozenset[str]:
+    """Latin letters as Arabic spells them out (``ner_letter_names.txt``: بي, سي, إم),
+    normalised."""
     return frozenset(read_word_list(LEXICON_DIR / "ner_letter_names.txt"))
 
 
