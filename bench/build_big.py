@@ -202,7 +202,7 @@ def build(
     )
     t2 = time.time()
     con.execute("DELETE FROM day_totals")
-    for table in ("entity_days", "entity_source_days", "pair_days"):
+    for table in ("entity_days", "entity_totals", "entity_source_days", "pair_days"):
         con.execute(f"DELETE FROM {table}")
     con.executemany(
         "INSERT INTO day_totals (source_id, day, articles, stories) VALUES (?,?,?,?)",
@@ -211,6 +211,10 @@ def build(
     con.executemany(
         "INSERT INTO entity_days (entity_id, day, articles, stories) VALUES (?,?,?,?)",
         [(e, d, n, n) for (e, d), n in entity_days.items()],
+    )
+    con.execute(  # as rollups.fill_totals: the sum of each entity's days
+        "INSERT INTO entity_totals (entity_id, articles) "
+        "SELECT entity_id, sum(articles) FROM entity_days GROUP BY entity_id"
     )
     con.executemany(
         "INSERT INTO entity_source_days (entity_id, source_id, day, articles) VALUES (?,?,?,?)",
