@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marsad.arabic.normalise import PROCLITICS, normalise
-from marsad.entities import name_groups
+from marsad.entities import fragments, name_groups
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
@@ -101,7 +101,9 @@ def consolidate(
     store: Store, entity_ids: Iterable[int] | None = None
 ) -> tuple[dict[str, int], set[int]]:
     """Retype (``entity_ids``, or all) and merge the created entities that are one;
-    returns how many were retyped and merged, and the entities merged into."""
+    returns how many were retyped and merged, and the entities merged into (or made
+    whole: :func:`.fragments.repair` runs first)."""
+    repaired = fragments.repair(store, entity_ids)
     operator = sql.operator_entities(store)
     ents = {
         eid: _Entity(eid, name, normalise(name), etype, kb or eid in operator, n)
@@ -110,7 +112,7 @@ def consolidate(
     retyped = _retype(store, ents, entity_ids)
     touched = None if entity_ids is None else set(entity_ids)
     aliases = [(norm, eid) for norm, eid, _ in store.alias_table()]
-    merged, into, moved = 0, set(), {}  # moved: merged entity → where it went
+    merged, into, moved = 0, set(repaired), {}  # moved: merged entity → where it went
     for _ in range(ROUNDS):  # a merge can make another (its counts grow): settle them
         targets = _targets(ents, [(n, _where(moved, e)) for n, e in aliases], touched)
         touched = None if touched is None else touched | {_where(moved, e) for e in touched}

@@ -1,0 +1,252 @@
+"""Names the recogniser cut short or took from a first name, judged from their mentions in
+context (issue #15, part of the global pass of :mod:`.consolidate`).
+
+The recogniser decides one sentence at a time, so it sometimes keeps only a piece of a
+name: ``[بيونغ] يانغ``, ``مانشستر [سيتي]``, ``فرانس [برس]``, ``بيلو [أوريزانتي]``. Each
+piece then becomes an entity of its own, with a page that mixes whatever the piece is part
+of. Read across the whole database, such a piece shows itself: most of its mentions stand
+next to the same word. This pass looks at the one-word entities the pipeline created:
+
+* **cut names** — when a word stands on the same side of at least ``SHARE`` of a name's
+  mentions (``FEWEST`` of them at least) and could be part of a name (not a trigger such as
+  مدينة or في, not a title, not a country's adjective), the mentions with it are the longer
+  name: they go to the entity that bears it (``[بيونغ] يانغ`` → بيونغ يانغ) with their span
+  made whole; where no entity bears it yet, the entity itself takes the longer name
+  (``[أوريزانتي]`` → بيلو أوريزانتي) and keeps the mentions without the word (``سيتي`` alone
+  is مانشستر سيتي as well). Several such words split the mentions among their names
+  (``بيونغ`` → بيونغ يانغ, بيونغ تشانغ). A longer name that is no name (``كرة [القدم]``)
+  takes the mentions away from any entity;
+* **first names** — a one-word person name that begins the names of ``FIRST_NAMES`` persons
+  or more (جون, بشار, خالد) names nobody by itself: each mention goes to the person of
+  that first name the same article names, if there is exactly one, and is dropped otherwise.
+
+Entities from the knowledge base or edited by an operator are never changed. The decisions
+read only the database's mentions and names, so they do not depend on the order the
+articles came in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from marsad.arabic.normalise import WORD, normalise, normalise_word
+from marsad.arabic.tokenise import default_counts
+from marsad.entities import roles as R
+from marsad.ner.lexicon import triggers
+from marsad.ner.rules import weekdays
+from marsad.store import edits
+from marsad.store import fragments as sql
+from marsad.store.database import Store
+
+SHARE = 0.5  # the words beside a name stand by this share of its mentions, together
+GROUP_SHARE = 0.25  # and each of them by this share at least
+FEWEST = 3  # mentions with the word, at least
+FIRST_NAMES = 2  # persons whose names begin with a one-word person name: a first name
+MOST_ARTICLES = 500  # names in more articles than this are not looked at (they are right)
+STRIP_RATIO = 10  # a word is read without a clitic when that is this many times as common
+TITLED = 0.4  # a first name after a title this often is someone's name (الأمير هاري)
+NAME_WORDS_FEWEST = 3  # a longer name nobody bears takes a word of the names in as many articles
+COMMON = 20_000  # a word this frequent in the news corpus is a function word, not a name
+_GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
+
+
+@dataclass
+class _Mention:
+    id: int
+    article: int
+    start: int
+    end: int
+    surface: str
+    left: tuple[str, int, str] | None = None  # (word's reading, new start, surface before)
+    right: tuple[str, int, str] | None = None  # (word's reading, new end, surface after)
+
+
+@dataclass
+class _Name:
+    id: int
+    norm: str
+    type: str
+    mentions: list[_Mention] = field(default_factory=list)
+
+
+def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
+    """Make cut names whole and drop bare first names, among the one-word entities the
+    pipeline created (of ``entity_ids``, or all); returns the entities that changed."""
+    operator = edits.operator_entities(store)
+    live = edits.live_entities(store)
+    articles = {eid: n for eid, _, _, _, n in live}
+    names = {
+        eid: _Name(eid, normalise(name), etype)
+        for eid, name, etype, kb, n in live
+        if not kb and eid not in operator and " " not in name.strip() and n <= MOST_ARTICLES
+    }
+    if entity_ids is not None:
+        wanted = set(entity_ids)
+        names = {e: v for e, v in names.items() if e in wanted}
+    if not names:
+        return set()
+    for eid, start, end, surface, article, mid, left, right in sql.mention_contexts(store, names):
+        if " " in normalise(surface).strip():  # الشرق الروسي: not the one word looked at
+            continue
+        m = _Mention(mid, article, start, end, surface)
+        m.left, m.right = _before(left, start), _after(right, end)
+        names[eid].mentions.append(m)
+    changed = _first_names(store, names, articles)
+    words = cache(lambda: sql.name_words(store, NAME_WORDS_FEWEST))  # read when first needed
+    for name in names.values():
+        if name.mentions and name.id not in changed:
+            changed |= _complete(store, name, words)
+    return changed
+
+
+# ---- cut names -----------------------------------------------------------------------------
+def _before(context: str, start: int) -> tuple[str, int, str] | None:
+    """The word just before a mention (its reading without و ف ب ل ك, the offset where the
+    longer name would start, and the text from there to the mention)."""
+    words = list(WORD.finditer(context))
+    if not words or not _GAP.fullmatch(context[words[-1].end() :]):
+        return None
+    word = words[-1]
+    norm = normalise_word(word.group()).replace(" ", "")
+    reading = _reading(norm)
+    cut = len(norm) - len(reading)  # the clitics are the word's first letters
+    offset = start - len(context) + word.start() + cut
+    return reading, offset, context[word.start() + cut :]
+
+
+def _after(context: str, end: int) -> tuple[str, int, str] | None:
+    word = WORD.search(context)
+    if word is None or not _GAP.fullmatch(context[: word.start()]):
+        return None
+    norm = normalise_word(word.group()).replace(" ", "")
+    return norm, end + word.end(), context[: word.end()]
+
+
+def _has_clitic(norm: str) -> bool:
+    """بولاية, لغينيا, وجزر: the word read without its first letter is as common: a name
+    does not go on into a preposition or a conjunction."""
+    counts = default_counts()
+    return norm[:1] in "وفبلك" and counts[norm[1:]] >= max(counts[norm], 1)
+
+
+def _reading(norm: str) -> str:
+    """ومانشستر → مانشستر: the word without a conjunction the news corpus says it carries
+    (ten times as common without it: not وست, which is وست هام's)."""
+    counts = default_counts()
+    rest = norm[1:]
+    if norm[:1] in "وف" and len(rest) >= 3 and counts[rest] >= STRIP_RATIO * max(counts[norm], 1):
+        return rest
+    return norm
+
+
+def _joinable(word: str) -> bool:
+    """Could ``word`` be part of a name beside another word?"""
+    return (
+        len(word) >= 2
+        and word[0].isalpha()
+        and word not in triggers()
+        and not R.is_role_word(word)
+        and word not in R.generic_nouns()
+        and word not in weekdays()
+        and not _has_clitic(word)
+        and default_counts()[word] < COMMON
+    )
+
+
+def _complete(store: Store, name: _Name, name_words: Callable[[], frozenset[str]]) -> set[int]:
+    total = len(name.mentions)
+    sides: Counter[tuple[str, str]] = Counter()
+    for m in name.mentions:
+        if m.left is not None:
+            sides["left", m.left[0]] += 1
+        if m.right is not None:
+            sides["right", m.right[0]] += 1
+    groups = []  # (mentions, side, word, the longer name, who bears it)
+    for (side, word), n in sides.items():
+        if n < FEWEST or n < GROUP_SHARE * total or not _joinable(word):
+            continue
+        joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
+        target = sql.entity_named(store, joined, besides=name.id)
+        if target is not None or word in name_words() or R.is_not_name(joined.split()):
+            groups.append((n, side, word, joined, target))  # not أعلنت [بيونغ]: no name's word
+    groups.sort(key=lambda g: (g[4] is None, -g[0], g[1], g[2]))
+    owned: dict[int, tuple[str, str]] = {}  # mention id → the group that takes it
+    for _, side, word, _, _ in groups:
+        for m in name.mentions:
+            near = m.left if side == "left" else m.right
+            if m.id not in owned and near is not None and near[0] == word:
+                owned[m.id] = (side, word)
+    if len(owned) < SHARE * total:
+        return set()
+    changed = {name.id}
+    by_group: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
+    for m in name.mentions:
+        if m.id in owned:
+            by_group[owned[m.id]].append(m)
+    renamed = False
+    first_target: int | None = None
+    for _, side, word, joined, target in groups:
+        moved = by_group.get((side, word))
+        if not moved:
+            continue
+        spans = [_whole(m, side) for m in moved]
+        if R.is_not_name(joined.split()):  # كرة القدم: no name at all
+            sql.drop_mentions(store, name.id, [m.id for m in moved])
+            continue
+        if target is None and not renamed:  # the entity itself is the longer name
+            sql.respan_mentions(store, name.id, name.id, spans)
+            surface = Counter(s[3] for s in spans).most_common(1)[0][0]
+            store.update_entity(name.id, name=surface)
+            store.add_aliases(name.id, [surface])
+            renamed = True
+            continue
+        if target is None:  # a second longer name nobody bears: they stay as they are
+            continue
+        sql.respan_mentions(store, name.id, target, spans)
+        changed.add(target)
+        first_target = first_target or target
+    rest = [m for m in name.mentions if m.id not in owned]
+    if not renamed and first_target is not None and rest and len(rest) * 3 <= total:
+        sql.respan_mentions(  # the few without the word are the same name, written short
+            store, name.id, first_target, [(m.id, m.start, m.end, m.surface) for m in rest]
+        )
+    return changed
+
+
+def _whole(m: _Mention, side: str) -> tuple[int, int, int, str]:
+    """(mention id, start, end, surface) of the mention with the word beside it."""
+    if side == "left":
+        assert m.left is not None
+        return m.id, m.left[1], m.end, m.left[2] + m.surface
+    assert m.right is not None
+    return m.id, m.start, m.right[1], m.surface + m.right[2]
+
+
+# ---- first names ---------------------------------------------------------------------------
+def _first_names(store: Store, names: dict[int, _Name], articles: dict[int, int]) -> set[int]:
+    persons = [n for n in names.values() if n.type == "PERSON"]
+    if not persons:
+        return set()
+    first, last = sql.person_name_words(store)
+    changed: set[int] = set()
+    for name in persons:
+        people = first.get(name.norm, set()) - {name.id}
+        surnames = last.get(name.norm, set()) - {name.id}
+        if len(people) < FIRST_NAMES or len(people) < 3 * len(surnames):
+            continue  # عباس: محمود عباس's name as well as عباس عراقجي's first
+        if sum(articles.get(p, 0) for p in people) < 2 * articles.get(name.id, 0):
+            continue  # إيسكو, مارسيلو: one player known by that name alone
+        titled = sum(1 for m in name.mentions if m.left and _title(m.left[0]))
+        if titled >= TITLED * max(len(name.mentions), 1):
+            continue  # الأمير هاري, الملكة إليزابيث
+        changed |= {name.id} | sql.give_to_named(store, name.id, people)
+    return changed
+
+
+def _title(word: str) -> bool:
+    """الأمير, الملكة, البابا (not قال, which also says a person follows)."""
+    return R.is_role_word(word)

@@ -1,0 +1,189 @@
+"""SQL of the cut-name and first-name pass (:mod:`marsad.entities.fragments`): mentions read
+with the text around them, made whole, moved or dropped, with their counts rebuilt.
+
+Portable SQL (SQLite and PostgreSQL); ids are integers, every other value is bound.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, bindparam, text
+
+from marsad.store.database import Store
+from marsad.store.edits import _chunks, rebuild_article_entities, refresh_rollups
+
+WIDTH = 40  # characters of text read on each side of a mention
+
+_CONTEXTS = (
+    'SELECT m.entity_id, m.start, m."end", m.surface, m.article_id, m.id, '
+    "substr(a.title || :nl || a.text, CASE WHEN m.start > :w THEN m.start - :w + 1 ELSE 1 END, "
+    "CASE WHEN m.start > :w THEN :w ELSE m.start END), "
+    'substr(a.title || :nl || a.text, m."end" + 1, :w) '
+    "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id IN ({}) "
+    "ORDER BY m.entity_id, m.id"
+)
+
+
+def mention_contexts(
+    store: Store, entity_ids: Sequence[int]
+) -> list[tuple[int, int, int, str, int, int, str, str]]:
+    """(entity, start, end, surface, article, mention id, text before, text after) of every
+    mention of these entities, ``WIDTH`` characters each side."""
+    out: list[tuple[int, int, int, str, int, int, str, str]] = []
+    with store.engine.connect() as conn:
+        for chunk in _chunks(sorted(set(entity_ids))):
+            q = text(_CONTEXTS.format(",".join(str(int(i)) for i in chunk)))
+            out += [tuple(r) for r in conn.execute(q, {"nl": "\n", "w": WIDTH})]  # type: ignore[misc]
+    return out
+
+
+def entity_named(store: Store, norm: str, besides: int) -> int | None:
+    """The live entity (most articles first) with this normalised alias, other than ``besides``."""
+    q = text(
+        "SELECT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "LEFT JOIN entity_totals t ON t.entity_id = e.id "
+        "WHERE a.norm = :n AND e.merged_into IS NULL AND e.id != :b "
+        "ORDER BY coalesce(t.articles, 0) DESC, e.id LIMIT 1"
+    )
+    with store.engine.connect() as conn:
+        row = conn.execute(q, {"n": norm, "b": besides}).first()
+    return None if row is None else int(row[0])
+
+
+def name_words(store: Store, fewest: int) -> frozenset[str]:
+    """The words of every name of two words or more of a live entity in ``fewest`` articles
+    or more."""
+    q = text(
+        "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "JOIN entity_totals t ON t.entity_id = e.id "
+        "WHERE e.merged_into IS NULL AND t.articles >= :n AND a.norm LIKE '% %'"
+    )
+    with store.engine.connect() as conn:
+        return frozenset(w for (norm,) in conn.execute(q, {"n": fewest}) for w in norm.split())
+
+
+def person_name_words(store: Store) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """First words and last words of the live persons' names of two words or more, each
+    → the persons."""
+    q = text(
+        "SELECT a.norm, e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "WHERE e.type = 'PERSON' AND e.merged_into IS NULL AND a.norm LIKE '% %'"
+    )
+    first: dict[str, set[int]] = defaultdict(set)
+    last: dict[str, set[int]] = defaultdict(set)
+    with store.engine.connect() as conn:
+        for norm, eid in conn.execute(q):
+            words = norm.split()
+            first[words[0]].add(eid)
+            last[words[-1]].add(eid)
+    return first, last
+
+
+def respan_mentions(
+    store: Store, from_id: int, to_id: int, spans: Sequence[tuple[int, int, int, str]]
+) -> None:
+    """Give mentions (id, start, end, surface) of ``from_id`` new spans and ``to_id`` as
+    their entity; mentions inside a new span (the word it took in) go, and every count of
+    the entities concerned is rebuilt."""
+    if not spans:
+        return
+    upd = text(
+        'UPDATE mentions SET entity_id = :to, start = :s, "end" = :e, surface = :surface '
+        "WHERE id = :id"
+    )
+    with store.engine.begin() as conn:
+        old = _rows(conn, [sp[0] for sp in spans])
+        inside = text(
+            "SELECT id, entity_id FROM mentions WHERE article_id = :a AND id != :id "
+            'AND start >= :s AND "end" <= :e'
+        )
+        touched, gone = {from_id, to_id}, []
+        for mid, start, end, surface in spans:
+            if mid not in old:  # taken into a span made whole before
+                continue
+            article, old_start = old[mid]
+            for other, eid in conn.execute(inside, {"a": article, "id": mid, "s": start, "e": end}):
+                gone.append(other)
+                touched.add(eid)
+            conn.execute(upd, {"to": to_id, "s": start, "e": end, "surface": surface, "id": mid})
+            if start != old_start:  # a quote's speaker is found by where the name starts
+                conn.execute(
+                    text(
+                        "UPDATE quotes SET speaker_start = :s WHERE article_id = :a "
+                        "AND speaker_start = :old"
+                    ),
+                    {"s": start, "a": article, "old": old_start},
+                )
+        _delete(conn, gone)
+        rebuild_article_entities(conn, sorted({a for a, _ in old.values()}))
+        refresh_rollups(conn, sorted(touched))
+
+
+def drop_mentions(store: Store, entity_id: int, mention_ids: Sequence[int]) -> None:
+    """These mentions name nothing: they go, with the quotes they were the speaker of."""
+    if not mention_ids:
+        return
+    with store.engine.begin() as conn:
+        old = _rows(conn, mention_ids)
+        _delete(conn, mention_ids, entity_id)
+        rebuild_article_entities(conn, sorted({a for a, _ in old.values()}))
+        refresh_rollups(conn, [entity_id])
+
+
+def give_to_named(store: Store, entity_id: int, people: Iterable[int]) -> set[int]:
+    """Each mention of ``entity_id`` goes to the one of ``people`` its article also names,
+    and is dropped where the article names none or several; returns who got mentions."""
+    people = set(people)
+    q = text(
+        "SELECT m.id, m.article_id, ae.entity_id FROM mentions m "
+        "LEFT JOIN article_entities ae ON ae.article_id = m.article_id "
+        "AND ae.entity_id IN :people WHERE m.entity_id = :e"
+    ).bindparams(bindparam("people", expanding=True))
+    with store.engine.begin() as conn:
+        named: dict[int, set[int]] = defaultdict(set)
+        articles: dict[int, int] = {}
+        for mid, article, person in conn.execute(q, {"people": sorted(people), "e": entity_id}):
+            articles[mid] = article
+            if person is not None:
+                named[mid].add(person)
+        moves = {mid: next(iter(p)) for mid, p in named.items() if len(p) == 1}
+        for mid, person in moves.items():
+            conn.execute(
+                text("UPDATE mentions SET entity_id = :p WHERE id = :id"), {"p": person, "id": mid}
+            )
+        _delete(conn, [mid for mid in articles if mid not in moves], entity_id)
+        rebuild_article_entities(conn, sorted(set(articles.values())))
+        receivers = set(moves.values())
+        refresh_rollups(conn, sorted({entity_id} | receivers))
+    return receivers
+
+
+def _rows(conn: Connection, mention_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Mention id → (article, start)."""
+    out: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks(sorted(set(mention_ids))):
+        ids = ",".join(str(int(i)) for i in chunk)
+        for mid, article, start in conn.execute(
+            text(f"SELECT id, article_id, start FROM mentions WHERE id IN ({ids})")
+        ):
+            out[mid] = (article, start)
+    return out
+
+
+def _delete(conn: Connection, mention_ids: Sequence[int], entity_id: int | None = None) -> None:
+    """Delete mentions, and the quotes whose speaker they were (when ``entity_id`` is given:
+    those still credited to it)."""
+    for chunk in _chunks(sorted(set(mention_ids))):
+        ids = ",".join(str(int(i)) for i in chunk)
+        if entity_id is not None:
+            conn.execute(
+                text(
+                    "DELETE FROM quotes WHERE entity_id = :e AND EXISTS (SELECT 1 FROM mentions m "
+                    f"WHERE m.id IN ({ids}) AND m.article_id = quotes.article_id "
+                    "AND m.start = quotes.speaker_start)"
+                ),
+                {"e": entity_id},
+            )
+        conn.execute(text(f"DELETE FROM mentions WHERE id IN ({ids})"))

@@ -1,0 +1,108 @@
+"""Cut names and bare first names, judged from their mentions in context after each round
+(marsad.entities.fragments, run by the global pass)."""
+
+from __future__ import annotations
+
+from marsad.entities.edits import rename
+from marsad.pages import entity_page
+from marsad.store.database import Store
+
+from .test_consolidate import LOC, ORG, PERSON, entity_of, ingest
+
+
+def articles_of(store: Store, settings, name: str) -> int:
+    return entity_page(store, settings, entity_of(store, name)["slug"]).article_count
+
+
+def test_a_cut_place_name_joins_the_place_it_is_part_of(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"وصل الوفد إلى بيونغ يانغ في الزيارة رقم {k}.", {"بيونغ يانغ": LOC}) for k in range(4)
+    ]
+    rows += [  # the recogniser kept only the first word of the name
+        (f"أعلنت بيونغ يانغ موقفها في البيان رقم {k}.", {"بيونغ": LOC}) for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "بيونغ يانغ") == 7
+    with store.engine.connect() as conn:
+        surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
+    assert surfaces == {"بيونغ يانغ"}  # the spans were made whole
+
+
+def test_a_cut_name_nobody_bears_becomes_the_whole_name(settings):
+    store = Store(settings.database_url)
+    rows = [(f"جرت المباراة في بيلو أوريزانتي يوم رقم {k}.", {"أوريزانتي": LOC}) for k in range(3)]
+    rows += [  # an unrelated name with the same first word, so بيلو is a word of names
+        (f"زار الفريق مدينة بيلو هوريزونتي للمرة رقم {k}.", {"بيلو هوريزونتي": LOC})
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    city = entity_of(store, "بيلو أوريزانتي")
+    assert city["name"] == "بيلو أوريزانتي"
+    assert articles_of(store, settings, "بيلو أوريزانتي") == 3
+
+
+def test_a_word_before_a_name_by_chance_is_not_taken_in(settings):
+    store = Store(settings.database_url)
+    rows = [(f"وصل الرئيس إلى حمص في الزيارة رقم {k}.", {"حمص": LOC}) for k in range(3)]
+    rows += [(f"قصفت الطائرات مدينة حمص في الغارة رقم {k}.", {"حمص": LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "حمص")["name"] == "حمص"
+    assert articles_of(store, settings, "حمص") == 6
+
+
+def test_a_first_name_alone_goes_to_the_person_the_article_names(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"قال جون كيري في المقابلة رقم {k} إنه متفائل.", {"جون كيري": PERSON}) for k in range(3)
+    ]
+    rows += [
+        (f"قال جون بولتون في الحديث رقم {k} إنه قلق.", {"جون بولتون": PERSON}) for k in range(3)
+    ]
+    rows.append(
+        ("وأضاف جون بولتون ثم قال جون إن الموقف صعب.", {"جون بولتون": PERSON, "جون": PERSON})
+    )
+    rows.append(("وقال جون إن الطقس جميل في المدينة.", {"جون": PERSON}))
+    rows.append(("وقال جون للصحفيين إن الطقس بارد.", {"جون": PERSON}))
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "جون بولتون") == 4
+    assert articles_of(store, settings, "جون كيري") == 3
+    with store.engine.connect() as conn:
+        alone = conn.exec_driver_sql("SELECT count(*) FROM mentions WHERE surface = 'جون'").scalar()
+    assert alone == 2  # in Bolton's article (title and text): his; dropped elsewhere
+
+
+def test_a_name_one_person_is_known_by_stays(settings):
+    store = Store(settings.database_url)
+    rows = [(f"سجل إيسكو هدفا في المباراة رقم {k}.", {"إيسكو": PERSON}) for k in range(6)]
+    rows += [(f"قال إيسكو ألاركون في الحوار رقم {k}.", {"إيسكو ألاركون": PERSON}) for k in range(1)]
+    rows += [(f"وقع إيسكو مارتن العقد رقم {k}.", {"إيسكو مارتن": PERSON}) for k in range(1)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "إيسكو") == 6
+
+
+def test_an_operator_named_entity_is_never_changed(settings):
+    store = Store(settings.database_url)
+    first = [(f"أعلنت بيونغ يانغ موقفها في البيان رقم {k}.", {"بيونغ": LOC}) for k in range(3)]
+    ingest(store, settings, [first])
+    rename(store, entity_of(store, "بيونغ")["slug"], "بيونغ")
+    rows = [
+        (f"وصل الوفد إلى بيونغ يانغ في الزيارة رقم {k}.", {"بيونغ يانغ": LOC}) for k in range(4)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "بيونغ") == 3
+    assert articles_of(store, settings, "بيونغ يانغ") == 4
+
+
+def test_a_conjunction_before_a_cut_name_stays_out_of_it(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"تغلب مانشستر سيتي على منافسه في المباراة رقم {k}.", {"مانشستر سيتي": ORG})
+        for k in range(5)
+    ]
+    rows += [(f"فاز ومانشستر سيتي باللقب رقم {k}.", {"سيتي": ORG}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "مانشستر سيتي") == 8
+    with store.engine.connect() as conn:
+        surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
+    assert surfaces == {"مانشستر سيتي"}  # not ومانشستر سيتي
