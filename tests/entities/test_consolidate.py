@@ -206,3 +206,29 @@ def test_a_name_seen_without_its_article_is_the_entity_with_it(settings):
     assert entity_page(store, settings, guardian["slug"]).article_count == 4
     assert store.get_entity("حدودية") is None
     assert entity_of(store, "جنين")["name"] == "جنين"
+
+
+def test_a_clubs_last_word_alone_joins_the_club_that_dominates_it(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"فاز مانشستر يونايتد في المباراة رقم {k} بهدفين.", {"مانشستر يونايتد": ORG})
+        for k in range(7)
+    ]
+    rows += [("تعادل نيوكاسل يونايتد في اللقاء الأول.", {"نيوكاسل يونايتد": ORG})]
+    rows += [(f"خسر السيتي أمام يونايتد في الجولة رقم {k}.", {"يونايتد": ORG}) for k in range(2)]
+    ingest(store, settings, [rows])
+    united = entity_of(store, "مانشستر يونايتد")
+    assert entity_of(store, "يونايتد")["id"] == united["id"]
+    assert entity_page(store, settings, united["slug"]).article_count == 9
+
+
+def test_a_newspapers_last_word_stays_when_it_names_another_paper(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"ذكرت صحيفة نيويورك تايمز في تقرير رقم {k} أن المفاوضات مستمرة.", {"نيويورك تايمز": ORG})
+        for k in range(7)
+    ]
+    rows += [(f"وقالت التايمز في عددها رقم {k} إن لندن قلقة.", {"التايمز": ORG}) for k in range(2)]
+    rows += [(f"وقال المدرب لصحيفة تايمز في الحوار رقم {k}.", {"تايمز": ORG}) for k in range(2)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "تايمز")["id"] != entity_of(store, "نيويورك تايمز")["id"]

@@ -26,7 +26,11 @@ knowledge base's nor at those an operator edited) with the whole database as evi
   full name ends with it (بوتين → فلاديمير بوتين, ترمب → دونالد ترمب, spellings aside) when
   that person has at least three times the articles of any other candidate (رونالدو stays
   apart when two players share it); a name after بن / أبو is a father's, not a surname
-  (سلمان is not محمد بن سلمان).
+  (سلمان is not محمد بن سلمان). An organisation's last word used alone joins it the same
+  way (يونايتد → مانشستر يونايتد, سيتي → مانشستر سيتي; not برس, which two agencies end with);
+* **cut names and first names** — :mod:`.fragments` first makes whole the one-word names
+  the recogniser cut (``[بيونغ] يانغ``) and takes bare first names (جون, خالد) off the
+  pages, from their mentions in context.
 
 Each merge goes to the most covered entity of its kind (KB and operator entities first).
 The decisions are a function of the database's names and counts only, so they do not depend
@@ -196,6 +200,7 @@ def _targets(
         if e.norm in groups:
             by_group[groups[e.norm][0]].append(e)
     parts = _PartIndex(e for e in ents.values() if e.type == "PERSON")
+    clubs = _PartIndex((e for e in ents.values() if e.type == "ORGANIZATION"), last_only=True)
     if touched is None:
         sources = list(ents.values())
     else:
@@ -213,10 +218,21 @@ def _targets(
             or _definite(e, by_norm)
             or _respelt(e, by_skeleton)
             or parts.owner(e)
+            or (_short_org(e, clubs, by_norm) if e.type == "ORGANIZATION" else None)
         )
         if target is not None and target.rank > e.rank:
             out[e.id] = target.id
     return out
+
+
+def _short_org(e: _Entity, clubs: _PartIndex, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
+    """The organisation ``e`` is the last word of, unless that word with the article (or
+    ذا) is another one's name: تايمز is التايمز (The Times), not نيويورك تايمز."""
+    top = clubs.owner(e)
+    if top is None:
+        return None
+    names = (by_norm.get(prefix + e.norm, ()) for prefix in ("ال", "ذا "))
+    return None if {x.id for xs in names for x in xs} - {e.id, top.id} else top
 
 
 def _related(
@@ -325,9 +341,11 @@ def _glue(clitic: str, word: str) -> str | None:
 
 
 class _PartIndex:
-    """Surnames (and two-word short names) of persons with a full name → those persons."""
+    """Surnames (and two-word short names) of persons with a full name → those persons; or,
+    with ``last_only``, the last word of organisations' names → those organisations (يونايتد
+    is مانشستر يونايتد when that club dominates the others of the name)."""
 
-    def __init__(self, persons: Iterable[_Entity]) -> None:
+    def __init__(self, persons: Iterable[_Entity], last_only: bool = False) -> None:
         self.owners: dict[str, list[_Entity]] = defaultdict(list)
         self.by_skeleton: dict[str, set[str]] = defaultdict(set)
         for p in persons:
@@ -336,7 +354,9 @@ class _PartIndex:
             words = words[start:] if start < len(words) else words
             if len(words) < 2 or p.articles < 1:
                 continue
-            for n in range(1, len(words)):
+            if last_only and (R.is_nisba(words[-1]) or R.is_role_word(words[-1])):
+                continue  # الأوروبي, الدولي: an adjective, not a short name
+            for n in range(1, 2 if last_only else len(words)):
                 part = words[-n:]
                 if words[-n - 1] in CONNECTORS or part[0] in CONNECTORS and n == 1:
                     continue  # بن سلمان's سلمان is his father's name
