@@ -106,3 +106,19 @@ def test_a_conjunction_before_a_cut_name_stays_out_of_it(settings):
     with store.engine.connect() as conn:
         surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
     assert surfaces == {"مانشستر سيتي"}  # not ومانشستر سيتي
+
+
+def test_a_common_word_the_recogniser_once_took_for_a_name_has_no_page(settings):
+    store = Store(settings.database_url)
+    rows = [(f"وصلت الفرق إلى الدور شبه النهائي رقم {k}.", {}) for k in range(110)]
+    rows += [(f"وقعت الحادثة في منطقة شبه معزولة رقم {k}.", {"شبه": LOC}) for k in range(2)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "شبه") == 0
+
+
+def test_a_name_the_recogniser_often_misses_keeps_its_page(settings):
+    store = Store(settings.database_url)
+    rows = [(f"قصفت الطائرات أحياء حمص في الغارة رقم {k}.", {}) for k in range(110)]
+    rows += [(f"وصل الوفد إلى مدينة حمص في الزيارة رقم {k}.", {"حمص": LOC}) for k in range(6)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "حمص") == 6

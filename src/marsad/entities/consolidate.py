@@ -134,6 +134,7 @@ def consolidate(
             into.add(target)
         if not targets:
             break
+    fragments.drop_common_words(store, None if entity_ids is None else touched)
     _name_groups(store, ents)
     return {"retyped": retyped, "merged": merged}, into
 

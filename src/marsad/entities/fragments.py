@@ -50,7 +50,9 @@ MOST_ARTICLES = 500  # names in more articles than this are not looked at (they 
 STRIP_RATIO = 10  # a word is read without a clitic when that is this many times as common
 TITLED = 0.4  # a first name after a title this often is someone's name (الأمير هاري)
 NAME_WORDS_FEWEST = 3  # a longer name nobody bears takes a word of the names in as many articles
-COMMON = 20_000  # a word this frequent in the news corpus is a function word, not a name
+COMMON = 20_000
+WORD_ARTICLES = 100  # a word in this many articles or more
+NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word  # a word this frequent in the news corpus is a function word, not a name
 _GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 
 
@@ -224,6 +226,28 @@ def _whole(m: _Mention, side: str) -> tuple[int, int, int, str]:
         return m.id, m.left[1], m.end, m.left[2] + m.surface
     assert m.right is not None
     return m.id, m.start, m.right[1], m.surface + m.right[2]
+
+
+# ---- common words -------------------------------------------------------------------------
+def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
+    """One-word names the pipeline created that stand for a common word: the articles that
+    contain the word (``WORD_ARTICLES`` at least) name the entity in fewer than
+    ``NAME_SHARE`` of them (شبه, بلاده, الولايات, فيلم: the recogniser took the word for a
+    name a few times in hundreds). Their mentions go; returns the entities emptied."""
+    operator = edits.operator_entities(store)
+    wanted = None if entity_ids is None else set(entity_ids)
+    dropped: set[int] = set()
+    for eid, name, _, kb, n in edits.live_entities(store):
+        if kb or eid in operator or n < 1 or (wanted is not None and eid not in wanted):
+            continue
+        norm = normalise(name).strip()
+        if " " in norm or n > MOST_ARTICLES:
+            continue
+        containing = sql.articles_with_word(store, norm)
+        if containing >= WORD_ARTICLES and n < NAME_SHARE * containing:
+            sql.drop_entity_mentions(store, eid)
+            dropped.add(eid)
+    return dropped
 
 
 # ---- first names ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, text
 
 from marsad.store.database import Store
 from marsad.store.edits import _chunks, rebuild_article_entities, refresh_rollups
+from marsad.store.listing import SearchFilters, search_clauses
 
 WIDTH = 40  # characters of text read on each side of a mention
 
@@ -62,6 +63,16 @@ def name_words(store: Store, fewest: int) -> frozenset[str]:
     )
     with store.engine.connect() as conn:
         return frozenset(w for (norm,) in conn.execute(q, {"n": fewest}) for w in norm.split())
+
+
+def articles_with_word(store: Store, norm: str) -> int:
+    """How many articles contain the word (any clitic form), by the full-text index."""
+    with store.engine.connect() as conn:
+        hits, match, _, params, _, _ = search_clauses(conn, [norm], SearchFilters())
+        return int(
+            conn.execute(text(f"SELECT count(*) FROM ({hits} WHERE {match}) h"), params).scalar()
+            or 0
+        )
 
 
 def person_name_words(store: Store) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
@@ -187,3 +198,15 @@ def _delete(conn: Connection, mention_ids: Sequence[int], entity_id: int | None 
                 {"e": entity_id},
             )
         conn.execute(text(f"DELETE FROM mentions WHERE id IN ({ids})"))
+
+
+def drop_entity_mentions(store: Store, entity_id: int) -> None:
+    """Every mention of the entity goes (it names nothing), with its quotes and counts."""
+    with store.engine.connect() as conn:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT id FROM mentions WHERE entity_id = :e"), {"e": entity_id}
+            )
+        ]
+    drop_mentions(store, entity_id, ids)
