@@ -122,3 +122,17 @@ def test_a_name_the_recogniser_often_misses_keeps_its_page(settings):
     rows += [(f"وصل الوفد إلى مدينة حمص في الزيارة رقم {k}.", {"حمص": LOC}) for k in range(6)]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "حمص") == 6
+
+
+def test_a_name_glued_to_and_in_lists_joins_the_bare_name(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"زار الوفد إستونيا ولاتفيا وليتوانيا في الجولة رقم {k}.", {"ولاتفيا": LOC})
+        for k in range(5)
+    ]
+    rows += [(f"أعلنت لاتفيا موقفها في البيان رقم {k}.", {"لاتفيا": LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "لاتفيا") == 8
+    with store.engine.connect() as conn:
+        surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
+    assert surfaces == {"لاتفيا"}

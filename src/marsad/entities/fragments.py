@@ -50,6 +50,7 @@ MOST_ARTICLES = 500  # names in more articles than this are not looked at (they 
 STRIP_RATIO = 10  # a word is read without a clitic when that is this many times as common
 TITLED = 0.4  # a first name after a title this often is someone's name (الأمير هاري)
 NAME_WORDS_FEWEST = 3  # a longer name nobody bears takes a word of the names in as many articles
+SINGLE_CLITICS = "وفبكل"  # one-letter proclitics
 COMMON = 20_000
 WORD_ARTICLES = 100  # a word in this many articles or more
 NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word  # a word this frequent in the news corpus is a function word, not a name
@@ -98,11 +99,40 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         m.left, m.right = _before(left, start), _after(right, end)
         names[eid].mentions.append(m)
     changed = _first_names(store, names, articles)
+    for name in names.values():
+        if name.mentions and name.id not in changed:
+            changed |= _unglue(store, name)
     words = cache(lambda: sql.name_words(store, NAME_WORDS_FEWEST))  # read when first needed
     for name in names.values():
         if name.mentions and name.id not in changed:
             changed |= _complete(store, name, words)
     return changed
+
+
+# ---- glued clitics ---------------------------------------------------------------------------
+def _unglue(store: Store, name: _Name) -> set[int]:
+    """ولاتفيا is و + لاتفيا when the news corpus writes لاتفيا at least as often and an
+    entity of that name exists (in lists, "إستونيا ولاتفيا وليتوانيا", the glued form can be
+    the more covered one, which the global pass's clitic rule leaves alone): the mentions
+    lose the letter and go to it."""
+    norm = name.norm
+    if norm[:1] not in SINGLE_CLITICS or len(norm) < 5:
+        return set()
+    bare = norm[1:]
+    counts = default_counts()
+    if counts[bare] < max(counts[norm], 1):
+        return set()
+    target = sql.entity_named(store, bare, besides=name.id, fewest=FEWEST, etype=name.type)
+    if target is None:
+        return set()
+    spans = [
+        (m.id, m.start + 1, m.end, m.surface[1:])
+        if normalise_word(m.surface[:1]) == norm[:1]
+        else (m.id, m.start, m.end, m.surface)
+        for m in name.mentions
+    ]
+    sql.respan_mentions(store, name.id, target, spans)
+    return {name.id, target}
 
 
 # ---- cut names -----------------------------------------------------------------------------

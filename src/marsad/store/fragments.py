@@ -40,16 +40,22 @@ def mention_contexts(
     return out
 
 
-def entity_named(store: Store, norm: str, besides: int) -> int | None:
-    """The live entity (most articles first) with this normalised alias, other than ``besides``."""
+def entity_named(
+    store: Store, norm: str, besides: int, fewest: int = 0, etype: str | None = None
+) -> int | None:
+    """The live entity (most articles first) with this normalised alias, other than
+    ``besides``, in ``fewest`` articles or more (of type ``etype``, if given)."""
     q = text(
         "SELECT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "LEFT JOIN entity_totals t ON t.entity_id = e.id "
         "WHERE a.norm = :n AND e.merged_into IS NULL AND e.id != :b "
-        "ORDER BY coalesce(t.articles, 0) DESC, e.id LIMIT 1"
+        "AND coalesce(t.articles, 0) >= :f {} "
+        "ORDER BY coalesce(t.articles, 0) DESC, e.id LIMIT 1".format(
+            "" if etype is None else "AND e.type = :t"
+        )
     )
     with store.engine.connect() as conn:
-        row = conn.execute(q, {"n": norm, "b": besides}).first()
+        row = conn.execute(q, {"n": norm, "b": besides, "f": fewest, "t": etype}).first()
     return None if row is None else int(row[0])
 
 
