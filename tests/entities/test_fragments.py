@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from marsad.entities.edits import rename
 from marsad.pages import entity_page
 from marsad.store.database import Store
+from marsad_testing import fresh_postgres_database, make_settings
 
 from .test_consolidate import LOC, ORG, PERSON, entity_of, ingest
 
@@ -136,3 +139,23 @@ def test_a_name_glued_to_and_in_lists_joins_the_bare_name(settings):
     with store.engine.connect() as conn:
         surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
     assert surfaces == {"لاتفيا"}
+
+
+@pytest.mark.postgres
+def test_the_pass_runs_the_same_on_postgresql(pg_url: str, tmp_path) -> None:
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[dev]')")
+    settings = make_settings(tmp_path)
+    store = Store(fresh_postgres_database(pg_url))
+    rows = [
+        (f"وصل الوفد إلى بيونغ يانغ في الزيارة رقم {k}.", {"بيونغ يانغ": LOC}) for k in range(4)
+    ]
+    rows += [(f"أعلنت بيونغ يانغ موقفها في البيان رقم {k}.", {"بيونغ": LOC}) for k in range(3)]
+    rows += [(f"وصلت الفرق إلى الدور شبه النهائي رقم {k}.", {}) for k in range(110)]
+    rows += [(f"وقعت الحادثة في منطقة شبه معزولة رقم {k}.", {"شبه": LOC}) for k in range(2)]
+    rows += [(f"زار الوفد إستونيا ولاتفيا في الجولة رقم {k}.", {"ولاتفيا": LOC}) for k in range(5)]
+    rows += [(f"أعلنت لاتفيا موقفها في البيان رقم {k}.", {"لاتفيا": LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "بيونغ يانغ") == 7
+    assert articles_of(store, settings, "شبه") == 0
+    assert articles_of(store, settings, "لاتفيا") == 8
+    store.close()
