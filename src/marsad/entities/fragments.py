@@ -273,8 +273,8 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
         norm = normalise(name).strip()
         if " " in norm or n > MOST_ARTICLES:
             continue
-        containing = sql.articles_with_word(store, norm)
-        if containing >= WORD_ARTICLES and n < NAME_SHARE * containing:
+        enough = max(WORD_ARTICLES, n * round(1 / NAME_SHARE) + 1)  # articles making it common
+        if sql.articles_with_word(store, norm, cap=enough) >= enough:
             sql.drop_entity_mentions(store, eid)
             dropped.add(eid)
     return dropped

@@ -71,14 +71,13 @@ def name_words(store: Store, fewest: int) -> frozenset[str]:
         return frozenset(w for (norm,) in conn.execute(q, {"n": fewest}) for w in norm.split())
 
 
-def articles_with_word(store: Store, norm: str) -> int:
-    """How many articles contain the word (any clitic form), by the full-text index."""
+def articles_with_word(store: Store, norm: str, cap: int) -> int:
+    """How many articles contain the word (any clitic form), by the full-text index, counted
+    up to ``cap`` (the answer is then ``cap``: a common word costs no more than a rare one)."""
     with store.engine.connect() as conn:
         hits, match, _, params, _, _ = search_clauses(conn, [norm], SearchFilters())
-        return int(
-            conn.execute(text(f"SELECT count(*) FROM ({hits} WHERE {match}) h"), params).scalar()
-            or 0
-        )
+        q = text(f"SELECT count(*) FROM ({hits} WHERE {match} LIMIT :cap) h")
+        return int(conn.execute(q, {**params, "cap": cap}).scalar() or 0)
 
 
 def person_name_words(store: Store) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
