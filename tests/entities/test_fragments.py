@@ -159,3 +159,12 @@ def test_the_pass_runs_the_same_on_postgresql(pg_url: str, tmp_path) -> None:
     assert articles_of(store, settings, "شبه") == 0
     assert articles_of(store, settings, "لاتفيا") == 8
     store.close()
+
+
+def test_a_party_head_cut_from_its_name_has_no_page(settings):
+    store = Store(settings.database_url)
+    rows = [(f"ينتمي المرشح لحزب الشعب الجمهوري رقم {k}.", {"لحزب": ORG}) for k in range(3)]
+    rows += [(f"فاز حزب الله بالمقعد رقم {k}.", {"حزب الله": ORG}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "لحزب") == 0
+    assert articles_of(store, settings, "حزب الله") == 3

@@ -37,7 +37,7 @@ from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import roles as R
 from marsad.ner.lexicon import triggers
-from marsad.ner.rules import weekdays
+from marsad.ner.rules import org_heads, weekdays
 from marsad.store import edits
 from marsad.store import fragments as sql
 from marsad.store.database import Store
@@ -263,7 +263,9 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
     """One-word names the pipeline created that stand for a common word: the articles that
     contain the word (``WORD_ARTICLES`` at least) name the entity in fewer than
     ``NAME_SHARE`` of them (شبه, بلاده, الولايات, فيلم: the recogniser took the word for a
-    name a few times in hundreds). Their mentions go; returns the entities emptied."""
+    name a few times in hundreds), or the head noun of an organisation's name without its
+    article (لحزب: the name that followed was lost). Their mentions go; returns the
+    entities emptied."""
     operator = edits.operator_entities(store)
     wanted = None if entity_ids is None else set(entity_ids)
     dropped: set[int] = set()
@@ -273,11 +275,22 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
         norm = normalise(name).strip()
         if " " in norm or n > MOST_ARTICLES:
             continue
+        if _bare_head(norm):
+            sql.drop_entity_mentions(store, eid)
+            dropped.add(eid)
+            continue
         enough = max(WORD_ARTICLES, n * round(1 / NAME_SHARE) + 1)  # articles making it common
         if sql.articles_with_word(store, norm, cap=enough) >= enough:
             sql.drop_entity_mentions(store, eid)
             dropped.add(eid)
     return dropped
+
+
+def _bare_head(norm: str) -> bool:
+    """لحزب, حزب, بوزارة: the head noun of an organisation's name without the article (the
+    recogniser kept it and lost the name that followed), a preposition glued on or not."""
+    heads = org_heads()
+    return norm in heads or (norm[:1] in SINGLE_CLITICS and norm[1:] in heads)
 
 
 # ---- first names ---------------------------------------------------------------------------
