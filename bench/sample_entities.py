@@ -56,7 +56,9 @@ def main() -> None:
                 )
                 if r[0] != name
             ]
-            print(f"\n{k}. {name} [{etype}] {n} articles; also: {' | '.join(aliases[:6])}")
+            print(
+                f"\n{k}. {name} [{etype}] {n} articles (id {eid}); also: {' | '.join(aliases[:6])}"
+            )
             seen = conn.execute(
                 text(
                     'SELECT a.title, a.text, m.start, m."end" FROM article_entities ae '
