@@ -18,7 +18,12 @@ next to the same word. This pass looks at the one-word entities the pipeline cre
   takes the mentions away from any entity;
 * **first names** — a one-word person name that begins the names of ``FIRST_NAMES`` persons
   or more (جون, بشار, خالد) names nobody by itself: each mention goes to the person of
-  that first name the same article names, if there is exactly one, and is dropped otherwise.
+  that first name the same article names, if there is exactly one, and is dropped otherwise;
+* **glued lists** — ``ولاتفيا`` is و + ``لاتفيا`` when the news corpus writes the bare word at
+  least as often and an entity of that type bears it, whichever is more covered;
+* **common words** (:func:`drop_common_words`, at the end of the pass) — a one-word name that
+  the articles containing the word seldom name (``شبه``, ``الولايات``), or an organisation's
+  head noun left without its name (``لحزب``), names nothing: its mentions go.
 
 Entities from the knowledge base or edited by an operator are never changed. The decisions
 read only the database's mentions and names, so they do not depend on the order the
@@ -77,8 +82,9 @@ class _Name:
 
 
 def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
-    """Make cut names whole and drop bare first names, among the one-word entities the
-    pipeline created (of ``entity_ids``, or all); returns the entities that changed."""
+    """Make cut names whole, unglue list names and drop bare first names, among the one-word
+    entities the pipeline created (of ``entity_ids``, or all); returns the entities that
+    changed."""
     operator = edits.operator_entities(store)
     live = edits.live_entities(store)
     articles = {eid: n for eid, _, _, _, n in live}
