@@ -38,6 +38,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from sqlalchemy import Connection
+
 from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import roles as R
@@ -98,25 +100,30 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         names = {e: v for e, v in names.items() if e in wanted}
     if not names:
         return set()
-    for eid, start, end, surface, article, mid, left, right in sql.mention_contexts(store, names):
-        if " " in normalise(surface).strip():  # الشرق الروسي: not the one word looked at
-            continue
-        m = _Mention(mid, article, start, end, surface)
-        m.left, m.right = _before(left, start), _after(right, end)
-        names[eid].mentions.append(m)
-    changed = _first_names(store, names, articles)
-    for name in names.values():
-        if name.mentions and name.id not in changed:
-            changed |= _unglue(store, name)
-    words = cache(lambda: sql.name_words(store, NAME_WORDS_FEWEST))  # read when first needed
-    for name in names.values():
-        if name.mentions and name.id not in changed:
-            changed |= _complete(store, name, words)
+    with store.engine.begin() as conn:  # one transaction; the counts are rebuilt once
+        changes = sql.Changes()
+        for eid, start, end, surface, article, mid, left, right in sql.mention_contexts(
+            conn, list(names)
+        ):
+            if " " in normalise(surface).strip():  # الشرق الروسي: not the one word looked at
+                continue
+            m = _Mention(mid, article, start, end, surface)
+            m.left, m.right = _before(left, start), _after(right, end)
+            names[eid].mentions.append(m)
+        changed = _first_names(conn, changes, names, articles)
+        for name in names.values():
+            if name.mentions and name.id not in changed:
+                changed |= _unglue(conn, changes, name)
+        words = cache(lambda: sql.name_words(conn, NAME_WORDS_FEWEST))  # read when needed
+        for name in names.values():
+            if name.mentions and name.id not in changed:
+                changed |= _complete(conn, changes, name, words)
+        changes.apply(conn)
     return changed
 
 
 # ---- glued clitics ---------------------------------------------------------------------------
-def _unglue(store: Store, name: _Name) -> set[int]:
+def _unglue(conn: Connection, changes: sql.Changes, name: _Name) -> set[int]:
     """ولاتفيا is و + لاتفيا when the news corpus writes لاتفيا at least as often and an
     entity of that name exists (in lists, "إستونيا ولاتفيا وليتوانيا", the glued form can be
     the more covered one, which the global pass's clitic rule leaves alone): the mentions
@@ -128,7 +135,7 @@ def _unglue(store: Store, name: _Name) -> set[int]:
     counts = default_counts()
     if counts[bare] < max(counts[norm], 1):
         return set()
-    target = sql.entity_named(store, bare, besides=name.id, fewest=FEWEST, etype=name.type)
+    target = sql.entity_named(conn, bare, besides=name.id, fewest=FEWEST, etype=name.type)
     if target is None:
         return set()
     spans = [
@@ -137,7 +144,7 @@ def _unglue(store: Store, name: _Name) -> set[int]:
         else (m.id, m.start, m.end, m.surface)
         for m in name.mentions
     ]
-    sql.respan_mentions(store, name.id, target, spans)
+    sql.respan_mentions(conn, changes, name.id, target, spans)
     return {name.id, target}
 
 
@@ -195,7 +202,12 @@ def _joinable(word: str) -> bool:
     )
 
 
-def _complete(store: Store, name: _Name, name_words: Callable[[], frozenset[str]]) -> set[int]:
+def _complete(
+    conn: Connection,
+    changes: sql.Changes,
+    name: _Name,
+    name_words: Callable[[], frozenset[str]],
+) -> set[int]:
     total = len(name.mentions)
     sides: Counter[tuple[str, str]] = Counter()
     for m in name.mentions:
@@ -208,7 +220,7 @@ def _complete(store: Store, name: _Name, name_words: Callable[[], frozenset[str]
         if n < FEWEST or n < GROUP_SHARE * total or not _joinable(word):
             continue
         joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
-        target = sql.entity_named(store, joined, besides=name.id)
+        target = sql.entity_named(conn, joined, besides=name.id)
         if target is not None or word in name_words() or R.is_not_name(joined.split()):
             groups.append((n, side, word, joined, target))  # not أعلنت [بيونغ]: no name's word
     groups.sort(key=lambda g: (g[4] is None, -g[0], g[1], g[2]))
@@ -233,24 +245,22 @@ def _complete(store: Store, name: _Name, name_words: Callable[[], frozenset[str]
             continue
         spans = [_whole(m, side) for m in moved]
         if R.is_not_name(joined.split()):  # كرة القدم: no name at all
-            sql.drop_mentions(store, name.id, [m.id for m in moved])
+            sql.drop_mentions(conn, changes, name.id, [m.id for m in moved])
             continue
         if target is None and not renamed:  # the entity itself is the longer name
-            sql.respan_mentions(store, name.id, name.id, spans)
-            surface = Counter(s[3] for s in spans).most_common(1)[0][0]
-            store.update_entity(name.id, name=surface)
-            store.add_aliases(name.id, [surface])
+            sql.respan_mentions(conn, changes, name.id, name.id, spans)
+            sql.rename(conn, name.id, Counter(s[3] for s in spans).most_common(1)[0][0])
             renamed = True
             continue
         if target is None:  # a second longer name nobody bears: they stay as they are
             continue
-        sql.respan_mentions(store, name.id, target, spans)
+        sql.respan_mentions(conn, changes, name.id, target, spans)
         changed.add(target)
         first_target = first_target or target
     rest = [m for m in name.mentions if m.id not in owned]
     if not renamed and first_target is not None and rest and len(rest) * 3 <= total:
         sql.respan_mentions(  # the few without the word are the same name, written short
-            store, name.id, first_target, [(m.id, m.start, m.end, m.surface) for m in rest]
+            conn, changes, name.id, first_target, [(m.id, m.start, m.end, m.surface) for m in rest]
         )
     return changed
 
@@ -275,20 +285,20 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
     operator = edits.operator_entities(store)
     wanted = None if entity_ids is None else set(entity_ids)
     dropped: set[int] = set()
-    for eid, name, _, kb, n in edits.live_entities(store):
-        if kb or eid in operator or n < 1 or (wanted is not None and eid not in wanted):
-            continue
-        norm = normalise(name).strip()
-        if " " in norm or n > MOST_ARTICLES:
-            continue
-        if _bare_head(norm):
-            sql.drop_entity_mentions(store, eid)
-            dropped.add(eid)
-            continue
-        enough = max(WORD_ARTICLES, n * round(1 / NAME_SHARE) + 1)  # articles making it common
-        if sql.articles_with_word(store, norm, cap=enough) >= enough:
-            sql.drop_entity_mentions(store, eid)
-            dropped.add(eid)
+    live = edits.live_entities(store)
+    with store.engine.begin() as conn:
+        changes = sql.Changes()
+        for eid, name, _, kb, n in live:
+            if kb or eid in operator or n < 1 or (wanted is not None and eid not in wanted):
+                continue
+            norm = normalise(name).strip()
+            if " " in norm or n > MOST_ARTICLES:
+                continue
+            enough = max(WORD_ARTICLES, n * round(1 / NAME_SHARE) + 1)  # articles: common
+            if _bare_head(norm) or sql.articles_with_word(conn, norm, cap=enough) >= enough:
+                sql.drop_entity_mentions(conn, changes, eid)
+                dropped.add(eid)
+        changes.apply(conn)
     return dropped
 
 
@@ -300,11 +310,13 @@ def _bare_head(norm: str) -> bool:
 
 
 # ---- first names ---------------------------------------------------------------------------
-def _first_names(store: Store, names: dict[int, _Name], articles: dict[int, int]) -> set[int]:
+def _first_names(
+    conn: Connection, changes: sql.Changes, names: dict[int, _Name], articles: dict[int, int]
+) -> set[int]:
     persons = [n for n in names.values() if n.type == "PERSON"]
     if not persons:
         return set()
-    first, last = sql.person_name_words(store)
+    first, last = sql.person_name_words(conn)
     changed: set[int] = set()
     for name in persons:
         people = first.get(name.norm, set()) - {name.id}
@@ -316,7 +328,7 @@ def _first_names(store: Store, names: dict[int, _Name], articles: dict[int, int]
         titled = sum(1 for m in name.mentions if m.left and _title(m.left[0]))
         if titled >= TITLED * max(len(name.mentions), 1):
             continue  # الأمير هاري, الملكة إليزابيث
-        changed |= {name.id} | sql.give_to_named(store, name.id, people)
+        changed |= {name.id} | sql.give_to_named(conn, changes, name.id, people)
     return changed
 
 

@@ -1,21 +1,40 @@
-"""SQL of the cut-name and first-name pass (:mod:`marsad.entities.fragments`): mentions read
-with the text around them, made whole, moved or dropped, with their counts rebuilt.
+"""SQL of the cut-name, first-name and common-word pass (:mod:`marsad.entities.fragments`):
+mentions read with the text around them, made whole, moved or dropped.
 
-Portable SQL (SQLite and PostgreSQL); ids are integers, every other value is bound.
+The pass runs in one transaction: every change notes the articles and entities it touched
+in a :class:`Changes`, and :meth:`Changes.apply` rebuilds their counts once at the end (a
+commit and a rollup refresh per change cost more than the changes themselves). Portable SQL
+(SQLite and PostgreSQL); ids are integers, every other value is bound.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, bindparam, select, text
 
-from marsad.store.database import Store
+from marsad.arabic.normalise import normalise
+from marsad.store import schema as s
+from marsad.store.database import _insert_aliases
 from marsad.store.edits import _chunks, rebuild_article_entities, refresh_rollups
 from marsad.store.listing import SearchFilters, search_clauses
 
 WIDTH = 40  # characters of text read on each side of a mention
+
+
+@dataclass
+class Changes:
+    """What the pass changed, so that counts are rebuilt once."""
+
+    articles: set[int] = field(default_factory=set)
+    entities: set[int] = field(default_factory=set)
+
+    def apply(self, conn: Connection) -> None:
+        rebuild_article_entities(conn, sorted(self.articles))
+        refresh_rollups(conn, sorted(self.entities))
+
 
 _CONTEXTS = (
     'SELECT m.entity_id, m.start, m."end", m.surface, m.article_id, m.id, '
@@ -28,20 +47,19 @@ _CONTEXTS = (
 
 
 def mention_contexts(
-    store: Store, entity_ids: Sequence[int]
+    conn: Connection, entity_ids: Sequence[int]
 ) -> list[tuple[int, int, int, str, int, int, str, str]]:
     """(entity, start, end, surface, article, mention id, text before, text after) of every
     mention of these entities, ``WIDTH`` characters each side."""
     out: list[tuple[int, int, int, str, int, int, str, str]] = []
-    with store.engine.connect() as conn:
-        for chunk in _chunks(sorted(set(entity_ids))):
-            q = text(_CONTEXTS.format(",".join(str(int(i)) for i in chunk)))
-            out += [tuple(r) for r in conn.execute(q, {"nl": "\n", "w": WIDTH})]  # type: ignore[misc]
+    for chunk in _chunks(sorted(set(entity_ids))):
+        q = text(_CONTEXTS.format(",".join(str(int(i)) for i in chunk)))
+        out += [tuple(r) for r in conn.execute(q, {"nl": "\n", "w": WIDTH})]  # type: ignore[misc]
     return out
 
 
 def entity_named(
-    store: Store, norm: str, besides: int, fewest: int = 0, etype: str | None = None
+    conn: Connection, norm: str, besides: int, fewest: int = 0, etype: str | None = None
 ) -> int | None:
     """The live entity (most articles first) with this normalised alias, other than
     ``besides``, in ``fewest`` articles or more (of type ``etype``, if given)."""
@@ -54,12 +72,11 @@ def entity_named(
             "" if etype is None else "AND e.type = :t"
         )
     )
-    with store.engine.connect() as conn:
-        row = conn.execute(q, {"n": norm, "b": besides, "f": fewest, "t": etype}).first()
+    row = conn.execute(q, {"n": norm, "b": besides, "f": fewest, "t": etype}).first()
     return None if row is None else int(row[0])
 
 
-def name_words(store: Store, fewest: int) -> frozenset[str]:
+def name_words(conn: Connection, fewest: int) -> frozenset[str]:
     """The words of every name of two words or more of a live entity in ``fewest`` articles
     or more."""
     q = text(
@@ -67,20 +84,18 @@ def name_words(store: Store, fewest: int) -> frozenset[str]:
         "JOIN entity_totals t ON t.entity_id = e.id "
         "WHERE e.merged_into IS NULL AND t.articles >= :n AND a.norm LIKE '% %'"
     )
-    with store.engine.connect() as conn:
-        return frozenset(w for (norm,) in conn.execute(q, {"n": fewest}) for w in norm.split())
+    return frozenset(w for (norm,) in conn.execute(q, {"n": fewest}) for w in norm.split())
 
 
-def articles_with_word(store: Store, norm: str, cap: int) -> int:
+def articles_with_word(conn: Connection, norm: str, cap: int) -> int:
     """How many articles contain the word (any clitic form), by the full-text index, counted
     up to ``cap`` (the answer is then ``cap``: a common word costs no more than a rare one)."""
-    with store.engine.connect() as conn:
-        hits, match, _, params, _, _ = search_clauses(conn, [norm], SearchFilters())
-        q = text(f"SELECT count(*) FROM ({hits} WHERE {match} LIMIT :cap) h")
-        return int(conn.execute(q, {**params, "cap": cap}).scalar() or 0)
+    hits, match, _, params, _, _ = search_clauses(conn, [norm], SearchFilters())
+    q = text(f"SELECT count(*) FROM ({hits} WHERE {match} LIMIT :cap) h")
+    return int(conn.execute(q, {**params, "cap": cap}).scalar() or 0)
 
 
-def person_name_words(store: Store) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+def person_name_words(conn: Connection) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
     """First words and last words of the live persons' names of two words or more, each
     → the persons."""
     q = text(
@@ -89,90 +104,106 @@ def person_name_words(store: Store) -> tuple[dict[str, set[int]], dict[str, set[
     )
     first: dict[str, set[int]] = defaultdict(set)
     last: dict[str, set[int]] = defaultdict(set)
-    with store.engine.connect() as conn:
-        for norm, eid in conn.execute(q):
-            words = norm.split()
-            first[words[0]].add(eid)
-            last[words[-1]].add(eid)
+    for norm, eid in conn.execute(q):
+        words = norm.split()
+        first[words[0]].add(eid)
+        last[words[-1]].add(eid)
     return first, last
 
 
 def respan_mentions(
-    store: Store, from_id: int, to_id: int, spans: Sequence[tuple[int, int, int, str]]
+    conn: Connection,
+    changes: Changes,
+    from_id: int,
+    to_id: int,
+    spans: Sequence[tuple[int, int, int, str]],
 ) -> None:
     """Give mentions (id, start, end, surface) of ``from_id`` new spans and ``to_id`` as
-    their entity; mentions inside a new span (the word it took in) go, and every count of
-    the entities concerned is rebuilt."""
+    their entity; mentions inside a new span (the word it took in) go."""
     if not spans:
         return
     upd = text(
         'UPDATE mentions SET entity_id = :to, start = :s, "end" = :e, surface = :surface '
         "WHERE id = :id"
     )
-    with store.engine.begin() as conn:
-        old = _rows(conn, [sp[0] for sp in spans])
-        inside = text(
-            "SELECT id, entity_id FROM mentions WHERE article_id = :a AND id != :id "
-            'AND start >= :s AND "end" <= :e'
-        )
-        touched, gone = {from_id, to_id}, []
-        for mid, start, end, surface in spans:
-            if mid not in old:  # taken into a span made whole before
-                continue
-            article, old_start = old[mid]
-            for other, eid in conn.execute(inside, {"a": article, "id": mid, "s": start, "e": end}):
-                gone.append(other)
-                touched.add(eid)
-            conn.execute(upd, {"to": to_id, "s": start, "e": end, "surface": surface, "id": mid})
-            if start != old_start:  # a quote's speaker is found by where the name starts
-                conn.execute(
-                    text(
-                        "UPDATE quotes SET speaker_start = :s WHERE article_id = :a "
-                        "AND speaker_start = :old"
-                    ),
-                    {"s": start, "a": article, "old": old_start},
-                )
-        _delete(conn, gone)
-        rebuild_article_entities(conn, sorted({a for a, _ in old.values()}))
-        refresh_rollups(conn, sorted(touched))
+    inside = text(
+        "SELECT id, entity_id FROM mentions WHERE article_id = :a AND id != :id "
+        'AND start >= :s AND "end" <= :e'
+    )
+    old = _rows(conn, [sp[0] for sp in spans])
+    changes.entities |= {from_id, to_id}
+    gone = []
+    for mid, start, end, surface in spans:
+        if mid not in old:  # taken into a span made whole before
+            continue
+        article, old_start = old[mid]
+        changes.articles.add(article)
+        for other, eid in conn.execute(inside, {"a": article, "id": mid, "s": start, "e": end}):
+            gone.append(other)
+            changes.entities.add(eid)
+        conn.execute(upd, {"to": to_id, "s": start, "e": end, "surface": surface, "id": mid})
+        if start != old_start:  # a quote's speaker is found by where the name starts
+            conn.execute(
+                text(
+                    "UPDATE quotes SET speaker_start = :s WHERE article_id = :a "
+                    "AND speaker_start = :old"
+                ),
+                {"s": start, "a": article, "old": old_start},
+            )
+    _delete(conn, gone)
 
 
-def drop_mentions(store: Store, entity_id: int, mention_ids: Sequence[int]) -> None:
+def rename(conn: Connection, entity_id: int, name: str) -> None:
+    """The entity takes ``name``, which becomes one of its aliases too."""
+    conn.execute(text("UPDATE entities SET name = :n WHERE id = :e"), {"n": name, "e": entity_id})
+    a = s.aliases
+    known = {r[0] for r in conn.execute(select(a.c.norm).where(a.c.entity_id == entity_id))}
+    if normalise(name) not in known:
+        _insert_aliases(conn, entity_id, [name], known)
+
+
+def drop_mentions(
+    conn: Connection, changes: Changes, entity_id: int, mention_ids: Sequence[int]
+) -> None:
     """These mentions name nothing: they go, with the quotes they were the speaker of."""
     if not mention_ids:
         return
-    with store.engine.begin() as conn:
-        old = _rows(conn, mention_ids)
-        _delete(conn, mention_ids, entity_id)
-        rebuild_article_entities(conn, sorted({a for a, _ in old.values()}))
-        refresh_rollups(conn, [entity_id])
+    changes.articles |= {a for a, _ in _rows(conn, mention_ids).values()}
+    changes.entities.add(entity_id)
+    _delete(conn, mention_ids, entity_id)
 
 
-def give_to_named(store: Store, entity_id: int, people: Iterable[int]) -> set[int]:
+def drop_entity_mentions(conn: Connection, changes: Changes, entity_id: int) -> None:
+    """Every mention of the entity goes (it names nothing), with its quotes."""
+    q = text("SELECT id FROM mentions WHERE entity_id = :e")
+    drop_mentions(conn, changes, entity_id, [r[0] for r in conn.execute(q, {"e": entity_id})])
+
+
+def give_to_named(
+    conn: Connection, changes: Changes, entity_id: int, people: Iterable[int]
+) -> set[int]:
     """Each mention of ``entity_id`` goes to the one of ``people`` its article also names,
     and is dropped where the article names none or several; returns who got mentions."""
-    people = set(people)
     q = text(
         "SELECT m.id, m.article_id, ae.entity_id FROM mentions m "
         "LEFT JOIN article_entities ae ON ae.article_id = m.article_id "
         "AND ae.entity_id IN :people WHERE m.entity_id = :e"
     ).bindparams(bindparam("people", expanding=True))
-    with store.engine.begin() as conn:
-        named: dict[int, set[int]] = defaultdict(set)
-        articles: dict[int, int] = {}
-        for mid, article, person in conn.execute(q, {"people": sorted(people), "e": entity_id}):
-            articles[mid] = article
-            if person is not None:
-                named[mid].add(person)
-        moves = {mid: next(iter(p)) for mid, p in named.items() if len(p) == 1}
-        for mid, person in moves.items():
-            conn.execute(
-                text("UPDATE mentions SET entity_id = :p WHERE id = :id"), {"p": person, "id": mid}
-            )
-        _delete(conn, [mid for mid in articles if mid not in moves], entity_id)
-        rebuild_article_entities(conn, sorted(set(articles.values())))
-        receivers = set(moves.values())
-        refresh_rollups(conn, sorted({entity_id} | receivers))
+    named: dict[int, set[int]] = defaultdict(set)
+    articles: dict[int, int] = {}
+    for mid, article, person in conn.execute(q, {"people": sorted(set(people)), "e": entity_id}):
+        articles[mid] = article
+        if person is not None:
+            named[mid].add(person)
+    moves = {mid: next(iter(p)) for mid, p in named.items() if len(p) == 1}
+    for mid, person in moves.items():
+        conn.execute(
+            text("UPDATE mentions SET entity_id = :p WHERE id = :id"), {"p": person, "id": mid}
+        )
+    _delete(conn, [mid for mid in articles if mid not in moves], entity_id)
+    receivers = set(moves.values())
+    changes.articles |= set(articles.values())
+    changes.entities |= {entity_id} | receivers
     return receivers
 
 
@@ -203,15 +234,3 @@ def _delete(conn: Connection, mention_ids: Sequence[int], entity_id: int | None 
                 {"e": entity_id},
             )
         conn.execute(text(f"DELETE FROM mentions WHERE id IN ({ids})"))
-
-
-def drop_entity_mentions(store: Store, entity_id: int) -> None:
-    """Every mention of the entity goes (it names nothing), with its quotes and counts."""
-    with store.engine.connect() as conn:
-        ids = [
-            r[0]
-            for r in conn.execute(
-                text("SELECT id FROM mentions WHERE entity_id = :e"), {"e": entity_id}
-            )
-        ]
-    drop_mentions(store, entity_id, ids)
