@@ -168,3 +168,32 @@ def test_a_party_head_cut_from_its_name_has_no_page(settings):
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "لحزب") == 0
     assert articles_of(store, settings, "حزب الله") == 3
+
+
+def test_a_surname_in_an_article_about_someone_else_leaves_the_persons_page(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (
+            f"قال ديفيد شيرر رئيس بعثة الأمم المتحدة في جنوب السودان في التقرير رقم {k}.",
+            {"ديفيد شيرر": PERSON, "الأمم المتحدة": ORG, "جنوب السودان": LOC},
+        )
+        for k in range(3)
+    ]
+    rows.append(  # the surname alone, beside the envoy's context: his
+        (
+            "وأضاف شيرر أن جنوب السودان يحتاج إلى السلام.",
+            {"شيرر": PERSON, "جنوب السودان": LOC},
+        )
+    )
+    rows += [  # the surname alone in football news: another Shearer
+        (
+            f"قال شيرر هداف نيوكاسل السابق إن ليفربول سيفوز في المباراة رقم {k}.",
+            {"شيرر": PERSON, "نيوكاسل": ORG, "ليفربول": ORG},
+        )
+        for k in range(2)
+    ]
+    rows += [  # the rest of the news, where the envoy's context is rare
+        (f"ارتفعت أسعار النفط في السوق رقم {k}.", {"النفط": ORG}) for k in range(12)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "ديفيد شيرر") == 4

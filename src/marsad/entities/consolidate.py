@@ -30,7 +30,11 @@ knowledge base's nor at those an operator edited) with the whole database as evi
   way (يونايتد → مانشستر يونايتد, سيتي → مانشستر سيتي; not برس, which two agencies end with);
 * **cut names and first names** — :mod:`.fragments` first makes whole the one-word names
   the recogniser cut (``[بيونغ] يانغ``) and takes bare first names (جون, خالد) off the
-  pages, from their mentions in context.
+  pages, from their mentions in context;
+* **partial names out of context** — after the merges, :mod:`.contexts` takes a person's
+  name written in part (``شيرر``, ``الراهب``) out of the articles that share nothing with
+  the articles naming the person in full (the footballer Alan Shearer off the UN envoy's
+  page); last, :func:`.fragments.drop_common_words`.
 
 Each merge goes to the most covered entity of its kind (KB and operator entities first).
 The decisions are a function of the database's names and counts only, so they do not depend
@@ -47,7 +51,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marsad.arabic.normalise import PROCLITICS, normalise
-from marsad.entities import fragments, name_groups
+from marsad.entities import contexts, fragments, name_groups
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
@@ -134,6 +138,7 @@ def consolidate(
             into.add(target)
         if not targets:
             break
+    contexts.check(store, None if entity_ids is None else touched)
     fragments.drop_common_words(store, None if entity_ids is None else touched)
     _name_groups(store, ents)
     return {"retyped": retyped, "merged": merged}, into

@@ -234,3 +234,37 @@ def _delete(conn: Connection, mention_ids: Sequence[int], entity_id: int | None 
                 {"e": entity_id},
             )
         conn.execute(text(f"DELETE FROM mentions WHERE id IN ({ids})"))
+
+
+def person_mentions(conn: Connection, entity_ids: Sequence[int]) -> list[tuple[int, int, int, str]]:
+    """(entity, mention id, article, surface) of every mention of these entities."""
+    out: list[tuple[int, int, int, str]] = []
+    for chunk in _chunks(sorted(set(entity_ids))):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(
+            f"SELECT entity_id, id, article_id, surface FROM mentions WHERE entity_id IN ({ids})"
+        )
+        out += [(r[0], r[1], r[2], r[3]) for r in conn.execute(q)]
+    return out
+
+
+def article_entity_sets(conn: Connection, article_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Article → the entities it names."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks(sorted(set(article_ids))):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(f"SELECT article_id, entity_id FROM article_entities WHERE article_id IN ({ids})")
+        for article, eid in conn.execute(q):
+            out[article].add(eid)
+    return out
+
+
+def entity_totals(conn: Connection, entity_ids: Iterable[int]) -> tuple[dict[int, int], int]:
+    """(entity → articles ever, articles in the database)."""
+    out: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(entity_ids))):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(f"SELECT entity_id, articles FROM entity_totals WHERE entity_id IN ({ids})")
+        out.update({r[0]: r[1] for r in conn.execute(q)})
+    everything = int(conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0)
+    return out, everything
