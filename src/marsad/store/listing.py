@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from marsad.arabic.normalise import strip_clitics
-from marsad.store import rollups
+from marsad.store import rollups, word_starts
 from marsad.store.driver import run
 
 Row = dict[str, Any]
@@ -384,6 +384,19 @@ _MOST = (
 )
 
 
+def _matching(conn: Connection, p: str, word: int) -> list[Any]:
+    """(entity id, alias, word) of the most covered aliases whose start (``word`` 0) or a
+    later word's (1) begins with ``p``: SQLite reads ``alias_starts`` in the order of its
+    key (store/word_starts.py); PostgreSQL the alias index, or scans the aliases."""
+    if word_starts.available(conn):
+        return word_starts.matching(conn, p, word)
+    if word == 0:  # the alias begins with the prefix: an index range
+        where, params = "a.norm >= :p AND a.norm < :hi", {"p": p, "hi": p + "\U0010ffff"}
+    else:  # a later word of the alias begins with it: a scan of the alias table
+        where, params = "a.norm LIKE :w", {"w": "% " + p + "%"}
+    return list(run(conn, _MOST.format(word, where), params))
+
+
 def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row]:
     """Entities whose alias (or a word of it) starts with the prefix, clitics tolerated.
 
@@ -403,14 +416,9 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         p = p.replace("%", "").replace("_", "")
         if not p:
             continue
-        starts = run(  # the alias begins with the prefix: an index range
-            conn, _MOST.format(0, "a.norm >= :p AND a.norm < :hi"), {"p": p, "hi": p + "\U0010ffff"}
-        )
-        inside = (  # a later word of the alias begins with it: a scan of the alias table
-            run(conn, _MOST.format(1, "a.norm LIKE :w"), {"w": "% " + p + "%"})
-            if len(p) >= 2  # one letter begins a word of nearly every name: alias starts only
-            else []
-        )
+        starts = _matching(conn, p, 0)
+        # one letter begins a word of nearly every name: alias starts only
+        inside = _matching(conn, p, 1) if len(p) >= 2 else []
         for eid, alias, word_start in [*starts, *inside]:
             key = (n, word_start, alias)
             if eid not in best or key < best[eid]:
