@@ -114,3 +114,10 @@ def test_window_sums_are_the_entity_days_summed_around_the_split(small):
     sums = {e: [r, b] for e, r, b in store.window_sums(start, split, end, 1)}
     assert sums and sums == {e: v for e, v in expected.items() if v[0] >= 1}
     assert all(r >= 2 for _, r, _ in store.window_sums(start, split, end, 2))
+    # a window shorter than the recent days: everything in it is recent
+    whole: dict[int, int] = {}
+    for eid, _, n in store.entity_day_counts(split, end):
+        whole[eid] = whole.get(eid, 0) + n
+    assert {e: (r, b) for e, r, b in store.window_sums(split, start, end, 1)} == {
+        e: (n, 0) for e, n in whole.items()
+    }

@@ -390,6 +390,11 @@ def _matching(conn: Connection, p: str, word: int) -> list[Any]:
     key (store/word_starts.py); PostgreSQL the alias index, or scans the aliases."""
     if word_starts.available(conn):
         return word_starts.matching(conn, p, word)
+    return matching_aliases(conn, p, word)
+
+
+def matching_aliases(conn: Connection, p: str, word: int) -> list[Any]:
+    """``_matching`` from the ``aliases`` table itself (PostgreSQL)."""
     if word == 0:  # the alias begins with the prefix: an index range
         where, params = "a.norm >= :p AND a.norm < :hi", {"p": p, "hi": p + "\U0010ffff"}
     else:  # a later word of the alias begins with it: a scan of the alias table

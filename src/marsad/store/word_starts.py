@@ -10,10 +10,15 @@ million articles. ``alias_starts`` holds, for every word start of every alias (i
   letter is looked up among alias starts only), and
 * the whole tail when it is longer than 3 letters,
 
-each with ``word`` (0: the alias's start, 1: a later word's) and the entity's articles ever
-(``entity_totals``). A prefix of up to 3 letters reads its key in the order of the primary
-key, most covered first, and stops at the limit; a longer one reads the tails in its key
-range (a few thousand rows at most at a million articles) and sorts them.
+each with ``word`` (0: the alias's start, 1: a later word's) and the entity's
+``coverage``: its articles ever (``entity_totals``), exact below 100 and rounded down to
+two significant digits above (1,234 → 1,200), so that an article moves a big entity's
+rows only when it crosses a step (a hundredth of its count), not every time. A prefix of up
+to 3 letters reads its key in the order of the primary key, most covered first, and stops
+at ``LIMIT`` rows, then reads the rest of the last step when it is a rounded one; a longer
+prefix reads the tails in its key range (a few thousand rows at most at a million
+articles). The aliases so found are ordered by their entity's exact articles ever and cut
+at ``LIMIT``: the ``LIMIT`` most covered aliases, as a sort of all matching aliases gives.
 
 SQLite triggers on ``aliases`` and ``entity_totals`` keep the table equal to what they say,
 whatever writes them (ingest, knowledge-base loads, merges, alias edits, rollup rebuilds,
@@ -28,6 +33,17 @@ from sqlalchemy import Connection, text
 
 SHORT = 3  # prefixes up to this many letters have keys of their own
 LIMIT = 200  # alias rows read per prefix, reading and kind (alias start, later word)
+EXACT_BELOW = 100  # coverage is the exact count below this, rounded above
+
+
+def coverage(articles: str) -> str:
+    """SQL: articles ever (an expression) rounded down to two significant digits."""
+    steps = " ".join(
+        f"WHEN {articles} < {10 ** (k + 1)} THEN {articles} / {10 ** (k - 1)} * {10 ** (k - 1)}"
+        for k in range(2, 12)
+    )
+    return f"(CASE WHEN {articles} < {EXACT_BELOW} THEN {articles} {steps} ELSE {articles} END)"
+
 
 # one row per character position of the alias (json_each over "[0,0,…,0]"), kept where a
 # word starts (its tail: the alias from there on), times the keys of the tail: k = 1..3 its
@@ -37,7 +53,7 @@ _TAIL = "substr({n}.norm, j.key + 1)"
 _KEYS = (
     f"SELECT CASE k.value WHEN 0 THEN {_TAIL} ELSE substr({_TAIL}, 1, k.value) END, "
     "j.key > 0, "
-    "coalesce((SELECT x.articles FROM entity_totals x WHERE x.entity_id = {n}.entity_id), 0), "
+    "coalesce((SELECT {cover} FROM entity_totals x WHERE x.entity_id = {n}.entity_id), 0), "
     "{n}.id, {n}.entity_id FROM {source}"
     "json_each('[' || replace(hex(zeroblob(length({n}.norm))), '00', '0,') || '0]') j "
     "JOIN json_each('[0, 1, 2, 3]') k "
@@ -47,11 +63,11 @@ _KEYS = (
     f"AND length({_TAIL}) >= k.value AND (j.key = 0 OR k.value > 1) "
     f"AND substr({_TAIL}, k.value, 1) != ' '))"
 )
-_INSERT = "INSERT OR IGNORE INTO alias_starts (key, word, articles, alias_id, entity_id) "
+_INSERT = "INSERT OR IGNORE INTO alias_starts (key, word, coverage, alias_id, entity_id) "
 
 
 def _add(n: str) -> str:
-    return _INSERT + _KEYS.format(n=n, source="") + ";"
+    return _INSERT + _KEYS.format(n=n, source="", cover=coverage("x.articles")) + ";"
 
 
 _REMOVE = "DELETE FROM alias_starts WHERE entity_id = OLD.entity_id AND alias_id = OLD.id;"
@@ -62,18 +78,20 @@ _TRIGGERS = {
         "AFTER UPDATE OF entity_id, norm ON aliases BEGIN " + _REMOVE + " " + _add("NEW") + " END"
     ),
     "entity_totals_starts_insert": (
-        "AFTER INSERT ON entity_totals BEGIN UPDATE alias_starts SET articles = NEW.articles "
-        "WHERE entity_id = NEW.entity_id; END"
+        f"AFTER INSERT ON entity_totals BEGIN UPDATE alias_starts SET coverage = "
+        f"{coverage('NEW.articles')} WHERE entity_id = NEW.entity_id; END"
     ),
     "entity_totals_starts_update": (
         "AFTER UPDATE OF entity_id, articles ON entity_totals "
-        "WHEN NEW.articles != OLD.articles OR NEW.entity_id != OLD.entity_id BEGIN "
-        "UPDATE alias_starts SET articles = 0 WHERE entity_id = OLD.entity_id "
+        f"WHEN {coverage('NEW.articles')} != {coverage('OLD.articles')} "
+        "OR NEW.entity_id != OLD.entity_id BEGIN "
+        "UPDATE alias_starts SET coverage = 0 WHERE entity_id = OLD.entity_id "
         "AND OLD.entity_id != NEW.entity_id; "
-        "UPDATE alias_starts SET articles = NEW.articles WHERE entity_id = NEW.entity_id; END"
+        f"UPDATE alias_starts SET coverage = {coverage('NEW.articles')} "
+        "WHERE entity_id = NEW.entity_id; END"
     ),
     "entity_totals_starts_delete": (
-        "AFTER DELETE ON entity_totals BEGIN UPDATE alias_starts SET articles = 0 "
+        "AFTER DELETE ON entity_totals BEGIN UPDATE alias_starts SET coverage = 0 "
         "WHERE entity_id = OLD.entity_id; END"
     ),
 }
@@ -86,20 +104,26 @@ def create(conn: Connection) -> None:
     conn.execute(
         text(
             "CREATE TABLE IF NOT EXISTS alias_starts (key TEXT NOT NULL, word INTEGER NOT NULL, "
-            "articles INTEGER NOT NULL, alias_id INTEGER NOT NULL, entity_id INTEGER NOT NULL, "
-            "PRIMARY KEY (key, word, articles DESC, alias_id)) WITHOUT ROWID"
+            "coverage INTEGER NOT NULL, alias_id INTEGER NOT NULL, entity_id INTEGER NOT NULL, "
+            "PRIMARY KEY (key, word, coverage DESC, alias_id)) WITHOUT ROWID"
         )
     )
     for name, body in _TRIGGERS.items():
         conn.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
-    conn.execute(text("DELETE FROM alias_starts"))
-    conn.execute(text(_INSERT + _KEYS.format(n="a", source="aliases a JOIN ")))
+    fill(conn)
     conn.execute(
         text(
             "CREATE INDEX IF NOT EXISTS ix_alias_starts_entity "
             "ON alias_starts (entity_id, alias_id)"
         )
     )
+
+
+def fill(conn: Connection) -> None:
+    """Every row again from ``aliases`` and ``entity_totals`` (what the triggers keep)."""
+    conn.execute(text("DELETE FROM alias_starts"))
+    keys = _KEYS.format(n="a", source="aliases a JOIN ", cover=coverage("x.articles"))
+    conn.execute(text(_INSERT + keys))
 
 
 def available(conn: Connection) -> bool:
@@ -109,16 +133,32 @@ def available(conn: Connection) -> bool:
 def matching(conn: Connection, prefix: str, word: int) -> list[Any]:
     """(entity id, alias, word) of the ``LIMIT`` most covered aliases whose start (``word``
     0) or a later word's (1) begins with ``prefix``, a normalised prefix."""
-    if len(prefix) <= SHORT:
-        ids = (
-            "SELECT alias_id FROM alias_starts WHERE key = :p AND word = :w "
-            "ORDER BY articles DESC, alias_id LIMIT :n"
-        )
-    else:  # the tails in the prefix's range (an alias once, however many of its words match)
-        ids = (
-            "SELECT alias_id FROM alias_starts WHERE key >= :p AND key < :hi AND word = :w "
-            "GROUP BY alias_id ORDER BY max(articles) DESC, alias_id LIMIT :n"
-        )
-    sql = f"SELECT a.entity_id, a.alias, {int(word)} FROM aliases a WHERE a.id IN ({ids})"
     params = {"p": prefix, "hi": prefix + "\U0010ffff", "w": word, "n": LIMIT}
-    return conn.execute(text(sql), params).all()
+    if len(prefix) <= SHORT:  # the key's rows in order, most covered first
+        where = "key = :p AND word = :w"
+    else:  # the tails in the prefix's range, sorted (a few thousand at most)
+        where = "key >= :p AND key < :hi AND word = :w"
+    found = conn.execute(
+        text(
+            f"SELECT alias_id, coverage FROM alias_starts WHERE {where} "
+            "ORDER BY coverage DESC, alias_id LIMIT :n"
+        ),
+        params,
+    ).all()
+    if len(found) == LIMIT and found[-1][1] >= EXACT_BELOW:  # and the whole last step
+        found += conn.execute(
+            text(f"SELECT alias_id, coverage FROM alias_starts WHERE {where} AND coverage = :c"),
+            params | {"c": found[-1][1]},
+        ).all()
+    if not found:
+        return []
+    # an alias once, however many of its words begin with the prefix
+    ids = ", ".join(str(int(i)) for i in dict.fromkeys(r[0] for r in found))
+    return conn.execute(
+        text(
+            f"SELECT a.entity_id, a.alias, {int(word)} FROM aliases a "
+            "LEFT JOIN entity_totals t ON t.entity_id = a.entity_id "
+            f"WHERE a.id IN ({ids}) ORDER BY coalesce(t.articles, 0) DESC, a.id LIMIT :n"
+        ),
+        params,
+    ).all()
