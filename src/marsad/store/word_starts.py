@@ -98,9 +98,11 @@ _TRIGGERS = {
 
 
 def create(conn: Connection) -> None:
-    """The table (clustered on its key), its triggers, filled from ``aliases``."""
+    """The table (clustered on its key), its triggers, filled from ``aliases`` when new
+    (run again on a database that has them, it changes nothing: the triggers kept it)."""
     if conn.dialect.name != "sqlite":
         return
+    new = not conn.dialect.has_table(conn, "alias_starts")
     conn.execute(
         text(
             "CREATE TABLE IF NOT EXISTS alias_starts (key TEXT NOT NULL, word INTEGER NOT NULL, "
@@ -110,7 +112,8 @@ def create(conn: Connection) -> None:
     )
     for name, body in _TRIGGERS.items():
         conn.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
-    fill(conn)
+    if new:
+        fill(conn)
     conn.execute(
         text(
             "CREATE INDEX IF NOT EXISTS ix_alias_starts_entity "
