@@ -5,7 +5,9 @@
 
 Calls the page functions of ``marsad.pages`` (no HTTP, no page cache) on the scenario URLs
 of ``bench/scale_pages.py`` and prints, per page, the CPU and wall time per call and the
-statements that took the most time in all (SQLAlchemy's cursor events around each one).
+statements that took the most time in all (SQLAlchemy's cursor events around each one:
+the time to the first row, which for SQLite includes any sort or GROUP BY, but not the
+fetching of the rest).
 """
 
 from __future__ import annotations

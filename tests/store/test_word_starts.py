@@ -128,11 +128,13 @@ def test_the_migration_fills_the_table_of_an_existing_database(settings):
         for name in ("aliases_starts_insert", "entity_totals_starts_update"):
             conn.execute(text(f"DROP TRIGGER {name}"))
         conn.execute(text("DROP INDEX ix_entity_days_day_cover"))
+        conn.execute(text("DROP TABLE source_totals"))
         conn.execute(text("UPDATE meta SET value = '20' WHERE key = 'schema_version'"))
     store.close()
     store = Store(settings.database_url)
     assert rows(store) == kept
     with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT articles FROM source_totals WHERE source_id = 0")).scalar()
         version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'"))
         assert int(version.scalar()) == len(MIGRATIONS)
     later = [f"وصل دونالد ترامب إلى مصر في زيارته رقم {k}." for k in range(2)]

@@ -210,11 +210,13 @@ def _period_count_indexes(conn: Connection) -> None:
 
 
 def _autocomplete_and_trending(conn: Connection) -> None:
-    """21: autocomplete and the home page at a million articles: the word starts of every
-    alias in order of coverage (``alias_starts``, kept by triggers: store/word_starts.py,
-    SQLite), and the entities of a few days with their counts from the index alone
-    (trending sums the last days first, then only the candidates' earlier days)."""
-    from marsad.store import word_starts
+    """21: autocomplete, search and the home page at a million articles: the word starts of
+    every alias in order of coverage (``alias_starts``, kept by triggers:
+    store/word_starts.py, SQLite), articles ever per source for the search page's source
+    menu (``source_totals``, store/source_totals.py, SQLite), and the entities of a few
+    days with their counts from the index alone (trending sums the last days first, then
+    only the candidates' earlier days)."""
+    from marsad.store import source_totals, word_starts
 
     conn.execute(
         text(
@@ -223,6 +225,7 @@ def _autocomplete_and_trending(conn: Connection) -> None:
         )
     )
     word_starts.create(conn)
+    source_totals.create(conn)
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
