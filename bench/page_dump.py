@@ -64,6 +64,8 @@ def main() -> None:
         for typed in prefixes(args.db):
             rows = pages.autocomplete(store, typed)
             out.write(json.dumps([typed, rows], ensure_ascii=False) + "\n")
+        menu = [dict(r) for r in pages.source_choices(store)]  # the search page's source menu
+        out.write(json.dumps(["source menu", menu], ensure_ascii=False) + "\n")
         for days in (None, "7", "90", "365"):
             home = pages.home_page(store, settings, Period(preset=days) if days else None)
             out.write(
