@@ -608,7 +608,7 @@ def entity_timeline(
 def source_choices(store: Store) -> list[Row]:
     """Every source (slug, name) for filter menus, largest first."""
     with store.engine.connect() as conn:
-        return listing.source_counts(conn, "0000-00-00", "9999-99-99")
+        return listing.source_counts(conn, "0000-00-00", "9999-99-99", whole=True)
 
 
 def entity_timeline_rows(

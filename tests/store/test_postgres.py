@@ -27,6 +27,10 @@ def test_pipeline_and_entity_page_on_postgres(pg_url, tmp_path):
     assert [(s.name, s.articles) for s in page.sources][0] == ("RT Arabic", 2)
     assert pages.search_page(store, "انقره").total == 2
     assert pages.autocomplete(store, "سيرج")[0]["name"] == "سيرغي لافروف"
+    assert pages.autocomplete(store, "ولافر")[0]["name"] == "سيرغي لافروف"  # a later word
+    home = pages.home_page(store, settings)  # trending: recent days first, then earlier
+    assert home.trending and all(t.recent >= 3 for t in home.trending)
+    assert sum(r["articles"] for r in pages.source_choices(store)) == 8  # the menu, summed
     # re-ingest is idempotent here too
     again = ingest_paths(store, settings, [DATA / "articles_small.jsonl"])
     assert again.new == 0

@@ -114,3 +114,31 @@ def test_window_sums_are_the_entity_days_summed_around_the_split(small):
     sums = {e: [r, b] for e, r, b in store.window_sums(start, split, end, 1)}
     assert sums and sums == {e: v for e, v in expected.items() if v[0] >= 1}
     assert all(r >= 2 for _, r, _ in store.window_sums(start, split, end, 2))
+    # a window shorter than the recent days: everything in it is recent
+    whole: dict[int, int] = {}
+    for eid, _, n in store.entity_day_counts(split, end):
+        whole[eid] = whole.get(eid, 0) + n
+    assert {e: (r, b) for e, r, b in store.window_sums(split, start, end, 1)} == {
+        e: (n, 0) for e, n in whole.items()
+    }
+
+
+def test_trending_reads_the_earlier_days_of_the_leaders_only_and_ranks_as_before(sample):
+    from datetime import timedelta
+
+    from marsad.analytics.trending import trending
+    from marsad.analytics.window import Period, period_window
+
+    store, settings = sample
+    for preset in (None, "7", "90"):
+        window = period_window(store, settings, Period(preset=preset))
+        split = window.end - timedelta(days=2)
+        days = max((split - window.start).days, 1)
+        start, end = window.bounds
+        every = []  # the rise of every candidate, from all their days
+        for e, r, b in store.window_sums(start, split.isoformat(), end, 3):
+            every.append((e, r, (r / 3 + 1) / (b / days + 1)))
+        every.sort(key=lambda t: (-t[2], -t[1], t[0]))
+        for limit in (1, 3, 10):
+            found = [(t.id, t.recent, t.rise) for t in trending(store, window, limit=limit)]
+            assert found == [(e, r, round(rise, 2)) for e, r, rise in every[:limit]]

@@ -31,11 +31,24 @@ def trending(
     recent_start = window.end - timedelta(days=recent - 1)
     baseline_days = max((recent_start - window.start).days, 1)
     start, end = window.bounds
-    scored = []
-    for entity_id, r, b in store.window_sums(start, recent_start.isoformat(), end, min_recent):
-        base = b / baseline_days
-        scored.append((entity_id, r, base, (r / recent + 1) / (base + 1)))
-    scored.sort(key=lambda t: (-t[3], -t[1], t[0]))  # equal scores: by entity id
+    split = recent_start.isoformat()
+    # the most recent articles first: an entity's rise is at most r / recent + 1 (no
+    # earlier article), so once that is below the limit-th rise found, none after can
+    # enter, and their earlier days are not read (a million articles: ~1,500 candidates)
+    candidates = sorted(
+        store.recent_sums(start, split, end, min_recent), key=lambda t: (-t[1], t[0])
+    )
+    scored: list[tuple[int, int, float, float]] = []
+    chunk = 4 * limit
+    for at in range(0, len(candidates), chunk):
+        part = candidates[at : at + chunk]
+        if len(scored) >= limit and part[0][1] / recent + 1 < scored[limit - 1][3]:
+            break
+        earlier = store.earlier_sums([e for e, _ in part], start, split, end)
+        for entity_id, r in part:
+            base = earlier.get(entity_id, 0) / baseline_days
+            scored.append((entity_id, r, base, (r / recent + 1) / (base + 1)))
+        scored.sort(key=lambda t: (-t[3], -t[1], t[0]))  # equal scores: by entity id
     rows = store.entity_rows(t[0] for t in scored[:limit])
     return [
         Trend(

@@ -900,6 +900,20 @@ class Store:
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
             return rollups.window_sums(conn, start, split, end, min_recent)
 
+    def recent_sums(
+        self, start: str, split: str, end: str, min_recent: int
+    ) -> list[tuple[int, int]]:
+        """(entity id, recent articles) of the entities trending can rank."""
+        with self.engine.connect() as conn:
+            return rollups.recent_sums(conn, start, split, end, min_recent)
+
+    def earlier_sums(
+        self, entity_ids: Sequence[int], start: str, split: str, end: str
+    ) -> dict[int, int]:
+        """Articles before the recent days, of these entities."""
+        with self.engine.connect() as conn:
+            return rollups.earlier_sums(conn, entity_ids, start, split, end)
+
     def entity_day_counts(self, start: str, end: str) -> list[tuple[int, str, int]]:
         """(entity id, day, articles) for every entity with articles in the window."""
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)

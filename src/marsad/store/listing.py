@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from marsad.arabic.normalise import strip_clitics
-from marsad.store import rollups
+from marsad.store import rollups, source_totals, word_starts
 from marsad.store.driver import run
 
 Row = dict[str, Any]
@@ -186,8 +186,12 @@ def source_period_count(conn: Connection, source_id: int, start: str, end: str) 
     return run(conn, sql, {"s": source_id, "a": start, "b": end}).scalar() or 0
 
 
-def source_counts(conn: Connection, start: str, end: str) -> list[Row]:
-    """Every source with its articles in [start, end] (first source of each article)."""
+def source_counts(conn: Connection, start: str, end: str, *, whole: bool = False) -> list[Row]:
+    """Every source with its articles in [start, end] (first source of each article);
+    ``whole``: [start, end] holds every day (SQLite reads the kept totals)."""
+    menu = source_totals.menu(conn) if whole else None
+    if menu is not None:
+        return _rows(menu)
     return _rows(
         run(
             conn,
@@ -384,6 +388,24 @@ _MOST = (
 )
 
 
+def _matching(conn: Connection, p: str, word: int) -> list[Any]:
+    """(entity id, alias, word) of the most covered aliases whose start (``word`` 0) or a
+    later word's (1) begins with ``p``: SQLite reads ``alias_starts`` in the order of its
+    key (store/word_starts.py); PostgreSQL the alias index, or scans the aliases."""
+    if word_starts.available(conn):
+        return word_starts.matching(conn, p, word)
+    return matching_aliases(conn, p, word)
+
+
+def matching_aliases(conn: Connection, p: str, word: int) -> list[Any]:
+    """``_matching`` from the ``aliases`` table itself (PostgreSQL)."""
+    if word == 0:  # the alias begins with the prefix: an index range
+        where, params = "a.norm >= :p AND a.norm < :hi", {"p": p, "hi": p + "\U0010ffff"}
+    else:  # a later word of the alias begins with it: a scan of the alias table
+        where, params = "a.norm LIKE :w", {"w": "% " + p + "%"}
+    return list(run(conn, _MOST.format(word, where), params))
+
+
 def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row]:
     """Entities whose alias (or a word of it) starts with the prefix, clitics tolerated.
 
@@ -403,14 +425,9 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         p = p.replace("%", "").replace("_", "")
         if not p:
             continue
-        starts = run(  # the alias begins with the prefix: an index range
-            conn, _MOST.format(0, "a.norm >= :p AND a.norm < :hi"), {"p": p, "hi": p + "\U0010ffff"}
-        )
-        inside = (  # a later word of the alias begins with it: a scan of the alias table
-            run(conn, _MOST.format(1, "a.norm LIKE :w"), {"w": "% " + p + "%"})
-            if len(p) >= 2  # one letter begins a word of nearly every name: alias starts only
-            else []
-        )
+        starts = _matching(conn, p, 0)
+        # one letter begins a word of nearly every name: alias starts only
+        inside = _matching(conn, p, 1) if len(p) >= 2 else []
         for eid, alias, word_start in [*starts, *inside]:
             key = (n, word_start, alias)
             if eid not in best or key < best[eid]:
@@ -418,16 +435,29 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
     if not best:
         return []
     counts = rollups.entity_totals(conn, list(best))
-    marks = ", ".join(str(int(e)) for e in best)
+
+    def rank(e: int) -> tuple[int, int, int]:  # the order but for the name
+        return best[e][0], -counts.get(e, 0), best[e][1]
+
     # an entity no article names any more and no knowledge base vouches for (left behind by
     # a merge or ``marsad reprocess``) is not suggested; its page still answers
     known = (
         "SELECT id, slug, name, type FROM entities e WHERE id IN ({}) AND (kb_id IS NOT NULL "
         "OR EXISTS (SELECT 1 FROM article_entities ae WHERE ae.entity_id = e.id))"
     )
-    ents = {r.id: dict(r._mapping) for r in run(conn, known.format(marks))}
-    order = sorted(
-        (e for e in best if e in ents),
-        key=lambda e: (best[e][0], -counts.get(e, 0), best[e][1], ents[e]["name"]),
-    )
+    # read in rank order, a chunk at a time, up to the ``limit``-th known entity and those
+    # tied with it (the name decides among them): not the rows of hundreds of candidates
+    ranked = sorted(best, key=rank)
+    ents: dict[int, Row] = {}
+    enough = max(limit, 1)
+    done, chunk = 0, 2 * enough
+    while done < len(ranked):
+        marks = ", ".join(str(int(e)) for e in ranked[done : done + chunk])
+        ents |= {r.id: dict(r._mapping) for r in run(conn, known.format(marks)).all()}
+        done, chunk = done + chunk, 2 * chunk
+        if len(ents) >= enough and done < len(ranked):
+            last = sorted(map(rank, ents))[enough - 1]
+            if rank(ranked[done]) > last:
+                break
+    order = sorted(ents, key=lambda e: (*rank(e), ents[e]["name"]))
     return [dict(ents[e], matched=best[e][2], articles=counts.get(e, 0)) for e in order[:limit]]

@@ -209,6 +209,25 @@ def _period_count_indexes(conn: Connection) -> None:
     months.create(conn)
 
 
+def _autocomplete_and_trending(conn: Connection) -> None:
+    """21: autocomplete, search and the home page at a million articles: the word starts of
+    every alias in order of coverage (``alias_starts``, kept by triggers:
+    store/word_starts.py, SQLite), articles ever per source for the search page's source
+    menu (``source_totals``, store/source_totals.py, SQLite), and the entities of a few
+    days with their counts from the index alone (trending sums the last days first, then
+    only the candidates' earlier days)."""
+    from marsad.store import source_totals, word_starts
+
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_entity_days_day_cover "
+            "ON entity_days (day, entity_id, articles)"
+        )
+    )
+    word_starts.create(conn)
+    source_totals.create(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -230,6 +249,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _mention_type_index,
     _undated_on_first_seen,
     _period_count_indexes,
+    _autocomplete_and_trending,
 ]
 
 
