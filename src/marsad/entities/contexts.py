@@ -54,10 +54,10 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         full: dict[int, set[int]] = defaultdict(set)  # person → articles naming them in full
         partial: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for eid, mid, article, surface in sql.person_mentions(conn, list(persons)):
-            if " " in normalise(surface).strip():
-                full[eid].add(article)
-            else:
+            if _partial(normalise(surface), persons[eid]):
                 partial[eid][article].append(mid)
+            else:
+                full[eid].add(article)
         alone = {
             eid: {a: ms for a, ms in arts.items() if a not in full[eid]}
             for eid, arts in partial.items()
@@ -78,6 +78,13 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
                     changed.add(eid)
         changes.apply(conn)
     return changed
+
+
+def _partial(surface: str, name: str) -> bool:
+    """جونغ هوان of دو جونغ هوان, شيرر of ديفيد شيرر (not عبدالله الربيعة for عبد الله
+    الربيعة: the same letters)."""
+    words = surface.split()
+    return len(words) < len(name.split()) and "".join(words) != name.replace(" ", "")
 
 
 def _context(
