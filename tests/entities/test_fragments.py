@@ -197,3 +197,18 @@ def test_a_surname_in_an_article_about_someone_else_leaves_the_persons_page(sett
     ]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "ديفيد شيرر") == 4
+
+
+def test_a_name_after_a_stadium_or_a_newspaper_takes_their_type(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"تقام المباراة على ملعب ثاني بن جاسم في الجولة رقم {k}.", {"ثاني بن جاسم": PERSON})
+        for k in range(3)
+    ]
+    rows += [
+        (f"نشرت صحيفة شارلي إيبدو رسما في العدد رقم {k}.", {"شارلي إيبدو": PERSON})
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "ثاني بن جاسم")["type"] == "LOCATION"
+    assert entity_of(store, "شارلي إيبدو")["type"] == "ORGANIZATION"

@@ -31,6 +31,9 @@ knowledge base's nor at those an operator edited) with the whole database as evi
 * **cut names and first names** — :mod:`.fragments` first makes whole the one-word names
   the recogniser cut (``[بيونغ] يانغ``) and takes bare first names (جون, خالد) off the
   pages, from their mentions in context;
+* **types from head nouns** — an entity of the long tail whose mentions mostly follow head
+  nouns of one type (``lexicons/type_heads.tsv``) takes that type: ``ملعب [ثاني بن جاسم]`` is
+  a place, ``صحيفة [شارلي إيبدو]`` an organisation;
 * **partial names out of context** — after the merges, :mod:`.contexts` takes a person's
   name written in part (``شيرر``, ``الراهب``) out of the articles that share nothing with
   the articles naming the person in full (the footballer Alan Shearer off the UN envoy's
@@ -138,6 +141,7 @@ def consolidate(
             into.add(target)
         if not targets:
             break
+    retyped += fragments.retype_by_heads(store, None if entity_ids is None else touched)
     contexts.check(store, None if entity_ids is None else touched)
     fragments.drop_common_words(store, None if entity_ids is None else touched)
     _name_groups(store, ents)

@@ -43,7 +43,7 @@ from sqlalchemy import Connection
 from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import roles as R
-from marsad.ner.lexicon import triggers
+from marsad.ner.lexicon import LEXICON_DIR, triggers
 from marsad.ner.rules import org_heads, weekdays
 from marsad.store import edits
 from marsad.store import fragments as sql
@@ -56,6 +56,8 @@ FIRST_NAMES = 2  # persons whose names begin with a one-word person name: a firs
 MOST_ARTICLES = 500  # names in more articles than this are not looked at (they are right)
 STRIP_RATIO = 10  # a word is read without a clitic when that is this many times as common
 TITLED = 0.4  # a first name after a title this often is someone's name (الأمير هاري)
+HEAD_ARTICLES = 50  # entities in more articles keep the type their mentions vote for
+HEAD_SHARE = 0.5  # mentions after a head noun of one type
 NAME_WORDS_FEWEST = 3  # a longer name nobody bears takes a word of the names in as many articles
 SINGLE_CLITICS = "وفبكل"  # one-letter proclitics
 COMMON = 20_000
@@ -272,6 +274,65 @@ def _whole(m: _Mention, side: str) -> tuple[int, int, int, str]:
         return m.id, m.left[1], m.end, m.left[2] + m.surface
     assert m.right is not None
     return m.id, m.start, m.right[1], m.surface + m.right[2]
+
+
+# ---- types from head nouns ---------------------------------------------------------------------
+@cache
+def type_heads() -> dict[str, str]:
+    """Normalised head noun → the type of the names after it (``lexicons/type_heads.tsv``)."""
+    out: dict[str, str] = {}
+    for line in (LEXICON_DIR / "type_heads.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, etype = line.split("\t")
+            out[normalise(word)] = etype
+    return out
+
+
+def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> int:
+    """An entity of the long tail (``HEAD_ARTICLES`` articles at most) whose mentions mostly
+    (``HEAD_SHARE``, and ``FEWEST`` of them at least) follow head nouns of one type takes that
+    type: ``ملعب [ثاني بن جاسم]`` is a place, ``صحيفة [شارلي إيبدو]`` an organisation, whatever
+    the recogniser called them; returns how many changed."""
+    operator = edits.operator_entities(store)
+    wanted = None if entity_ids is None else set(entity_ids)
+    heads = type_heads()
+    types = {
+        eid: etype
+        for eid, name, etype, kb, n in edits.live_entities(store)
+        if not kb
+        and eid not in operator
+        and 0 < n <= HEAD_ARTICLES
+        and (wanted is None or eid in wanted)
+        and not _headed(normalise(name), heads)
+    }
+    if not types:
+        return 0
+    votes: dict[int, Counter[str]] = defaultdict(Counter)
+    total: Counter[int] = Counter()
+    changed = 0
+    with store.engine.begin() as conn:
+        for eid, start, _, _, _, _, left, _ in sql.mention_contexts(conn, list(types)):
+            total[eid] += 1
+            before = _before(left, start)
+            if before is not None:
+                word = before[0]
+                head = heads.get(word) or (
+                    heads.get(word[1:]) if word[:1] in SINGLE_CLITICS else None
+                )
+                if head is not None:
+                    votes[eid][head] += 1
+        for eid, counted in sorted(votes.items()):
+            etype, n = max(counted.items(), key=lambda kv: (kv[1], kv[0]))
+            if n >= FEWEST and n >= HEAD_SHARE * total[eid] and etype != types[eid]:
+                sql.set_type(conn, eid, etype)
+                changed += 1
+    return changed
+
+
+def _headed(norm: str, heads: dict[str, str]) -> bool:
+    """جامعة الملك سعود: a name that begins with a head noun carries its own type."""
+    first = norm.split()[0].removeprefix("ال") if norm.split() else ""
+    return first in heads or first in org_heads()
 
 
 # ---- common words -------------------------------------------------------------------------

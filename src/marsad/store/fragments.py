@@ -268,3 +268,7 @@ def entity_totals(conn: Connection, entity_ids: Iterable[int]) -> tuple[dict[int
         out.update({r[0]: r[1] for r in conn.execute(q)})
     everything = int(conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0)
     return out, everything
+
+
+def set_type(conn: Connection, entity_id: int, etype: str) -> None:
+    conn.execute(text("UPDATE entities SET type = :t WHERE id = :e"), {"t": etype, "e": entity_id})
