@@ -8,7 +8,8 @@ into the big one, in this one run; the figure is articles per CPU-second of this
 (other load on the machine does not move it). The big database keeps those articles.
 
 Merge: the two entities with the most articles that share a type, merged as the operator's
-merge does (``edits._merge_in`` and ``edits.refresh_rollups`` in one transaction), timed,
+merge does (``edits._merge_in``, which moves the pair rows, and ``edits.refresh_rollups``
+without them, in one transaction), timed,
 then rolled back so the database is unchanged (``--merge``).
 
     PYTHONPATH=src python bench/scale_write.py --db /tmp/marsad-real1m/marsad.db --merge
@@ -105,7 +106,7 @@ def merge_timing(db: Path) -> None:
         trans = conn.begin()
         t0, cpu0 = time.perf_counter(), time.process_time()
         result, days = edits._merge_in(conn, b, a)
-        edits.refresh_rollups(conn, [b, a], days)
+        edits.refresh_rollups(conn, [b, a], days, pairs=False)
         moved = conn.execute(
             text("SELECT count(*) FROM article_entities WHERE entity_id = :a"), {"a": a}
         ).scalar()

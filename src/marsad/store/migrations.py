@@ -209,6 +209,13 @@ def _period_count_indexes(conn: Connection) -> None:
     months.create(conn)
 
 
+def _entity_name_keys(conn: Connection) -> None:
+    """21: keys of each entity's name (``entity_keys``, ``name_part_keys``) for the
+    incremental global pass; empty here, filled by the first pass (entities.neighbours)."""
+    schema.entity_keys.create(conn, checkfirst=True)
+    schema.name_part_keys.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -230,6 +237,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _mention_type_index,
     _undated_on_first_seen,
     _period_count_indexes,
+    _entity_name_keys,
 ]
 
 
