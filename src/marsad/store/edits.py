@@ -8,7 +8,8 @@ articles and entities an edit touches, so a merge is visible on the pages at onc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
@@ -25,6 +26,7 @@ from marsad.store.database import (
 )
 
 BATCH = 500
+MERGE_CACHE_MIB = 512  # SQLite page cache of a merge's connection, while it runs
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -432,9 +434,25 @@ def entity_article_ids(conn: Connection, entity_id: int) -> list[int]:
 
 
 # ---- merge and split ---------------------------------------------------------------------
+@contextmanager
+def page_cache(conn: Connection, mib: int = MERGE_CACHE_MIB) -> Iterator[None]:
+    """A larger SQLite page cache for the statements inside (a merge touches each other
+    entity's pair rows: with the default 2 MB the pages are read again and the changed
+    ones spill to the log before the commit; 2.5 → 1.7 CPU-s for one statement at 100k)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-1024 * int(mib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
 def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
     """Move everything of ``source_id`` to ``target_id``; the source redirects to the target."""
-    with store.engine.begin() as conn:
+    with store.engine.begin() as conn, page_cache(conn):
         result, days = _merge_in(conn, source_id, target_id)
         refresh_rollups(conn, [source_id, target_id], days, pairs=False)
     return result
@@ -443,7 +461,7 @@ def merge(store: Store, source_id: int, target_id: int) -> dict[str, Any]:
 def merge_many(store: Store, source_ids: Sequence[int], target_id: int) -> None:
     """:func:`merge` of several entities into one, counting the rollups once (the global
     pass of entities.consolidate merges hundreds of small names into their entity)."""
-    with store.engine.begin() as conn:
+    with store.engine.begin() as conn, page_cache(conn):
         days: set[str] = set()
         for source_id in source_ids:
             days.update(_merge_in(conn, source_id, target_id)[1])

@@ -216,6 +216,17 @@ def _entity_name_keys(conn: Connection) -> None:
     schema.name_part_keys.create(conn, checkfirst=True)
 
 
+def _mention_surface_index(conn: Connection) -> None:
+    """22: how each entity is written, counted from an index alone (names follow usage:
+    entities.naming reads every mention of each entity a round touched, and the big ones
+    have hundreds of thousands: 0.77 → 0.06 CPU-s for a round's 169 at 100k)."""
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_mentions_entity_surface ON mentions (entity_id, surface)"
+        )
+    )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -238,6 +249,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _undated_on_first_seen,
     _period_count_indexes,
     _entity_name_keys,
+    _mention_surface_index,
 ]
 
 
