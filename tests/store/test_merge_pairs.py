@@ -42,13 +42,15 @@ def _shared(store: Store, a: int, b: int) -> int:
 def _snapshot(store: Store) -> dict[str, list[tuple]]:
     kept = rollup_snapshot(store)
     with store.engine.connect() as conn:
-        for table in MONTHS:
+        for table in (*MONTHS, "article_entities", "quotes"):
             kept[table] = sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {table}")))
     return kept
 
 
 def _recounted(store: Store) -> dict[str, list[tuple]]:
-    with store.engine.begin() as conn:
+    with store.engine.begin() as conn:  # each article's entities counted from its mentions
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM articles"))]
+        edits.rebuild_article_entities(conn, ids)
         rollups.rebuild(conn)
         months.create(conn)  # the month sums made again from the days
     return _snapshot(store)
@@ -62,6 +64,11 @@ def test_merging_two_big_entities_that_share_articles_equals_a_full_recount(corp
     assert not [r for r in kept["pair_days"] if kerry["id"] in r[:2]]
     assert [r for r in kept["pair_days"] if r[0] == lavrov["id"]]
     assert kept == _recounted(corpus)
+    with corpus.engine.connect() as conn:  # the month triggers are back after the merge
+        names = conn.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'pair_days'")
+        ).scalars()
+        assert set(names) == edits.MONTH_TRIGGERS
 
 
 def test_merging_several_names_into_one_equals_a_full_recount(corpus):
