@@ -54,13 +54,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marsad.arabic.normalise import PROCLITICS, normalise
-from marsad.entities import contexts, fragments, name_groups
+from marsad.entities import contexts, fragments, name_groups, neighbours
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
 from marsad.entities.resolve import ARTICLE_SHARE, CONNECTORS, words_close
 from marsad.store import edits as sql
-from marsad.store import shared
+from marsad.store import name_keys, shared
 from marsad.store.database import Store
 
 # Proclitics glued to a name (not the bare article: الرياض is not ال + رياض's entity)
@@ -116,16 +116,22 @@ def consolidate(
     whole: :func:`.fragments.repair` runs first)."""
     repaired = fragments.repair(store, entity_ids)
     operator = sql.operator_entities(store)
-    ents = {
-        eid: _Entity(eid, name, normalise(name), etype, kb or eid in operator, n)
-        for eid, name, etype, kb, n in sql.live_entities(store)
-    }
-    retyped = _retype(store, ents, entity_ids)
     touched = None if entity_ids is None else set(entity_ids)
-    aliases = [(norm, eid) for norm, eid, _ in store.alias_table()]
+    ents: dict[int, _Entity] = {}
+    if touched is None:  # reprocess: every entity
+        _add(ents, sql.live_entities(store), operator)
+        aliases = [(norm, eid) for norm, eid, _ in store.alias_table()]
+    else:  # a round: what it touched and their neighbours, read by index (issue 18)
+        neighbours.refresh(store)
+        _add(ents, name_keys.live_entities(store, touched), operator)
+    retyped = _retype(store, ents, entity_ids)
     merged, into, moved = 0, set(repaired), {}  # moved: merged entity → where it went
     for _ in range(ROUNDS):  # a merge can make another (its counts grow): settle them
-        targets = _targets(ents, [(n, _where(moved, e)) for n, e in aliases], touched)
+        if touched is None:
+            near = [(n, _where(moved, e)) for n, e in aliases]
+        else:
+            near = _near(store, ents, touched, operator)
+        targets = _targets(ents, near, touched)
         touched = None if touched is None else touched | {_where(moved, e) for e in touched}
         joining: dict[int, list[int]] = defaultdict(list)  # entity → those merged into it
         for source in sorted(targets, key=lambda e: ents[e].rank):
@@ -146,6 +152,50 @@ def consolidate(
     fragments.drop_common_words(store, None if entity_ids is None else touched)
     _name_groups(store, ents)
     return {"retyped": retyped, "merged": merged}, into
+
+
+def _add(
+    ents: dict[int, _Entity], rows: Iterable[tuple[int, str, str, bool, int]], operator: set[int]
+) -> None:
+    """Entities read from the store join ``ents`` (those there already keep what the pass
+    changed of them), which stays in id order, as the whole pass reads them."""
+    new = {
+        eid: _Entity(eid, name, normalise(name), etype, kb or eid in operator, n)
+        for eid, name, etype, kb, n in rows
+        if eid not in ents
+    }
+    if new:
+        merged = sorted([*ents.items(), *new.items()])
+        ents.clear()
+        ents.update(merged)
+
+
+def _near(
+    store: Store, ents: dict[int, _Entity], touched: set[int], operator: set[int]
+) -> list[tuple[str, int]]:
+    """Read into ``ents`` the entities the touched ones may join or be joined by, and every
+    entity the rules compare those with (:mod:`.neighbours`); the aliases of the names
+    looked up, as (norm, entity id)."""
+    asked = neighbours.Keys()
+    for eid in touched:
+        if eid in ents:
+            asked.related(ents[eid].norm)
+    related = asked.found(store) | touched
+    _add(ents, name_keys.live_entities(store, related - ents.keys()), operator)
+    evidence = neighbours.Keys()
+    for eid in related:
+        if eid in ents:
+            evidence.evidence(ents[eid].norm)
+    _add(ents, name_keys.live_entities(store, evidence.found(store) - ents.keys()), operator)
+    groups = name_groups.groups()  # a group's entities all (the most covered names it)
+    done: set[str] = set()
+    while todo := {groups[e.norm][0] for e in ents.values() if e.norm in groups} - done:
+        complete = neighbours.Keys()
+        complete.norms = {n for key in todo for n in neighbours.group_names(key)}
+        done |= todo
+        found = complete.found(store) - ents.keys()
+        _add(ents, name_keys.live_entities(store, found), operator)
+    return name_keys.aliases_of(store, asked.norms | evidence.norms)
 
 
 def _name_groups(store: Store, ents: dict[int, _Entity]) -> None:

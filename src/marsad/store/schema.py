@@ -196,6 +196,33 @@ unsettled_entities = Table(
     Column("entity_id", Integer, primary_key=True),
 )
 
+# Keys of each entity's own name (entities.neighbours), so that an incremental global pass
+# finds the names related to what a round touched by index instead of reading every entity:
+# the normalised name, without spaces, its spelling skeleton; ``name`` is the name they were
+# made from (a row whose name differs from the entity's is stale and made again).
+entity_keys = Table(
+    "entity_keys",
+    metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("norm", Text, nullable=False),
+    Column("letters", Text, nullable=False),
+    Column("skeleton", Text, nullable=False),
+    Index("ix_entity_keys_norm", "norm"),
+    Index("ix_entity_keys_letters", "letters"),
+    Index("ix_entity_keys_skeleton", "skeleton"),
+)
+
+# Skeletons of the surnames and short names a person's full name ends with (the global
+# pass's short forms: بوتين → فلاديمير بوتين), kept for every entity (its type may change).
+name_part_keys = Table(
+    "name_part_keys",
+    metadata,
+    Column("skeleton", Text, primary_key=True),
+    Column("entity_id", Integer, primary_key=True),
+    Index("ix_name_part_keys_entity", "entity_id"),
+)
+
 # Copies are looked up by URL when the crawler asks whether a page is already stored.
 ix_article_sources_url = Index("ix_article_sources_url", article_sources.c.url)
 

@@ -1,0 +1,125 @@
+"""SQL of the name keys an incremental global pass finds related names by (issue 18).
+
+``entity_keys`` holds each entity's normalised name, the name without spaces and its
+spelling skeleton; ``name_part_keys`` the skeletons of the word endings of its name (a
+person's surnames). They are made in Python (:mod:`marsad.entities.neighbours`) and kept
+in step lazily: a row made from another name than the entity's is stale and made again
+(:func:`stale` finds them with one join, in C, before each pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import and_, delete, insert, or_, select
+
+from marsad.store import schema as s
+from marsad.store.database import Store
+
+BATCH = 500
+
+
+def _chunks(values: Iterable, size: int = BATCH) -> Iterable[list]:
+    values = sorted(set(values))
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def stale(store: Store) -> list[tuple[int, str]]:
+    """(id, name) of the live entities whose keys are missing or made from another name."""
+    e, k = s.entities, s.entity_keys
+    q = (
+        select(e.c.id, e.c.name)
+        .select_from(e.outerjoin(k, k.c.entity_id == e.c.id))
+        .where(e.c.merged_into.is_(None), or_(k.c.entity_id.is_(None), k.c.name != e.c.name))
+    )
+    with store.engine.connect() as conn:
+        return [(r[0], r[1]) for r in conn.execute(q)]
+
+
+def write(store: Store, rows: Sequence[tuple[int, str, str, str, str, Sequence[str]]]) -> None:
+    """Replace the keys of these entities: (id, name, norm, letters, skeleton, the
+    skeletons of its name's word endings) each."""
+    k, p = s.entity_keys, s.name_part_keys
+    with store.engine.begin() as conn:
+        for chunk in _chunks(r[0] for r in rows):
+            conn.execute(delete(k).where(k.c.entity_id.in_(chunk)))
+            conn.execute(delete(p).where(p.c.entity_id.in_(chunk)))
+        if not rows:
+            return
+        conn.execute(
+            insert(k),
+            [
+                {"entity_id": i, "name": n, "norm": norm, "letters": lt, "skeleton": sk}
+                for i, n, norm, lt, sk, _ in rows
+            ],
+        )
+        parts = [{"skeleton": x, "entity_id": r[0]} for r in rows for x in set(r[5])]
+        if parts:
+            conn.execute(insert(p), parts)
+
+
+def entities_with(
+    store: Store,
+    *,
+    norms: Iterable[str] = (),
+    letters: Iterable[str] = (),
+    skeletons: Iterable[str] = (),
+    part_skeletons: Iterable[str] = (),
+) -> set[int]:
+    """Ids of the live entities with an alias or own name in ``norms``, a name without
+    spaces in ``letters``, a name skeleton in ``skeletons`` or a word ending's skeleton
+    in ``part_skeletons`` (each read through its index)."""
+    e, a, k, p = s.entities, s.aliases, s.entity_keys, s.name_part_keys
+    live = e.c.merged_into.is_(None)
+    fresh = and_(live, e.c.name == k.c.name)  # a stale row (renamed since) is not read
+    queries = [
+        (norms, lambda c: select(a.c.entity_id).join(e, e.c.id == a.c.entity_id)
+         .where(a.c.norm.in_(c), live)),
+        (norms, lambda c: select(k.c.entity_id).join(e, e.c.id == k.c.entity_id)
+         .where(k.c.norm.in_(c), fresh)),
+        (letters, lambda c: select(k.c.entity_id).join(e, e.c.id == k.c.entity_id)
+         .where(k.c.letters.in_(c), fresh)),
+        (skeletons, lambda c: select(k.c.entity_id).join(e, e.c.id == k.c.entity_id)
+         .where(k.c.skeleton.in_(c), fresh)),
+        (part_skeletons, lambda c: select(p.c.entity_id).join(e, e.c.id == p.c.entity_id)
+         .join(k, k.c.entity_id == p.c.entity_id).where(p.c.skeleton.in_(c), fresh)),
+    ]  # fmt: skip
+    out: set[int] = set()
+    with store.engine.connect() as conn:
+        for values, query in queries:
+            for chunk in _chunks(values):
+                out.update(r[0] for r in conn.execute(query(chunk)))
+    return out
+
+
+def live_entities(store: Store, ids: Iterable[int]) -> list[tuple[int, str, str, bool, int]]:
+    """(id, name, type, from the KB, articles ever) of these entities, those not merged
+    away (as :func:`marsad.store.edits.live_entities`), in id order."""
+    e, t = s.entities, s.entity_totals
+    out = []
+    with store.engine.connect() as conn:
+        for chunk in _chunks(ids):
+            q = (
+                select(e.c.id, e.c.name, e.c.type, e.c.kb_id.is_not(None), t.c.articles)
+                .select_from(e.outerjoin(t, t.c.entity_id == e.c.id))
+                .where(e.c.id.in_(chunk), e.c.merged_into.is_(None))
+            )
+            out += [(r[0], r[1], r[2], bool(r[3]), r[4] or 0) for r in conn.execute(q)]
+    return sorted(out)
+
+
+def aliases_of(store: Store, norms: Iterable[str]) -> list[tuple[str, int]]:
+    """(norm, entity id) of the live entities' aliases in ``norms``, in the order the
+    whole pass reads them (entity id, then norm)."""
+    e, a = s.entities, s.aliases
+    out = []
+    with store.engine.connect() as conn:
+        for chunk in _chunks(norms):
+            q = (
+                select(a.c.norm, a.c.entity_id)
+                .join(e, e.c.id == a.c.entity_id)
+                .where(a.c.norm.in_(chunk), e.c.merged_into.is_(None))
+            )
+            out += [(r[0], r[1]) for r in conn.execute(q)]
+    return sorted(out, key=lambda r: (r[1], r[0]))

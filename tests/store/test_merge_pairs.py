@@ -1,0 +1,78 @@
+"""A merge moves the source's pair rows onto the target (store.edits._move_pairs) instead
+of recounting the target's: every rollup, months included, still equals a full recount."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from marsad.entities.kb import load_kb
+from marsad.generate.corpus import kb_records
+from marsad.ingest import generated_articles
+from marsad.pages import find_entity
+from marsad.pipeline import Pipeline
+from marsad.store import edits, months, rollups
+from marsad.store.database import Store
+from marsad_testing import SAMPLE_END, make_settings, rollup_snapshot
+
+MONTHS = ("entity_months", "entity_source_months", "pair_months")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    settings = make_settings(tmp_path)
+    store = Store(settings.database_url)
+    load_kb(store, kb_records())
+    Pipeline(store, settings).ingest(generated_articles(300, end=SAMPLE_END))
+    yield store
+    store.close()
+
+
+def _shared(store: Store, a: int, b: int) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT count(*) FROM article_entities x JOIN article_entities y "
+                "ON x.article_id = y.article_id WHERE x.entity_id = :a AND y.entity_id = :b"
+            ),
+            {"a": a, "b": b},
+        ).scalar()
+
+
+def _snapshot(store: Store) -> dict[str, list[tuple]]:
+    kept = rollup_snapshot(store)
+    with store.engine.connect() as conn:
+        for table in (*MONTHS, "article_entities", "quotes"):
+            kept[table] = sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {table}")))
+    return kept
+
+
+def _recounted(store: Store) -> dict[str, list[tuple]]:
+    with store.engine.begin() as conn:  # each article's entities counted from its mentions
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM articles"))]
+        edits.rebuild_article_entities(conn, ids)
+        rollups.rebuild(conn)
+        months.create(conn)  # the month sums made again from the days
+    return _snapshot(store)
+
+
+def test_merging_two_big_entities_that_share_articles_equals_a_full_recount(corpus):
+    lavrov, kerry = find_entity(corpus, "سيرغي لافروف"), find_entity(corpus, "جون كيري")
+    assert _shared(corpus, lavrov["id"], kerry["id"]) > 10  # the hard case: shared articles
+    edits.merge(corpus, kerry["id"], lavrov["id"])
+    kept = _snapshot(corpus)
+    assert not [r for r in kept["pair_days"] if kerry["id"] in r[:2]]
+    assert [r for r in kept["pair_days"] if r[0] == lavrov["id"]]
+    assert kept == _recounted(corpus)
+    with corpus.engine.connect() as conn:  # the month triggers are back after the merge
+        names = conn.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'pair_days'")
+        ).scalars()
+        assert set(names) == edits.MONTH_TRIGGERS
+
+
+def test_merging_several_names_into_one_equals_a_full_recount(corpus):
+    target = find_entity(corpus, "سيرغي لافروف")["id"]
+    sources = [find_entity(corpus, n)["id"] for n in ("جون كيري", "بشار الأسد")]
+    edits.merge_many(corpus, sources, target)
+    assert _snapshot(corpus) == _recounted(corpus)
