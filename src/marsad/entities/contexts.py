@@ -27,7 +27,7 @@ from marsad.store import fragments as sql
 from marsad.store.database import Store
 
 MOST_ARTICLES = 100  # persons in more articles than this are not read
-FEWEST_FULL = 2  # articles writing the name in full, at least
+FEWEST_FULL = 1  # articles writing the name in full, at least
 ASSOCIATION = 2.0  # an entity is context when this many times as frequent beside the person
 
 
