@@ -212,3 +212,25 @@ def test_a_name_after_a_stadium_or_a_newspaper_takes_their_type(settings):
     ingest(store, settings, [rows])
     assert entity_of(store, "ثاني بن جاسم")["type"] == "LOCATION"
     assert entity_of(store, "شارلي إيبدو")["type"] == "ORGANIZATION"
+
+
+def test_a_longer_name_cut_short_joins_the_whole_name_where_one_bears_it(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (
+            f"استقبل محمد بن راشد آل مكتوم الوفد في اللقاء رقم {k}.",
+            {"محمد بن راشد آل مكتوم": PERSON},
+        )
+        for k in range(4)
+    ]
+    rows += [  # the recogniser stopped before the last word
+        (f"وقال محمد بن راشد آل مكتوم في الكلمة رقم {k}.", {"محمد بن راشد آل": PERSON})
+        for k in range(3)
+    ]
+    rows += [  # a word before a two-word name by chance, no entity of that name: untouched
+        (f"وقال مندوب الأمم المتحدة داني دانون في الجلسة رقم {k}.", {"داني دانون": PERSON})
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "محمد بن راشد آل مكتوم") == 7
+    assert entity_of(store, "داني دانون")["name"] == "داني دانون"

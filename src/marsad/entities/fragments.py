@@ -54,6 +54,7 @@ GROUP_SHARE = 0.25  # and each of them by this share at least
 FEWEST = 3  # mentions with the word, at least
 FIRST_NAMES = 2  # persons whose names begin with a one-word person name: a first name
 MOST_ARTICLES = 500  # names in more articles than this are not looked at (they are right)
+LONGER_ARTICLES = 50  # nor names of two words or more in more articles than this
 STRIP_RATIO = 10  # a word is read without a clitic when that is this many times as common
 TITLED = 0.4  # a first name after a title this often is someone's name (الأمير هاري)
 HEAD_ARTICLES = 50  # entities in more articles keep the type their mentions vote for
@@ -86,16 +87,18 @@ class _Name:
 
 
 def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
-    """Make cut names whole, unglue list names and drop bare first names, among the one-word
-    entities the pipeline created (of ``entity_ids``, or all); returns the entities that
-    changed."""
+    """Make cut names whole (of one word, or longer names of the long tail), unglue list names
+    and drop bare first names, among the entities the pipeline created (of ``entity_ids``, or
+    all); returns the entities that changed."""
     operator = edits.operator_entities(store)
     live = edits.live_entities(store)
     articles = {eid: n for eid, _, _, _, n in live}
     names = {
-        eid: _Name(eid, normalise(name), etype)
+        eid: _Name(eid, normalise(name).strip(), etype)
         for eid, name, etype, kb, n in live
-        if not kb and eid not in operator and " " not in name.strip() and n <= MOST_ARTICLES
+        if not kb
+        and eid not in operator
+        and n <= (MOST_ARTICLES if " " not in name.strip() else LONGER_ARTICLES)
     }
     if entity_ids is not None:
         wanted = set(entity_ids)
@@ -107,8 +110,9 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         for eid, start, end, surface, article, mid, left, right in sql.mention_contexts(
             conn, list(names)
         ):
-            if " " in normalise(surface).strip():  # الشرق الروسي: not the one word looked at
-                continue
+            written, norm = normalise(surface).strip(), names[eid].norm
+            if (" " in written) if " " not in norm else (written != norm):
+                continue  # الشرق الروسي is not the one word الشرق looked at
             m = _Mention(mid, article, start, end, surface)
             m.left, m.right = _before(left, start), _after(right, end)
             names[eid].mentions.append(m)
@@ -131,7 +135,7 @@ def _unglue(conn: Connection, changes: sql.Changes, name: _Name) -> set[int]:
     the more covered one, which the global pass's clitic rule leaves alone): the mentions
     lose the letter and go to it."""
     norm = name.norm
-    if norm[:1] not in SINGLE_CLITICS or len(norm) < 5:
+    if norm[:1] not in SINGLE_CLITICS or len(norm) < 5 or " " in norm:
         return set()
     bare = norm[1:]
     counts = default_counts()
@@ -223,8 +227,11 @@ def _complete(
             continue
         joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
         target = sql.entity_named(conn, joined, besides=name.id)
-        if target is not None or word in name_words() or R.is_not_name(joined.split()):
-            groups.append((n, side, word, joined, target))  # not أعلنت [بيونغ]: no name's word
+        if target is not None or R.is_not_name(joined.split()):
+            groups.append((n, side, word, joined, target))
+        elif " " not in name.norm and word in name_words():  # not أعلنت [بيونغ]: no name's
+            groups.append((n, side, word, joined, target))  # word; a longer name: its own
+            # longer name only where an entity bears it (not الأمم المتحدة [داني دانون])
     groups.sort(key=lambda g: (g[4] is None, -g[0], g[1], g[2]))
     owned: dict[int, tuple[str, str]] = {}  # mention id → the group that takes it
     for _, side, word, _, _ in groups:
@@ -374,7 +381,7 @@ def _bare_head(norm: str) -> bool:
 def _first_names(
     conn: Connection, changes: sql.Changes, names: dict[int, _Name], articles: dict[int, int]
 ) -> set[int]:
-    persons = [n for n in names.values() if n.type == "PERSON"]
+    persons = [n for n in names.values() if n.type == "PERSON" and " " not in n.norm]
     if not persons:
         return set()
     first, last = sql.person_name_words(conn)
