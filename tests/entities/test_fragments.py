@@ -234,3 +234,12 @@ def test_a_longer_name_cut_short_joins_the_whole_name_where_one_bears_it(setting
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "محمد بن راشد آل مكتوم") == 7
     assert entity_of(store, "داني دانون")["name"] == "داني دانون"
+
+
+def test_a_first_name_many_people_bear_has_no_page_of_its_own(settings):
+    store = Store(settings.database_url)
+    women = ["عائشة المانع", "عائشة حسو", "عائشة النعيمي", "عائشة السبيعي", "عائشة الرابي"]
+    rows = [(f"قالت {w} في الندوة الأولى.", {w: PERSON}) for w in women]
+    rows += [(f"وقالت عائشة إن الوضع صعب في الحي رقم {k}.", {"عائشة": PERSON}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "عائشة") == 0

@@ -53,6 +53,8 @@ SHARE = 0.5  # the words beside a name stand by this share of its mentions, toge
 GROUP_SHARE = 0.25  # and each of them by this share at least
 FEWEST = 3  # mentions with the word, at least
 FIRST_NAMES = 2  # persons whose names begin with a one-word person name: a first name
+MANY_FIRST = 5  # this many persons: a first name whatever their articles (its own at most:)
+MANY_FIRST_ARTICLES = 20
 MOST_ARTICLES = 500  # names in more articles than this are not looked at (they are right)
 LONGER_ARTICLES = 50  # nor names of two words or more in more articles than this
 STRIP_RATIO = 10  # a word is read without a clitic when that is this many times as common
@@ -391,7 +393,9 @@ def _first_names(
         surnames = last.get(name.norm, set()) - {name.id}
         if len(people) < FIRST_NAMES or len(people) < 3 * len(surnames):
             continue  # عباس: محمود عباس's name as well as عباس عراقجي's first
-        if sum(articles.get(p, 0) for p in people) < 2 * articles.get(name.id, 0):
+        own = articles.get(name.id, 0)
+        many = len(people) >= MANY_FIRST and own <= MANY_FIRST_ARTICLES  # عائشة: ten women
+        if not many and sum(articles.get(p, 0) for p in people) < 2 * own:
             continue  # إيسكو, مارسيلو: one player known by that name alone
         titled = sum(1 for m in name.mentions if m.left and _title(m.left[0]))
         if titled >= TITLED * max(len(name.mentions), 1):
