@@ -101,7 +101,9 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
         done, targets = consolidate(store, ids)
         done["renamed"] = rename_by_usage(store, None if ids is None else ids | targets)
         if done["renamed"]:  # a new name can be another's glued or spelt otherwise
-            again, more = consolidate(store, targets if ids is None else ids | targets)
+            again, more = consolidate(
+                store, targets if ids is None else ids | targets, in_context=False
+            )
             done = {k: done[k] + again.get(k, 0) for k in done}
             targets |= more
         sql.mark_settled(store, newest)
@@ -109,16 +111,20 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
 
 
 def consolidate(
-    store: Store, entity_ids: Iterable[int] | None = None
+    store: Store, entity_ids: Iterable[int] | None = None, in_context: bool = True
 ) -> tuple[dict[str, int], set[int]]:
     """Retype (``entity_ids``, or all) and merge the created entities that are one;
     returns how many were retyped and merged, and the entities merged into (or made
-    whole: :func:`.fragments.repair` runs first)."""
-    repaired = fragments.repair(store, entity_ids)
+    whole: :func:`.fragments.repair` runs first). ``in_context``: also the passes that
+    read mentions in context (fragments, head nouns, partial names, common words); a
+    second consolidation after renames leaves them out (they found what there was)."""
+    repaired = fragments.repair(store, entity_ids) if in_context else set()
     operator = sql.operator_entities(store)
     touched = None if entity_ids is None else set(entity_ids)
     ents: dict[int, _Entity] = {}
-    if touched is None:  # reprocess: every entity
+    everything = touched is None or len(touched) * 2 > sql.live_count(store)
+    if everything:  # reprocess, or a round that touched most of the database (a first
+        # ingest): every entity, read at once (cheaper than their neighbours one by one)
         _add(ents, sql.live_entities(store), operator)
         aliases = [(norm, eid) for norm, eid, _ in store.alias_table()]
     else:  # a round: what it touched and their neighbours, read by index (issue 18)
@@ -127,7 +133,7 @@ def consolidate(
     retyped = _retype(store, ents, entity_ids)
     merged, into, moved = 0, set(repaired), {}  # moved: merged entity → where it went
     for _ in range(ROUNDS):  # a merge can make another (its counts grow): settle them
-        if touched is None:
+        if everything:
             near = [(n, _where(moved, e)) for n, e in aliases]
         else:
             near = _near(store, ents, touched, operator)
@@ -147,9 +153,11 @@ def consolidate(
             into.add(target)
         if not targets:
             break
-    retyped += fragments.retype_by_heads(store, None if entity_ids is None else touched)
-    contexts.check(store, None if entity_ids is None else touched)
-    fragments.drop_common_words(store, None if entity_ids is None else touched)
+    if in_context:
+        scope = None if entity_ids is None else touched
+        retyped += fragments.retype_by_heads(store, scope)
+        contexts.check(store, scope)
+        fragments.drop_common_words(store, scope)
     _name_groups(store, ents)
     return {"retyped": retyped, "merged": merged}, into
 

@@ -65,6 +65,7 @@ NAME_WORDS_FEWEST = 3  # a longer name nobody bears takes a word of the names in
 SINGLE_CLITICS = "وفبكل"  # one-letter proclitics
 COMMON = 20_000
 WORD_ARTICLES = 100  # a word in this many articles or more
+CORPUS_COMMON = 30  # and this many times in the shipped news corpus's word counts
 NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word  # a word this frequent in the news corpus is a function word, not a name
 _GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 
@@ -364,6 +365,8 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
             norm = normalise(name).strip()
             if " " in norm or n > MOST_ARTICLES:
                 continue
+            if default_counts()[norm] < CORPUS_COMMON and not _bare_head(norm):
+                continue  # rare in the news corpus: no common word (and no index query)
             enough = max(WORD_ARTICLES, n * round(1 / NAME_SHARE) + 1)  # articles: common
             if _bare_head(norm) or sql.articles_with_word(conn, norm, cap=enough) >= enough:
                 sql.drop_entity_mentions(conn, changes, eid)

@@ -138,6 +138,13 @@ def recogniser_names(store: Store) -> list[tuple[str, str]]:
         ]
 
 
+def live_count(store: Store) -> int:
+    """How many entities are not merged away."""
+    with store.engine.connect() as conn:
+        q = "SELECT count(*) FROM entities WHERE merged_into IS NULL"
+        return int(driver.run(conn, q).scalar() or 0)
+
+
 def live_entities(store: Store) -> list[tuple[int, str, str, bool, int]]:
     """(id, name, type, from the KB, articles ever) of every entity not merged away."""
     q = (
