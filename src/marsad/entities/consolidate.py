@@ -137,7 +137,7 @@ def consolidate(
             near = [(n, _where(moved, e)) for n, e in aliases]
         else:
             near = _near(store, ents, touched, operator)
-        targets = _targets(ents, near, touched)
+        targets = _targets(ents, near, None if everything else touched)
         touched = None if touched is None else touched | {_where(moved, e) for e in touched}
         joining: dict[int, list[int]] = defaultdict(list)  # entity → those merged into it
         for source in sorted(targets, key=lambda e: ents[e].rank):

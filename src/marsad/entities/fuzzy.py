@@ -60,13 +60,13 @@ def place_close(a: str, b: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)  # a global pass over 40,000 entities asks for ~300,000 keys
 def fold(norm: str) -> str:
     """Transliteration-aware key of a normalised name (word by word)."""
     return " ".join(fold_word(w) for w in norm.split())
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def skeleton(norm: str) -> str:
     """``fold`` without inner long vowels, spaces kept: a coarse key for candidate lookup."""
     out = []

@@ -448,7 +448,13 @@ def _move_pairs(conn: Connection, source_id: int, target_id: int) -> None:
     )
     # the target's rows: add the source's counts (a new row where it had none)
     conn.execute(text(upsert.format(moved=moved.format(key=":t, p.other_id", only=""))), params)
-    with _months_recounted(conn, source_id, target_id):
+    rows = conn.execute(
+        text("SELECT count(*) FROM pair_days WHERE entity_id = :s"), params
+    ).scalar()
+    # the triggers off and the months counted again pays for a big source only: a small
+    # one (the global pass merges hundreds) costs less with its triggers than with DDL
+    recount = _months_recounted if (rows or 0) >= RECOUNT_ROWS else _as_is
+    with recount(conn, source_id, target_id):
         # their mirrors, in the other entities' rows: add where the target had a row;
         # where it had none, the source's row just changes its other entity in place (no
         # articles named all three there): each other entity's rows touched once, not twice
@@ -475,6 +481,12 @@ def _move_pairs(conn: Connection, source_id: int, target_id: int) -> None:
 
 
 MONTH_TRIGGERS = {f"pair_days_months_{e}" for e in ("insert", "update", "delete")}
+RECOUNT_ROWS = 20_000  # pair rows of a merge's source from which the months are recounted
+
+
+@contextmanager
+def _as_is(conn: Connection, source_id: int, target_id: int) -> Iterator[None]:
+    yield
 
 
 @contextmanager
