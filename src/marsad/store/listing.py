@@ -420,6 +420,7 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
     first, _, rest = prefix_norm.partition(" ")
     readings = strip_clitics(first)  # the word as typed first, then without a clitic
     best: dict[int, tuple[int, int, str]] = {}
+    found: list[dict[str, Any]] = []
     for n, reading in enumerate(dict.fromkeys(readings)):
         p = (reading + " " + rest).strip()
         p = p.replace("%", "").replace("_", "")
@@ -432,8 +433,17 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
             key = (n, word_start, alias)
             if eid not in best or key < best[eid]:
                 best[eid] = key
-    if not best:
-        return []
+        if best:
+            found = _ranked(conn, best, limit)
+        if len(found) >= limit:  # a later reading ranks after every entity of this one
+            break
+    return found
+
+
+def _ranked(
+    conn: Connection, best: dict[int, tuple[int, int, str]], limit: int
+) -> list[dict[str, Any]]:
+    """The ``limit`` first of the candidates (entity → (reading, word start, alias))."""
     counts = rollups.entity_totals(conn, list(best))
 
     def rank(e: int) -> tuple[int, int, int]:  # the order but for the name
