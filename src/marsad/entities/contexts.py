@@ -38,7 +38,7 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
     wanted = None if entity_ids is None else set(entity_ids)
     persons = {
         eid: normalise(name)
-        for eid, name, etype, kb, n in edits.live_entities(store)
+        for eid, name, etype, kb, n in edits.live_entities(store, wanted)
         if etype == "PERSON"
         and not kb
         and eid not in operator
@@ -68,7 +68,8 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
             return set()
         articles = {a for eid in alone for a in full[eid] | set(alone[eid])}
         named = sql.article_entity_sets(conn, articles)
-        totals, everything = sql.entity_totals(conn, {x for xs in named.values() for x in xs})
+        totals = sql.article_totals(conn, {x for xs in named.values() for x in xs})
+        everything = sql.article_count(conn)
         for eid, arts in sorted(alone.items()):
             around = _context(eid, full[eid], named, totals, everything)
             for article, mids in sorted(arts.items()):

@@ -94,7 +94,8 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
     and drop bare first names, among the entities the pipeline created (of ``entity_ids``, or
     all); returns the entities that changed."""
     operator = edits.operator_entities(store)
-    live = edits.live_entities(store)
+    wanted = None if entity_ids is None else set(entity_ids)
+    live = edits.live_entities(store, wanted)
     articles = {eid: n for eid, _, _, _, n in live}
     names = {
         eid: _Name(eid, normalise(name).strip(), etype)
@@ -103,9 +104,6 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         and eid not in operator
         and n <= (MOST_ARTICLES if " " not in name.strip() else LONGER_ARTICLES)
     }
-    if entity_ids is not None:
-        wanted = set(entity_ids)
-        names = {e: v for e, v in names.items() if e in wanted}
     if not names:
         return set()
     with store.engine.begin() as conn:  # one transaction; the counts are rebuilt once
@@ -308,11 +306,10 @@ def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> in
     heads = type_heads()
     types = {
         eid: etype
-        for eid, name, etype, kb, n in edits.live_entities(store)
+        for eid, name, etype, kb, n in edits.live_entities(store, wanted)
         if not kb
         and eid not in operator
         and 0 < n <= HEAD_ARTICLES
-        and (wanted is None or eid in wanted)
         and not _headed(normalise(name), heads)
     }
     if not types:
@@ -356,11 +353,11 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
     operator = edits.operator_entities(store)
     wanted = None if entity_ids is None else set(entity_ids)
     dropped: set[int] = set()
-    live = edits.live_entities(store)
+    live = edits.live_entities(store, wanted)
     with store.engine.begin() as conn:
         changes = sql.Changes()
         for eid, name, _, kb, n in live:
-            if kb or eid in operator or n < 1 or (wanted is not None and eid not in wanted):
+            if kb or eid in operator or n < 1:
                 continue
             norm = normalise(name).strip()
             if " " in norm or n > MOST_ARTICLES:
@@ -398,6 +395,9 @@ def _first_names(
             continue  # عباس: محمود عباس's name as well as عباس عراقجي's first
         own = articles.get(name.id, 0)
         many = len(people) >= MANY_FIRST and own <= MANY_FIRST_ARTICLES  # عائشة: ten women
+        missing = people - articles.keys()  # a round read only what it touched
+        if missing:
+            articles.update(sql.article_totals(conn, missing))
         if not many and sum(articles.get(p, 0) for p in people) < 2 * own:
             continue  # إيسكو, مارسيلو: one player known by that name alone
         titled = sum(1 for m in name.mentions if m.left and _title(m.left[0]))

@@ -145,15 +145,25 @@ def live_count(store: Store) -> int:
         return int(driver.run(conn, q).scalar() or 0)
 
 
-def live_entities(store: Store) -> list[tuple[int, str, str, bool, int]]:
-    """(id, name, type, from the KB, articles ever) of every entity not merged away."""
+def live_entities(
+    store: Store, entity_ids: Iterable[int] | None = None
+) -> list[tuple[int, str, str, bool, int]]:
+    """(id, name, type, from the KB, articles ever) of every entity not merged away, or of
+    those among ``entity_ids`` (a round reads what it touched, not every entity)."""
     q = (
         "SELECT e.id, e.name, e.type, e.kb_id IS NOT NULL, coalesce(t.articles, 0) "
         "FROM entities e LEFT JOIN entity_totals t ON t.entity_id = e.id "
         "WHERE e.merged_into IS NULL"
     )
     with store.engine.connect() as conn:
-        return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in driver.run(conn, q)]
+        if entity_ids is None:
+            rows = list(driver.run(conn, q))
+        else:
+            rows = []
+            for chunk in _chunks(sorted(set(entity_ids))):
+                ids = ",".join(str(int(i)) for i in chunk)
+                rows += list(driver.run(conn, f"{q} AND e.id IN ({ids})"))
+        return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
 
 # read from the covering index (entity_id, type) alone (migration ix_mentions_entity_type)

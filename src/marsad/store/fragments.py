@@ -259,15 +259,18 @@ def article_entity_sets(conn: Connection, article_ids: Iterable[int]) -> dict[in
     return out
 
 
-def entity_totals(conn: Connection, entity_ids: Iterable[int]) -> tuple[dict[int, int], int]:
-    """(entity → articles ever, articles in the database)."""
+def article_totals(conn: Connection, entity_ids: Iterable[int]) -> dict[int, int]:
+    """Entity → articles ever."""
     out: dict[int, int] = {}
     for chunk in _chunks(sorted(set(entity_ids))):
         ids = ",".join(str(int(i)) for i in chunk)
         q = text(f"SELECT entity_id, articles FROM entity_totals WHERE entity_id IN ({ids})")
         out.update({r[0]: r[1] for r in conn.execute(q)})
-    everything = int(conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0)
-    return out, everything
+    return out
+
+
+def article_count(conn: Connection) -> int:
+    return int(conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0)
 
 
 def set_type(conn: Connection, entity_id: int, etype: str) -> None:
