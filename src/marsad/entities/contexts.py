@@ -44,7 +44,6 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         and eid not in operator
         and " " in name.strip()
         and 0 < n <= MOST_ARTICLES
-        and (wanted is None or eid in wanted)
     }
     if not persons:
         return set()

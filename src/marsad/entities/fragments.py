@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -182,7 +182,7 @@ def _has_clitic(norm: str) -> bool:
     """بولاية, لغينيا, وجزر: the word read without its first letter is as common: a name
     does not go on into a preposition or a conjunction."""
     counts = default_counts()
-    return norm[:1] in "وفبلك" and counts[norm[1:]] >= max(counts[norm], 1)
+    return norm[:1] in SINGLE_CLITICS and counts[norm[1:]] >= max(counts[norm], 1)
 
 
 def _reading(norm: str) -> str:
@@ -323,11 +323,9 @@ def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> in
             before = _before(left, start)
             if before is not None:
                 word = before[0]
-                head = heads.get(word) or (
-                    heads.get(word[1:]) if word[:1] in SINGLE_CLITICS else None
-                )
+                head = _unglued(word, heads)
                 if head is not None:
-                    votes[eid][head] += 1
+                    votes[eid][heads[head]] += 1
         for eid, counted in sorted(votes.items()):
             etype, n = max(counted.items(), key=lambda kv: (kv[1], kv[0]))
             if n >= FEWEST and n >= HEAD_SHARE * total[eid] and etype != types[eid]:
@@ -372,11 +370,18 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
     return dropped
 
 
+def _unglued(word: str, known: Collection[str]) -> str | None:
+    """``word``, or ``word`` without a one-letter clitic (وحزب, لصحيفة), if ``known`` has it."""
+    if word in known:
+        return word
+    rest = word[1:]
+    return rest if word[:1] in SINGLE_CLITICS and rest in known else None
+
+
 def _bare_head(norm: str) -> bool:
     """لحزب, حزب, بوزارة: the head noun of an organisation's name without the article (the
     recogniser kept it and lost the name that followed), a preposition glued on or not."""
-    heads = org_heads()
-    return norm in heads or (norm[:1] in SINGLE_CLITICS and norm[1:] in heads)
+    return _unglued(norm, org_heads()) is not None
 
 
 # ---- first names ---------------------------------------------------------------------------
