@@ -192,11 +192,41 @@ def test_a_surname_in_an_article_about_someone_else_leaves_the_persons_page(sett
         )
         for k in range(2)
     ]
-    rows += [  # the rest of the news, where the envoy's context is rare
-        (f"ارتفعت أسعار النفط في السوق رقم {k}.", {"النفط": ORG}) for k in range(12)
-    ]
+    rows += _other_news(240)  # where the envoy's context is rare (1 article in 60)
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "ديفيد شيرر") == 4
+
+
+def _other_news(n: int) -> list[tuple[str, dict[str, str]]]:
+    return [(f"ارتفعت أسعار النفط في السوق رقم {k}.", {"النفط": ORG}) for k in range(n)]
+
+
+def test_a_surname_after_another_persons_first_name_goes_to_that_person(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (
+            f"التقى هاكان جاويش أوغلو رئيس البلدية بالوفد في أنقرة رقم {k}.",
+            {"هاكان جاويش أوغلو": PERSON, "أنقرة": LOC},
+        )
+        for k in range(2)
+    ]
+    rows.append(  # the recogniser took the surname only; the article names the minister
+        (
+            "اجتمع بومبيو مع وزير الخارجية التركي مولود جاويش أوغلو في أنقرة.",
+            {"جاويش أوغلو": PERSON, "أنقرة": LOC, "بومبيو": PERSON},
+        )
+    )
+    rows += [
+        (
+            f"قال وزير الخارجية التركي مولود جاويش أوغلو إن أنقرة تدعم الحل رقم {k}.",
+            {"مولود جاويش أوغلو": PERSON, "أنقرة": LOC},
+        )
+        for k in range(3)
+    ]
+    rows += _other_news(60)
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "هاكان جاويش أوغلو") == 2
+    assert articles_of(store, settings, "مولود جاويش أوغلو") == 4
 
 
 def test_a_name_after_a_stadium_or_a_newspaper_takes_their_type(settings):

@@ -66,7 +66,7 @@ SINGLE_CLITICS = "وفبكل"  # one-letter proclitics
 COMMON = 20_000
 WORD_ARTICLES = 100  # a word in this many articles or more
 CORPUS_COMMON = 30  # and this many times in the shipped news corpus's word counts
-NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word  # a word this frequent in the news corpus is a function word, not a name
+NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word
 _GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 
 
@@ -115,7 +115,7 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
             if (" " in written) if " " not in norm else (written != norm):
                 continue  # الشرق الروسي is not the one word الشرق looked at
             m = _Mention(mid, article, start, end, surface)
-            m.left, m.right = _before(left, start), _after(right, end)
+            m.left, m.right = word_before(left, start), word_after(right, end)
             names[eid].mentions.append(m)
         changed = _first_names(conn, changes, names, articles)
         for name in names.values():
@@ -156,7 +156,7 @@ def _unglue(conn: Connection, changes: sql.Changes, name: _Name) -> set[int]:
 
 
 # ---- cut names -----------------------------------------------------------------------------
-def _before(context: str, start: int) -> tuple[str, int, str] | None:
+def word_before(context: str, start: int) -> tuple[str, int, str] | None:
     """The word just before a mention (its reading without و ف ب ل ك, the offset where the
     longer name would start, and the text from there to the mention)."""
     words = list(WORD.finditer(context))
@@ -170,7 +170,7 @@ def _before(context: str, start: int) -> tuple[str, int, str] | None:
     return reading, offset, context[word.start() + cut :]
 
 
-def _after(context: str, end: int) -> tuple[str, int, str] | None:
+def word_after(context: str, end: int) -> tuple[str, int, str] | None:
     word = WORD.search(context)
     if word is None or not _GAP.fullmatch(context[: word.start()]):
         return None
@@ -320,7 +320,7 @@ def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> in
     with store.engine.begin() as conn:
         for eid, start, _, _, _, _, left, _ in sql.mention_contexts(conn, list(types)):
             total[eid] += 1
-            before = _before(left, start)
+            before = word_before(left, start)
             if before is not None:
                 word = before[0]
                 head = _unglued(word, heads)

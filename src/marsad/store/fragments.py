@@ -41,7 +41,7 @@ _CONTEXTS = (
     "substr(a.title || :nl || a.text, CASE WHEN m.start > :w THEN m.start - :w + 1 ELSE 1 END, "
     "CASE WHEN m.start > :w THEN :w ELSE m.start END), "
     'substr(a.title || :nl || a.text, m."end" + 1, :w) '
-    "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id IN ({}) "
+    "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.{} IN ({}) "
     "ORDER BY m.entity_id, m.id"
 )
 
@@ -51,9 +51,22 @@ def mention_contexts(
 ) -> list[tuple[int, int, int, str, int, int, str, str]]:
     """(entity, start, end, surface, article, mention id, text before, text after) of every
     mention of these entities, ``WIDTH`` characters each side."""
+    return _contexts(conn, "entity_id", entity_ids)
+
+
+def contexts_of(
+    conn: Connection, mention_ids: Sequence[int]
+) -> list[tuple[int, int, int, str, int, int, str, str]]:
+    """The same, of these mentions."""
+    return _contexts(conn, "id", mention_ids)
+
+
+def _contexts(
+    conn: Connection, column: str, ids: Sequence[int]
+) -> list[tuple[int, int, int, str, int, int, str, str]]:
     out: list[tuple[int, int, int, str, int, int, str, str]] = []
-    for chunk in _chunks(sorted(set(entity_ids))):
-        q = text(_CONTEXTS.format(",".join(str(int(i)) for i in chunk)))
+    for chunk in _chunks(sorted(set(ids))):
+        q = text(_CONTEXTS.format(column, ",".join(str(int(i)) for i in chunk)))
         out += [tuple(r) for r in conn.execute(q, {"nl": "\n", "w": WIDTH})]  # type: ignore[misc]
     return out
 
