@@ -13,7 +13,7 @@ from marsad.pages import entity_page, find_entity
 from marsad.pipeline import Pipeline
 from marsad.store.database import Store
 
-PERSON, ORG = EntityType.PERSON, EntityType.ORGANIZATION
+PERSON, ORG, LOC = EntityType.PERSON, EntityType.ORGANIZATION, EntityType.LOCATION
 SOURCE = Source(slug="sky", name="سكاي نيوز عربية")
 START = datetime(2018, 5, 1, 9, tzinfo=UTC)
 
@@ -147,3 +147,30 @@ def test_a_name_already_borne_merges_the_two_entities_into_the_larger(settings):
     assert find_entity(store, junk["slug"])["id"] == salah["id"]  # the old link leads to Salah
     assert entity_page(store, settings, salah["slug"]).article_count == 6
     assert "محمد صلاح فرحت" not in store.get_entity(salah["id"])["aliases"]
+
+
+def test_a_run_on_start_leaves_a_persons_name_but_not_a_first_or_fathers_name(settings):
+    store = Store(settings.database_url)
+    names = [
+        ("كوريا الشمالية كيم جونغ أون", PERSON),
+        ("كيم جونغ أون", PERSON),
+        ("كوريا الشمالية", LOC),
+        ("عبد الله بن عبدالعزيز آل سعود", PERSON),
+        ("عبدالعزيز آل سعود", PERSON),
+        ("سلفا كير ميارديت", PERSON),
+        ("كير ميارديت", PERSON),
+    ]
+    texts = ["نشرت صحيفة كوريا الشمالية كيم جونغ أون صورا للزعيم."]  # a hashtag run on
+    texts += [f"زار كيم جونغ أون مصنعا في كوريا الشمالية للمرة {k}." for k in range(1, 5)]
+    texts += ["توفي الملك عبد الله بن عبدالعزيز آل سعود في الرياض."]
+    texts += [f"أسس عبدالعزيز آل سعود المملكة كما ذكر الكتاب رقم {k}." for k in range(1, 5)]
+    texts += ["قال رئيس جنوب السودان سلفا كير ميارديت إن السلام ممكن."]
+    texts += [f"وأضاف كير ميارديت في الخطاب رقم {k} أن الحرب انتهت." for k in range(1, 5)]
+    ingest(store, settings, names, texts)
+    kim = find_entity(store, "كوريا الشمالية كيم جونغ أون")
+    king = find_entity(store, "عبد الله بن عبدالعزيز آل سعود")
+    kiir = find_entity(store, "سلفا كير ميارديت")
+    rename_by_usage(store)
+    assert store.get_entity(kim["id"])["name"] == "كيم جونغ أون"
+    assert store.get_entity(king["id"])["name"] == "عبد الله بن عبدالعزيز آل سعود"
+    assert store.get_entity(kiir["id"])["name"] == "سلفا كير ميارديت"

@@ -12,7 +12,11 @@ form is used at least ``MARGIN`` times as often as the current name (and ``FEWES
 and is either another spelling of the same words (``words_close``: ترمب / ترامب) or, for a
 person (two words at least, not a role: ``رئيس الوزراء`` is not a name) or a place, the
 current name with words cut off its end (``محمد صلاح يسير`` → ``محمد صلاح``, ``بنسلفانيا
-الأمريكية`` → ``بنسلفانيا``). Organisations only change spelling: ``البنك المركزي
+الأمريكية`` → ``بنسلفانيا``), or, for a person, off its start when what is cut off is a
+title or the name of a place or an organisation (a run-on span: ``القيصر كاظم الساهر`` →
+``كاظم الساهر``, ``كوريا الشمالية كيم يونغ أون`` → ``كيم يونغ أون``; never a first name, and
+not after ``بن``, ``أبو``, ``عبد``: ``عبدالعزيز آل سعود`` is another man than ``عبد الله بن
+عبدالعزيز آل سعود``). Organisations only change spelling: ``البنك المركزي
 الأوروبي`` must not become ``البنك المركزي``. The old name stays an alias, so old links and
 searches still find the entity.
 """
@@ -20,7 +24,8 @@ searches still find the entity.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 
 from sqlalchemy import text
 
@@ -34,6 +39,9 @@ from marsad.store.database import Store, slugify
 
 MARGIN = 2  # the new name is written at least this many times as often as the current one
 FEWEST = 3  # and at least this many times
+NASAB = frozenset(
+    {"بن", "بنت", "ابن", "ابو", "ام", "ال", "عبد", "ولد"}
+)  # a name goes on after these
 
 
 _USAGE = (
@@ -68,6 +76,7 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
         forms[eid][norm] += n
         spellings[eid, norm][display_form(surface)] += n
         current[eid] = (name, etype)
+    run_on = _run_on(store)
     out = {}
     for eid, used in forms.items():
         name, etype = current[eid]
@@ -77,7 +86,9 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
             out[eid] = _most_written(spellings[eid, same])
             continue
         candidates = [
-            (n, f) for f, n in used.items() if f != name_norm and _may_name(f, name_norm, etype)
+            (n, f)
+            for f, n in used.items()
+            if f != name_norm and _may_name(f, name_norm, etype, run_on)
         ]
         n, best = max(candidates) if candidates else (0, "")
         written = spellings.get((eid, name_norm))
@@ -88,6 +99,27 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
         elif display_form(name) != name:  # سيرغي #لافروف: the same name, without the mark
             out[eid] = display_form(name)
     return out
+
+
+def _run_on(store: Store) -> Callable[[str], bool]:
+    """Whether words that begin a person's name are another thing run on to it: a title
+    (``القيصر``, ``اللواء``) or the name of a place or an organisation in ``FEWEST``
+    articles or more (``كوريا الشمالية``, ``ويكيليكس``), never a first name (``سلفا``
+    of سلفا كير ميارديت, ``فتح`` of فتح الله غولن)."""
+    q = text(
+        "SELECT 1 FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "JOIN entity_totals t ON t.entity_id = e.id WHERE a.norm = :n "
+        "AND e.merged_into IS NULL AND e.type != 'PERSON' AND t.articles >= :f LIMIT 1"
+    )
+
+    @cache
+    def run_on(lead: str) -> bool:
+        if " " not in lead and roles.is_role_word(lead):
+            return True
+        with store.engine.connect() as conn:
+            return conn.execute(q, {"n": lead, "f": FEWEST}).first() is not None
+
+    return run_on
 
 
 def _same_name(name: str, used: Counter[str]) -> str:
@@ -121,12 +153,17 @@ def _most_written(spellings: Counter[str]) -> str:
     return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-def _may_name(form: str, name: str, etype: str) -> bool:
+def _may_name(form: str, name: str, etype: str, run_on: Callable[[str], bool]) -> bool:
     """Whether a written form may replace the entity's name (both normalised)."""
     words, named = form.split(), name.split()
     if words_close(fold(form), fold(name)):
         return True  # another spelling of the same words
-    if etype == "ORGANIZATION" or len(words) >= len(named) or named[: len(words)] != words:
+    if etype == "ORGANIZATION" or len(words) >= len(named):
+        return False
+    if etype == "PERSON" and len(words) >= 2 and named[-len(words) :] == words:
+        lead = named[: -len(words)]  # القيصر كاظم الساهر → كاظم الساهر
+        return lead[-1] not in NASAB and words[0] not in NASAB and run_on(" ".join(lead))
+    if named[: len(words)] != words:
         return False
     if etype == "PERSON":
         return len(words) >= 2 and words[0] not in roles.heads()
