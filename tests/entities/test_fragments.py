@@ -239,9 +239,52 @@ def test_a_name_after_a_stadium_or_a_newspaper_takes_their_type(settings):
         (f"نشرت صحيفة شارلي إيبدو رسما في العدد رقم {k}.", {"شارلي إيبدو": PERSON})
         for k in range(3)
     ]
+    rows += [  # the head noun before the quote marks
+        (
+            f'اشترت الحكومة مقاتلات من شركة "لوكهيد مارتن" في الصفقة رقم {k}.',
+            {"لوكهيد مارتن": PERSON},
+        )
+        for k in range(3)
+    ]
     ingest(store, settings, [rows])
     assert entity_of(store, "ثاني بن جاسم")["type"] == "LOCATION"
     assert entity_of(store, "شارلي إيبدو")["type"] == "ORGANIZATION"
+    assert entity_of(store, "لوكهيد مارتن")["type"] == "ORGANIZATION"
+
+
+def test_an_organisation_cut_after_its_head_noun_takes_it_back(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (
+            f"قال رئيس حكومة الوفاق الوطني فايز السراج في طرابلس رقم {k}.",
+            {"الوفاق الوطني": ORG, "فايز السراج": PERSON, "طرابلس": LOC},
+        )
+        for k in range(4)
+    ]
+    rows.append(("ودعا الوفاق الوطني إلى الحوار.", {"الوفاق الوطني": ORG}))
+    ingest(store, settings, [rows])
+    government = entity_of(store, "الوفاق الوطني")
+    assert government["name"] == "حكومة الوفاق الوطني"
+    assert articles_of(store, settings, "حكومة الوفاق الوطني") == 5
+
+
+def test_the_international_organisation_is_no_entity(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"قالت الأمم المتحدة إن خبراء المنظمة الدولية وصلوا رقم {k}.", {"الأمم المتحدة": ORG})
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])  # the UN exists: the description is created later
+    rows = [
+        (
+            f"أعلنت المنظمة الدولية للهجرة أن المنظمة الدولية تساعد رقم {k}.",
+            {"المنظمة الدولية": ORG},
+        )
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "المنظمة الدولية") == 0
+    assert articles_of(store, settings, "الأمم المتحدة") == 3
 
 
 def test_a_longer_name_cut_short_joins_the_whole_name_where_one_bears_it(settings):

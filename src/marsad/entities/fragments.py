@@ -68,6 +68,7 @@ WORD_ARTICLES = 100  # a word in this many articles or more
 CORPUS_COMMON = 30  # and this many times in the shipped news corpus's word counts
 NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word
 _GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
+_QUOTES = re.compile(r"[\s\"'«»“”]+$")  # and between a head noun and the name it quotes
 
 
 @dataclass
@@ -224,12 +225,13 @@ def _complete(
             sides["right", m.right[0]] += 1
     groups = []  # (mentions, side, word, the longer name, who bears it)
     for (side, word), n in sides.items():
-        if n < FEWEST or n < GROUP_SHARE * total or not _joinable(word):
+        headed = side == "left" and word in org_heads() and _described(name)
+        if n < FEWEST or n < GROUP_SHARE * total or not (_joinable(word) or headed):
             continue
         joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
         target = sql.entity_named(conn, joined, besides=name.id)
-        if target is not None or R.is_not_name(joined.split()):
-            groups.append((n, side, word, joined, target))
+        if target is not None or R.is_not_name(joined.split()) or headed:
+            groups.append((n, side, word, joined, target))  # حكومة [الوفاق الوطني]: the head
         elif " " not in name.norm and word in name_words():  # not أعلنت [بيونغ]: no name's
             groups.append((n, side, word, joined, target))  # word; a longer name: its own
             # longer name only where an entity bears it (not الأمم المتحدة [داني دانون])
@@ -273,6 +275,19 @@ def _complete(
             conn, changes, name.id, first_target, [(m.id, m.start, m.end, m.surface) for m in rest]
         )
     return changed
+
+
+def _described(name: _Name) -> bool:
+    """An organisation named by a common noun and an adjective (الوفاق الوطني, التنمية
+    الدولية, الدفاع المدني): without the head noun before it (حكومة, وزارة, جهاز) it names
+    nothing, unlike a proper name the head only describes (شركة سيمنز, صحيفة ليبراسيون)."""
+    words = name.norm.split()
+    return (
+        name.type == "ORGANIZATION"
+        and len(words) >= 2
+        and words[0].startswith("ال")
+        and R.is_nisba(words[-1])
+    )
 
 
 def _whole(m: _Mention, side: str) -> tuple[int, int, int, str]:
@@ -320,7 +335,7 @@ def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> in
     with store.engine.begin() as conn:
         for eid, start, _, _, _, _, left, _ in sql.mention_contexts(conn, list(types)):
             total[eid] += 1
-            before = word_before(left, start)
+            before = word_before(_QUOTES.sub(" ", left), start)  # شركة "لوكهيد مارتن"
             if before is not None:
                 word = before[0]
                 head = _unglued(word, heads)
@@ -358,6 +373,10 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
             if kb or eid in operator or n < 1:
                 continue
             norm = normalise(name).strip()
+            if R.is_not_name(norm.split()):  # المنظمة الدولية: a description, no name
+                sql.drop_entity_mentions(conn, changes, eid)
+                dropped.add(eid)
+                continue
             if " " in norm or n > MOST_ARTICLES:
                 continue
             if default_counts()[norm] < CORPUS_COMMON and not _bare_head(norm):
