@@ -287,4 +287,10 @@ def article_count(conn: Connection) -> int:
 
 
 def set_type(conn: Connection, entity_id: int, etype: str) -> None:
+    """The entity and its mentions take ``etype`` (the mentions' types vote in every later
+    pass: they must not vote the head noun's decision back)."""
     conn.execute(text("UPDATE entities SET type = :t WHERE id = :e"), {"t": etype, "e": entity_id})
+    conn.execute(
+        text("UPDATE mentions SET type = :t WHERE entity_id = :e AND type IS NOT NULL"),
+        {"t": etype, "e": entity_id},
+    )
