@@ -174,3 +174,18 @@ def test_a_run_on_start_leaves_a_persons_name_but_not_a_first_or_fathers_name(se
     assert store.get_entity(kim["id"])["name"] == "كيم جونغ أون"
     assert store.get_entity(king["id"])["name"] == "عبد الله بن عبدالعزيز آل سعود"
     assert store.get_entity(kiir["id"])["name"] == "سلفا كير ميارديت"
+
+
+def test_a_name_glued_to_its_preposition_loses_it_and_joins_the_bare_name(settings):
+    store = Store(settings.database_url)
+    names = [("للمجلس الوطني الفلسطيني", ORG), ("للحزب الديمقراطي", ORG), ("الحزب الديمقراطي", ORG)]
+    texts = [f"انعقد اجتماع للمجلس الوطني الفلسطيني في رام الله رقم {k}." for k in range(1, 3)]
+    texts += ["صوت أعضاء للحزب الديمقراطي ضد القرار."]
+    texts += [f"فاز الحزب الديمقراطي بالمقعد رقم {k}." for k in range(1, 4)]
+    ingest(store, settings, names, texts)
+    council = find_entity(store, "للمجلس الوطني الفلسطيني")
+    party = find_entity(store, "الحزب الديمقراطي")
+    rename_by_usage(store)
+    assert store.get_entity(council["id"])["name"] == "المجلس الوطني الفلسطيني"
+    assert find_entity(store, "للحزب الديمقراطي")["id"] == party["id"]
+    assert entity_page(store, settings, party["slug"]).article_count == 4

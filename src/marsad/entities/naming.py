@@ -17,7 +17,9 @@ title or the name of a place or an organisation (a run-on span: ``القيصر �
 ``كاظم الساهر``, ``كوريا الشمالية كيم يونغ أون`` → ``كيم يونغ أون``; never a first name, and
 not after ``بن``, ``أبو``, ``عبد``: ``عبدالعزيز آل سعود`` is another man than ``عبد الله بن
 عبدالعزيز آل سعود``). Organisations only change spelling: ``البنك المركزي
-الأوروبي`` must not become ``البنك المركزي``. The old name stays an alias, so old links and
+الأوروبي`` must not become ``البنك المركزي``. A name that begins with ``لل`` (the
+preposition glued to the article: ``للحزب الديمقراطي``, ``للمالكي``) loses the preposition
+whatever the usage, and joins the entity that bears the bare name if one does. The old name stays an alias, so old links and
 searches still find the entity.
 """
 
@@ -30,6 +32,7 @@ from functools import cache
 from sqlalchemy import text
 
 from marsad.arabic.normalise import normalise
+from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups, roles
 from marsad.entities.fuzzy import fold
 from marsad.entities.resolve import ARTICLE_SHARE, display_form, words_close
@@ -81,6 +84,9 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
     for eid, used in forms.items():
         name, etype = current[eid]
         name_norm = normalise(name)
+        if _glued_lil(name_norm):  # للحزب الديمقراطي: no name begins with the preposition
+            out[eid] = "ال" + name.strip()[2:]
+            continue
         same = _same_name(name_norm, used)
         if same != name_norm:  # the most used of its other spellings or group names
             out[eid] = _most_written(spellings[eid, same])
@@ -120,6 +126,17 @@ def _run_on(store: Store) -> Callable[[str], bool]:
             return conn.execute(q, {"n": lead, "f": FEWEST}).first() is not None
 
     return run_on
+
+
+def _glued_lil(norm: str) -> bool:
+    """للحزب, للمالكي: ل + the article, glued to a name by the recogniser's span, where the
+    news corpus writes the word with the article at least as often as without (not للجنة,
+    ل + لجنة; not للا, the Moroccan title)."""
+    first = norm.split()[0] if norm.split() else ""
+    if not first.startswith("لل") or len(first) <= 4 or first == "للا":
+        return False
+    counts = default_counts()  # للجنة, للواء: ل + لجنة, لواء (no article to give back)
+    return counts["ال" + first[2:]] >= max(counts["ل" + first[2:]], 1)
 
 
 def _same_name(name: str, used: Counter[str]) -> str:
