@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from marsad.entities.edits import rename
+from marsad.errors import NotFound
 from marsad.pages import entity_page
 from marsad.store.database import Store
 from marsad_testing import fresh_postgres_database, make_settings
@@ -268,7 +269,7 @@ def test_an_organisation_cut_after_its_head_noun_takes_it_back(settings):
     assert articles_of(store, settings, "حكومة الوفاق الوطني") == 5
 
 
-def test_the_international_organisation_is_no_entity(settings):
+def test_descriptions_and_products_are_no_entities(settings):
     store = Store(settings.database_url)
     rows = [
         (f"قالت الأمم المتحدة إن خبراء المنظمة الدولية وصلوا رقم {k}.", {"الأمم المتحدة": ORG})
@@ -282,9 +283,16 @@ def test_the_international_organisation_is_no_entity(settings):
         )
         for k in range(3)
     ]
+    rows += [  # a product, typed an organisation by the recogniser
+        (f"أطلقت شركة آبل هواتف آيفون الجديدة في الحدث رقم {k}.", {"آيفون": ORG, "آبل": ORG})
+        for k in range(3)
+    ]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "المنظمة الدولية") == 0
     assert articles_of(store, settings, "الأمم المتحدة") == 3
+    with pytest.raises(NotFound):  # never made an entity
+        entity_of(store, "آيفون")
+    assert articles_of(store, settings, "آبل") == 3
 
 
 def test_a_longer_name_cut_short_joins_the_whole_name_where_one_bears_it(settings):
