@@ -131,7 +131,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         "وعد سالفيني، زعيم حزب الرابطة اليميني، بطرد المهاجرين. "
         "وتعقد قمة ترامب-كيم في سنغافورة. "
         "وقال مسؤول لبي بي سي إن الأمر انتهى. "
-        "واعتبرت وزارة الخارجية الفرنسية الثلاثاء أن الوضع خطير."
+        "واعتبرت وزارة الخارجية الفرنسية الثلاثاء أن الوضع خطير. "
+        "وفاز منتخب البرتغال على المغرب."
     )
     spans = [  # as the model tagged them: (first word, words, type, which occurrence)
         ("مون", 2, "PERS", 0),  # مون جيه ‑إن: the hyphenated part left out
@@ -141,6 +142,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("ترامب", 1, "PERS", 2),  # a hyphen between two people's names
         ("بي", 2, "ORG", 0),  # the first letter, ل glued on, left out
         ("وزارة", 4, "ORG", 0),  # the day taken in
+        ("البرتغال", 1, "LOC", 0),  # a team: the head noun before the place
+        ("المغرب", 1, "LOC", 0),
     ]
     found = [(m.text, m.type.value) for m in _reported(text, spans)]
     assert found == [
@@ -151,6 +154,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("ترامب", "PERSON"),
         ("لبي بي سي", "ORGANIZATION"),  # resolution reads it as ل + بي بي سي
         ("وزارة الخارجية الفرنسية", "ORGANIZATION"),
+        ("منتخب البرتغال", "ORGANIZATION"),
+        ("المغرب", "LOCATION"),
     ]
 
 

@@ -103,9 +103,18 @@ def _org_head(tok: Token) -> bool:
     return tok.stem.startswith("لل") and bool({tok.stem[1:], tok.stem[2:]} & org_heads())
 
 
+TEAM_HEADS = frozenset({"منتخب", "نادي", "فريق"})  # a place's name after them is a team's
+
+
+def _team(tok: Token) -> bool:
+    """منتخب, لنادي, وفريق: a team's head noun (a preposition or a conjunction glued on)."""
+    return (tok.name_norm or tok.norm) in TEAM_HEADS
+
+
 def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
-    """Tags with hyphenated person names joined and organisation spans that start with an
-    adjective given their head noun (only over words tagged O)."""
+    """Tags with hyphenated person names joined, organisation spans that start with an
+    adjective given their head noun, and a place after a team's head noun made the team
+    (only over words tagged O)."""
     out = list(tags)
     for a, b, etype in spans(tags):
         if etype == "PERS" and b - a >= 2:  # a full name: قمة ترامب-كيم is two
@@ -113,7 +122,9 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
                 a -= 2
             while b + 1 < len(sentence) and _joined(sentence, b - 1, out, _HYPHENS):
                 b += 2
-        if etype == "ORG" and a >= 1 and out[a - 1] == "O":
+        if etype == "LOC" and a >= 1 and out[a - 1] == "O" and _team(sentence[a - 1]):
+            a, etype = a - 1, "ORG"  # [منتخب البرتغال], [نادي روما]: a team, not the place
+        elif etype == "ORG" and a >= 1 and out[a - 1] == "O":
             if _adjective(sentence[a]):
                 a -= _org_head(sentence[a - 1])  # اللجنة [الأولمبية الدولية]
             elif sentence[a].norm in letter_names():
