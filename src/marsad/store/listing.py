@@ -382,16 +382,17 @@ def search(
 # ---- autocomplete ------------------------------------------------------------------------
 # matching aliases, the most covered entities first (so م still finds مصر among thousands)
 _MOST = (
-    "SELECT a.entity_id, a.alias, {} FROM aliases a "
+    "SELECT a.entity_id, a.id, {}, coalesce(t.articles, 0) AS articles FROM aliases a "
     "LEFT JOIN entity_totals t ON t.entity_id = a.entity_id "
-    "WHERE {} ORDER BY coalesce(t.articles, 0) DESC LIMIT 200"
+    "WHERE {} ORDER BY articles DESC, a.id LIMIT 200"
 )
 
 
 def _matching(conn: Connection, p: str, word: int) -> list[Any]:
-    """(entity id, alias, word) of the most covered aliases whose start (``word`` 0) or a
-    later word's (1) begins with ``p``: SQLite reads ``alias_starts`` in the order of its
-    key (store/word_starts.py); PostgreSQL the alias index, or scans the aliases."""
+    """(entity id, alias id, word, articles ever) of the most covered aliases whose start
+    (``word`` 0) or a later word's (1) begins with ``p``: SQLite reads ``alias_starts`` in
+    the order of its key (store/word_starts.py); PostgreSQL the alias index, or scans the
+    aliases."""
     if word_starts.available(conn):
         return word_starts.matching(conn, p, word)
     return matching_aliases(conn, p, word)
@@ -403,7 +404,7 @@ def matching_aliases(conn: Connection, p: str, word: int) -> list[Any]:
         where, params = "a.norm >= :p AND a.norm < :hi", {"p": p, "hi": p + "\U0010ffff"}
     else:  # a later word of the alias begins with it: a scan of the alias table
         where, params = "a.norm LIKE :w", {"w": "% " + p + "%"}
-    return list(run(conn, _MOST.format(word, where), params))
+    return [tuple(r) for r in run(conn, _MOST.format(word, where), params)]
 
 
 def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row]:
@@ -419,7 +420,9 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         return []
     first, _, rest = prefix_norm.partition(" ")
     readings = strip_clitics(first)  # the word as typed first, then without a clitic
-    best: dict[int, tuple[int, int, str]] = {}
+    best: dict[int, tuple[int, int]] = {}  # entity → its best (reading, word start)
+    aliases: dict[int, list[int]] = {}  # entity → its aliases found with that best
+    counts: dict[int, int] = {}  # entity → articles ever
     found: list[dict[str, Any]] = []
     for n, reading in enumerate(dict.fromkeys(readings)):
         p = (reading + " " + rest).strip()
@@ -429,25 +432,39 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         starts = _matching(conn, p, 0)
         # one letter begins a word of nearly every name: alias starts only
         inside = _matching(conn, p, 1) if len(p) >= 2 else []
-        for eid, alias, word_start in [*starts, *inside]:
-            key = (n, word_start, alias)
+        for eid, alias_id, word_start, articles in [*starts, *inside]:
+            key = (n, word_start)
+            counts[eid] = articles
             if eid not in best or key < best[eid]:
-                best[eid] = key
+                best[eid], aliases[eid] = key, [alias_id]
+            elif key == best[eid]:
+                aliases[eid].append(alias_id)
         if best:
-            found = _ranked(conn, best, limit)
+            found = _ranked(conn, best, counts, limit)
         if len(found) >= limit:  # a later reading ranks after every entity of this one
             break
-    return found
+    # the alias shown: the first, alphabetically, of those found with the entity's best
+    # reading and kind, read for the suggestions only
+    marks = ", ".join(str(int(a)) for r in found for a in aliases[r["id"]])
+    texts = (
+        dict(run(conn, f"SELECT id, alias FROM aliases WHERE id IN ({marks})").all())
+        if marks
+        else {}
+    )
+    return [
+        dict(r, matched=min(texts[a] for a in aliases[r["id"]]), articles=counts[r["id"]])
+        for r in found
+    ]
 
 
 def _ranked(
-    conn: Connection, best: dict[int, tuple[int, int, str]], limit: int
+    conn: Connection, best: dict[int, tuple[int, int]], counts: dict[int, int], limit: int
 ) -> list[dict[str, Any]]:
-    """The ``limit`` first of the candidates (entity → (reading, word start, alias))."""
-    counts = rollups.entity_totals(conn, list(best))
+    """The ``limit`` first of the candidates (entity → (reading, word start)) as entity
+    rows (id, slug, name, type)."""
 
     def rank(e: int) -> tuple[int, int, int]:  # the order but for the name
-        return best[e][0], -counts.get(e, 0), best[e][1]
+        return best[e][0], -counts[e], best[e][1]
 
     # an entity no article names any more and no knowledge base vouches for (left behind by
     # a merge or ``marsad reprocess``) is not suggested; its page still answers
@@ -470,4 +487,4 @@ def _ranked(
             if rank(ranked[done]) > last:
                 break
     order = sorted(ents, key=lambda e: (*rank(e), ents[e]["name"]))
-    return [dict(ents[e], matched=best[e][2], articles=counts.get(e, 0)) for e in order[:limit]]
+    return [ents[e] for e in order[:limit]]
