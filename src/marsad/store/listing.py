@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from marsad.arabic.normalise import strip_clitics
-from marsad.store import rollups, source_totals, word_starts
+from marsad.store import driver, rollups, source_totals, window_totals, word_starts
 from marsad.store.driver import run
 
 Row = dict[str, Any]
@@ -44,10 +44,6 @@ class SearchFilters:
         return any(v is not None for v in (self.source_id, self.start, self.end, self.entity_id))
 
 
-def _rows(result: Any) -> list[Row]:
-    return [dict(r._mapping) for r in result]
-
-
 def _days(column: str, start: str | None, end: str | None) -> str:
     """`` AND column BETWEEN :a AND :b`` (either end optional) for a period's day bounds."""
     return (f" AND {column} >= :a" if start else "") + (f" AND {column} <= :b" if end else "")
@@ -67,7 +63,7 @@ def entity_articles(
     Walks the (entity, day, article) index: no sort, whatever the entity's size. Articles
     without a day (databases from before migration 19) come last.
     """
-    return _rows(
+    return driver.dicts(
         run(
             conn,
             (
@@ -104,13 +100,15 @@ def entity_quotes(
         f"SELECT {_QUOTE_COLUMNS} WHERE q.entity_id = :e{_days('q.day', start, end)} "
         "ORDER BY q.day DESC, q.article_id DESC, q.start LIMIT :n OFFSET :o"
     )
-    return _rows(run(conn, sql, {"e": entity_id, "n": limit, "o": offset, "a": start, "b": end}))
+    return driver.dicts(
+        run(conn, sql, {"e": entity_id, "n": limit, "o": offset, "a": start, "b": end})
+    )
 
 
 def article_quotes(conn: Connection, article_id: int) -> list[Row]:
     """The quotes of one article, in reading order, with their speakers."""
     sql = f"SELECT {_QUOTE_COLUMNS} WHERE q.article_id = :a ORDER BY q.start"
-    return _rows(run(conn, sql, {"a": article_id}))
+    return driver.dicts(run(conn, sql, {"a": article_id}))
 
 
 def entity_quote_count(
@@ -128,7 +126,7 @@ def latest_quotes(
         f"SELECT {_QUOTE_COLUMNS} WHERE q.day IS NOT NULL{_days('q.day', start, end)} "
         "ORDER BY q.day DESC, q.article_id DESC LIMIT :n"
     )
-    return _rows(run(conn, sql, {"n": limit, "a": start, "b": end}))
+    return driver.dicts(run(conn, sql, {"n": limit, "a": start, "b": end}))
 
 
 def entity_article_count(conn: Connection, entity_id: int) -> int:
@@ -154,7 +152,7 @@ def latest_articles(
     newest day first, then most recently stored (the (day) and (source, day) indexes, no
     sort)."""
     where = "WHERE 1 = 1" + (" AND a.source_id = :src" if source_id is not None else "")
-    return _rows(
+    return driver.dicts(
         run(
             conn,
             (
@@ -189,10 +187,10 @@ def source_period_count(conn: Connection, source_id: int, start: str, end: str) 
 def source_counts(conn: Connection, start: str, end: str, *, whole: bool = False) -> list[Row]:
     """Every source with its articles in [start, end] (first source of each article);
     ``whole``: [start, end] holds every day (SQLite reads the kept totals)."""
-    menu = source_totals.menu(conn) if whole else None
-    if menu is not None:
-        return _rows(menu)
-    return _rows(
+    menu = source_totals.menu(conn) if whole else window_totals.source_counts(conn, start, end)
+    if menu is not None:  # kept sums (SQLite): the whole time, or the default period
+        return driver.dicts(menu)
+    return driver.dicts(
         run(
             conn,
             (
@@ -365,7 +363,7 @@ def search(
     if not ids:
         return total, cap, []
     marks = ", ".join(str(int(i)) for i in ids)
-    rows = _rows(
+    rows = driver.dicts(
         run(
             conn,
             (

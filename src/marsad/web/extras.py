@@ -12,8 +12,9 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from marsad.pages import DayCountOut
 from marsad.web.chart import day_label
@@ -104,9 +105,27 @@ def counted(value: Any, noun: str) -> Markup:
     """``counted_text`` with the number isolated for bidirectional text (``<bdi>``)."""
     words = counted_text(value, noun)
     number, _, form = words.partition(" ")
+    # escape() and an f-string, not Markup.format: the same text at a fifth of the cost
+    # (the home page counts every source: ~340 calls a page)
     if number[:1].isdigit():
-        return Markup("<bdi>{}</bdi> {}").format(number, form)
-    return Markup("{}").format(words)
+        return Markup(f"<bdi>{escape(number)}</bdi> {escape(form)}")
+    return escape(words)
+
+
+def source_items(sources: Sequence[Any], query: str) -> Markup:
+    """The home page's list of sources, each linked (``query``: the period's parameters,
+    ``?period=7``) with its articles in the period: the ``<li>`` items as the template wrote
+    them, built here in one pass (a million articles come from ~330 sources: the template's
+    loop cost ~2 CPU-ms a page, half of its whole rendering)."""
+    tail = escape(query)
+    return Markup(
+        "".join(
+            f'\n    <li><a href="/source/{escape(quote(str(s.slug), safe=""))}{tail}"><bdi>'
+            f'{escape(s.name)}</bdi></a> <span class="count">{counted(s.articles, "خبر")} '
+            "في الفترة</span></li>\n  "
+            for s in sources
+        )
+    )
 
 
 def lag_text(minutes: int | None, days: int | None = None) -> str:
