@@ -82,6 +82,18 @@ _TRIGGERS = {
 }
 
 
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS window_bounds (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    'days INTEGER NOT NULL, start TEXT, split TEXT, "end" TEXT)',
+    "CREATE TABLE IF NOT EXISTS window_entities (entity_id INTEGER PRIMARY KEY, "
+    "recent INTEGER NOT NULL, earlier INTEGER NOT NULL)",
+    # trending reads the entities with enough recent articles from this index alone
+    "CREATE INDEX IF NOT EXISTS ix_window_entities_recent ON window_entities (recent, earlier)",
+    "CREATE TABLE IF NOT EXISTS window_sources "
+    "(source_id INTEGER PRIMARY KEY, articles INTEGER NOT NULL)",
+)
+
+
 def available(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
@@ -91,32 +103,8 @@ def create(conn: Connection, days: int = DEFAULT_DAYS) -> None:
     that has them keeps them: the triggers kept them)."""
     if not available(conn):
         return
-    conn.execute(
-        text(
-            "CREATE TABLE IF NOT EXISTS window_bounds (id INTEGER PRIMARY KEY CHECK (id = 1), "
-            'days INTEGER NOT NULL, start TEXT, split TEXT, "end" TEXT)'
-        )
-    )
-    conn.execute(
-        text(
-            "CREATE TABLE IF NOT EXISTS window_entities (entity_id INTEGER PRIMARY KEY, "
-            "recent INTEGER NOT NULL, earlier INTEGER NOT NULL)"
-        )
-    )
-    conn.execute(
-        text(
-            "CREATE INDEX IF NOT EXISTS ix_window_entities_recent "
-            "ON window_entities (recent, earlier)"
-        )
-    )
-    conn.execute(
-        text(
-            "CREATE TABLE IF NOT EXISTS window_sources "
-            "(source_id INTEGER PRIMARY KEY, articles INTEGER NOT NULL)"
-        )
-    )
-    for name, body in _TRIGGERS.items():
-        conn.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
+    for ddl in (*_TABLES, *(f"CREATE TRIGGER IF NOT EXISTS {n} {b}" for n, b in _TRIGGERS.items())):
+        conn.execute(text(ddl))
     if bounds(conn) is None:
         conn.execute(text("INSERT INTO window_bounds (id, days) VALUES (1, :d)"), {"d": days})
         keep(conn)
