@@ -160,6 +160,6 @@ def test_big_entities_are_ordered_by_their_exact_counts_within_a_rounded_step(
         assert {(ids["دونالد ترامب"], 1200), (ids["ميلانيا ترامب"], 1200)} <= set(steps)
         monkeypatch.setattr(word_starts, "LIMIT", 1)  # the cut falls inside the 1,200 step
         found = word_starts.matching(conn, "ترا", 1)
-    assert [r[1] for r in found] == ["ميلانيا ترامب"]  # 1,250 before 1,234
+    assert [(r[0], r[3]) for r in found] == [(ids["ميلانيا ترامب"], 1250)]  # before 1,234
     monkeypatch.undo()
     assert_kept(store)

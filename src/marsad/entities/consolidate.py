@@ -91,7 +91,9 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
     """What runs after every ingest, analysis, crawl round (``entity_ids``: the entities it
     named) and reprocess (all): :func:`consolidate`, then names follow usage
     (:func:`.naming.rename_by_usage`). On PostgreSQL one process runs it at a time, once no
-    article waits for analysis, also on what other processes noted (store/shared.py)."""
+    article waits for analysis, also on what other processes noted (store/shared.py).
+    First the home page's kept period follows the newest dated day (store/window_totals.py)."""
+    store.keep_window()
     with shared.settling(store) as waiting:  # PostgreSQL: one process at a time
         if waiting is None:  # articles wait for analysis: whoever finishes them settles
             return {"retyped": 0, "merged": 0, "renamed": 0}

@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from marsad.arabic import normalise
 from marsad.errors import NotFound, StoreError
 from marsad.models import Article, Entity, Source
-from marsad.store import driver, rollups, shared
+from marsad.store import driver, rollups, shared, window_totals
 from marsad.store import schema as s
 from marsad.store.migrations import migrate
 
@@ -203,10 +203,6 @@ def _insert_aliases(conn: Any, entity_id: int, names: Iterable[str], known: set[
         driver.write(conn, _INSERT_ALIAS, rows)
 
 
-def _rows(result: Any) -> list[Row]:
-    return [dict(r._mapping) for r in result]
-
-
 class _OneConnection:
     """Stands in for the engine inside :meth:`Store.batch`: every ``begin()`` and
     ``connect()`` is the batch's one connection, so its writes commit or roll back together
@@ -336,7 +332,7 @@ class Store:
             .order_by(func.count(s.article_sources.c.article_id).desc(), s.sources.c.name)
         )
         with self.engine.connect() as conn:
-            return _rows(conn.execute(q))
+            return driver.dicts(conn.execute(q))
 
     # ---- articles ------------------------------------------------------------------------
     def article_by_hash(self, content_hash: str) -> int | None:
@@ -349,7 +345,7 @@ class Store:
         """Stored articles with a larger id, in id order (for passes over everything)."""
         sql = "SELECT id, title, text, day FROM articles WHERE id > :a ORDER BY id LIMIT :n"
         with self.engine.connect() as conn:
-            return _rows(driver.run(conn, sql, {"a": article_id, "n": limit}))
+            return driver.dicts(driver.run(conn, sql, {"a": article_id, "n": limit}))
 
     def add_source_copy(
         self,
@@ -503,7 +499,7 @@ class Store:
             "ORDER BY p.article_id LIMIT :n"
         )
         with self.engine.connect() as conn:
-            return _rows(driver.run(conn, sql, {"a": article_id, "n": limit}))
+            return driver.dicts(driver.run(conn, sql, {"a": article_id, "n": limit}))
 
     def pending_count(self) -> int:
         with self.engine.connect() as conn:
@@ -567,7 +563,7 @@ class Store:
             if not row:
                 return None
             out = dict(row._mapping)
-            out["mentions"] = _rows(
+            out["mentions"] = driver.dicts(
                 conn.execute(
                     select(
                         s.mentions.c.start,
@@ -583,7 +579,7 @@ class Store:
                     .order_by(s.mentions.c.start)
                 )
             )
-            out["sources"] = _rows(
+            out["sources"] = driver.dicts(
                 conn.execute(
                     select(s.sources.c.slug, s.sources.c.name, s.article_sources.c.url)
                     .join(s.sources, s.sources.c.id == s.article_sources.c.source_id)
@@ -617,7 +613,7 @@ class Store:
             q = q.where(s.articles.c.source_id == source_id)
         q = q.order_by(s.articles.c.published.desc().nulls_last(), s.articles.c.id.desc())
         with self.engine.connect() as conn:
-            return _rows(conn.execute(q.limit(limit).offset(offset)))
+            return driver.dicts(conn.execute(q.limit(limit).offset(offset)))
 
     def entity_articles(self, entity_id: int, limit: int = 20, offset: int = 0) -> list[Row]:
         q = (
@@ -634,7 +630,7 @@ class Store:
             .offset(offset)
         )
         with self.engine.connect() as conn:
-            return _rows(conn.execute(q))
+            return driver.dicts(conn.execute(q))
 
     def search_articles(
         self, query_norm: str, limit: int = 20, offset: int = 0
@@ -666,7 +662,7 @@ class Store:
                 .where(s.articles.c.id.in_(page))
                 .order_by(s.articles.c.published.desc().nulls_last(), s.articles.c.id.desc())
             )
-            return total, _rows(conn.execute(q))
+            return total, driver.dicts(conn.execute(q))
 
     # ---- entities ------------------------------------------------------------------------
     def create_entity(self, entity: Entity, kb_id: str | None = None, *, new: bool = False) -> int:
@@ -809,7 +805,7 @@ class Store:
             .limit(limit)
         )
         with self.engine.connect() as conn:
-            return _rows(conn.execute(q))
+            return driver.dicts(conn.execute(q))
 
     # ---- analytics queries ---------------------------------------------------------------
     def max_day(self, dated: bool = False) -> str | None:
@@ -887,7 +883,7 @@ class Store:
             .limit(limit)
         )
         with self.engine.connect() as conn:
-            return _rows(conn.execute(q))
+            return driver.dicts(conn.execute(q))
 
     def source_entities(self, source_id: int, start: str, end: str, limit: int = 15) -> list[Row]:
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
@@ -899,6 +895,30 @@ class Store:
         """(entity id, recent articles, earlier articles) of the entities trending can rank."""
         with self.engine.connect() as conn:  # pre-aggregated (store/rollups.py)
             return rollups.window_sums(conn, start, split, end, min_recent)
+
+    def kept_window_sums(
+        self,
+        start: str,
+        split: str,
+        end: str,
+        min_recent: int,
+        rise: tuple[int, int] = (1, 1),
+        limit: int = -1,
+    ) -> list[tuple[int, int, int]] | None:
+        """``window_sums`` from the sums kept for the default period when these are its
+        bounds (store/window_totals.py), the ``limit`` first by rise; None when they are
+        not."""
+        with self.engine.connect() as conn:
+            return window_totals.entity_sums(conn, start, split, end, min_recent, rise, limit)
+
+    def keep_window(self, days: int | None = None) -> bool:
+        """Move the kept default-period sums to the newest dated day (``days`` long, or as
+        long as kept); whether they moved."""
+        try:
+            with self.engine.begin() as conn:
+                return window_totals.keep(conn, days)
+        except OperationalError as exc:  # e.g. a read-only database file
+            raise StoreError(f"cannot update the home page's period sums: {exc.orig}") from exc
 
     def recent_sums(
         self, start: str, split: str, end: str, min_recent: int

@@ -22,6 +22,20 @@ def run(conn: Connection, sql: str, params: dict | None = None) -> Any:
     return conn.execute(text(sql), params or {})
 
 
+def dicts(rows: Any) -> list[dict[str, Any]]:
+    """The rows of a result (or a list of its rows) as dicts, column → value: the names
+    read once, not a mapping built per row (``dict(row._mapping)``, 3× the cost: the home
+    page turns ~500 rows into dicts)."""
+    if isinstance(rows, list):
+        if not rows:
+            return []
+        keys = list(rows[0]._fields)
+    else:
+        keys = list(rows.keys())
+        rows = rows.all()
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
 def _sqlite(conn: Connection) -> Any | None:
     """The sqlite3 connection under ``conn`` (None elsewhere), with ``conn``'s transaction
     begun: a commit of ``conn`` then commits what was written on it, also when nothing

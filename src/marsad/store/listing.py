@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from marsad.arabic.normalise import strip_clitics
-from marsad.store import rollups, source_totals, word_starts
+from marsad.store import driver, rollups, source_totals, window_totals, word_starts
 from marsad.store.driver import run
 
 Row = dict[str, Any]
@@ -44,10 +44,6 @@ class SearchFilters:
         return any(v is not None for v in (self.source_id, self.start, self.end, self.entity_id))
 
 
-def _rows(result: Any) -> list[Row]:
-    return [dict(r._mapping) for r in result]
-
-
 def _days(column: str, start: str | None, end: str | None) -> str:
     """`` AND column BETWEEN :a AND :b`` (either end optional) for a period's day bounds."""
     return (f" AND {column} >= :a" if start else "") + (f" AND {column} <= :b" if end else "")
@@ -67,7 +63,7 @@ def entity_articles(
     Walks the (entity, day, article) index: no sort, whatever the entity's size. Articles
     without a day (databases from before migration 19) come last.
     """
-    return _rows(
+    return driver.dicts(
         run(
             conn,
             (
@@ -104,13 +100,15 @@ def entity_quotes(
         f"SELECT {_QUOTE_COLUMNS} WHERE q.entity_id = :e{_days('q.day', start, end)} "
         "ORDER BY q.day DESC, q.article_id DESC, q.start LIMIT :n OFFSET :o"
     )
-    return _rows(run(conn, sql, {"e": entity_id, "n": limit, "o": offset, "a": start, "b": end}))
+    return driver.dicts(
+        run(conn, sql, {"e": entity_id, "n": limit, "o": offset, "a": start, "b": end})
+    )
 
 
 def article_quotes(conn: Connection, article_id: int) -> list[Row]:
     """The quotes of one article, in reading order, with their speakers."""
     sql = f"SELECT {_QUOTE_COLUMNS} WHERE q.article_id = :a ORDER BY q.start"
-    return _rows(run(conn, sql, {"a": article_id}))
+    return driver.dicts(run(conn, sql, {"a": article_id}))
 
 
 def entity_quote_count(
@@ -128,7 +126,7 @@ def latest_quotes(
         f"SELECT {_QUOTE_COLUMNS} WHERE q.day IS NOT NULL{_days('q.day', start, end)} "
         "ORDER BY q.day DESC, q.article_id DESC LIMIT :n"
     )
-    return _rows(run(conn, sql, {"n": limit, "a": start, "b": end}))
+    return driver.dicts(run(conn, sql, {"n": limit, "a": start, "b": end}))
 
 
 def entity_article_count(conn: Connection, entity_id: int) -> int:
@@ -154,7 +152,7 @@ def latest_articles(
     newest day first, then most recently stored (the (day) and (source, day) indexes, no
     sort)."""
     where = "WHERE 1 = 1" + (" AND a.source_id = :src" if source_id is not None else "")
-    return _rows(
+    return driver.dicts(
         run(
             conn,
             (
@@ -189,10 +187,10 @@ def source_period_count(conn: Connection, source_id: int, start: str, end: str) 
 def source_counts(conn: Connection, start: str, end: str, *, whole: bool = False) -> list[Row]:
     """Every source with its articles in [start, end] (first source of each article);
     ``whole``: [start, end] holds every day (SQLite reads the kept totals)."""
-    menu = source_totals.menu(conn) if whole else None
-    if menu is not None:
-        return _rows(menu)
-    return _rows(
+    menu = source_totals.menu(conn) if whole else window_totals.source_counts(conn, start, end)
+    if menu is not None:  # kept sums (SQLite): the whole time, or the default period
+        return driver.dicts(menu)
+    return driver.dicts(
         run(
             conn,
             (
@@ -365,7 +363,7 @@ def search(
     if not ids:
         return total, cap, []
     marks = ", ".join(str(int(i)) for i in ids)
-    rows = _rows(
+    rows = driver.dicts(
         run(
             conn,
             (
@@ -382,16 +380,17 @@ def search(
 # ---- autocomplete ------------------------------------------------------------------------
 # matching aliases, the most covered entities first (so م still finds مصر among thousands)
 _MOST = (
-    "SELECT a.entity_id, a.alias, {} FROM aliases a "
+    "SELECT a.entity_id, a.id, {}, coalesce(t.articles, 0) AS articles FROM aliases a "
     "LEFT JOIN entity_totals t ON t.entity_id = a.entity_id "
-    "WHERE {} ORDER BY coalesce(t.articles, 0) DESC LIMIT 200"
+    "WHERE {} ORDER BY articles DESC, a.id LIMIT 200"
 )
 
 
 def _matching(conn: Connection, p: str, word: int) -> list[Any]:
-    """(entity id, alias, word) of the most covered aliases whose start (``word`` 0) or a
-    later word's (1) begins with ``p``: SQLite reads ``alias_starts`` in the order of its
-    key (store/word_starts.py); PostgreSQL the alias index, or scans the aliases."""
+    """(entity id, alias id, word, articles ever) of the most covered aliases whose start
+    (``word`` 0) or a later word's (1) begins with ``p``: SQLite reads ``alias_starts`` in
+    the order of its key (store/word_starts.py); PostgreSQL the alias index, or scans the
+    aliases."""
     if word_starts.available(conn):
         return word_starts.matching(conn, p, word)
     return matching_aliases(conn, p, word)
@@ -403,7 +402,7 @@ def matching_aliases(conn: Connection, p: str, word: int) -> list[Any]:
         where, params = "a.norm >= :p AND a.norm < :hi", {"p": p, "hi": p + "\U0010ffff"}
     else:  # a later word of the alias begins with it: a scan of the alias table
         where, params = "a.norm LIKE :w", {"w": "% " + p + "%"}
-    return list(run(conn, _MOST.format(word, where), params))
+    return [tuple(r) for r in run(conn, _MOST.format(word, where), params)]
 
 
 def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row]:
@@ -419,7 +418,9 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         return []
     first, _, rest = prefix_norm.partition(" ")
     readings = strip_clitics(first)  # the word as typed first, then without a clitic
-    best: dict[int, tuple[int, int, str]] = {}
+    best: dict[int, tuple[int, int]] = {}  # entity → its best (reading, word start)
+    aliases: dict[int, list[int]] = {}  # entity → its aliases found with that best
+    counts: dict[int, int] = {}  # entity → articles ever
     found: list[dict[str, Any]] = []
     for n, reading in enumerate(dict.fromkeys(readings)):
         p = (reading + " " + rest).strip()
@@ -429,25 +430,39 @@ def autocomplete(conn: Connection, prefix_norm: str, limit: int = 8) -> list[Row
         starts = _matching(conn, p, 0)
         # one letter begins a word of nearly every name: alias starts only
         inside = _matching(conn, p, 1) if len(p) >= 2 else []
-        for eid, alias, word_start in [*starts, *inside]:
-            key = (n, word_start, alias)
+        for eid, alias_id, word_start, articles in [*starts, *inside]:
+            key = (n, word_start)
+            counts[eid] = articles
             if eid not in best or key < best[eid]:
-                best[eid] = key
+                best[eid], aliases[eid] = key, [alias_id]
+            elif key == best[eid]:
+                aliases[eid].append(alias_id)
         if best:
-            found = _ranked(conn, best, limit)
+            found = _ranked(conn, best, counts, limit)
         if len(found) >= limit:  # a later reading ranks after every entity of this one
             break
-    return found
+    # the alias shown: the first, alphabetically, of those found with the entity's best
+    # reading and kind, read for the suggestions only
+    marks = ", ".join(str(int(a)) for r in found for a in aliases[r["id"]])
+    texts = (
+        dict(run(conn, f"SELECT id, alias FROM aliases WHERE id IN ({marks})").all())
+        if marks
+        else {}
+    )
+    return [
+        dict(r, matched=min(texts[a] for a in aliases[r["id"]]), articles=counts[r["id"]])
+        for r in found
+    ]
 
 
 def _ranked(
-    conn: Connection, best: dict[int, tuple[int, int, str]], limit: int
+    conn: Connection, best: dict[int, tuple[int, int]], counts: dict[int, int], limit: int
 ) -> list[dict[str, Any]]:
-    """The ``limit`` first of the candidates (entity → (reading, word start, alias))."""
-    counts = rollups.entity_totals(conn, list(best))
+    """The ``limit`` first of the candidates (entity → (reading, word start)) as entity
+    rows (id, slug, name, type)."""
 
     def rank(e: int) -> tuple[int, int, int]:  # the order but for the name
-        return best[e][0], -counts.get(e, 0), best[e][1]
+        return best[e][0], -counts[e], best[e][1]
 
     # an entity no article names any more and no knowledge base vouches for (left behind by
     # a merge or ``marsad reprocess``) is not suggested; its page still answers
@@ -470,4 +485,4 @@ def _ranked(
             if rank(ranked[done]) > last:
                 break
     order = sorted(ents, key=lambda e: (*rank(e), ents[e]["name"]))
-    return [dict(ents[e], matched=best[e][2], articles=counts.get(e, 0)) for e in order[:limit]]
+    return [ents[e] for e in order[:limit]]

@@ -144,7 +144,7 @@ def story_members(conn: Connection, story_ids: Iterable[int]) -> list[Row]:
         f"SELECT {_MEMBER_COLUMNS} WHERE a.story_id IN ({marks}) OR a.id IN ({marks}) "
         f"ORDER BY a.id LIMIT {MAX_MEMBERS}"
     )
-    return _rows(driver.run(conn, sql))
+    return driver.dicts(driver.run(conn, sql))
 
 
 def same_day_headlines(conn: Connection, days: Iterable[str], words: Iterable[str]) -> list[Row]:
@@ -163,7 +163,7 @@ def same_day_headlines(conn: Connection, days: Iterable[str], words: Iterable[st
         f"SELECT a.id, a.title, a.day, a.story_id FROM articles a WHERE a.day IN ({marks}) "
         f"AND ({like}) LIMIT {MAX_SAME_DAY}"
     )
-    return _rows(driver.run(conn, sql, params))
+    return driver.dicts(driver.run(conn, sql, params))
 
 
 def listed_by_entity(conn: Connection, entity_id: int, article_ids: Iterable[int]) -> set[int]:
@@ -186,7 +186,7 @@ def verbatim_copies(conn: Connection, article_ids: Iterable[int]) -> list[Row]:
         f"WHERE c.article_id IN ({_ids(article_ids)}) AND c.source_id <> a.source_id "
         "ORDER BY c.article_id, s.name"
     )
-    return _rows(driver.run(conn, sql))
+    return driver.dicts(driver.run(conn, sql))
 
 
 def story_id_of(conn: Connection, article_id: int) -> int | None:
@@ -222,11 +222,7 @@ def quote_copies(
         "JOIN articles a ON a.id = q.article_id JOIN sources s ON s.id = a.source_id "
         f"WHERE q.text IN ({marks}){when} LIMIT {MAX_MEMBERS}"
     )
-    return _rows(driver.run(conn, sql, params))
-
-
-def _rows(result: Any) -> list[Row]:
-    return [dict(r._mapping) for r in result]
+    return driver.dicts(driver.run(conn, sql, params))
 
 
 def story_size(conn: Connection, story_id: int) -> int:

@@ -31,6 +31,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from marsad.store import driver
+
 SHORT = 3  # prefixes up to this many letters have keys of their own
 LIMIT = 200  # alias rows read per prefix, reading and kind (alias start, later word)
 EXACT_BELOW = 100  # coverage is the exact count below this, rounded above
@@ -134,34 +136,26 @@ def available(conn: Connection) -> bool:
 
 
 def matching(conn: Connection, prefix: str, word: int) -> list[Any]:
-    """(entity id, alias, word) of the ``LIMIT`` most covered aliases whose start (``word``
-    0) or a later word's (1) begins with ``prefix``, a normalised prefix."""
+    """(entity id, alias id, ``word``, the entity's articles ever) of the ``LIMIT`` most
+    covered aliases whose start (``word`` 0) or a later word's (1) begins with ``prefix``,
+    a normalised prefix: most articles first, then lowest alias id."""
     params = {"p": prefix, "hi": prefix + "\U0010ffff", "w": word, "n": LIMIT}
     if len(prefix) <= SHORT:  # the key's rows in order, most covered first
         where = "key = :p AND word = :w"
     else:  # the tails in the prefix's range, sorted (a few thousand at most)
         where = "key >= :p AND key < :hi AND word = :w"
-    found = conn.execute(
-        text(
-            f"SELECT alias_id, coverage FROM alias_starts WHERE {where} "
-            "ORDER BY coverage DESC, alias_id LIMIT :n"
-        ),
-        params,
-    ).all()
-    if len(found) == LIMIT and found[-1][1] >= EXACT_BELOW:  # and the whole last step
-        found += conn.execute(
-            text(f"SELECT alias_id, coverage FROM alias_starts WHERE {where} AND coverage = :c"),
-            params | {"c": found[-1][1]},
-        ).all()
-    if not found:
-        return []
-    # an alias once, however many of its words begin with the prefix
-    ids = ", ".join(str(int(i)) for i in dict.fromkeys(r[0] for r in found))
-    return conn.execute(
-        text(
-            f"SELECT a.entity_id, a.alias, {int(word)} FROM aliases a "
-            "LEFT JOIN entity_totals t ON t.entity_id = a.entity_id "
-            f"WHERE a.id IN ({ids}) ORDER BY coalesce(t.articles, 0) DESC, a.id LIMIT :n"
-        ),
-        params,
-    ).all()
+    # the exact articles ever come with each row (a lookup by entity id per row read): no
+    # second statement over the aliases found
+    read = (
+        "SELECT s.entity_id, s.alias_id, s.coverage, coalesce(t.articles, 0) "
+        "FROM alias_starts s LEFT JOIN entity_totals t ON t.entity_id = s.entity_id "
+        f"WHERE {where}"
+    )
+    found = driver.run(conn, read + " ORDER BY s.coverage DESC, s.alias_id LIMIT :n", params).all()
+    if len(found) == LIMIT and found[-1][2] >= EXACT_BELOW:  # and the whole last step
+        found += driver.run(conn, read + " AND coverage = :c", params | {"c": found[-1][2]}).all()
+    # an alias once, however many of its words begin with the prefix; ordered by the exact
+    # count as the alias table's own query orders them (listing.matching_aliases)
+    once = {r[1]: r for r in found}
+    ranked = sorted(once.values(), key=lambda r: (-r[3], r[1]))[:LIMIT]
+    return [(r[0], r[1], word, r[3]) for r in ranked]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from marsad import pages, story_page
 from marsad.analytics.window import Period
 from marsad.config import Settings
-from marsad.errors import InputError, NotFound
+from marsad.errors import InputError, NotFound, StoreError
 from marsad.store.database import Store
 from marsad.web.admin import admin_router
 from marsad.web.alerts import alerts_router
@@ -38,6 +38,7 @@ from marsad.web.extras import (
     lag_text,
     png_chart,
     short_date,
+    source_items,
 )
 from marsad.web.headers import SecurityHeaders
 from marsad.web.links import http_link, readable_url
@@ -69,6 +70,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # handlers run in anyio's thread pool (40 by default): a few, first come first served
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        # the home page's period as configured, its sums kept (store/window_totals.py); a
+        # read-only database keeps none: the pages sum the rollups
+        with suppress(StoreError):
+            store.keep_window(settings.window_days)
         yield
 
     app = FastAPI(
@@ -104,6 +109,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         period_keep=kept,
         bucket_names=BUCKET_NAMES,
         bucket_label=bucket_label,
+        source_items=source_items,  # the home page's ~330 sources in one pass
     )
 
     app.include_router(alerts_router(store, settings, templates))  # web/alerts.py

@@ -12,8 +12,9 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from marsad.pages import DayCountOut
 from marsad.web.chart import day_label
@@ -87,26 +88,55 @@ COUNTED = {
 }
 
 
+# the same words escaped for HTML once, not at every count a page shows
+_COUNTED_HTML = {noun: tuple(str(escape(f)) for f in forms) for noun, forms in COUNTED.items()}
+
+
+def _agreed(value: Any, forms: Sequence[str]) -> tuple[str | None, str]:
+    """(the number in digits, or None when the word says it: one, two; the noun's form)."""
+    n = int(value)
+    one, two, few, many, single = forms
+    if n == 1:
+        return None, one
+    if n == 2:
+        return None, two
+    tail = n % 100
+    return arabic_number(n), few if 3 <= tail <= 10 else many if tail >= 11 else single
+
+
 def counted_text(value: Any, noun: str) -> str:
     """``15 خبرا``, ``3 أخبار``, ``خبران``: a count and its noun, as plain text."""
-    n = int(value)
-    one, two, few, many, single = COUNTED[noun]
-    if n == 1:
-        return one
-    if n == 2:
-        return two
-    tail = n % 100
-    form = few if 3 <= tail <= 10 else many if tail >= 11 else single
-    return f"{arabic_number(n)} {form}"
+    number, form = _agreed(value, COUNTED[noun])
+    return form if number is None else f"{number} {form}"
 
 
 def counted(value: Any, noun: str) -> Markup:
-    """``counted_text`` with the number isolated for bidirectional text (``<bdi>``)."""
-    words = counted_text(value, noun)
-    number, _, form = words.partition(" ")
-    if number[:1].isdigit():
-        return Markup("<bdi>{}</bdi> {}").format(number, form)
-    return Markup("{}").format(words)
+    """``counted_text`` with the number isolated for bidirectional text (``<bdi>``): digits
+    and separators need no escaping, the words were escaped once (the home page counts
+    every source: ~340 calls a page)."""
+    number, form = _agreed(value, _COUNTED_HTML[noun])
+    if number is None:
+        return Markup(form)
+    if not number[:1].isdigit():  # a negative count: no <bdi>, as before
+        return Markup(f"{number} {form}")
+    return Markup(f"<bdi>{number}</bdi> {form}")
+
+
+def source_items(sources: Sequence[Any], query: str) -> Markup:
+    """The home page's list of sources, each linked (``query``: the period's parameters,
+    ``?period=7``) with its articles in the period: the ``<li>`` items as the template wrote
+    them, built here in one pass (a million articles come from ~330 sources: the template's
+    loop cost ~2 CPU-ms a page, half of its whole rendering). A slug quoted with no safe
+    character is letters, digits, ``_.-~`` and ``%XX`` only: nothing to escape."""
+    tail = escape(query)
+    return Markup(
+        "".join(
+            f'\n    <li><a href="/source/{quote(str(s.slug), safe="")}{tail}"><bdi>'
+            f'{escape(s.name)}</bdi></a> <span class="count">{counted(s.articles, "خبر")} '
+            "في الفترة</span></li>\n  "
+            for s in sources
+        )
+    )
 
 
 def lag_text(minutes: int | None, days: int | None = None) -> str:
