@@ -283,6 +283,10 @@ def test_descriptions_and_products_are_no_entities(settings):
         )
         for k in range(3)
     ]
+    rows += [  # ل + the article glued on
+        (f"قدم الوفد تقريرا للمنظمة الدولية في الجلسة رقم {k}.", {"للمنظمة الدولية": ORG})
+        for k in range(3)
+    ]
     rows += [  # a product, typed an organisation by the recogniser
         (f"أطلقت شركة آبل هواتف آيفون الجديدة في الحدث رقم {k}.", {"آيفون": ORG, "آبل": ORG})
         for k in range(3)
@@ -290,8 +294,9 @@ def test_descriptions_and_products_are_no_entities(settings):
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "المنظمة الدولية") == 0
     assert articles_of(store, settings, "الأمم المتحدة") == 3
-    with pytest.raises(NotFound):  # never made an entity
-        entity_of(store, "آيفون")
+    for name in ("آيفون", "للمنظمة الدولية"):
+        with pytest.raises(NotFound):  # never made an entity
+            entity_of(store, name)
     assert articles_of(store, settings, "آبل") == 3
 
 

@@ -116,6 +116,8 @@ def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     norm = " ".join(tokens)
     if norm in not_names() or norm in place_nisbas():
         return True
+    if norm.startswith("لل") and "ال" + norm[2:] in not_names():
+        return True  # للمنظمة الدولية: ل + the article
     if tokens[-1] not in letter_names():  # the recogniser's list (ner/rules.py)
         return False
     return len(tokens) == 1 or len(tokens) == 2 and role_word(tokens[0]) in generic_nouns()
