@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy import Connection
 
@@ -126,6 +127,7 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
     return changed
 
 
+@lru_cache(maxsize=65536)
 def _words(surface: str) -> list[str]:
     """The normalised words of a surface, without what is not a letter (``#غريفيث``)."""
     return [w for w in (x.strip("#_@\"'«»()") for x in normalise(surface).split()) if w]

@@ -32,8 +32,21 @@ class Changes:
     entities: set[int] = field(default_factory=set)
 
     def apply(self, conn: Connection) -> None:
+        """Rebuild the changed articles' entities, then the touched entities' rollups on the
+        days of those articles only (a mention moved onto a big entity costs one day of its
+        history, not all of it)."""
         rebuild_article_entities(conn, sorted(self.articles))
-        refresh_rollups(conn, sorted(self.entities))
+        refresh_rollups(conn, sorted(self.entities), _days(conn, self.articles))
+
+
+def _days(conn: Connection, article_ids: Iterable[int]) -> list[str]:
+    """The days of these articles (undated ones have none)."""
+    days: set[str] = set()
+    for chunk in _chunks(sorted(set(article_ids))):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(f"SELECT DISTINCT day FROM articles WHERE id IN ({ids}) AND day IS NOT NULL")
+        days |= {str(r[0]) for r in conn.execute(q)}
+    return sorted(days)
 
 
 _CONTEXTS = (
