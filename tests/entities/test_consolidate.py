@@ -232,3 +232,16 @@ def test_a_newspapers_last_word_stays_when_it_names_another_paper(settings):
     rows += [(f"وقال المدرب لصحيفة تايمز في الحوار رقم {k}.", {"تايمز": ORG}) for k in range(2)]
     ingest(store, settings, [rows])
     assert entity_of(store, "تايمز")["id"] != entity_of(store, "نيويورك تايمز")["id"]
+
+
+def test_a_teams_nickname_is_the_team(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"فاز منتخب فرنسا على الأرجنتين في المباراة رقم {k}.", {"منتخب فرنسا": ORG})
+        for k in range(3)
+    ]
+    rows += [(f"تأهل الديوك إلى النهائي في البطولة رقم {k}.", {"الديوك": ORG}) for k in range(2)]
+    ingest(store, settings, [rows])
+    team = entity_of(store, "الديوك")
+    assert team["name"] == "منتخب فرنسا"
+    assert entity_page(store, settings, team["slug"]).article_count == 5
