@@ -329,3 +329,29 @@ def test_a_first_name_many_people_bear_has_no_page_of_its_own(settings):
     rows += [(f"وقالت عائشة إن الوضع صعب في الحي رقم {k}.", {"عائشة": PERSON}) for k in range(3)]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "عائشة") == 0
+
+
+def test_a_surname_many_people_share_goes_to_the_one_its_article_names(settings):
+    store = Store(settings.database_url)
+    people = ["تيد كروز", "توم كروز", "بينيلوبي كروز", "بيدرو كروز", "خوان كروز"]
+    rows = [
+        (f"تحدث {p} إلى الصحفيين في اللقاء رقم {k}.", {p: PERSON}) for k, p in enumerate(people)
+    ]
+    rows.append(  # Ted Cruz named in full, then by his surname
+        (
+            "قال السيناتور تيد كروز إن المشروع فاشل. وأضاف كروز أن التصويت غدا.",
+            {"تيد كروز": PERSON, "كروز": PERSON},
+        )
+    )
+    missiles = [  # cruise missiles, met before any of the people: an entity of their own
+        (f"أطلقت البحرية صواريخ كروز على القاعدة في الهجوم رقم {k}.", {"كروز": PERSON})
+        for k in range(3)
+    ]
+    ingest(store, settings, [missiles + rows])
+    assert articles_of(store, settings, "تيد كروز") == 2
+    with store.engine.connect() as conn:
+        bare = conn.exec_driver_sql(
+            "SELECT count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+            "WHERE m.surface = 'كروز' AND e.name != 'تيد كروز'"
+        ).scalar()
+    assert bare == 0  # the missiles name nobody

@@ -55,6 +55,9 @@ FEWEST = 3  # mentions with the word, at least
 FIRST_NAMES = 2  # persons whose names begin with a one-word person name: a first name
 MANY_FIRST = 5  # this many persons: a first name whatever their articles (its own at most:)
 MANY_FIRST_ARTICLES = 20
+SHARED_SURNAME_ARTICLES = 150  # a one-word name that ends MANY_FIRST persons' names and is
+# in this many articles at most names whichever of them its article names (كروز: Ted Cruz,
+# Tom Cruise, Penélope Cruz), or nobody
 MOST_ARTICLES = 500  # names in more articles than this are not looked at (they are right)
 LONGER_ARTICLES = 50  # nor names of two words or more in more articles than this
 STRIP_RATIO = 10  # a word is read without a clitic when that is this many times as common
@@ -415,19 +418,21 @@ def _first_names(
     for name in persons:
         people = first.get(name.norm, set()) - {name.id}
         surnames = last.get(name.norm, set()) - {name.id}
-        if len(people) < FIRST_NAMES or len(people) < 3 * len(surnames):
-            continue  # عباس: محمود عباس's name as well as عباس عراقجي's first
         own = articles.get(name.id, 0)
-        many = len(people) >= MANY_FIRST and own <= MANY_FIRST_ARTICLES  # عائشة: ten women
-        missing = people - articles.keys()  # a round read only what it touched
-        if missing:
-            articles.update(sql.article_totals(conn, missing))
-        if not many and sum(articles.get(p, 0) for p in people) < 2 * own:
-            continue  # إيسكو, مارسيلو: one player known by that name alone
+        shared = len(surnames) >= MANY_FIRST and own <= SHARED_SURNAME_ARTICLES  # صالح, كروز
+        if not shared:
+            if len(people) < FIRST_NAMES or len(people) < 3 * len(surnames):
+                continue  # عباس: محمود عباس's name as well as عباس عراقجي's first
+            many = len(people) >= MANY_FIRST and own <= MANY_FIRST_ARTICLES  # عائشة: ten women
+            missing = people - articles.keys()  # a round read only what it touched
+            if missing:
+                articles.update(sql.article_totals(conn, missing))
+            if not many and sum(articles.get(p, 0) for p in people) < 2 * own:
+                continue  # إيسكو, مارسيلو: one player known by that name alone
         titled = sum(1 for m in name.mentions if m.left and _title(m.left[0]))
         if titled >= TITLED * max(len(name.mentions), 1):
             continue  # الأمير هاري, الملكة إليزابيث
-        changed |= {name.id} | sql.give_to_named(conn, changes, name.id, people)
+        changed |= {name.id} | sql.give_to_named(conn, changes, name.id, people | surnames)
     return changed
 
 
