@@ -245,3 +245,14 @@ def test_a_teams_nickname_is_the_team(settings):
     team = entity_of(store, "الديوك")
     assert team["name"] == "منتخب فرنسا"
     assert entity_page(store, settings, team["slug"]).article_count == 5
+
+
+def test_places_a_long_vowel_apart_are_one_two_apart_are_two(settings):
+    store = Store(settings.database_url)
+    rows = [(f"وصل الوفد إلى أمريكا في الزيارة رقم {k}.", {"أمريكا": LOC}) for k in range(3)]
+    rows += [(f"عاد الوفد من أميركا في الرحلة رقم {k}.", {"أميركا": LOC}) for k in range(2)]
+    rows += [(f"التقت الفتاة بأبيها في تشنغدو الصينية رقم {k}.", {"تشنغدو": LOC}) for k in range(2)]
+    rows += [(f"رست السفينة في ميناء تشينغداو رقم {k}.", {"تشينغداو": LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "أميركا")["id"] == entity_of(store, "أمريكا")["id"]
+    assert entity_of(store, "تشنغدو")["id"] != entity_of(store, "تشينغداو")["id"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 _FOLD = str.maketrans({"غ": "ج", "ق": "ج", "ك": "ج", "ث": "ت", "ذ": "ز", "ظ": "ض"})
 _VOWELS = frozenset("اوي")
@@ -43,8 +44,9 @@ def consonants(norm: str) -> str:
 
 def place_close(a: str, b: str) -> bool:
     """Two place keys (``fold_place``) that spell one place: word by word the same, or
-    from five letters on (the article aside) the same letters but long vowels (أميركا /
-    أمريكا). المنيا is not ألمانيا, جازان not كازان, الغوث not الكويت."""
+    from five letters on (the article aside) the same letters but one long vowel added,
+    dropped or moved (أميركا / أمريكا, نيجيريا / نيجريا). المنيا is not ألمانيا, جازان not
+    كازان, الغوث not الكويت, مكناس not ميكونوس, تشنغدو (Chengdu) not تشينغداو (Qingdao)."""
     wa, wb = a.split(), b.split()
     if len(wa) != len(wb):
         return False
@@ -55,8 +57,8 @@ def place_close(a: str, b: str) -> bool:
             x, y = x[2:], y[2:]
         if min(len(x), len(y)) < 5 or x[0] != y[0] or x[-1] != y[-1]:
             return False  # كولومبو is not كولومبيا
-        if consonants(x) != consonants(y):
-            return False
+        if consonants(x) != consonants(y) or OSA.distance(x, y) > 1:
+            return False  # one long vowel more, less or moved: not تشنغدو / تشينغداو
     return True
 
 
