@@ -238,13 +238,13 @@ def test_a_teams_nickname_is_the_team(settings):
     store = Store(settings.database_url)
     rows = [
         (f"فاز منتخب فرنسا على الأرجنتين في المباراة رقم {k}.", {"منتخب فرنسا": ORG})
-        for k in range(3)
+        for k in range(2)
     ]
-    rows += [(f"تأهل الديوك إلى النهائي في البطولة رقم {k}.", {"الديوك": ORG}) for k in range(2)]
+    rows += [(f"تأهل الديوك إلى النهائي في البطولة رقم {k}.", {"الديوك": ORG}) for k in range(4)]
     ingest(store, settings, [rows])
     team = entity_of(store, "الديوك")
-    assert team["name"] == "منتخب فرنسا"
-    assert entity_page(store, settings, team["slug"]).article_count == 5
+    assert team["name"] == "منتخب فرنسا"  # the nickname, written more often, is no page name
+    assert entity_page(store, settings, team["slug"]).article_count == 6
 
 
 def test_places_a_long_vowel_apart_are_one_two_apart_are_two(settings):

@@ -30,16 +30,32 @@ WRITTEN = DATA / "name_groups_written.tsv"
 _SKIP = {"ZZ", "XA", "XB", "EU", "EZ", "UN", "QO", "OM", "AC", "CP", "DG", "EA", "IC", "TA"}
 
 
-def _groups_in(path: Path) -> list[tuple[str, str, list[str], list[str]]]:
-    """(key, type, names, names to look for in text) of each line."""
+def _groups_in(path: Path, marks: bool = False) -> list[tuple[str, str, list[str], list[str]]]:
+    """(key, type, names, names to look for in text) of each line; ``marks``: a nickname
+    keeps its ``~``."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         key, etype, names, *look = line.split("\t")
-        split = [[n.strip() for n in field.split("|") if n.strip()] for field in [names, *look]]
+        split = [
+            [n.strip() if marks else n.strip().lstrip("~") for n in field.split("|") if n.strip()]
+            for field in [names, *look]
+        ]
         out.append((key, etype, split[0], split[1] if look else split[0]))
     return out
+
+
+@lru_cache(maxsize=1)
+def nicknames() -> frozenset[str]:
+    """Normalised names written ``~name``: a group's alias, never its display name (الديوك
+    is منتخب فرنسا's nickname, however often the sports news writes it)."""
+    return frozenset(
+        normalise(n[1:])
+        for _, _, names, _ in _groups_in(BUILT, marks=True)
+        for n in names
+        if n.startswith("~")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +97,7 @@ def build(written: Path = WRITTEN, out: Path = BUILT) -> int:
         if len(code) == 2 and code.isalpha() and code not in _SKIP:
             merged[code] = ("LOCATION", [name])
     ours: set[str] = set()
-    for key, etype, names, _ in _groups_in(written):
+    for key, etype, names, _ in _groups_in(written, marks=True):
         _, known = merged.get(key, (etype, []))
         merged[key] = (etype, known + [n for n in names if n not in known])
         ours.update(n for n in names if " " not in n)
@@ -91,7 +107,7 @@ def build(written: Path = WRITTEN, out: Path = BUILT) -> int:
         "# KEY<TAB>TYPE<TAB>names<TAB>names the recogniser looks for (not CLDR's single words)",
     ]
     for key, (etype, names) in merged.items():
-        look = [n for n in names if " " in n or n in ours]
+        look = [n.lstrip("~") for n in names if " " in n or n in ours]
         lines.append(f"{key}\t{etype}\t{'|'.join(names)}\t{'|'.join(look)}")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(merged)

@@ -152,9 +152,10 @@ def _same_name(name: str, used: Counter[str]) -> str:
         for f, n in used.items()
         if f == name or f in members or words_close(fold(f), folded) or _article_pair(f, name)
     ]
-    if not same:
+    shown = [nf for nf in same if nf[1] not in name_groups.nicknames()]  # not الديوك
+    if not shown:
         return name
-    return min(same, key=lambda nf: (-nf[0], nf[1]))[1]
+    return min(shown, key=lambda nf: (-nf[0], nf[1]))[1]
 
 
 def _article_pair(a: str, b: str) -> bool:
