@@ -79,9 +79,9 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         full: dict[int, set[int]] = defaultdict(set)  # person → articles naming them in full
         partial: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for eid, ms in written.items():
+            if len(names[eid]) < 2:
+                continue  # never written in full
             for mid, article, words in ms:
-                if len(names[eid]) < 2:
-                    continue
                 if _reading(words, names[eid]) != "full":
                     partial[eid][article].append(mid)
                 else:

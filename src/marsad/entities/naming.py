@@ -19,8 +19,8 @@ not after ``بن``, ``أبو``, ``عبد``: ``عبدالعزيز آل سعود``
 عبدالعزيز آل سعود``). Organisations only change spelling: ``البنك المركزي
 الأوروبي`` must not become ``البنك المركزي``. A name that begins with ``لل`` (the
 preposition glued to the article: ``للحزب الديمقراطي``, ``للمالكي``) loses the preposition
-whatever the usage, and joins the entity that bears the bare name if one does. The old name stays an alias, so old links and
-searches still find the entity.
+whatever the usage, and joins the entity that bears the bare name if one does. The old
+name stays an alias, so old links and searches still find the entity.
 """
 
 from __future__ import annotations

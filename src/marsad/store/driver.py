@@ -75,3 +75,13 @@ def insert_sql(table: str, columns: Sequence[str]) -> str:
     """``INSERT INTO table (columns) VALUES (:columns)``, the names quoted ("end" is SQL)."""
     names = ", ".join(f'"{c}"' for c in columns)
     return f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)})"
+
+
+def create_kept(conn: Connection, table: str, ddl: Sequence[str], triggers: dict[str, str]) -> bool:
+    """Create, where missing, a table that triggers keep (SQLite): its statements (``ddl``,
+    the table's first) and its triggers (name → body); whether ``table`` was new (its rows
+    are then to be filled)."""
+    new = not conn.dialect.has_table(conn, table)
+    for sql in (*ddl, *(f"CREATE TRIGGER IF NOT EXISTS {n} {b}" for n, b in triggers.items())):
+        conn.execute(text(sql))
+    return new

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from marsad.store import driver
+
 _ADD = (
     "INSERT INTO source_totals (source_id, articles) VALUES (NEW.source_id, NEW.articles) "
     "ON CONFLICT (source_id) DO UPDATE SET articles = articles + excluded.articles;"
@@ -33,16 +35,11 @@ def create(conn: Connection) -> None:
     """The table and its triggers, filled from ``day_totals`` when new."""
     if conn.dialect.name != "sqlite":
         return
-    new = not conn.dialect.has_table(conn, "source_totals")
-    conn.execute(
-        text(
-            "CREATE TABLE IF NOT EXISTS source_totals "
-            "(source_id INTEGER PRIMARY KEY, articles INTEGER NOT NULL)"
-        )
+    table = (
+        "CREATE TABLE IF NOT EXISTS source_totals "
+        "(source_id INTEGER PRIMARY KEY, articles INTEGER NOT NULL)"
     )
-    for name, body in _TRIGGERS.items():
-        conn.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
-    if new:
+    if driver.create_kept(conn, "source_totals", [table], _TRIGGERS):
         fill(conn)
 
 

@@ -103,8 +103,7 @@ def create(conn: Connection, days: int = DEFAULT_DAYS) -> None:
     that has them keeps them: the triggers kept them)."""
     if not available(conn):
         return
-    for ddl in (*_TABLES, *(f"CREATE TRIGGER IF NOT EXISTS {n} {b}" for n, b in _TRIGGERS.items())):
-        conn.execute(text(ddl))
+    driver.create_kept(conn, "window_bounds", _TABLES, _TRIGGERS)
     if bounds(conn) is None:
         conn.execute(text("INSERT INTO window_bounds (id, days) VALUES (1, :d)"), {"d": days})
         keep(conn)

@@ -104,17 +104,12 @@ def create(conn: Connection) -> None:
     (run again on a database that has them, it changes nothing: the triggers kept it)."""
     if conn.dialect.name != "sqlite":
         return
-    new = not conn.dialect.has_table(conn, "alias_starts")
-    conn.execute(
-        text(
-            "CREATE TABLE IF NOT EXISTS alias_starts (key TEXT NOT NULL, word INTEGER NOT NULL, "
-            "coverage INTEGER NOT NULL, alias_id INTEGER NOT NULL, entity_id INTEGER NOT NULL, "
-            "PRIMARY KEY (key, word, coverage DESC, alias_id)) WITHOUT ROWID"
-        )
+    table = (
+        "CREATE TABLE IF NOT EXISTS alias_starts (key TEXT NOT NULL, word INTEGER NOT NULL, "
+        "coverage INTEGER NOT NULL, alias_id INTEGER NOT NULL, entity_id INTEGER NOT NULL, "
+        "PRIMARY KEY (key, word, coverage DESC, alias_id)) WITHOUT ROWID"
     )
-    for name, body in _TRIGGERS.items():
-        conn.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
-    if new:
+    if driver.create_kept(conn, "alias_starts", [table], _TRIGGERS):
         fill(conn)
     conn.execute(
         text(
