@@ -164,16 +164,22 @@ def test_a_run_on_start_leaves_a_persons_name_but_not_a_first_or_fathers_name(se
     texts += [f"زار كيم جونغ أون مصنعا في كوريا الشمالية للمرة {k}." for k in range(1, 5)]
     texts += ["توفي الملك عبد الله بن عبدالعزيز آل سعود في الرياض."]
     texts += [f"أسس عبدالعزيز آل سعود المملكة كما ذكر الكتاب رقم {k}." for k in range(1, 5)]
+    names += [("فتح الله غولن", PERSON), ("الله غولن", PERSON), ("فتح", ORG)]
+    texts += [f"قالت حركة فتح في البيان رقم {k} إن الحوار مستمر." for k in range(1, 4)]
+    texts += ["اتهمت أنقرة فتح الله غولن بتدبير الانقلاب."]  # a compound first name
+    texts += [f"وقال مؤيدو الله غولن في البيان رقم {k} إنهم أبرياء." for k in range(1, 5)]
     texts += ["قال رئيس جنوب السودان سلفا كير ميارديت إن السلام ممكن."]
     texts += [f"وأضاف كير ميارديت في الخطاب رقم {k} أن الحرب انتهت." for k in range(1, 5)]
     ingest(store, settings, names, texts)
     kim = find_entity(store, "كوريا الشمالية كيم جونغ أون")
     king = find_entity(store, "عبد الله بن عبدالعزيز آل سعود")
     kiir = find_entity(store, "سلفا كير ميارديت")
+    gulen = find_entity(store, "فتح الله غولن")
     rename_by_usage(store)
     assert store.get_entity(kim["id"])["name"] == "كيم جونغ أون"
     assert store.get_entity(king["id"])["name"] == "عبد الله بن عبدالعزيز آل سعود"
     assert store.get_entity(kiir["id"])["name"] == "سلفا كير ميارديت"
+    assert store.get_entity(gulen["id"])["name"] == "فتح الله غولن"
 
 
 def test_a_name_glued_to_its_preposition_loses_it_and_joins_the_bare_name(settings):

@@ -42,9 +42,9 @@ from marsad.store.database import Store, slugify
 
 MARGIN = 2  # the new name is written at least this many times as often as the current one
 FEWEST = 3  # and at least this many times
-NASAB = frozenset(
-    {"بن", "بنت", "ابن", "ابو", "ام", "ال", "عبد", "ولد"}
-)  # a name goes on after these
+# a name goes on after these, and a part of a name does not begin with them (the second
+# word of a compound name: فتح الله, نور الدين)
+NASAB = frozenset({"بن", "بنت", "ابن", "ابو", "ام", "ال", "عبد", "ولد", "الله", "الدين"})
 
 
 _USAGE = (
