@@ -110,7 +110,7 @@ def settle_run(
     if progress:
         progress(
             f"global resolution: {done['retyped']} retyped, {done['merged']} merged, "
-            f"{done['renamed']} renamed ({time.monotonic() - started:.1f} s)"
+            f"{done['renamed']} renamed, {done['found again']} names found again ({time.monotonic() - started:.1f} s)"
         )
 
 

@@ -37,7 +37,10 @@ knowledge base's nor at those an operator edited) with the whole database as evi
 * **partial names out of context** — after the merges, :mod:`.contexts` takes a person's
   name written in part (``شيرر``, ``الراهب``) out of the articles that share nothing with
   the articles naming the person in full (the footballer Alan Shearer off the UN envoy's
-  page); last, :func:`.fragments.drop_common_words`.
+  page); last, :func:`.fragments.drop_common_words`;
+* **names found again** — after the names have followed usage, :mod:`.confirmed` looks for
+  the names the news confirmed in every article and gives their entity the mentions the
+  recogniser missed (``إدلب`` in 276 articles of the ANT corpus, not 17).
 
 Each merge goes to the most covered entity of its kind (KB and operator entities first).
 The decisions are a function of the database's names and counts only, so they do not depend
@@ -54,7 +57,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marsad.arabic.normalise import PROCLITICS, normalise
-from marsad.entities import contexts, fragments, name_groups, neighbours
+from marsad.entities import confirmed, contexts, fragments, name_groups, neighbours
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
@@ -90,13 +93,14 @@ class _Entity:
 def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, int]:
     """What runs after every ingest, analysis, crawl round (``entity_ids``: the entities it
     named) and reprocess (all): :func:`consolidate`, then names follow usage
-    (:func:`.naming.rename_by_usage`). On PostgreSQL one process runs it at a time, once no
+    (:func:`.naming.rename_by_usage`), then confirmed names are found again
+    (:func:`.confirmed.find_again`). On PostgreSQL one process runs it at a time, once no
     article waits for analysis, also on what other processes noted (store/shared.py).
     First the home page's kept period follows the newest dated day (store/window_totals.py)."""
     store.keep_window()
     with shared.settling(store) as waiting:  # PostgreSQL: one process at a time
         if waiting is None:  # articles wait for analysis: whoever finishes them settles
-            return {"retyped": 0, "merged": 0, "renamed": 0}
+            return {"retyped": 0, "merged": 0, "renamed": 0, "found again": 0}
         since, newest = sql.unsettled(store)  # also what a killed run left unsettled
         since |= waiting
         ids = None if entity_ids is None else set(entity_ids) | since
@@ -108,6 +112,8 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
             )
             done = {k: done[k] + again.get(k, 0) for k in done}
             targets |= more
+        scope = None if ids is None else ids | targets
+        done["found again"] = confirmed.find_again(store, scope, sql.last_settled(store))
         sql.mark_settled(store, newest)
     return done
 

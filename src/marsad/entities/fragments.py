@@ -199,7 +199,7 @@ def _reading(norm: str) -> str:
     return norm
 
 
-def _joinable(word: str) -> bool:
+def joinable(word: str) -> bool:
     """Could ``word`` be part of a name beside another word?"""
     return (
         len(word) >= 2
@@ -229,7 +229,7 @@ def _complete(
     groups = []  # (mentions, side, word, the longer name, who bears it)
     for (side, word), n in sides.items():
         headed = side == "left" and word in org_heads() and _described(name)
-        if n < FEWEST or n < GROUP_SHARE * total or not (_joinable(word) or headed):
+        if n < FEWEST or n < GROUP_SHARE * total or not (joinable(word) or headed):
             continue
         joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
         target = sql.entity_named(conn, joined, besides=name.id)
@@ -382,10 +382,10 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
                 continue
             if " " in norm or n > MOST_ARTICLES:
                 continue
-            if default_counts()[norm] < CORPUS_COMMON and not _bare_head(norm):
+            if default_counts()[norm] < CORPUS_COMMON and not bare_head(norm):
                 continue  # rare in the news corpus: no common word (and no index query)
             enough = max(WORD_ARTICLES, n * round(1 / NAME_SHARE) + 1)  # articles: common
-            if _bare_head(norm) or sql.articles_with_word(conn, norm, cap=enough) >= enough:
+            if bare_head(norm) or sql.articles_with_word(conn, norm, cap=enough) >= enough:
                 sql.drop_entity_mentions(conn, changes, eid)
                 dropped.add(eid)
         changes.apply(conn)
@@ -400,7 +400,7 @@ def _unglued(word: str, known: Collection[str]) -> str | None:
     return rest if word[:1] in SINGLE_CLITICS and rest in known else None
 
 
-def _bare_head(norm: str) -> bool:
+def bare_head(norm: str) -> bool:
     """لحزب, حزب, بوزارة: the head noun of an organisation's name without the article (the
     recogniser kept it and lost the name that followed), a preposition glued on or not."""
     return _unglued(norm, org_heads()) is not None

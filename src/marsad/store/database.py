@@ -43,7 +43,7 @@ class StoredMention:
     start: int
     end: int
     surface: str
-    type: str | None = None  # the recogniser's type (None for role mentions)
+    type: str | None = None  # the recogniser's type (None: a role, or a name found again)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

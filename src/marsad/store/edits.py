@@ -206,6 +206,13 @@ def unsettled(store: Store) -> tuple[set[int], int]:
         return {r[0] for r in ids}, int(newest[0] or 0) if newest else 0
 
 
+def last_settled(store: Store) -> int:
+    """The newest article the global pass has run after (0: none)."""
+    with store.engine.connect() as conn:
+        done = driver.lookup(conn, "SELECT value FROM meta WHERE key = :k", {"k": SETTLED})
+        return int(done[0]) if done else 0
+
+
 def mark_settled(store: Store, article_id: int) -> None:
     with store.engine.begin() as conn:
         conn.execute(delete(s.meta).where(s.meta.c.key == SETTLED))

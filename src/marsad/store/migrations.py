@@ -257,6 +257,15 @@ def _window_totals(conn: Connection) -> None:
     window_totals.create(conn)
 
 
+def _confirmed_names(conn: Connection) -> None:
+    """25: the names the news confirmed (entities.confirmed); empty here, filled by the next
+    global pass, which then looks for them in every article (the mark in ``meta``)."""
+    schema.confirmed_names.create(conn, checkfirst=True)
+    meta = schema.meta
+    conn.execute(meta.delete().where(meta.c.key == "confirm_everywhere"))
+    conn.execute(meta.insert().values(key="confirm_everywhere", value="1"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -282,6 +291,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_name_keys,
     _mention_surface_index,
     _window_totals,
+    _confirmed_names,
 ]
 
 

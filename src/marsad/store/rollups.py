@@ -111,6 +111,75 @@ def record_entities(
     )
 
 
+def record_links(
+    conn: Connection,
+    links: Sequence[tuple[int, int, str | None, int, int]],
+    had: dict[int, set[int]],
+    story_days: set[tuple[int, str, int]],
+) -> None:
+    """Count entities that came to stored articles (their ``article_entities`` rows already
+    written): (article, entity, day, source, story) each, ``had``: what each article named
+    before, ``story_days``: the (story, day, entity) that were counted before. The counts
+    only grow, by what the new links add (no entity's history is recounted)."""
+    days: dict[tuple[int, str], list[int]] = {}  # (entity, day) → [articles, stories]
+    sources: dict[tuple[int, int, str], int] = {}
+    pairs: dict[tuple[int, int, str], int] = {}
+    totals: dict[int, int] = {}
+    new_stories: set[tuple[int, str, int]] = set()
+    added: dict[int, list[int]] = {}
+    for article, eid, day, source, story in links:
+        if day is None:  # not counted (entity_totals sums entity_days)
+            continue
+        totals[eid] = totals.get(eid, 0) + 1
+        added.setdefault(article, []).append(eid)
+        counted = days.setdefault((eid, day), [0, 0])
+        counted[0] += 1
+        if (story, day, eid) not in story_days and (story, day, eid) not in new_stories:
+            new_stories.add((story, day, eid))
+            counted[1] += 1
+        sources[eid, source, day] = sources.get((eid, source, day), 0) + 1
+    day_of = {a: d for a, _, d, _, _ in links}
+    for article, new in added.items():
+        day = day_of[article]
+        old = had.get(article, set()) - set(new)
+        for a, b in [*permutations(sorted(set(new)), 2), *((n, o) for n in new for o in old)]:
+            for key in ((a, b, day), (b, a, day)) if b in old else ((a, b, day),):
+                pairs[key] = pairs.get(key, 0) + 1
+    _upsert(
+        conn,
+        "entity_days",
+        ("entity_id", "day"),
+        [
+            {"entity_id": e, "day": d, "articles": n, "stories": k}
+            for (e, d), (n, k) in days.items()
+        ],
+    )
+    _upsert(
+        conn,
+        "entity_totals",
+        ("entity_id",),
+        [{"entity_id": e, "articles": n} for e, n in sorted(totals.items())],
+    )
+    _upsert(
+        conn,
+        "entity_source_days",
+        ("entity_id", "source_id", "day"),
+        [
+            {"entity_id": e, "source_id": src, "day": d, "articles": n}
+            for (e, src, d), n in sorted(sources.items())
+        ],
+    )
+    _upsert(
+        conn,
+        "pair_days",
+        ("entity_id", "other_id", "day"),
+        [
+            {"entity_id": a, "other_id": b, "day": d, "articles": n}
+            for (a, b, d), n in sorted(pairs.items())
+        ],
+    )
+
+
 def rebuild(conn: Connection) -> None:
     """Recompute every rollup from the article tables (idempotent)."""
     for table in TABLES:

@@ -102,7 +102,8 @@ mentions = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("surface", Text, nullable=False),
-    Column("type", String(16)),  # the recogniser's type for this mention (votes on the entity's)
+    Column("type", String(16)),  # the recogniser's type (votes on the entity's); NULL: a role
+    # mention, or a name found again (entities/confirmed.py)
 )
 
 # Who said what (SPEC §7, marsad.entities.quotes): the words and the speaker's mention
@@ -200,6 +201,15 @@ unsettled_entities = Table(
 # finds the names related to what a round touched by index instead of reading every entity:
 # the normalised name, without spaces, its spelling skeleton; ``name`` is the name they were
 # made from (a row whose name differs from the entity's is stale and made again).
+# Names the news confirmed (entities/confirmed.py): every article is searched for them, and
+# where the recogniser missed one, the entity gets an untyped mention ("found again").
+confirmed_names = Table(
+    "confirmed_names",
+    metadata,
+    Column("norm", Text, primary_key=True),
+    Column("entity_id", Integer, nullable=False, index=True),
+)
+
 entity_keys = Table(
     "entity_keys",
     metadata,

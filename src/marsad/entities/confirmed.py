@@ -1,0 +1,230 @@
+"""Names the news confirmed are found again in every article (issue #15: misses).
+
+The recogniser decides one sentence at a time and misses names it has no context for: on
+the whole ANT corpus it names إدلب in 17 of the 331 articles that write it, ناسا in 40 of
+138, جمال خاشقجي in 288 of 328 (a headline: «قضية جمال خاشقجي»). Names it once guessed are
+not looked for in later articles (what an article yields must not depend on what came
+before it), so the pages missed those articles whatever the corpus said. This pass, the last
+of each global pass, makes a name the news has confirmed a name everywhere:
+
+* **confirmed** — an entity the pipeline created, a person, organisation or place the
+  recogniser named in ``FEWEST_ARTICLES`` articles or more, is confirmed under each way it
+  wrote it in ``FORM_ARTICLES`` articles or more: for a person, two words at least, no
+  title first; one word only for an organisation or a place that reads as a name (the news
+  corpus writes it with the article, or without, not both: حمص, not العقبة or الوحدة), is no
+  common or trigger word, and that the recogniser named in ``WORD_SHARE`` of the articles
+  with the word at least. A name another entity bears too (a knowledge-base entity, or one
+  in two articles or more) is nobody's;
+* **found again** — every article that writes a confirmed name where no mention stands
+  gets a mention of its entity, untyped (it does not vote on the type, and does not count
+  towards confirming): unless a rare word stands right beside it (``محمد علي [جعفري]``: the
+  name may go on), an organisation's name is followed by ``لل…`` (``الاتحاد الإسباني للطائفة
+  اليهودية``), or a one-word name reads better as ل + the article (``للحج`` is not ل +
+  لحج);
+* **no longer confirmed** — when an entity falls under the bar, is merged or loses the
+  name, the mentions found again under it go.
+
+The pass keeps the confirmed names (``confirmed_names``) so that a round looks for the
+names it newly confirmed in every article and for every confirmed name in its new articles
+only; the whole pass (reprocess, a first ingest) looks for all of them everywhere. Either
+way, the mentions found again are those the whole corpus's evidence gives, whatever order the
+articles came in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import Connection
+
+from marsad.arabic.normalise import WORD, normalise, normalise_word
+from marsad.arabic.tokenise import default_counts
+from marsad.entities import fragments
+from marsad.entities import roles as R
+from marsad.ner.gazetteer import MAX_NAME_WORDS, GazetteerRecogniser
+from marsad.ner.lexicon import triggers
+from marsad.store import confirmed as sql
+from marsad.store import edits
+from marsad.store.database import Store
+from marsad.store.fragments import Changes, article_count, articles_with_word
+
+FEWEST_ARTICLES = 5  # articles the recogniser named the entity in
+FORM_ARTICLES = 2  # articles it wrote the name that way in
+WORD_SHARE = 0.05  # a one-word name: of the articles with the word, the recogniser named it
+OTHERS_FEWEST = 2  # another entity in this many articles bearing the name makes it nobody's
+RARE = 100  # a word this rare in the news corpus beside a name may be more of the name
+TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
+_GAP = re.compile(r"[ \u00a0\u200f\u200e]+")
+
+
+def find_again(store: Store, entity_ids: Iterable[int] | None = None, since: int = 0) -> int:
+    """Bring the confirmed names up to date and find them again: in every article when
+    ``entity_ids`` is None (the whole pass), else for the entities a round touched, in the
+    articles after ``since`` (the round's) and, for names newly confirmed, in every article.
+    Returns how many mentions were found again."""
+    scope = None if entity_ids is None else set(entity_ids)
+    with store.engine.connect() as conn:
+        if sql.everywhere_asked(conn):  # a database made before this pass: all at once
+            scope = None
+    operator = edits.operator_entities(store)
+    live = edits.live_entities(store, scope)
+    with store.engine.begin() as conn:
+        sql.everywhere_done(conn)
+        before = sql.stored(conn)
+        now = _confirmed(conn, before, scope, live, operator)
+        changes = Changes()
+        for norm, eid in sorted(before.items()):
+            if now.get(norm) != eid:
+                sql.drop_found_again(conn, changes, eid, norm)
+        new = sql.article_ids_after(conn, since)
+        wanted: dict[int, set[str] | None] = {}  # article → names to look for (None: all)
+        if scope is None or len(new) * 2 > article_count(conn):  # a first ingest: all anyway
+            wanted = dict.fromkeys(sql.article_ids_after(conn, 0))
+        else:
+            for norm, eid in sorted(now.items()):
+                if before.get(norm) != eid:
+                    for article in sql.articles_with(conn, norm):
+                        wanted.setdefault(article, set()).add(norm)  # type: ignore[union-attr]
+            wanted.update(dict.fromkeys(new))
+        found = _find(conn, now, wanted) if now and wanted else []
+        sql.add_mentions(conn, found)
+        sql.store(conn, now, before)
+        changes.apply(conn)
+    return len(found)
+
+
+# ---- which names are confirmed ------------------------------------------------------------
+def _confirmed(
+    conn: Connection,
+    before: dict[str, int],
+    scope: set[int] | None,
+    live: list[tuple[int, str, str, bool, int]],
+    operator: set[int],
+) -> dict[str, int]:
+    """Normalised name → entity, for every confirmed name: computed afresh for the ``live``
+    entities of ``scope`` (all when None); the others keep what ``before`` says, if alive."""
+    kept: dict[str, int] = {}
+    if scope is not None:
+        alive = sql.live_ids(conn, {e for e in before.values() if e not in scope})
+        kept = {n: e for n, e in before.items() if e in alive}
+    candidates = {
+        eid: etype
+        for eid, _, etype, kb, _ in live
+        if not kb and eid not in operator and etype in TYPES
+    }
+    recognised = sql.recognised_articles(conn, candidates)
+    candidates = {e: t for e, t in candidates.items() if recognised.get(e, 0) >= FEWEST_ARTICLES}
+    claims: dict[str, set[int]] = {}
+    for eid, forms in sorted(sql.written_forms(conn, candidates).items()):
+        for norm, n in forms.items():
+            if n >= FORM_ARTICLES and _may_confirm(norm, candidates[eid]):
+                claims.setdefault(norm, set()).add(eid)
+    out = dict(kept)
+    for norm, eids in sorted(claims.items()):
+        if len(eids) > 1 or (norm in kept and kept[norm] not in eids):
+            out.pop(norm, None)  # two entities write it: nobody's
+            continue
+        eid = next(iter(eids))
+        if sql.others_named(conn, norm, eid, OTHERS_FEWEST):
+            out.pop(norm, None)
+            continue
+        if " " not in norm:
+            enough = int(recognised[eid] / WORD_SHARE) + 1  # articles with the word: too many
+            if articles_with_word(conn, norm, cap=enough) >= enough:
+                out.pop(norm, None)
+                continue
+        out[norm] = eid
+    return out
+
+
+def _may_confirm(norm: str, etype: str) -> bool:
+    """Whether a way of writing an entity of ``etype`` may be confirmed as its name."""
+    words = norm.split()
+    if not words or len(words) > MAX_NAME_WORDS or R.is_not_name(words):
+        return False
+    if etype == "PERSON":
+        return len(words) >= 2 and not R.is_role_word(words[0])
+    if len(words) >= 2:  # not adjectives alone (الكورية الشمالية: the media, the leadership)
+        return not all(R.is_nisba(w) for w in words)
+    word = words[0]
+    return _name_like(word) and fragments.joinable(word) and not fragments.bare_head(word)
+
+
+def _name_like(word: str) -> bool:
+    """The news corpus writes the word with the article or without it, not both (حمص,
+    الليكود; not العقبة, 'the obstacle', nor الوحدة, 'unity')."""
+    counts = default_counts()
+    if word.startswith("ال"):
+        return counts[word[2:]] <= max(2, counts[word] // 4)
+    return counts["ال" + word] <= max(2, counts[word] // 4)
+
+
+# ---- finding them again ---------------------------------------------------------------------
+def _find(
+    conn: Connection, names: dict[str, int], wanted: dict[int, set[str] | None]
+) -> list[tuple[int, int, int, int, str]]:
+    """(article, entity, start, end, surface) of the confirmed names written where no
+    mention stands, in the articles ``wanted`` (each: the names to look for, None: all)."""
+    types = sql.types_of(conn, set(names.values()))
+    gazetteer = GazetteerRecogniser((norm, types[eid]) for norm, eid in names.items())
+    out = []
+    for article, content, spans in sql.texts_and_spans(conn, sorted(wanted)):
+        allowed = wanted[article]
+        taken = list(spans)
+        for m in gazetteer.recognise(content):
+            norm = normalise(m.text)
+            eid = names.get(norm)
+            if eid is None or (allowed is not None and norm not in allowed):
+                continue
+            if any(s < m.end and m.start < e for s, e in taken):
+                continue
+            if _goes_on(content, m.start, m.end, norm, types[eid]):
+                continue
+            taken.append((m.start, m.end))
+            out.append((article, eid, m.start, m.end, m.text))
+    return out
+
+
+def _goes_on(content: str, start: int, end: int, norm: str, etype: str) -> bool:
+    """Whether the text around a name written at [start, end) may make it another name or no
+    name: a rare word beside it (the name may go on), an organisation's name followed by
+    ``لل…`` or an adjective of origin (``حزب الشعب [الجمهوري]``), a one-word name without
+    a word before it that announces its kind (``محافظة``, ``في``, ``صحيفة``) or quotes
+    (``دوما`` is also 'always', ``دمت`` a verb)."""
+    counts = default_counts()
+    before, after = content[max(0, start - 40) : start], content[end : end + 40]
+    glued = re.search(r"\w+$", before)  # a clitic the gazetteer read off (و, ب, لل)
+    if glued:
+        token = normalise_word(glued.group() + content[start:end])
+        one_word = " " not in norm and norm.startswith("ل") and token.startswith("لل")
+        if one_word and counts["ال" + token[2:]] > counts[norm]:  # للحج: ل + الحج, not لحج
+            return True
+        before = before[: glued.start()]
+    left = list(WORD.finditer(before))
+    gap = before[left[-1].end() :] if left else before
+    if left and _GAP.fullmatch(gap) and _rare(left[-1].group()):
+        return True
+    if " " not in norm and not _announced(left[-1].group() if left else "", gap, etype):
+        return True
+    right = WORD.match(after.lstrip(" \u00a0\u200f\u200e"))
+    if right is None or not _GAP.match(after):
+        return False
+    word = normalise_word(right.group())
+    if etype == "ORGANIZATION" and (word.startswith("لل") or R.is_nisba(word)):
+        return True
+    return _rare(right.group())
+
+
+def _announced(word: str, gap: str, etype: str) -> bool:
+    """Whether the word before a one-word name (``gap`` between them) announces a name of
+    its kind: a trigger word of that kind (مدينة, في, وكالة) or an opening quote."""
+    if any(q in gap for q in "\"«“'"):
+        return True
+    kind = {"LOCATION": "L", "ORGANIZATION": "O"}.get(etype, "")
+    return bool(_GAP.fullmatch(gap)) and kind in triggers().get(normalise_word(word), "-")
+
+
+def _rare(surface: str) -> bool:
+    word = normalise_word(surface)
+    return len(word) >= 2 and word[0].isalpha() and default_counts()[word] < RARE

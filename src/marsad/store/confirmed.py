@@ -1,0 +1,210 @@
+"""SQL of the names the news confirmed (:mod:`marsad.entities.confirmed`): what confirms
+them (the articles the recogniser named an entity in, and how it wrote it there), the table
+of confirmed names, the articles that may hold one, and the mentions found again.
+
+A mention found again has no recogniser type (``mentions.type`` is NULL, as a role mention's
+is): it does not vote on its entity's type and does not count towards confirming a name.
+Portable SQL (SQLite and PostgreSQL); ids are integers, every other value is bound.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from sqlalchemy import Connection, delete, insert, select, text
+
+from marsad.arabic.normalise import normalise
+from marsad.models import content_of
+from marsad.store import rollups
+from marsad.store import schema as s
+from marsad.store.edits import _chunks, rebuild_article_entities
+from marsad.store.fragments import Changes, article_entity_sets
+from marsad.store.listing import SearchFilters, search_clauses
+
+
+def written_forms(
+    conn: Connection, entity_ids: Iterable[int] | None = None
+) -> dict[int, Counter[str]]:
+    """Entity → each normalised way the recogniser wrote it → in how many articles (typed
+    mentions only: not roles, not names found again), of these entities or all."""
+    base = (
+        "SELECT entity_id, surface, count(DISTINCT article_id) FROM mentions "
+        "WHERE type IS NOT NULL {} GROUP BY entity_id, surface"
+    )
+    out: dict[int, Counter[str]] = defaultdict(Counter)
+    chunks = [None] if entity_ids is None else list(_chunks(entity_ids))
+    for chunk in chunks:
+        where = (
+            "" if chunk is None else f"AND entity_id IN ({','.join(str(int(i)) for i in chunk)})"
+        )
+        for eid, surface, n in conn.execute(text(base.format(where))):
+            out[eid][normalise(surface).strip()] += n
+    return out
+
+
+def recognised_articles(conn: Connection, entity_ids: Iterable[int]) -> dict[int, int]:
+    """Entity → the articles the recogniser named it in (typed mentions)."""
+    out: dict[int, int] = {}
+    for chunk in _chunks(entity_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(
+            "SELECT entity_id, count(DISTINCT article_id) FROM mentions "
+            f"WHERE type IS NOT NULL AND entity_id IN ({ids}) GROUP BY entity_id"
+        )
+        out.update({r[0]: r[1] for r in conn.execute(q)})
+    return out
+
+
+EVERYWHERE = "confirm_everywhere"  # meta key: the next pass looks for every name everywhere
+
+
+def everywhere_asked(conn: Connection) -> bool:
+    """Whether the next pass must look for every confirmed name in every article (set by
+    the migration that brought the table: the names were never looked for)."""
+    return (
+        conn.execute(select(s.meta.c.value).where(s.meta.c.key == EVERYWHERE)).first() is not None
+    )
+
+
+def everywhere_done(conn: Connection) -> None:
+    conn.execute(delete(s.meta).where(s.meta.c.key == EVERYWHERE))
+
+
+def stored(conn: Connection) -> dict[str, int]:
+    """The confirmed names the last pass left: normalised name → entity."""
+    c = s.confirmed_names
+    return {r[0]: r[1] for r in conn.execute(select(c.c.norm, c.c.entity_id))}
+
+
+def store(conn: Connection, names: Mapping[str, int], before: Mapping[str, int]) -> None:
+    """Write ``names`` in place of ``before`` (changed rows only)."""
+    c = s.confirmed_names
+    gone = [n for n, e in before.items() if names.get(n) != e]
+    for k in range(0, len(gone), 500):
+        conn.execute(delete(c).where(c.c.norm.in_(gone[k : k + 500])))
+    new = [{"norm": n, "entity_id": e} for n, e in sorted(names.items()) if before.get(n) != e]
+    if new:
+        conn.execute(insert(c), new)
+
+
+def others_named(conn: Connection, norm: str, besides: int, fewest: int) -> bool:
+    """Whether another live entity, in ``fewest`` articles or more, bears this name."""
+    q = text(
+        "SELECT 1 FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "LEFT JOIN entity_totals t ON t.entity_id = e.id WHERE a.norm = :n AND e.id != :b "
+        "AND e.merged_into IS NULL AND (e.kb_id IS NOT NULL OR coalesce(t.articles, 0) >= :f) "
+        "LIMIT 1"
+    )
+    return conn.execute(q, {"n": norm, "b": besides, "f": fewest}).first() is not None
+
+
+def live_ids(conn: Connection, entity_ids: Iterable[int]) -> set[int]:
+    """Those of ``entity_ids`` not merged away."""
+    out: set[int] = set()
+    for chunk in _chunks(entity_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(f"SELECT id FROM entities WHERE merged_into IS NULL AND id IN ({ids})")
+        out |= {r[0] for r in conn.execute(q)}
+    return out
+
+
+def types_of(conn: Connection, entity_ids: Iterable[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(entity_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        out.update(
+            {
+                r[0]: r[1]
+                for r in conn.execute(text(f"SELECT id, type FROM entities WHERE id IN ({ids})"))
+            }
+        )
+    return out
+
+
+def articles_with(conn: Connection, norm: str) -> list[int]:
+    """The articles whose text has every word of the name (clitics allowed), by the
+    full-text index: a superset of those that write it."""
+    hits, match, _, params, _, _ = search_clauses(conn, norm.split(), SearchFilters())
+    return [r[0] for r in conn.execute(text(f"SELECT h.id FROM ({hits} WHERE {match}) h"), params)]
+
+
+def article_ids_after(conn: Connection, article_id: int) -> list[int]:
+    q = text("SELECT id FROM articles WHERE id > :a ORDER BY id")
+    return [r[0] for r in conn.execute(q, {"a": article_id})]
+
+
+def texts_and_spans(
+    conn: Connection, article_ids: Sequence[int]
+) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
+    """(article, the text mention offsets point into, its mentions' spans), a chunk at a
+    time."""
+    for chunk in _chunks(article_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for a, start, end in conn.execute(
+            text(f'SELECT article_id, start, "end" FROM mentions WHERE article_id IN ({ids})')
+        ):
+            spans[a].append((start, end))
+        for a, title, body in conn.execute(
+            text(f"SELECT id, title, text FROM articles WHERE id IN ({ids}) ORDER BY id")
+        ):
+            yield a, content_of(title, body), spans[a]
+
+
+def add_mentions(conn: Connection, rows: Sequence[tuple[int, int, int, int, str]]) -> None:
+    """Mentions found again: (article, entity, start, end, surface), untyped; the articles'
+    entities and the counts follow (by what they add: :func:`.rollups.record_links`)."""
+    if not rows:
+        return
+    articles = sorted({r[0] for r in rows})
+    had = article_entity_sets(conn, articles)
+    meta = _article_meta(conn, articles)  # article → (day, source, story)
+    links = sorted({(a, e) for a, e, *_ in rows if e not in had.get(a, set())})
+    story_days = _story_days(conn, {meta[a][2] for a, _ in links})
+    conn.execute(
+        insert(s.mentions),
+        [
+            {"article_id": a, "entity_id": e, "start": st, "end": en, "surface": sf, "type": None}
+            for a, e, st, en, sf in rows
+        ],
+    )
+    rebuild_article_entities(conn, articles)
+    rollups.record_links(conn, [(a, e, *meta[a]) for a, e in links], had, story_days)
+
+
+def _article_meta(
+    conn: Connection, article_ids: Sequence[int]
+) -> dict[int, tuple[str | None, int, int]]:
+    out: dict[int, tuple[str | None, int, int]] = {}
+    for chunk in _chunks(article_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(f"SELECT id, day, source_id, story_id FROM articles WHERE id IN ({ids})")
+        out.update({r[0]: (r[1], r[2], r[3]) for r in conn.execute(q)})
+    return out
+
+
+def _story_days(conn: Connection, story_ids: Iterable[int]) -> set[tuple[int, str, int]]:
+    """(story, day, entity) of every entity an article of these stories names on its day."""
+    out: set[tuple[int, str, int]] = set()
+    for chunk in _chunks(story_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(
+            "SELECT a.story_id, ae.day, ae.entity_id FROM articles a "
+            "JOIN article_entities ae ON ae.article_id = a.id "
+            f"WHERE a.story_id IN ({ids}) AND ae.day IS NOT NULL"
+        )
+        out |= {(r[0], r[1], r[2]) for r in conn.execute(q)}
+    return out
+
+
+def drop_found_again(conn: Connection, changes: Changes, entity_id: int, norm: str) -> None:
+    """The entity's mentions found again under a name no longer confirmed go."""
+    q = text("SELECT id, article_id, surface FROM mentions WHERE entity_id = :e AND type IS NULL")
+    rows = [(m, a) for m, a, sf in conn.execute(q, {"e": entity_id}) if normalise(sf) == norm]
+    for k in range(0, len(rows), 500):
+        ids = ",".join(str(int(m)) for m, _ in rows[k : k + 500])
+        conn.execute(text(f"DELETE FROM mentions WHERE id IN ({ids})"))
+    if rows:
+        changes.articles |= {a for _, a in rows}
+        changes.entities.add(entity_id)

@@ -1,0 +1,119 @@
+"""Names the news confirmed are found again where the recogniser missed them
+(marsad.entities.confirmed, the last step of the global pass)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from marsad.store import rollups
+from marsad.store.database import Store
+from marsad.store.edits import rebuild_article_entities
+
+from .test_consolidate import LOC, ORG, PERSON, entity_of, ingest
+from .test_fragments import articles_of
+
+GHOUTA = [
+    (f"قصفت الطائرات الغوطة الشرقية في الغارة رقم {k}.", {"الغوطة الشرقية": LOC}) for k in range(5)
+]
+MISSED = [  # the recogniser saw no name in these
+    ("عاد المدنيون إلى الغوطة الشرقية بعد الهدنة.", {}),
+    ("قال مسؤول إن الغوطة الشرقية تعاني نقصا في الدواء.", {}),
+]
+
+
+def mentions(store: Store) -> set[tuple[str, str, int, str | None]]:
+    """(entity, surface, start, type) of every mention, by article title."""
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT a.title, e.name, m.surface, m.start, m.type FROM mentions m "
+            "JOIN entities e ON e.id = m.entity_id JOIN articles a ON a.id = m.article_id"
+        ).all()
+    return {tuple(r) for r in rows}
+
+
+def test_a_name_the_news_confirmed_is_found_again_where_the_recogniser_missed_it(settings):
+    store = Store(settings.database_url)
+    ingest(store, settings, [GHOUTA + MISSED])
+    ghouta = entity_of(store, "الغوطة الشرقية")
+    assert ghouta["type"] == "LOCATION"
+    assert articles_of(store, settings, "الغوطة الشرقية") == 7
+    with store.engine.connect() as conn:
+        untyped = conn.exec_driver_sql(
+            "SELECT count(*) FROM mentions WHERE type IS NULL AND entity_id = ?", (ghouta["id"],)
+        ).scalar()
+    assert untyped == 4  # title and text of the two articles: they do not vote on its type
+
+
+def test_a_name_confirmed_later_is_found_in_the_articles_that_came_before(settings, tmp_path):
+    at_once = Store(settings.database_url)
+    ingest(at_once, settings, [MISSED + GHOUTA])
+    later = Store(f"sqlite:///{tmp_path / 'later.db'}")
+    ingest(later, settings, [MISSED, GHOUTA[:2], GHOUTA[2:]])
+    assert articles_of(later, settings, "الغوطة الشرقية") == 7
+    assert mentions(later) == mentions(at_once)
+
+
+def test_a_name_below_the_bar_is_not_looked_for(settings):
+    store = Store(settings.database_url)
+    ingest(store, settings, [GHOUTA[:4] + MISSED])  # four articles: not yet confirmed
+    assert articles_of(store, settings, "الغوطة الشرقية") == 4
+
+
+def test_a_one_word_name_is_found_again_only_where_a_word_announces_it(settings):
+    store = Store(settings.database_url)
+    rows = [(f"قصفت الطائرات مدينة دوما في الغارة رقم {k}.", {"دوما": LOC}) for k in range(5)]
+    rows += [
+        ("قال المتحدث إن آلاف المدنيين عالقون في دوما منذ أسابيع.", {}),
+        ("وكانت الممثلة تؤكد دوما أن الغرفة هي وزارة السينما.", {}),  # دوما: 'always'
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "دوما") == 6
+    surfaces = {(title, start) for title, _, _, start, _ in mentions(store)}
+    assert not any(title.startswith("وكانت الممثلة") for title, _ in surfaces)
+
+
+def test_a_name_that_may_go_on_into_a_longer_one_is_left_alone(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"قال محمد علي في المقابلة رقم {k} إنه متفائل.", {"محمد علي": PERSON}) for k in range(5)
+    ]
+    rows += [("وقال محمد علي جعفري قائد الحرس إن الرد قادم.", {})]  # another man
+    rows += [(f"أعلن حزب الشعب في البيان رقم {k} موقفه.", {"حزب الشعب": ORG}) for k in range(5)]
+    rows += [("وقال زعيم حزب الشعب الجمهوري إن الانتخابات مزورة.", {})]  # another party
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "محمد علي") == 5
+    assert articles_of(store, settings, "حزب الشعب") == 5
+
+
+def test_the_counts_of_names_found_again_equal_a_recount(settings):
+    store = Store(settings.database_url)
+    others = [
+        (f"التقى وفد الأمم المتحدة في الغوطة الشرقية للمرة {k}.", {"الأمم المتحدة": ORG})
+        for k in range(3)
+    ]
+    ingest(store, settings, [GHOUTA + MISSED + others])
+    assert articles_of(store, settings, "الغوطة الشرقية") == 10
+    path = settings.database_url.removeprefix("sqlite:///")
+    tables = ("entity_days", "entity_totals", "entity_source_days", "pair_days")
+    kept = {t: set(sqlite3.connect(path).execute(f"SELECT * FROM {t}")) for t in tables}
+    with store.engine.begin() as conn:
+        rollups.rebuild(conn)
+    assert {t: set(sqlite3.connect(path).execute(f"SELECT * FROM {t}")) for t in tables} == kept
+    assert kept["pair_days"]  # the found mentions made the pairs (and only they)
+
+
+def test_a_database_from_before_the_pass_is_searched_whole_at_its_next_round(settings):
+    store = Store(settings.database_url)
+    ingest(store, settings, [GHOUTA + MISSED])
+    with store.engine.begin() as conn:  # as the database was before migration 25
+        conn.exec_driver_sql("DELETE FROM mentions WHERE type IS NULL")
+        conn.exec_driver_sql("DROP TABLE confirmed_names")
+        conn.exec_driver_sql("UPDATE meta SET value = '24' WHERE key = 'schema_version'")
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM articles")]
+        rebuild_article_entities(conn, ids)
+        rollups.rebuild(conn)
+    store.close()
+    store = Store(settings.database_url)
+    assert articles_of(store, settings, "الغوطة الشرقية") == 5
+    ingest(store, settings, [[("وصل الوفد إلى دمشق أمس.", {"دمشق": LOC})]])  # a round
+    assert articles_of(store, settings, "الغوطة الشرقية") == 7
