@@ -55,6 +55,40 @@ def normalise(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.lower()).split())
 
 
+_IN_PLACE = str.maketrans(
+    {
+        **{c: f for c, f in _FOLDS if len(f) == 1},
+        **{chr(c): "\u0640" for c in range(0x0610, 0x061B)},
+        **{chr(c): "\u0640" for c in range(0x064B, 0x0660)},
+        "\u0670": "\u0640",
+        **{chr(c): "\u0640" for c in range(0x06D6, 0x06EE)},
+    }
+)
+_BETWEEN = "(?:[^\\w.,،؛:!?؟\\n]|_)+"  # what may stand between two written words of a name
+
+
+def fold_in_place(text: str) -> str:
+    """The text with each letter ``normalise`` folds replaced by its fold (أ/إ → ا, ة → ه)
+    and harakat by a tatweel: the same length, so offsets in it are offsets in ``text``."""
+    return text.translate(_IN_PLACE)
+
+
+def normalise_folded(folded: str) -> str:
+    """``normalise`` of a text :func:`fold_in_place` folded (cheaper: the letters are
+    folded; presentation forms, which only NFKC would fold, are left as they are)."""
+    return " ".join(_NON_WORD.sub(" ", folded.replace("\u0640", "").lower()).split())
+
+
+def written_pattern(norm: str) -> str:
+    """A regular expression (to use with IGNORECASE, for Latin) matching the ways a
+    ``normalise``d name may be written, in a text folded by :func:`fold_in_place`: harakat
+    and tatweel anywhere, spaces, quotes or a hashtag's ``_`` between its words, not
+    sentence punctuation. The name stands in the group ``name``; what stands before it is
+    left to the caller (clitics)."""
+    words = ["ـ*".join(re.escape(c) for c in word) + "ـ*" for word in norm.split()]
+    return f"(?P<name>{_BETWEEN.join(words)})"
+
+
 @lru_cache(maxsize=200_000)
 def normalise_word(word: str) -> str:
     """``normalise`` for one word, remembered: news repeats its words."""

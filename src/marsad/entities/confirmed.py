@@ -34,20 +34,29 @@ articles came in.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy import Connection
 
-from marsad.arabic.normalise import WORD, normalise, normalise_word
+from marsad.arabic.normalise import (
+    WORD,
+    fold_in_place,
+    normalise_folded,
+    normalise_word,
+    written_pattern,
+)
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import fragments
 from marsad.entities import roles as R
-from marsad.ner.gazetteer import MAX_NAME_WORDS, GazetteerRecogniser
+from marsad.ner.gazetteer import MAX_NAME_WORDS
 from marsad.ner.lexicon import triggers
 from marsad.store import confirmed as sql
 from marsad.store import edits
 from marsad.store.database import Store
 from marsad.store.fragments import Changes, article_count, articles_with_word
+from marsad.store.listing import word_forms
 
 FEWEST_ARTICLES = 5  # articles the recogniser named the entity in
 FORM_ARTICLES = 2  # articles it wrote the name that way in
@@ -165,25 +174,68 @@ def _find(
     conn: Connection, names: dict[str, int], wanted: dict[int, set[str] | None]
 ) -> list[tuple[int, int, int, int, str]]:
     """(article, entity, start, end, surface) of the confirmed names written where no
-    mention stands, in the articles ``wanted`` (each: the names to look for, None: all)."""
+    mention stands, in the articles ``wanted`` (each: the names to look for, None: all)
+    that do not name their entity already. An article is read word by word only when its
+    words hold such a name's last word (a one-word name's with a clitic or not): most hold
+    only names they name already."""
     types = sql.types_of(conn, set(names.values()))
-    gazetteer = GazetteerRecogniser((norm, types[eid]) for norm, eid in names.items())
+    keys: dict[str, set[str]] = defaultdict(set)  # a word or two → the names they may end
+    firsts: dict[str, tuple[frozenset[str], str]] = {}  # name → its first word's forms, rest
+    for norm in names:
+        words = norm.split()
+        forms = frozenset(word_forms(words[0]))
+        firsts[norm] = forms, " ".join(words[1:])
+        if len(words) > 2:
+            keys[" ".join(words[-2:])].add(norm)
+        else:  # the first word may carry a clitic: each form is a key
+            for form in forms:
+                keys[" ".join((form, *words[1:]))].add(norm)
     out = []
-    for article, content, spans in sql.texts_and_spans(conn, sorted(wanted)):
+    for article, content, spans, named in sql.texts_and_spans(conn, sorted(wanted)):
         allowed = wanted[article]
+        in_place = fold_in_place(content)
+        folded = f" {normalise_folded(in_place)} "
+        words = folded.split()
+        present = (
+            set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+        ) & keys.keys()
+        looked = {
+            n
+            for key in present
+            for n in keys[key]
+            if names[n] not in named
+            and (allowed is None or n in allowed)
+            and (n.count(" ") < 2 or _written(firsts[n], words, folded))
+        }
+        if not looked:
+            continue
         taken = list(spans)
-        for m in gazetteer.recognise(content):
-            norm = normalise(m.text)
-            eid = names.get(norm)
-            if eid is None or (allowed is not None and norm not in allowed):
-                continue
-            if any(s < m.end and m.start < e for s, e in taken):
-                continue
-            if _goes_on(content, m.start, m.end, norm, types[eid]):
-                continue
-            taken.append((m.start, m.end))
-            out.append((article, eid, m.start, m.end, m.text))
-    return out
+        for norm in sorted(looked, key=lambda n: (-len(n), n)):  # the longest name first
+            for m in _finder(norm).finditer(in_place):
+                start, end = m.span("name")
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                if _goes_on(content, start, end, norm, types[names[norm]]):
+                    continue
+                taken.append((start, end))
+                out.append((article, names[norm], start, end, content[start:end]))
+    return sorted(out)
+
+
+@lru_cache(maxsize=100_000)
+def _finder(norm: str) -> re.Pattern[str]:
+    """Where a confirmed name is written in raw text, a word to itself, after و ف and ب ك
+    (ل too, when the name has no article: ل + الـ is written لل, a word of its own)."""
+    clitics = "[وف]?[بك]?" if norm.startswith("ال") else "[وف]?[بلك]?"
+    edge = "[\\wـ]"  # a letter, or harakat folded in place
+    return re.compile(f"(?<!{edge}){clitics}{written_pattern(norm)}(?!{edge})", re.IGNORECASE)
+
+
+def _written(first: tuple[frozenset[str], str], words: list[str], folded: str) -> bool:
+    """Whether the normalised text (``folded``, its ``words``) writes a name of three words
+    or more: its first word, with a clitic or not, then the rest."""
+    forms, rest = first
+    return any(f" {form} {rest} " in folded for form in forms.intersection(words))
 
 
 def _goes_on(content: str, start: int, end: int, norm: str, etype: str) -> bool:

@@ -136,20 +136,25 @@ def article_ids_after(conn: Connection, article_id: int) -> list[int]:
 
 def texts_and_spans(
     conn: Connection, article_ids: Sequence[int]
-) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
-    """(article, the text mention offsets point into, its mentions' spans), a chunk at a
-    time."""
+) -> Iterator[tuple[int, str, list[tuple[int, int]], set[int]]]:
+    """(article, the text mention offsets point into, its mentions' spans, the entities
+    they name), a chunk at a time."""
     for chunk in _chunks(article_ids):
         ids = ",".join(str(int(i)) for i in chunk)
         spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for a, start, end in conn.execute(
-            text(f'SELECT article_id, start, "end" FROM mentions WHERE article_id IN ({ids})')
+        named: dict[int, set[int]] = defaultdict(set)
+        for a, start, end, eid in conn.execute(
+            text(
+                'SELECT article_id, start, "end", entity_id FROM mentions '
+                f"WHERE article_id IN ({ids})"
+            )
         ):
             spans[a].append((start, end))
+            named[a].add(eid)
         for a, title, body in conn.execute(
             text(f"SELECT id, title, text FROM articles WHERE id IN ({ids}) ORDER BY id")
         ):
-            yield a, content_of(title, body), spans[a]
+            yield a, content_of(title, body), spans[a], named[a]
 
 
 def add_mentions(conn: Connection, rows: Sequence[tuple[int, int, int, int, str]]) -> None:
