@@ -257,6 +257,16 @@ def _window_totals(conn: Connection) -> None:
     window_totals.create(conn)
 
 
+def _alias_keys(conn: Connection) -> None:
+    """25: the keys the resolver finds known names by, read by key instead of every alias
+    at the start of each run (``alias_keys``, ``alias_words``, ``alias_parts``, kept by
+    triggers: store/alias_keys.py); the aliases already there are made keys of on the
+    resolver's next load."""
+    from marsad.store import alias_keys
+
+    alias_keys.create(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -282,6 +292,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_name_keys,
     _mention_surface_index,
     _window_totals,
+    _alias_keys,
 ]
 
 
