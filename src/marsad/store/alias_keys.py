@@ -40,35 +40,36 @@ def create(conn: Connection) -> None:
         "INSERT INTO alias_keys_todo (norm) SELECT {n}.norm "
         "WHERE NOT EXISTS (SELECT 1 FROM alias_keys k WHERE k.norm = {n}.norm)"
     )
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite":  # one writer: the queue holds each norm once
+        once = " AND NOT EXISTS (SELECT 1 FROM alias_keys_todo t WHERE t.norm = NEW.norm)"
         for name, event in (("insert", "INSERT"), ("update", "UPDATE OF norm")):
             conn.execute(
                 text(
                     f"CREATE TRIGGER IF NOT EXISTS alias_keys_{name} AFTER {event} ON aliases "
-                    f"BEGIN {queue.format(n='NEW').replace('INSERT', 'INSERT OR IGNORE', 1)}; END"
+                    f"BEGIN {queue.format(n='NEW')}{once}; END"
                 )
             )
-        conn.execute(text("INSERT OR IGNORE INTO alias_keys_todo (norm) SELECT norm FROM aliases"))
-        return
-    conn.execute(
-        text(
-            f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {queue.format(n='NEW')} ON CONFLICT DO NOTHING; RETURN NULL; END $$"
+    else:
+        conn.execute(
+            text(
+                f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN {queue.format(n='NEW')}; RETURN NULL; END $$"
+            )
         )
-    )
-    conn.execute(text("DROP TRIGGER IF EXISTS alias_keys_todo ON aliases"))
-    conn.execute(
-        text(
-            "CREATE TRIGGER alias_keys_todo AFTER INSERT OR UPDATE OF norm ON aliases "
-            f"FOR EACH ROW EXECUTE FUNCTION {_FUNCTION}()"
+        conn.execute(text("DROP TRIGGER IF EXISTS alias_keys_todo ON aliases"))
+        conn.execute(
+            text(
+                "CREATE TRIGGER alias_keys_todo AFTER INSERT OR UPDATE OF norm ON aliases "
+                f"FOR EACH ROW EXECUTE FUNCTION {_FUNCTION}()"
+            )
         )
-    )
-    conn.execute(
-        text(
-            "INSERT INTO alias_keys_todo (norm) SELECT DISTINCT norm FROM aliases "
-            "ON CONFLICT DO NOTHING"
-        )
-    )
+    queue_all(conn)
+
+
+def queue_all(conn: Connection) -> None:
+    """Queue every stored norm (their keys are all made again)."""
+    conn.execute(text("DELETE FROM alias_keys_todo"))
+    conn.execute(text("INSERT INTO alias_keys_todo (norm) SELECT DISTINCT norm FROM aliases"))
 
 
 def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple]:
@@ -87,7 +88,7 @@ def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple]:
 def pending(store: Store) -> list[str]:
     """The normalised aliases whose keys are still to be made."""
     with _writer(store).connect() as conn:
-        return sorted(r[0] for r in _rows(conn, "SELECT norm FROM alias_keys_todo", {}))
+        return sorted(r[0] for r in _rows(conn, "SELECT DISTINCT norm FROM alias_keys_todo", {}))
 
 
 def write(
@@ -132,8 +133,7 @@ def check_fingerprint(store: Store, made_by: str) -> None:
             return
         for table in ("alias_keys", "alias_words", "alias_parts"):
             conn.execute(text(f"DELETE FROM {table}"))
-        conn.execute(text("DELETE FROM alias_keys_todo"))
-        conn.execute(text("INSERT INTO alias_keys_todo (norm) SELECT DISTINCT norm FROM aliases"))
+        queue_all(conn)
         conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": _MADE_BY})
         conn.execute(
             text("INSERT INTO meta (key, value) VALUES (:k, :v)"), {"k": _MADE_BY, "v": made_by}

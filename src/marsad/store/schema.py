@@ -268,11 +268,14 @@ alias_parts = Table(
     Index("ix_alias_parts_skeleton", "skeleton"),
 )
 
-# Normalised aliases without keys yet (filled by triggers on ``aliases``).
+# Normalised aliases without keys yet (filled by triggers on ``aliases``). No unique key: on
+# PostgreSQL a trigger inserting a norm another transaction has just queued would wait for
+# that transaction (a bulk load, the global pass) to end.
 alias_keys_todo = Table(
     "alias_keys_todo",
     metadata,
-    Column("norm", Text, primary_key=True),
+    Column("norm", Text, nullable=False),
+    Index("ix_alias_keys_todo_norm", "norm"),
 )
 
 # Copies are looked up by URL when the crawler asks whether a page is already stored.
