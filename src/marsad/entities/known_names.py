@@ -21,6 +21,7 @@ the resolver saw, not only of those read before it.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -36,6 +37,7 @@ CONNECTORS = frozenset(
     {"عبد", "ابو", "ابن", "بن", "بنت", "ام", "ال", "دي", "دو", "فون", "فان", "لا"}
 )
 CACHE_MAX = 500_000  # keys read from the database kept at most (then read again)
+log = logging.getLogger(__name__)
 
 
 def name_parts(tokens: tuple[str, ...] | list[str]) -> list[tuple[bool, tuple[str, ...]]]:
@@ -87,6 +89,8 @@ def fill(store: Store) -> int:
     """Make the keys of the norms queued since the last fill; how many."""
     sql.check_fingerprint(store, fingerprint())
     norms = sql.pending(store)
+    if len(norms) > 20_000:  # a database opened for the first time by this version
+        log.info("making the keys of %d stored names (once; ~0.1 ms each)", len(norms))
     for i in range(0, len(norms), 5000):
         made = [keys(n) for n in norms[i : i + 5000] if n]
         sql.write(
