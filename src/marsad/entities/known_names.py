@@ -80,8 +80,10 @@ def keys(norm: str) -> tuple[tuple, list[tuple[str, str]], list[tuple[str, str, 
 
 def fingerprint() -> str:
     """Changes when the functions keys are made with give other keys (then made again)."""
-    probe = [chr(c) for c in range(0x621, 0x64B)] + ["سيرغي لافروف", "ال" + "قدس", "عبد الله"]
+    names = ["سيرغي لافروف", "القدس", "عبد الله", "محمد بن سلمان", "ابو بكر البغدادي", "دي ميستورا"]
+    probe = [chr(c) for c in range(0x621, 0x64B)] + names
     out = [repr(keys(" ".join(probe[i : i + 3]))) for i in range(0, len(probe), 2)]
+    out += [repr(keys(" ".join(names))), *sorted(CONNECTORS)]
     return hashlib.sha1("\n".join(out).encode()).hexdigest()[:16]
 
 
@@ -92,7 +94,7 @@ def fill(store: Store) -> int:
     if len(norms) > 20_000:  # a database opened for the first time by this version
         log.info("making the keys of %d stored names (once; ~0.1 ms each)", len(norms))
     for i in range(0, len(norms), 5000):
-        made = [keys(n) for n in norms[i : i + 5000] if n]
+        made = [keys(n) for n in norms[i : i + 5000] if n.split()]
         sql.write(
             store,
             [m[0] for m in made],
