@@ -13,6 +13,9 @@ without them, in one transaction), timed,
 then rolled back so the database is unchanged (``--merge``).
 
     PYTHONPATH=src python bench/scale_write.py --db /tmp/marsad-real1m/marsad.db --merge
+
+Resolver start: ``Resolver(store)`` timed on the database opened read-only, and what
+making the keys of its names costs (``--resolver-start --no-ingest``).
 """
 
 from __future__ import annotations
@@ -50,7 +53,8 @@ def write_articles(out: Path, corpus: Path, count: int, skip: int, day: str) -> 
 
 class Clock:
     """CPU seconds spent in a few functions (wrapped in place, for the benchmark only): the
-    resolver's index load (once per run, over every alias) and the global pass."""
+    resolver's load (once per run: it read every alias before issue 18, now only makes the
+    keys of the names stored since the last run) and the global pass."""
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = {}
@@ -80,6 +84,11 @@ def ingest(db: Path, jsonl: Path, data_dir: Path) -> tuple[int, float, float]:
         {"MARSAD_DATA_DIR": str(data_dir), "MARSAD_DATABASE_URL": f"sqlite:///{db}"}
     )
     store = Store(settings.database_url)
+    made, spent = keys_first(store)
+    if made:
+        print(
+            f"  {db.name}: keys of {made:,} stored names made once: {spent:.1f} CPU-s", flush=True
+        )
     cpu0, wall0 = time.process_time(), time.perf_counter()
     report = marsad.ingest.ingest_paths(store, settings, [jsonl], workers=1)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
@@ -90,6 +99,84 @@ def ingest(db: Path, jsonl: Path, data_dir: Path) -> tuple[int, float, float]:
         flush=True,
     )
     return report.new, cpu, wall
+
+
+def keys_first(store: Store) -> tuple[int, float]:
+    """Make the resolver's keys of the names stored before they existed (once, when a
+    database is first opened by a marsad that has them: entities.known_names), outside
+    the figure; (how many, CPU-s). Nothing to do for a marsad without them."""
+    try:
+        from marsad.entities import known_names
+    except ImportError:
+        return 0, 0.0
+    t0 = time.process_time()
+    return known_names.fill(store), time.process_time() - t0
+
+
+def resolver_start(db: Path) -> None:
+    """The resolver's start on the database opened read-only (no migration: safe on a
+    database that must not change): CPU-s of ``Resolver(store)``; where the database has no
+    keys of the names yet (opened by a marsad older than issue 18's keys), what making them
+    would cost in Python, and how many stored person names read otherwise by key (which of
+    their first words are a title, told with every alias's words instead of those read
+    before them)."""
+    import resource
+
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    has_keys = con.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alias_keys'"
+    ).fetchone()
+    try:
+        from marsad.entities import known_names
+    except ImportError:
+        known_names = None  # type: ignore[assignment]
+    if known_names is None or has_keys:
+        engine = create_engine(f"sqlite:///file:{db}?mode=ro&uri=true")
+        store = Store.__new__(Store)
+        store.url, store.engine, store.direct_engine, store._source_ids = (
+            str(db),
+            engine,
+            engine,
+            {},
+        )
+        t0, w0 = time.process_time(), time.perf_counter()
+        Resolver(store)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"Resolver() on {db}: {time.process_time() - t0:.1f} CPU-s, "
+            f"{time.perf_counter() - w0:.1f} s wall, peak RSS {rss:,.0f} MB",
+            flush=True,
+        )
+    if known_names is None:
+        return
+    rows = con.execute(
+        "SELECT a.norm, e.type FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "ORDER BY a.entity_id, a.norm"
+    ).fetchall()
+    con.close()
+    norms = sorted({norm for norm, _ in rows if norm})
+    t0 = time.process_time()
+    made = sum(1 + len(w) + len(p) for _, w, p in map(known_names.keys, norms))
+    print(
+        f"keys of {len(norms):,} norms ({made:,} rows): {time.process_time() - t0:.1f} CPU-s "
+        "in Python (made once, when a database is first opened)",
+        flush=True,
+    )
+    heads, qualifiers = known_names.R.heads(), known_names.R.qualifiers()
+    every = {w for norm, _ in rows for w in norm.split()}
+    so_far: set[str] = set()
+    otherwise = 0
+    for norm, etype in rows:
+        so_far.update(norm.split())
+        if etype == "PERSON" and norm:
+            before = known_names.person_parts(
+                norm, lambda w: w in so_far and w not in heads and w not in qualifiers
+            )
+            now = known_names.person_parts(
+                norm, lambda w: w in every and w not in heads and w not in qualifiers
+            )
+            otherwise += before != now
+    print(f"person aliases read otherwise by key: {otherwise} of {len(rows):,} aliases")
 
 
 def merge_timing(db: Path) -> None:
@@ -131,7 +218,12 @@ def main() -> None:
     ap.add_argument("--skip", type=int, default=20_000, help="corpus lines to skip first")
     ap.add_argument("--merge", action="store_true", help="also time a merge of two big entities")
     ap.add_argument("--no-ingest", action="store_true")
+    ap.add_argument(
+        "--resolver-start", action="store_true", help="time the resolver's start, read-only"
+    )
     args = ap.parse_args()
+    if args.resolver_start:
+        resolver_start(args.db)
     if args.merge:
         merge_timing(args.db)
     if args.no_ingest:

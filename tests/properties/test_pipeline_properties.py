@@ -49,9 +49,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, obj
     store.close()
 
 
+# keys of the stored names, made when a resolver starts (entities/known_names.py): an index
+# of what the other tables hold, not data; a second run makes those of the first's names
+NAME_KEYS = {"alias_keys", "alias_words", "alias_parts", "alias_keys_todo"}
+
+
 def table_counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
-        names = inspect(conn).get_table_names()
+        names = [t for t in inspect(conn).get_table_names() if t not in NAME_KEYS]
         return {t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one() for t in names}
 
 

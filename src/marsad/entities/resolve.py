@@ -30,19 +30,16 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from marsad.arabic.normalise import normalise, strip_clitics
-from marsad.entities import name_groups
+from marsad.entities import known_names, name_groups
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import consonants, fold, fold_place, place_close, skeleton
+from marsad.entities.known_names import CONNECTORS
 from marsad.models import Entity, EntityType, Mention
 from marsad.store import edits as sql
 from marsad.store import shared
 from marsad.store.database import Store, StoredMention
 
 _NOT_IN_NAMES = re.compile(r"[\s_#]+")  # hashtags: #محمد_بن_سلمان, سيرغي #لافروف
-# Words that join name parts: a name part never ends with them ("عبد" of "عبد الله").
-CONNECTORS = frozenset(
-    {"عبد", "ابو", "ابن", "بن", "بنت", "ام", "ال", "دي", "دو", "فون", "فان", "لا"}
-)
 ORG_HEADS = ("تنظيم", "منظمه", "حركه", "جماعه")
 _NONE = -1  # cached "no candidate"
 # A one-word name the corpus writes this many times more often with the article is that
@@ -87,24 +84,30 @@ class Resolver:
         self._load()
 
     def _load(self) -> None:
-        """(Re)build the indexes from the store's aliases and roles."""
-        self.types: dict[int, EntityType] = {}
-        self.by_alias: dict[str, list[int]] = defaultdict(list)
-        self.by_fold: dict[str, set[int]] = defaultdict(set)
-        self.by_place: dict[str, set[int]] = defaultdict(set)  # fold_place → places
-        self.place_keys: dict[str, set[str]] = defaultdict(set)  # consonants → fold_place
-        self.by_part: dict[str, set[int]] = defaultdict(set)  # folded surname → persons
-        self.by_first: dict[str, set[int]] = defaultdict(set)  # folded first name(s) → persons
-        self.by_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton → folded names
-        self.part_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton → folded parts
-        self.buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
-        self.first_words: set[str] = set()
-        self.name_words: set[str] = set()
-        self._fuzzy_cache.clear()
+        """(Re)start the indexes: the store's aliases are read by key as they are needed
+        (:mod:`.known_names`: the keys of names stored since the last load are made now),
+        its roles read whole."""
         self._version = sql.resolution_version(self.store)
-        for norm, entity_id, etype in self.store.alias_table():
-            self._index(norm, entity_id, EntityType(etype))
+        known_names.fill(self.store)
+        self.names = names = known_names.KnownNames(self.store, self._seen())
+        self.types = names.types
+        self.by_alias = names.by_alias
+        self.by_fold = names.by_fold
+        self.by_place = names.by_place  # fold_place → places
+        self.place_keys = names.place_keys  # consonants → fold_place
+        self.by_part = names.by_part  # folded surname → persons
+        self.by_first = names.by_first  # folded first name(s) → persons
+        self.by_skeleton = names.by_skeleton  # skeleton → folded names
+        self.part_skeleton = names.part_skeleton  # skeleton → folded parts
+        self.buckets = names.buckets  # (first letter, words) → folded names
+        self.first_words = names.first_words
+        self.name_words = names.name_words
+        self._fuzzy_cache.clear()
         self.roles = R.RoleBook(sql.role_rows(self.store))
+
+    def _seen(self) -> int:
+        """The newest alias id the store held when last read (0: none)."""
+        return (self._version[0] if self._version else None) or 0
 
     def refresh(self) -> None:
         """Pick up operator edits and KB loads made since (by this process or another);
@@ -138,32 +141,7 @@ class Resolver:
 
     # ---- indexes ---------------------------------------------------------------------------
     def _index(self, norm: str, entity_id: int, etype: EntityType) -> None:
-        if not norm:
-            return
-        self.types[entity_id] = etype
-        if entity_id not in self.by_alias[norm]:
-            self.by_alias[norm].append(entity_id)
-        toks = norm.split()
-        self.first_words.add(toks[0])
-        self.name_words.update(toks)
-        key = fold(norm)
-        if etype == EntityType.LOCATION:
-            self.by_place[fold_place(norm)].add(entity_id)
-            self.place_keys[consonants(fold_place(norm))].add(fold_place(norm))
-        if entity_id not in self.by_fold[key]:
-            self.by_fold[key].add(entity_id)
-            self.by_skeleton[skeleton(norm)].add(key)
-            self.buckets[(key[:1], len(toks))].append(key)
-        if etype == EntityType.PERSON:
-            start = R.leading_role_words(list(toks), self._is_name)
-            name = toks[start:] if start < len(toks) else toks
-            for first, part in _parts(name):
-                joined = " ".join(part)
-                if first:
-                    self.by_first[fold(joined)].add(entity_id)
-                else:
-                    self.by_part[fold(joined)].add(entity_id)
-                    self.part_skeleton[skeleton(joined)].add(fold(joined))
+        self.names.index(norm, entity_id, etype, self._is_name)
 
     def _joined(self, tokens: tuple[str, ...]) -> bool:
         """Two names joined by و in one span (روسيا والسعودية, مايكروسوفت وأمازون): a word
@@ -609,20 +587,6 @@ def _country_word(word: str, before: str) -> bool:
 def display_form(surface: str) -> str:
     """A written name as an entity's name shows it: no hashtag marks, single spaces."""
     return " ".join(_NOT_IN_NAMES.sub(" ", surface).split())
-
-
-def _parts(tokens: tuple[str, ...] | list[str]) -> list[tuple[bool, tuple[str, ...]]]:
-    """Proper prefixes (True: first names) and suffixes (False: surnames) of a multi-word
-    name that can stand for it alone."""
-    tokens = tuple(tokens)
-    out = []
-    for n in range(1, len(tokens)):
-        for first, part in ((True, tokens[:n]), (False, tokens[-n:])):
-            if part[-1] in CONNECTORS or part[0] in CONNECTORS and len(part) == 1:
-                continue
-            if len("".join(part)) >= 3:
-                out.append((first, part))
-    return out
 
 
 @lru_cache(maxsize=100_000)

@@ -257,8 +257,18 @@ def _window_totals(conn: Connection) -> None:
     window_totals.create(conn)
 
 
+def _alias_keys(conn: Connection) -> None:
+    """25: the keys the resolver finds known names by, read by key instead of every alias
+    at the start of each run (``alias_keys``, ``alias_words``, ``alias_parts``, kept by
+    triggers: store/alias_keys.py); the aliases already there are made keys of on the
+    resolver's next load."""
+    from marsad.store import alias_keys
+
+    alias_keys.create(conn)
+
+
 def _confirmed_names(conn: Connection) -> None:
-    """25: the names the news confirmed (entities.confirmed); empty here, filled by the next
+    """26: the names the news confirmed (entities.confirmed); empty here, filled by the next
     global pass, which then looks for them in every article (the mark in ``meta``)."""
     schema.confirmed_names.create(conn, checkfirst=True)
     meta = schema.meta
@@ -291,6 +301,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _entity_name_keys,
     _mention_surface_index,
     _window_totals,
+    _alias_keys,
     _confirmed_names,
 ]
 

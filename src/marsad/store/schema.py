@@ -233,6 +233,61 @@ name_part_keys = Table(
     Index("ix_name_part_keys_entity", "entity_id"),
 )
 
+# The keys the resolver finds known names by (store/alias_keys.py), one row per distinct
+# normalised alias: its first word, transliteration fold, spelling skeleton, place fold and
+# that fold's consonants, and the fold's first letter and word count (the fuzzy bucket).
+# Read through ``aliases`` (a norm no alias has any more finds nothing); made in Python
+# (entities/known_names.py) for the norms triggers queue in ``alias_keys_todo``.
+alias_keys = Table(
+    "alias_keys",
+    metadata,
+    Column("norm", Text, primary_key=True),
+    Column("first", Text, nullable=False),
+    Column("fold", Text, nullable=False),
+    Column("skeleton", Text, nullable=False),
+    Column("place", Text, nullable=False),
+    Column("place_letters", Text, nullable=False),
+    Column("initial", Text, nullable=False),
+    Column("words", Integer, nullable=False),
+    Index("ix_alias_keys_first", "first"),
+    Index("ix_alias_keys_fold", "fold"),
+    Index("ix_alias_keys_skeleton", "skeleton"),
+    Index("ix_alias_keys_place", "place"),
+    Index("ix_alias_keys_place_letters", "place_letters"),
+    Index("ix_alias_keys_bucket", "initial", "words"),
+)
+
+# Every word of every normalised alias (the resolver's "is this word part of a name").
+alias_words = Table(
+    "alias_words",
+    metadata,
+    Column("word", Text, primary_key=True),
+    Column("norm", Text, primary_key=True),
+)
+
+# The first names and surnames a normalised alias may stand for alone, folded (``first``:
+# a first name), with the surname's skeleton; made for every word the name may start at
+# after a title (which words are a title is decided when read).
+alias_parts = Table(
+    "alias_parts",
+    metadata,
+    Column("fold", Text, primary_key=True),
+    Column("norm", Text, primary_key=True),
+    Column("first", Boolean, primary_key=True),
+    Column("skeleton", Text, primary_key=True),
+    Index("ix_alias_parts_skeleton", "skeleton"),
+)
+
+# Normalised aliases without keys yet (filled by triggers on ``aliases``). No unique key: on
+# PostgreSQL a trigger inserting a norm another transaction has just queued would wait for
+# that transaction (a bulk load, the global pass) to end.
+alias_keys_todo = Table(
+    "alias_keys_todo",
+    metadata,
+    Column("norm", Text, nullable=False),
+    Index("ix_alias_keys_todo_norm", "norm"),
+)
+
 # Copies are looked up by URL when the crawler asks whether a page is already stored.
 ix_article_sources_url = Index("ix_article_sources_url", article_sources.c.url)
 
