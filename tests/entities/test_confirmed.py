@@ -103,11 +103,13 @@ def test_the_counts_of_names_found_again_equal_a_recount(settings):
 
 
 def test_a_database_from_before_the_pass_is_searched_whole_at_its_next_round(settings):
+    """(And one whose names were confirmed by other rules: ``confirmed.RULES``.)"""
     store = Store(settings.database_url)
     ingest(store, settings, [GHOUTA + MISSED])
     with store.engine.begin() as conn:  # as the database was before migration 26
         conn.exec_driver_sql("DELETE FROM mentions WHERE type IS NULL")
         conn.exec_driver_sql("DROP TABLE confirmed_names")
+        conn.exec_driver_sql("DELETE FROM meta WHERE key = 'confirmed_names_rules'")
         conn.exec_driver_sql("UPDATE meta SET value = '25' WHERE key = 'schema_version'")
         ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM articles")]
         rebuild_article_entities(conn, ids)

@@ -10,25 +10,34 @@ of each global pass, makes a name the news has confirmed a name everywhere:
 * **confirmed** — an entity the pipeline created, a person, organisation or place the
   recogniser named in ``FEWEST_ARTICLES`` articles or more, is confirmed under each way it
   wrote it in ``FORM_ARTICLES`` articles or more: for a person, two words at least, no
-  title first; one word only for an organisation or a place that reads as a name (the news
-  corpus writes it with the article, or without, not both: حمص, not العقبة or الوحدة), is no
-  common or trigger word, and that the recogniser named in ``WORD_SHARE`` of the articles
-  with the word at least. A name another entity bears too (a knowledge-base entity, or one
-  in two articles or more) is nobody's;
-* **found again** — every article that writes a confirmed name where no mention stands
-  gets a mention of its entity, untyped (it does not vote on the type, and does not count
-  towards confirming): unless a rare word stands right beside it (``محمد علي [جعفري]``: the
-  name may go on), an organisation's name is followed by ``لل…`` (``الاتحاد الإسباني للطائفة
-  اليهودية``), or a one-word name reads better as ل + the article (``للحج`` is not ل +
-  لحج);
+  title first and no ``بن``/``آل`` (``بن علي`` ends many names); for an organisation or a
+  place, not adjectives alone (``الكورية الشمالية``) nor spelled-out letters alone (``بي
+  إيه``), and one word only when it reads as a name (the news corpus writes it with the
+  article, or without, not both: حمص, not العقبة or الوحدة), is no common or trigger word,
+  and the recogniser named it in ``WORD_SHARE`` of the articles with the word at least. A
+  name another entity bears too (a knowledge-base entity, or one in two articles or more)
+  is nobody's, and so is a name many bodies share, told apart by an adjective of origin
+  (``وزارة الخارجية``: the news has ``وزارة الخارجية الروسية`` and ``… الأمريكية``);
+* **found again** — every article that writes a confirmed name and does not name its
+  entity yet gets a mention of it where no mention stands, untyped (it does not vote on the
+  type, and does not count towards confirming): unless a rare word stands right beside it
+  (``محمد علي [جعفري]``: the name may go on), a person's name follows a first name or goes
+  on with ``بن`` (``محمد [أحمد خليل]``), an organisation's name is followed by ``لل…`` or
+  an adjective of origin (``الاتحاد الإسباني للطائفة اليهودية``, ``حزب الشعب الجمهوري``),
+  a one-word name has no word before it that announces its kind (``محافظة``, ``في``,
+  ``صحيفة``, a quote mark: ``دوما`` is also 'always'), or it reads better as ل + the
+  article (``للحج`` is not ل + لحج);
 * **no longer confirmed** — when an entity falls under the bar, is merged or loses the
   name, the mentions found again under it go.
 
-The pass keeps the confirmed names (``confirmed_names``) so that a round looks for the
-names it newly confirmed in every article and for every confirmed name in its new articles
-only; the whole pass (reprocess, a first ingest) looks for all of them everywhere. Either
-way, the mentions found again are those the whole corpus's evidence gives, whatever order the
-articles came in.
+The pass keeps the confirmed names (``confirmed_names``) so that a round decides again only
+the names of the entities it touched (and the kept names those now bear), looks for the
+names it newly confirmed in the articles that write them and do not name their entity (by
+the full-text index), and for every confirmed name in its own new articles. The whole pass
+(reprocess, a first ingest, a database from before these rules: ``RULES``) decides every
+name and looks everywhere. Either way the mentions found again are those the corpus's
+evidence gives, whatever order the articles came in (but for a name whose other bearer a
+round did not touch: tests/entities/test_confirmed.py, docs/entities.md).
 """
 
 from __future__ import annotations
@@ -52,18 +61,21 @@ from marsad.entities import fragments
 from marsad.entities import roles as R
 from marsad.ner.gazetteer import MAX_NAME_WORDS
 from marsad.ner.lexicon import triggers
+from marsad.ner.rules import letter_names
 from marsad.store import confirmed as sql
 from marsad.store import edits
 from marsad.store.database import Store
 from marsad.store.fragments import Changes, article_count, articles_with_word
 from marsad.store.listing import word_forms
 
+RULES = "1"  # change with the rules below: the next pass then decides every name anew
 FEWEST_ARTICLES = 5  # articles the recogniser named the entity in
 FORM_ARTICLES = 2  # articles it wrote the name that way in
 WORD_SHARE = 0.05  # a one-word name: of the articles with the word, the recogniser named it
 OTHERS_FEWEST = 2  # another entity in this many articles bearing the name makes it nobody's
 RARE = 100  # a word this rare in the news corpus beside a name may be more of the name
 TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
+NASAB_START = frozenset({"بن", "ابن", "بنت", "ال", "ولد"})  # a person's name goes on before
 _GAP = re.compile(r"[ \u00a0\u200f\u200e]+")
 
 
@@ -74,12 +86,12 @@ def find_again(store: Store, entity_ids: Iterable[int] | None = None, since: int
     Returns how many mentions were found again."""
     scope = None if entity_ids is None else set(entity_ids)
     with store.engine.connect() as conn:
-        if sql.everywhere_asked(conn):  # a database made before this pass: all at once
+        if sql.rules_of(conn) != RULES:  # a database from before this pass or these rules
             scope = None
     operator = edits.operator_entities(store)
     live = edits.live_entities(store, scope)
     with store.engine.begin() as conn:
-        sql.everywhere_done(conn)
+        sql.set_rules(conn, RULES)
         before = sql.stored(conn)
         now = _confirmed(conn, before, scope, live, operator)
         changes = Changes()
@@ -93,7 +105,7 @@ def find_again(store: Store, entity_ids: Iterable[int] | None = None, since: int
         else:
             for norm, eid in sorted(now.items()):
                 if before.get(norm) != eid:
-                    for article in sql.articles_with(conn, norm):
+                    for article in sql.articles_with(conn, norm, eid):
                         wanted.setdefault(article, set()).add(norm)  # type: ignore[union-attr]
             wanted.update(dict.fromkeys(new))
         found = _find(conn, now, wanted) if now and wanted else []
@@ -124,27 +136,45 @@ def _confirmed(
     }
     recognised = sql.recognised_articles(conn, candidates)
     candidates = {e: t for e, t in candidates.items() if recognised.get(e, 0) >= FEWEST_ARTICLES}
-    claims: dict[str, set[int]] = {}
+    claims: dict[str, set[int]] = defaultdict(set)
     for eid, forms in sorted(sql.written_forms(conn, candidates).items()):
         for norm, n in forms.items():
             if n >= FORM_ARTICLES and _may_confirm(norm, candidates[eid]):
-                claims.setdefault(norm, set()).add(eid)
+                claims[norm].add(eid)
+    decide = set(claims)  # a round: also the kept names an entity it touched bears now
+    if scope is not None:
+        decide |= set(kept) & sql.aliases_of(conn, scope)
     out = dict(kept)
-    for norm, eids in sorted(claims.items()):
-        if len(eids) > 1 or (norm in kept and kept[norm] not in eids):
-            out.pop(norm, None)  # two entities write it: nobody's
-            continue
-        eid = next(iter(eids))
-        if sql.others_named(conn, norm, eid, OTHERS_FEWEST):
+    for norm in sorted(decide):
+        owner = kept.get(norm)
+        holders = set(claims.get(norm, ())) | ({owner} if owner is not None else set())
+        passing = [
+            eid
+            for eid in sorted(holders)
+            if not sql.others_named(conn, norm, eid, OTHERS_FEWEST)
+            and (eid == owner or " " in norm or _word_named(conn, norm, recognised[eid]))
+        ]
+        if passing and _generic(conn, norm):
+            passing = []
+        if len(passing) == 1:
+            out[norm] = passing[0]
+        else:  # another entity bears the name too: nobody's
             out.pop(norm, None)
-            continue
-        if " " not in norm:
-            enough = int(recognised[eid] / WORD_SHARE) + 1  # articles with the word: too many
-            if articles_with_word(conn, norm, cap=enough) >= enough:
-                out.pop(norm, None)
-                continue
-        out[norm] = eid
     return out
+
+
+def _generic(conn: Connection, norm: str) -> bool:
+    """A name many bodies share, told apart by an adjective of origin: the news has
+    entities for it and two such adjectives at least (وزارة الخارجية الروسية / الأمريكية,
+    مجلس الأمن الدولي / القومي): which one an article means, the name alone does not say."""
+    return sum(R.is_nisba(w) for w in sql.longer_names(conn, norm, OTHERS_FEWEST)) >= 2
+
+
+def _word_named(conn: Connection, word: str, recognised: int) -> bool:
+    """Whether the recogniser named the entity in ``WORD_SHARE`` of the articles with the
+    word at least."""
+    enough = int(recognised / WORD_SHARE) + 1  # articles with the word: too many
+    return articles_with_word(conn, word, cap=enough) < enough
 
 
 def _may_confirm(norm: str, etype: str) -> bool:
@@ -152,10 +182,11 @@ def _may_confirm(norm: str, etype: str) -> bool:
     words = norm.split()
     if not words or len(words) > MAX_NAME_WORDS or R.is_not_name(words):
         return False
-    if etype == "PERSON":
-        return len(words) >= 2 and not R.is_role_word(words[0])
+    if etype == "PERSON":  # not بن علي, آل سعود: the end of a longer name
+        return len(words) >= 2 and not R.is_role_word(words[0]) and words[0] not in NASAB_START
     if len(words) >= 2:  # not adjectives alone (الكورية الشمالية: the media, the leadership)
-        return not all(R.is_nisba(w) for w in words)
+        # nor spelled-out letters alone: بي إيه is a piece of إن بي إيه as often as not
+        return not all(R.is_nisba(w) for w in words) and not set(words) <= letter_names()
     word = words[0]
     return _name_like(word) and fragments.joinable(word) and not fragments.bare_head(word)
 
@@ -179,6 +210,7 @@ def _find(
     words hold such a name's last word (a one-word name's with a clitic or not): most hold
     only names they name already."""
     types = sql.types_of(conn, set(names.values()))
+    firsts = sql.person_first_words(conn, OTHERS_FEWEST) if "PERSON" in types.values() else set()
     keys: dict[str, set[str]] = defaultdict(set)  # a word or two → the names they may end
     firsts: dict[str, tuple[frozenset[str], str]] = {}  # name → its first word's forms, rest
     for norm in names:
@@ -215,7 +247,7 @@ def _find(
                 start, end = m.span("name")
                 if any(s < end and start < e for s, e in taken):
                     continue
-                if _goes_on(content, start, end, norm, types[names[norm]]):
+                if _goes_on(content, start, end, norm, types[names[norm]], firsts):
                     continue
                 taken.append((start, end))
                 out.append((article, names[norm], start, end, content[start:end]))
@@ -238,7 +270,7 @@ def _written(first: tuple[frozenset[str], str], words: list[str], folded: str) -
     return any(f" {form} {rest} " in folded for form in forms.intersection(words))
 
 
-def _goes_on(content: str, start: int, end: int, norm: str, etype: str) -> bool:
+def _goes_on(content: str, start: int, end: int, norm: str, etype: str, firsts: set[str]) -> bool:
     """Whether the text around a name written at [start, end) may make it another name or no
     name: a rare word beside it (the name may go on), an organisation's name followed by
     ``لل…`` or an adjective of origin (``حزب الشعب [الجمهوري]``), a one-word name without
@@ -257,6 +289,9 @@ def _goes_on(content: str, start: int, end: int, norm: str, etype: str) -> bool:
     gap = before[left[-1].end() :] if left else before
     if left and _GAP.fullmatch(gap) and _rare(left[-1].group()):
         return True
+    first = normalise_word(left[-1].group()) if left and _GAP.fullmatch(gap) else ""
+    if etype == "PERSON" and first in firsts:  # محمد [أحمد خليل]: a longer name
+        return True
     if " " not in norm and not _announced(left[-1].group() if left else "", gap, etype):
         return True
     right = WORD.match(after.lstrip(" \u00a0\u200f\u200e"))
@@ -264,6 +299,8 @@ def _goes_on(content: str, start: int, end: int, norm: str, etype: str) -> bool:
         return False
     word = normalise_word(right.group())
     if etype == "ORGANIZATION" and (word.startswith("لل") or R.is_nisba(word)):
+        return True
+    if etype == "PERSON" and word in NASAB_START:  # [محمد بن سلمان] بن عبد العزيز
         return True
     return _rare(right.group())
 

@@ -56,19 +56,18 @@ def recognised_articles(conn: Connection, entity_ids: Iterable[int]) -> dict[int
     return out
 
 
-EVERYWHERE = "confirm_everywhere"  # meta key: the next pass looks for every name everywhere
+RULES_KEY = "confirmed_names_rules"  # meta key: the rules the confirmed names were made by
 
 
-def everywhere_asked(conn: Connection) -> bool:
-    """Whether the next pass must look for every confirmed name in every article (set by
-    the migration that brought the table: the names were never looked for)."""
-    return (
-        conn.execute(select(s.meta.c.value).where(s.meta.c.key == EVERYWHERE)).first() is not None
-    )
+def rules_of(conn: Connection) -> str | None:
+    """The version of the rules the stored confirmed names were made by (None: never)."""
+    row = conn.execute(select(s.meta.c.value).where(s.meta.c.key == RULES_KEY)).first()
+    return None if row is None else str(row[0])
 
 
-def everywhere_done(conn: Connection) -> None:
-    conn.execute(delete(s.meta).where(s.meta.c.key == EVERYWHERE))
+def set_rules(conn: Connection, version: str) -> None:
+    conn.execute(delete(s.meta).where(s.meta.c.key == RULES_KEY))
+    conn.execute(insert(s.meta).values(key=RULES_KEY, value=version))
 
 
 def stored(conn: Connection) -> dict[str, int]:
@@ -99,6 +98,40 @@ def others_named(conn: Connection, norm: str, besides: int, fewest: int) -> bool
     return conn.execute(q, {"n": norm, "b": besides, "f": fewest}).first() is not None
 
 
+def aliases_of(conn: Connection, entity_ids: Iterable[int]) -> set[str]:
+    """Every name these entities bear."""
+    out: set[str] = set()
+    for chunk in _chunks(entity_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        out |= {
+            r[0] for r in conn.execute(text(f"SELECT norm FROM aliases WHERE entity_id IN ({ids})"))
+        }
+    return out
+
+
+def longer_names(conn: Connection, norm: str, fewest: int) -> set[str]:
+    """The words that follow the name in the names of live entities in ``fewest`` articles
+    or more that are this name and one word more (وزارة الخارجية → الروسيه, الامريكيه)."""
+    q = text(
+        "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "JOIN entity_totals t ON t.entity_id = e.id WHERE a.norm > :lo AND a.norm < :hi "
+        "AND e.merged_into IS NULL AND t.articles >= :f"
+    )
+    rows = conn.execute(q, {"lo": norm + " ", "hi": norm + " \U0010ffff", "f": fewest})
+    return {r[0][len(norm) + 1 :] for r in rows if " " not in r[0][len(norm) + 1 :]}
+
+
+def person_first_words(conn: Connection, fewest: int) -> set[str]:
+    """The first words of the names of two words or more of the live persons in ``fewest``
+    articles or more."""
+    q = text(
+        "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "JOIN entity_totals t ON t.entity_id = e.id WHERE e.type = 'PERSON' "
+        "AND e.merged_into IS NULL AND t.articles >= :f AND a.norm LIKE '% %'"
+    )
+    return {r[0].split()[0] for r in conn.execute(q, {"f": fewest})}
+
+
 def live_ids(conn: Connection, entity_ids: Iterable[int]) -> set[int]:
     """Those of ``entity_ids`` not merged away."""
     out: set[int] = set()
@@ -122,11 +155,16 @@ def types_of(conn: Connection, entity_ids: Iterable[int]) -> dict[int, str]:
     return out
 
 
-def articles_with(conn: Connection, norm: str) -> list[int]:
+def articles_with(conn: Connection, norm: str, entity_id: int) -> list[int]:
     """The articles whose text has every word of the name (clitics allowed), by the
-    full-text index: a superset of those that write it."""
+    full-text index — a superset of those that write it —, but not those that name the
+    entity already."""
     hits, match, _, params, _, _ = search_clauses(conn, norm.split(), SearchFilters())
-    return [r[0] for r in conn.execute(text(f"SELECT h.id FROM ({hits} WHERE {match}) h"), params)]
+    q = text(
+        f"SELECT h.id FROM ({hits} WHERE {match}) h WHERE NOT EXISTS (SELECT 1 FROM "
+        "article_entities ae WHERE ae.entity_id = :entity AND ae.article_id = h.id)"
+    )
+    return [r[0] for r in conn.execute(q, {**params, "entity": entity_id})]
 
 
 def article_ids_after(conn: Connection, article_id: int) -> list[int]:

@@ -269,11 +269,8 @@ def _alias_keys(conn: Connection) -> None:
 
 def _confirmed_names(conn: Connection) -> None:
     """26: the names the news confirmed (entities.confirmed); empty here, filled by the next
-    global pass, which then looks for them in every article (the mark in ``meta``)."""
+    global pass, which then looks for them in every article (no rules recorded yet)."""
     schema.confirmed_names.create(conn, checkfirst=True)
-    meta = schema.meta
-    conn.execute(meta.delete().where(meta.c.key == "confirm_everywhere"))
-    conn.execute(meta.insert().values(key="confirm_everywhere", value="1"))
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
