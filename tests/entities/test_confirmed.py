@@ -119,3 +119,20 @@ def test_a_database_from_before_the_pass_is_searched_whole_at_its_next_round(set
     assert articles_of(store, settings, "الغوطة الشرقية") == 5
     ingest(store, settings, [[("وصل الوفد إلى دمشق أمس.", {"دمشق": LOC})]])  # a round
     assert articles_of(store, settings, "الغوطة الشرقية") == 7
+
+
+def test_a_new_way_of_writing_a_confirmed_name_is_found_in_earlier_articles(settings, tmp_path):
+    trump = [
+        (f"قال دونالد ترامب في الخطاب رقم {k} إنه متفائل.", {"دونالد ترامب": PERSON})
+        for k in range(5)
+    ]
+    missed = [("وصل دونالد ترمب إلى باريس أمس.", {})]
+    later = [
+        (f"أعلن دونالد ترمب في التغريدة رقم {k} موقفه.", {"دونالد ترمب": PERSON}) for k in range(2)
+    ]
+    at_once = Store(settings.database_url)
+    ingest(at_once, settings, [trump + missed + later])
+    rounds = Store(f"sqlite:///{tmp_path / 'rounds.db'}")
+    ingest(rounds, settings, [trump + missed, later])  # the spelling is confirmed in round 2
+    assert articles_of(rounds, settings, "دونالد ترامب") == 8
+    assert mentions(rounds) == mentions(at_once)

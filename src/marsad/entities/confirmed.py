@@ -31,7 +31,9 @@ of each global pass, makes a name the news has confirmed a name everywhere:
   name, the mentions found again under it go.
 
 The pass keeps the confirmed names (``confirmed_names``) so that a round decides again only
-the names of the entities it touched (and the kept names those now bear), looks for the
+the names of the entities it touched (and the kept names those now bear; of an entity that
+had confirmed names and was not merged into, only the ways its new articles write it: a big
+entity's every mention is not read again each round), looks for the
 names it newly confirmed in the articles that write them and do not name their entity (by
 the full-text index), and for every confirmed name in its own new articles. The whole pass
 (reprocess, a first ingest, a database from before these rules: ``RULES``) decides every
@@ -43,7 +45,7 @@ round did not touch: tests/entities/test_confirmed.py, docs/entities.md).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -79,11 +81,18 @@ NASAB_START = frozenset({"بن", "ابن", "بنت", "ال", "ولد"})  # a per
 _GAP = re.compile(r"[ \u00a0\u200f\u200e]+")
 
 
-def find_again(store: Store, entity_ids: Iterable[int] | None = None, since: int = 0) -> int:
+def find_again(
+    store: Store,
+    entity_ids: Iterable[int] | None = None,
+    since: int = 0,
+    grown: Iterable[int] = (),
+) -> int:
     """Bring the confirmed names up to date and find them again: in every article when
     ``entity_ids`` is None (the whole pass), else for the entities a round touched, in the
     articles after ``since`` (the round's) and, for names newly confirmed, in every article.
-    Returns how many mentions were found again."""
+    ``grown``: the entities the round merged others into or made whole (their old articles
+    changed, so all their names are decided again). Returns how many mentions were found
+    again."""
     scope = None if entity_ids is None else set(entity_ids)
     with store.engine.connect() as conn:
         if sql.rules_of(conn) != RULES:  # a database from before this pass or these rules
@@ -93,7 +102,7 @@ def find_again(store: Store, entity_ids: Iterable[int] | None = None, since: int
     with store.engine.begin() as conn:
         sql.set_rules(conn, RULES)
         before = sql.stored(conn)
-        now = _confirmed(conn, before, scope, live, operator)
+        now = _confirmed(conn, before, scope, live, operator, (since, set(grown)))
         changes = Changes()
         for norm, eid in sorted(before.items()):
             if now.get(norm) != eid:
@@ -122,22 +131,41 @@ def _confirmed(
     scope: set[int] | None,
     live: list[tuple[int, str, str, bool, int]],
     operator: set[int],
+    round_: tuple[int, set[int]] = (0, set()),
 ) -> dict[str, int]:
     """Normalised name → entity, for every confirmed name: computed afresh for the ``live``
-    entities of ``scope`` (all when None); the others keep what ``before`` says, if alive."""
+    entities of ``scope`` (all when None); the others keep what ``before`` says, if alive.
+    In a round (``round_``: the newest article before it, the entities that grew by merges),
+    an entity that had confirmed names and did not grow keeps them, and only the ways its
+    new articles write it are looked at: a big entity's every mention is not read again."""
     kept: dict[str, int] = {}
-    if scope is not None:
-        alive = sql.live_ids(conn, {e for e in before.values() if e not in scope})
-        kept = {n: e for n, e in before.items() if e in alive}
     candidates = {
         eid: etype
         for eid, _, etype, kb, _ in live
         if not kb and eid not in operator and etype in TYPES
     }
-    recognised = sql.recognised_articles(conn, candidates)
-    candidates = {e: t for e, t in candidates.items() if recognised.get(e, 0) >= FEWEST_ARTICLES}
+    known: set[int] = set()  # confirmed before, not grown: their new ways of writing only
+    if scope is not None:
+        since, grown = round_
+        owners = set(before.values())
+        known = {e for e in candidates if e in owners and e not in grown}
+        alive = sql.live_ids(conn, {e for e in owners if e not in scope} | known)
+        kept = {n: e for n, e in before.items() if e in alive}
+    fresh = [e for e in candidates if e not in known]
+    recognised = sql.recognised_articles(conn, fresh)
+    candidates = {
+        e: t for e, t in candidates.items() if e in known or recognised.get(e, 0) >= FEWEST_ARTICLES
+    }
+    written = sql.written_forms(conn, [e for e in fresh if e in candidates])
+    if known:
+
+        def asked(eid: int, norm: str) -> bool:
+            return norm not in kept and _may_confirm(norm, candidates[eid])
+
+        written.update(sql.new_written_forms(conn, known, round_[0], asked))
+        recognised.update(sql.recognised_articles(conn, _one_word_writers(written, known)))
     claims: dict[str, set[int]] = defaultdict(set)
-    for eid, forms in sorted(sql.written_forms(conn, candidates).items()):
+    for eid, forms in sorted(written.items()):
         for norm, n in forms.items():
             if n >= FORM_ARTICLES and _may_confirm(norm, candidates[eid]):
                 claims[norm].add(eid)
@@ -161,6 +189,12 @@ def _confirmed(
         else:  # another entity bears the name too: nobody's
             out.pop(norm, None)
     return out
+
+
+def _one_word_writers(written: dict[int, Counter[str]], entity_ids: set[int]) -> set[int]:
+    """Those of the entities with a new one-word way of writing them (its share of the
+    articles with the word needs their articles)."""
+    return {e for e in entity_ids if any(" " not in n for n in written.get(e, {}))}
 
 
 def _generic(conn: Connection, norm: str) -> bool:

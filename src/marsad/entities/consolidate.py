@@ -113,7 +113,9 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
             done = {k: done[k] + again.get(k, 0) for k in done}
             targets |= more
         scope = None if ids is None else ids | targets
-        done["found again"] = confirmed.find_again(store, scope, sql.last_settled(store))
+        done["found again"] = confirmed.find_again(
+            store, scope, sql.last_settled(store), grown=targets
+        )
         sql.mark_settled(store, newest)
     return done
 

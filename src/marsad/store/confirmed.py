@@ -10,7 +10,7 @@ Portable SQL (SQLite and PostgreSQL); ids are integers, every other value is bou
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import Connection, delete, insert, select, text
 
@@ -40,6 +40,31 @@ def written_forms(
         )
         for eid, surface, n in conn.execute(text(base.format(where))):
             out[eid][normalise(surface).strip()] += n
+    return out
+
+
+def new_written_forms(
+    conn: Connection, entity_ids: Iterable[int], since: int, wanted: Callable[[int, str], bool]
+) -> dict[int, Counter[str]]:
+    """:func:`written_forms` of these entities, only for the ways the articles after
+    ``since`` write them that ``wanted`` (entity, normalised form) asks about (counted over
+    all their articles)."""
+    out: dict[int, Counter[str]] = defaultdict(Counter)
+    for chunk in _chunks(entity_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(
+            "SELECT DISTINCT entity_id, surface FROM mentions WHERE article_id > :a "
+            f"AND type IS NOT NULL AND entity_id IN ({ids})"
+        )
+        pairs = [(e, sf) for e, sf in conn.execute(q, {"a": since})]
+        count = text(
+            "SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = :e "
+            "AND surface = :s AND type IS NOT NULL"
+        )
+        for eid, surface in pairs:
+            norm = normalise(surface).strip()
+            if wanted(eid, norm):
+                out[eid][norm] += conn.execute(count, {"e": eid, "s": surface}).scalar() or 0
     return out
 
 
