@@ -143,7 +143,8 @@ def longer_names(conn: Connection, norm: str, fewest: int) -> set[str]:
         "AND e.merged_into IS NULL AND t.articles >= :f"
     )
     rows = conn.execute(q, {"lo": norm + " ", "hi": norm + " \U0010ffff", "f": fewest})
-    return {r[0][len(norm) + 1 :] for r in rows if " " not in r[0][len(norm) + 1 :]}
+    rest = [r[0][len(norm) + 1 :] for r in rows if r[0].startswith(norm + " ")]  # (collations)
+    return {word for word in rest if " " not in word}
 
 
 def person_first_words(conn: Connection, fewest: int) -> set[str]:
