@@ -355,3 +355,15 @@ def test_a_surname_many_people_share_goes_to_the_one_its_article_names(settings)
             "WHERE m.surface = 'كروز' AND e.name != 'تيد كروز'"
         ).scalar()
     assert bare == 0  # the missiles name nobody
+
+
+def test_a_name_written_inside_another_entitys_name_goes_to_it_however_few(settings):
+    store = Store(settings.database_url)
+    rows = [(f"وصل الوفد إلى مدريد في الزيارة رقم {k}.", {"مدريد": LOC}) for k in range(12)]
+    rows += [(f"فاز أتلتيكو مدريد في المباراة رقم {k}.", {"أتلتيكو مدريد": ORG}) for k in range(3)]
+    rows += [  # the recogniser kept only the city's word of the club's name
+        (f"خسر أتلتيكو مدريد أمام برشلونة في الجولة رقم {k}.", {"مدريد": LOC}) for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "مدريد") == 12  # 3 of 15 is under a quarter
+    assert articles_of(store, settings, "أتلتيكو مدريد") == 6

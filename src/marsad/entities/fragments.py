@@ -15,7 +15,10 @@ next to the same word. This pass looks at the one-word entities the pipeline cre
   (``[أوريزانتي]`` → بيلو أوريزانتي) and keeps the mentions without the word (``سيتي`` alone
   is مانشستر سيتي as well). Several such words split the mentions among their names
   (``بيونغ`` → بيونغ يانغ, بيونغ تشانغ). A longer name that is no name (``كرة [القدم]``)
-  takes the mentions away from any entity;
+  takes the mentions away from any entity. However few they are, the mentions of a
+  one-word name written inside the name another entity bears (in ``FEWEST`` articles or
+  more) go to it: ``أتلتيكو [مدريد]``, ``الأهلي [جدة]``, ``[ديلي] تلغراف`` leave the city's
+  and the fragment's pages, which keep the rest;
 * **first names** — a one-word person name that begins the names of ``FIRST_NAMES`` persons
   or more (جون, بشار, خالد) names nobody by itself: each mention goes to the person of
   that first name the same article names, if there is exactly one, and is dropped otherwise;
@@ -229,9 +232,18 @@ def _complete(
     groups = []  # (mentions, side, word, the longer name, who bears it)
     for (side, word), n in sides.items():
         headed = side == "left" and word in org_heads() and _described(name)
-        if n < FEWEST or n < GROUP_SHARE * total or not (joinable(word) or headed):
+        if n < FEWEST or not (joinable(word) or headed):
             continue
         joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
+        if n < GROUP_SHARE * total:  # a few: only a one-word name, into the name an
+            inside = (
+                " " not in name.norm
+                and word in name_words()
+                and sql.entity_named(conn, joined, besides=name.id, fewest=FEWEST)
+            )
+            if inside:  # entity bears (أتلتيكو [مدريد]: the club's, whatever the city's)
+                groups.append((n, side, word, joined, inside))
+            continue
         target = sql.entity_named(conn, joined, besides=name.id)
         if target is not None or R.is_not_name(joined.split()) or headed:
             groups.append((n, side, word, joined, target))  # حكومة [الوفاق الوطني]: the head
@@ -245,8 +257,12 @@ def _complete(
             near = m.left if side == "left" else m.right
             if m.id not in owned and near is not None and near[0] == word:
                 owned[m.id] = (side, word)
-    if len(owned) < SHARE * total:
-        return set()
+    if len(owned) < SHARE * total:  # the name stands mostly alone: it stays, but the
+        # mentions inside another entity's name go to it (أتلتيكو [مدريد], ريال [مدريد])
+        groups = [g for g in groups if g[4] is not None]
+        owned = {m: g for m, g in owned.items() if any(g == (x[1], x[2]) for x in groups)}
+        if not owned:
+            return set()
     changed = {name.id}
     by_group: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
     for m in name.mentions:
