@@ -78,10 +78,14 @@ def test_a_name_that_may_go_on_into_a_longer_one_is_left_alone(settings):
         (f"قال محمد علي في المقابلة رقم {k} إنه متفائل.", {"محمد علي": PERSON}) for k in range(5)
     ]
     rows += [("وقال محمد علي جعفري قائد الحرس إن الرد قادم.", {})]  # another man
+    rows += [(f"سجل أحمد خليل الهدف رقم {k} للفريق.", {"أحمد خليل": PERSON}) for k in range(5)]
+    rows += [(f"قال محمد صلاح في المقابلة رقم {k} كلاما.", {"محمد صلاح": PERSON}) for k in range(2)]
+    rows += [("وقال محمد أحمد خليل المحافظ إن الطريق مغلق.", {})]  # محمد: a first name
     rows += [(f"أعلن حزب الشعب في البيان رقم {k} موقفه.", {"حزب الشعب": ORG}) for k in range(5)]
     rows += [("وقال زعيم حزب الشعب الجمهوري إن الانتخابات مزورة.", {})]  # another party
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "محمد علي") == 5
+    assert articles_of(store, settings, "أحمد خليل") == 5
     assert articles_of(store, settings, "حزب الشعب") == 5
 
 

@@ -240,11 +240,13 @@ def _find(
 ) -> list[tuple[int, int, int, int, str]]:
     """(article, entity, start, end, surface) of the confirmed names written where no
     mention stands, in the articles ``wanted`` (each: the names to look for, None: all)
-    that do not name their entity already. An article is read word by word only when its
-    words hold such a name's last word (a one-word name's with a clitic or not): most hold
-    only names they name already."""
+    that do not name their entity already. A name is looked for with its pattern only in
+    the articles whose normalised words hold it (its last two words; a one-word name with a
+    clitic or not): most articles hold only names they name already."""
     types = sql.types_of(conn, set(names.values()))
-    firsts = sql.person_first_words(conn, OTHERS_FEWEST) if "PERSON" in types.values() else set()
+    people = (
+        set(sql.person_first_words(conn, OTHERS_FEWEST)) if "PERSON" in types.values() else set()
+    )
     keys: dict[str, set[str]] = defaultdict(set)  # a word or two → the names they may end
     firsts: dict[str, tuple[frozenset[str], str]] = {}  # name → its first word's forms, rest
     for norm in names:
@@ -281,7 +283,7 @@ def _find(
                 start, end = m.span("name")
                 if any(s < end and start < e for s, e in taken):
                     continue
-                if _goes_on(content, start, end, norm, types[names[norm]], firsts):
+                if _goes_on(content, start, end, norm, types[names[norm]], people):
                     continue
                 taken.append((start, end))
                 out.append((article, names[norm], start, end, content[start:end]))
