@@ -78,7 +78,6 @@ OTHERS_FEWEST = 2  # another entity in this many articles bearing the name makes
 RARE = 100  # a word this rare in the news corpus beside a name may be more of the name
 TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
 NASAB_START = frozenset({"بن", "ابن", "بنت", "ال", "ولد"})  # a person's name goes on before
-_GAP = re.compile(r"[ \u00a0\u200f\u200e]+")
 
 
 def find_again(
@@ -323,15 +322,15 @@ def _goes_on(content: str, start: int, end: int, norm: str, etype: str, firsts: 
         before = before[: glued.start()]
     left = list(WORD.finditer(before))
     gap = before[left[-1].end() :] if left else before
-    if left and _GAP.fullmatch(gap) and _rare(left[-1].group()):
+    if left and fragments.GAP.fullmatch(gap) and _rare(left[-1].group()):
         return True
-    first = normalise_word(left[-1].group()) if left and _GAP.fullmatch(gap) else ""
+    first = normalise_word(left[-1].group()) if left and fragments.GAP.fullmatch(gap) else ""
     if etype == "PERSON" and first in firsts:  # محمد [أحمد خليل]: a longer name
         return True
     if " " not in norm and not _announced(left[-1].group() if left else "", gap, etype):
         return True
     right = WORD.match(after.lstrip(" \u00a0\u200f\u200e"))
-    if right is None or not _GAP.match(after):
+    if right is None or not fragments.GAP.match(after):
         return False
     word = normalise_word(right.group())
     if etype == "ORGANIZATION" and (word.startswith("لل") or R.is_nisba(word)):
@@ -347,7 +346,7 @@ def _announced(word: str, gap: str, etype: str) -> bool:
     if any(q in gap for q in "\"«“'"):
         return True
     kind = {"LOCATION": "L", "ORGANIZATION": "O"}.get(etype, "")
-    return bool(_GAP.fullmatch(gap)) and kind in triggers().get(normalise_word(word), "-")
+    return bool(fragments.GAP.fullmatch(gap)) and kind in triggers().get(normalise_word(word), "-")
 
 
 def _rare(surface: str) -> bool:

@@ -73,7 +73,7 @@ COMMON = 20_000
 WORD_ARTICLES = 100  # a word in this many articles or more
 CORPUS_COMMON = 30  # and this many times in the shipped news corpus's word counts
 NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word
-_GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
+GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 _QUOTES = re.compile(r"[\s\"'«»“”]+$")  # and between a head noun and the name it quotes
 
 
@@ -167,7 +167,7 @@ def word_before(context: str, start: int) -> tuple[str, int, str] | None:
     """The word just before a mention (its reading without و ف ب ل ك, the offset where the
     longer name would start, and the text from there to the mention)."""
     words = list(WORD.finditer(context))
-    if not words or not _GAP.fullmatch(context[words[-1].end() :]):
+    if not words or not GAP.fullmatch(context[words[-1].end() :]):
         return None
     word = words[-1]
     norm = normalise_word(word.group()).replace(" ", "")
@@ -179,7 +179,7 @@ def word_before(context: str, start: int) -> tuple[str, int, str] | None:
 
 def word_after(context: str, end: int) -> tuple[str, int, str] | None:
     word = WORD.search(context)
-    if word is None or not _GAP.fullmatch(context[: word.start()]):
+    if word is None or not GAP.fullmatch(context[: word.start()]):
         return None
     norm = normalise_word(word.group()).replace(" ", "")
     return norm, end + word.end(), context[: word.end()]

@@ -19,7 +19,7 @@ from marsad.models import content_of
 from marsad.store import rollups
 from marsad.store import schema as s
 from marsad.store.edits import _chunks, rebuild_article_entities
-from marsad.store.fragments import Changes, article_entity_sets
+from marsad.store.fragments import Changes, article_entity_sets, drop_mentions
 from marsad.store.listing import SearchFilters, search_clauses
 
 
@@ -269,11 +269,6 @@ def _story_days(conn: Connection, story_ids: Iterable[int]) -> set[tuple[int, st
 
 def drop_found_again(conn: Connection, changes: Changes, entity_id: int, norm: str) -> None:
     """The entity's mentions found again under a name no longer confirmed go."""
-    q = text("SELECT id, article_id, surface FROM mentions WHERE entity_id = :e AND type IS NULL")
-    rows = [(m, a) for m, a, sf in conn.execute(q, {"e": entity_id}) if normalise(sf) == norm]
-    for k in range(0, len(rows), 500):
-        ids = ",".join(str(int(m)) for m, _ in rows[k : k + 500])
-        conn.execute(text(f"DELETE FROM mentions WHERE id IN ({ids})"))
-    if rows:
-        changes.articles |= {a for _, a in rows}
-        changes.entities.add(entity_id)
+    q = text("SELECT id, surface FROM mentions WHERE entity_id = :e AND type IS NULL")
+    gone = [m for m, sf in conn.execute(q, {"e": entity_id}) if normalise(sf) == norm]
+    drop_mentions(conn, changes, entity_id, gone)
