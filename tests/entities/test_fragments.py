@@ -367,3 +367,33 @@ def test_a_name_written_inside_another_entitys_name_goes_to_it_however_few(setti
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "مدريد") == 12  # 3 of 15 is under a quarter
     assert articles_of(store, settings, "أتلتيكو مدريد") == 6
+
+
+@pytest.mark.parametrize("fetus_first", [True, False])
+def test_a_place_and_a_common_noun_with_the_article_stay_apart(settings, fetus_first):
+    store = Store(settings.database_url)
+    jenin = [
+        (f"اقتحمت قوات الاحتلال مدينة جنين ومخيمها في العملية رقم {k}.", {"جنين": LOC})
+        for k in range(4)
+    ]
+    fetus = [
+        (f"ينتقل الفيروس من الأم إلى الجنين في الحالة رقم {k}.", {"الجنين": LOC})
+        for k in range(3)
+    ]
+    peru = [(f"وصل رئيس بيرو إلى القمة رقم {k}.", {"بيرو": LOC}) for k in range(3)]
+    peru += [(f"فاز منتخب البيرو في المباراة رقم {k}.", {"البيرو": LOC}) for k in range(2)]
+    ingest(store, settings, [fetus, jenin + peru] if fetus_first else [jenin + peru, fetus])
+    assert articles_of(store, settings, "جنين") == 4
+    with store.engine.connect() as conn:
+        surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
+    assert "الجنين" not in surfaces  # the fetus is no place, nor Jenin
+    assert articles_of(store, settings, "بيرو") == 5  # a country may take the article
+
+
+def test_a_hamza_is_no_article_to_take_off(settings):
+    store = Store(settings.database_url)
+    ford = [(f"أعلنت شركة فورد عن سيارة جديدة رقم {k}.", {"فورد": ORG}) for k in range(3)]
+    ilford = [(f"وقع الحادث في بلدة إلفورد رقم {k}.", {"إلفورد": ORG}) for k in range(2)]
+    ingest(store, settings, [ford + ilford])
+    assert articles_of(store, settings, "فورد") == 3
+    assert articles_of(store, settings, "إلفورد") == 2

@@ -403,11 +403,15 @@ def _unglued(e: _Entity, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
 
 def _definite(e: _Entity, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
     """The entity of ``e``'s one-word name with the article, when the news corpus writes it
-    with the article at least as often (كويت → الكويت, سودان → السودان; not جنين)."""
+    with the article at least as often (كويت → الكويت, سودان → السودان), and, for a place,
+    has lost it (not جنين / الجنين: ``R.lost_article``)."""
     if R.article_share(e.norm) < ARTICLE_SHARE:
         return None
     found = _best(by_norm.get("ال" + e.norm, []), e)
-    return found if found is not None and found.rank > e.rank else None
+    if found is None or found.rank <= e.rank:
+        return None
+    placed = "LOCATION" in (e.type, found.type)
+    return found if not placed or R.lost_article(e.norm) else None
 
 
 def _glue(clitic: str, word: str) -> str | None:

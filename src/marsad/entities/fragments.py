@@ -388,7 +388,7 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
     live = edits.live_entities(store, wanted)
     with store.engine.begin() as conn:
         changes = sql.Changes()
-        for eid, name, _, kb, n in live:
+        for eid, name, etype, kb, n in live:
             if kb or eid in operator or n < 1:
                 continue
             norm = normalise(name).strip()
@@ -396,7 +396,14 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
                 sql.drop_entity_mentions(conn, changes, eid)
                 dropped.add(eid)
                 continue
-            if " " in norm or n > MOST_ARTICLES:
+            if " " in norm:
+                continue
+            common = _common_twin(conn, eid, norm, etype, n)
+            if common is not None and common not in operator:
+                sql.drop_entity_mentions(conn, changes, common)
+                dropped.add(common)
+                continue
+            if n > MOST_ARTICLES:
                 continue
             if default_counts()[norm] < CORPUS_COMMON and not bare_head(norm):
                 continue  # rare in the news corpus: no common word (and no index query)
@@ -406,6 +413,24 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
                 dropped.add(eid)
         changes.apply(conn)
     return dropped
+
+
+def _common_twin(conn: Connection, eid: int, norm: str, etype: str, n: int) -> int | None:
+    """Of a place and the same word with the article (جنين / الجنين the fetus, جدة / الجدة
+    the grandmother, مشهد / المشهد the scene), the one with the article when the place's
+    name has not lost it (``R.lost_article``): a common noun the recogniser took for the
+    place. Looked at from either side, whichever a round touched."""
+    if etype != "LOCATION":
+        return None
+    if norm.startswith("ال"):
+        bare = norm[2:]
+        if R.lost_article(bare):
+            return None
+        place = sql.entity_named(conn, bare, besides=eid, fewest=FEWEST, etype=etype)
+        return None if place is None else eid
+    if n < FEWEST or R.lost_article(norm):
+        return None
+    return sql.entity_named(conn, "ال" + norm, besides=eid, fewest=1, etype=etype, kb=False)
 
 
 def _unglued(word: str, known: Collection[str]) -> str | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -42,6 +43,7 @@ from marsad.store.database import Store, StoredMention
 _NOT_IN_NAMES = re.compile(r"[\s_#]+")  # hashtags: #محمد_بن_سلمان, سيرغي #لافروف
 ORG_HEADS = ("تنظيم", "منظمه", "حركه", "جماعه")
 _NONE = -1  # cached "no candidate"
+_HAMZA_FIRST = re.compile(r"[وفبكل]*[أإآ]")  # ألمان, وإلفورد: the letters are not the article
 # A one-word name the corpus writes this many times more often with the article is that
 # name's entity when it has one (كويت → الكويت), and with twice as many no entity at all
 ARTICLE_SHARE = 1.0
@@ -240,8 +242,9 @@ class Resolver:
         toks = normalise(m.text).split()
         if toks and toks[0] not in self.first_words:  # ولافروف → لافروف (only to a known word)
             for reading in strip_clitics(toks[0], self.first_words)[1:]:
-                toks = [reading, *toks[1:]]
-                break
+                if not self._loses_article(m, toks, reading):
+                    toks = [reading, *toks[1:]]
+                    break
         n = R.leading_role_words(toks, self._is_name)
         if n == 0 and m.type == EntityType.PERSON and len(toks) >= 3 and R.is_nisba(toks[0]):
             n = 1  # الويلزي غاريث بيل: the adjective of origin is a title, not the name
@@ -257,6 +260,24 @@ class Resolver:
             item.role_words = R.role_key(" ".join(role_toks))
             item.tokens = tuple(toks[n:])
         return item
+
+    def _loses_article(self, m: Mention, toks: list[str], reading: str) -> bool:
+        """A reading that takes the article off a place's name: الجنين (the fetus) is not
+        جنين, الجدة (the grandmother) not جدة, بالتيمور not تيمور (``R.lost_article``); an
+        organisation or a person may take it (التايمز, الأرسنال). A hamza is no article
+        (ألمان, وإلفورد)."""
+        cut = toks[0][: len(toks[0]) - len(reading)]
+        if not cut.endswith(("ال", "لل")):
+            return False
+        if _HAMZA_FIRST.match(m.text):
+            return True
+        name = " ".join([reading, *toks[1:]])
+        return self._placed(m, self.by_alias.get(name, ())) and not R.lost_article(name)
+
+    def _placed(self, m: Mention, entities: Iterable[int]) -> bool:
+        """The mention, or one of the entities it may join, is a place."""
+        located = m.type == EntityType.LOCATION
+        return located or any(self.types.get(e) == EntityType.LOCATION for e in entities)
 
     # ---- lookups -----------------------------------------------------------------------
     def _exact(self, it: _Item) -> int | None | list[int]:
@@ -281,7 +302,7 @@ class Resolver:
         share = R.article_share(norm) if norm not in name_groups.groups() else 0.0
         if share >= ARTICLE_SHARE:  # كويت is الكويت, سودان السودان: the article was lost
             definite = self.by_alias.get("ال" + norm)
-            if definite:
+            if definite and (R.lost_article(norm) or not self._placed(it.mention, definite)):
                 return self._pick(set(definite), etype, context)
             if share >= NOUN_SHARE:
                 return None  # حدودية, ماضي, خميس: a common word, no entity

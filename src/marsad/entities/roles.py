@@ -18,6 +18,7 @@ from pathlib import Path
 
 from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.arabic.tokenise import default_counts
+from marsad.entities import name_groups
 from marsad.ner.rules import letter_names
 
 LEXICONS = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
@@ -95,6 +96,7 @@ def place_nisbas() -> frozenset[str]:
 
 
 ARTICLE_MIN = 5  # corpus count of the word with the article below which nothing is said
+PLACE_ARTICLE_SHARE = 5.0  # a place's name that lost its article (see lost_article)
 
 
 def article_share(norm: str) -> float:
@@ -107,6 +109,15 @@ def article_share(norm: str) -> float:
     counts = default_counts()
     definite = counts["ال" + norm]
     return definite / max(counts[norm], 1) if definite >= ARTICLE_MIN else 0.0
+
+
+def lost_article(norm: str) -> bool:
+    """Is a one-word place name without the article that place's name with its article lost
+    (كويت, رياض: the news corpus writes الكويت 131 times as often, الرياض 6), rather than a
+    place of its own beside a common noun with the article (جنين / الجنين the fetus: 1.9,
+    مشهد / المشهد the scene: 1.7, جدة / الجدة the grandmother)? Arabic places keep or lack
+    their article for good; countries may take it or leave it (بيرو / البيرو)."""
+    return article_share(norm) >= PLACE_ARTICLE_SHARE or norm in name_groups.groups()
 
 
 def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:

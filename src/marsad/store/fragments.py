@@ -85,17 +85,23 @@ def _contexts(
 
 
 def entity_named(
-    conn: Connection, norm: str, besides: int, fewest: int = 0, etype: str | None = None
+    conn: Connection,
+    norm: str,
+    besides: int,
+    fewest: int = 0,
+    etype: str | None = None,
+    kb: bool = True,
 ) -> int | None:
     """The live entity (most articles first) with this normalised alias, other than
-    ``besides``, in ``fewest`` articles or more (of type ``etype``, if given)."""
+    ``besides``, in ``fewest`` articles or more (of type ``etype``, if given; not from the
+    knowledge base unless ``kb``)."""
     q = text(
         "SELECT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "LEFT JOIN entity_totals t ON t.entity_id = e.id "
         "WHERE a.norm = :n AND e.merged_into IS NULL AND e.id != :b "
-        "AND coalesce(t.articles, 0) >= :f {} "
+        "AND coalesce(t.articles, 0) >= :f {} {} "
         "ORDER BY coalesce(t.articles, 0) DESC, e.id LIMIT 1".format(
-            "" if etype is None else "AND e.type = :t"
+            "" if etype is None else "AND e.type = :t", "" if kb else "AND e.kb_id IS NULL"
         )
     )
     row = conn.execute(q, {"n": norm, "b": besides, "f": fewest, "t": etype}).first()
