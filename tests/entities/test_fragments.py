@@ -377,8 +377,7 @@ def test_a_place_and_a_common_noun_with_the_article_stay_apart(settings, fetus_f
         for k in range(4)
     ]
     fetus = [
-        (f"ينتقل الفيروس من الأم إلى الجنين في الحالة رقم {k}.", {"الجنين": LOC})
-        for k in range(3)
+        (f"ينتقل الفيروس من الأم إلى الجنين في الحالة رقم {k}.", {"الجنين": LOC}) for k in range(3)
     ]
     peru = [(f"وصل رئيس بيرو إلى القمة رقم {k}.", {"بيرو": LOC}) for k in range(3)]
     peru += [(f"فاز منتخب البيرو في المباراة رقم {k}.", {"البيرو": LOC}) for k in range(2)]
