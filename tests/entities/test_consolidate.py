@@ -256,3 +256,20 @@ def test_places_a_long_vowel_apart_are_one_two_apart_are_two(settings):
     ingest(store, settings, [rows])
     assert entity_of(store, "أميركا")["id"] == entity_of(store, "أمريكا")["id"]
     assert entity_of(store, "تشنغدو")["id"] != entity_of(store, "تشينغداو")["id"]
+
+
+def test_a_military_rank_before_a_name_is_no_part_of_it(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (
+            f"وقالت اللفتنانت كوماندر ريبيكا ريبرتش المتحدثة باسم البنتاغون في البيان {k}.",
+            {"كوماندر ريبيكا ريبرتش": PERSON},
+        )
+        for k in range(3)
+    ]
+    rows += [
+        (f"أكدت ريبيكا ريبرتش الخبر في اليوم {k}.", {"ريبيكا ريبرتش": PERSON}) for k in range(2)
+    ]
+    ingest(store, settings, [rows])
+    page = entity_page(store, settings, entity_of(store, "ريبيكا ريبرتش")["slug"])
+    assert (page.name, page.article_count) == ("ريبيكا ريبرتش", 5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from marsad.entities.edits import rename
+from marsad.entities.edits import merge_entities, rename
 from marsad.entities.naming import rename_by_usage
 from marsad.models import Article, EntityType, Source
 from marsad.ner.gazetteer import GazetteerRecogniser
@@ -195,3 +195,15 @@ def test_a_name_glued_to_its_preposition_loses_it_and_joins_the_bare_name(settin
     assert store.get_entity(council["id"])["name"] == "المجلس الوطني الفلسطيني"
     assert find_entity(store, "للحزب الديمقراطي")["id"] == party["id"]
     assert entity_page(store, settings, party["slug"]).article_count == 4
+
+
+def test_a_conjunction_glued_to_a_persons_first_name_leaves_the_name(settings):
+    store = Store(settings.database_url)
+    names = [("وتيسير الجاسم", PERSON), ("تيسير الجاسم", PERSON)]
+    texts = ["شارك محمد الشلهوب وتيسير الجاسم في التدريب."]
+    texts += [f"سجل اللاعب تيسير الجاسم الهدف رقم {k} للأهلي." for k in range(1, 5)]
+    ingest(store, settings, names, texts)
+    glued, bare = find_entity(store, "وتيسير الجاسم"), find_entity(store, "تيسير الجاسم")
+    merge_entities(store, bare["id"], glued["id"])  # as the first span's entity may end up
+    assert rename_by_usage(store, {glued["id"]}) == 1
+    assert store.get_entity(glued["id"])["name"] == "تيسير الجاسم"

@@ -42,6 +42,7 @@ from marsad.store.database import Store, slugify
 
 MARGIN = 2  # the new name is written at least this many times as often as the current one
 FEWEST = 3  # and at least this many times
+CONJUNCTIONS = "وف"  # glued to a name's first word by a span (وتيسير الجاسم)
 # a name goes on after these, and a part of a name does not begin with them (the second
 # word of a compound name: فتح الله, نور الدين)
 NASAB = frozenset({"بن", "بنت", "ابن", "ابو", "ام", "ال", "عبد", "ولد", "الله", "الدين"})
@@ -176,6 +177,8 @@ def _may_name(form: str, name: str, etype: str, run_on: Callable[[str], bool]) -
     words, named = form.split(), name.split()
     if words_close(fold(form), fold(name)):
         return True  # another spelling of the same words
+    if _unglued(words, named):
+        return True  # وتيسير الجاسم → تيسير الجاسم: a conjunction the first span took in
     if etype == "ORGANIZATION" or len(words) >= len(named):
         return False
     if etype == "PERSON" and len(words) >= 2 and named[-len(words) :] == words:
@@ -186,6 +189,18 @@ def _may_name(form: str, name: str, etype: str, run_on: Callable[[str], bool]) -
     if etype == "PERSON":
         return len(words) >= 2 and words[0] not in roles.heads()
     return not form.startswith("لل")
+
+
+def _unglued(words: list[str], named: list[str]) -> bool:
+    """``words`` are the name's ``named`` without و or ف glued to the first."""
+    first = named[0] if named else ""
+    return (
+        len(words) == len(named)
+        and words[1:] == named[1:]
+        and first[:1] in CONJUNCTIONS
+        and first[1:] == words[0]
+        and len(words[0]) >= 3
+    )
 
 
 def respelt(old: str, new: str) -> bool:
