@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from marsad.entities.edits import rename
 from marsad.errors import NotFound
 from marsad.pages import entity_page
+from marsad.store import rollups
 from marsad.store.database import Store
 from marsad_testing import fresh_postgres_database, make_settings
 
@@ -379,6 +382,14 @@ def test_a_place_and_a_common_noun_with_the_article_stay_apart(settings, fetus_f
     fetus = [
         (f"ينتقل الفيروس من الأم إلى الجنين في الحالة رقم {k}.", {"الجنين": LOC}) for k in range(3)
     ]
+    byblos = [
+        (f"زار الوفد مدينة جبيل اللبنانية في الجولة رقم {k}.", {"جبيل": LOC}) for k in range(3)
+    ]
+    jubail = [
+        (f"افتتح المصنع بمدينة الجبيل الصناعية في العام رقم {k}.", {"الجبيل": LOC})
+        for k in range(2)
+    ]
+    jenin += byblos + jubail
     peru = [(f"وصل رئيس بيرو إلى القمة رقم {k}.", {"بيرو": LOC}) for k in range(3)]
     peru += [(f"فاز منتخب البيرو في المباراة رقم {k}.", {"البيرو": LOC}) for k in range(2)]
     ingest(store, settings, [fetus, jenin + peru] if fetus_first else [jenin + peru, fetus])
@@ -386,6 +397,7 @@ def test_a_place_and_a_common_noun_with_the_article_stay_apart(settings, fetus_f
     with store.engine.connect() as conn:
         surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
     assert "الجنين" not in surfaces  # the fetus is no place, nor Jenin
+    assert articles_of(store, settings, "الجبيل") == 2  # a place: after مدينة
     assert articles_of(store, settings, "بيرو") == 5  # a country may take the article
 
 
@@ -396,3 +408,23 @@ def test_a_hamza_is_no_article_to_take_off(settings):
     ingest(store, settings, [ford + ilford])
     assert articles_of(store, settings, "فورد") == 3
     assert articles_of(store, settings, "إلفورد") == 2
+
+
+def test_the_counts_after_the_pass_equal_a_full_recount(settings):
+    store = Store(settings.database_url)
+    club, city = {"أتلتيكو مدريد": ORG, "ميسي": PERSON}, {"مدريد": LOC, "ميسي": PERSON}
+    rows = [(f"فاز أتلتيكو مدريد وسجل ميسي في المباراة رقم {k}.", club) for k in range(3)]
+    rows += [(f"زار الوفد مدينة مدريد وقابل ميسي في اللقاء رقم {k}.", city) for k in range(5)]
+    cut = [(f"خسر أتلتيكو مدريد أمام فريق ميسي في المباراة رقم {k}.", city) for k in range(3)]
+    rows += cut + [(text + " وغادر الجمهور الملعب.", names) for text, names in cut]  # copies
+    rows += [(f"وقعت الحادثة في منطقة شبه معزولة رقم {k}.", {"شبه": LOC}) for k in range(2)]
+    rows += [(f"وصلت الفرق إلى الدور شبه النهائي رقم {k}.", {}) for k in range(110)]
+    ingest(store, settings, [rows[:9], rows[9:]])
+    assert articles_of(store, settings, "أتلتيكو مدريد") == 9
+    assert articles_of(store, settings, "مدريد") == 5
+    path = settings.database_url.removeprefix("sqlite:///")
+    tables = ("entity_days", "entity_totals", "entity_source_days", "pair_days")
+    kept = {t: sorted(sqlite3.connect(path).execute(f"SELECT * FROM {t}")) for t in tables}
+    with store.engine.begin() as conn:
+        rollups.rebuild(conn)
+    assert {t: sorted(sqlite3.connect(path).execute(f"SELECT * FROM {t}")) for t in tables} == kept

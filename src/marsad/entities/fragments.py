@@ -399,7 +399,11 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
             if " " in norm:
                 continue
             common = _common_twin(conn, eid, norm, etype, n)
-            if common is not None and common not in operator:
+            if (
+                common is not None
+                and common not in operator
+                and not _after_place_head(conn, common)
+            ):
                 sql.drop_entity_mentions(conn, changes, common)
                 dropped.add(common)
                 continue
@@ -431,6 +435,17 @@ def _common_twin(conn: Connection, eid: int, norm: str, etype: str, n: int) -> i
     if n < FEWEST or R.lost_article(norm):
         return None
     return sql.entity_named(conn, "ال" + norm, besides=eid, fewest=1, etype=etype, kb=False)
+
+
+def _after_place_head(conn: Connection, entity_id: int) -> bool:
+    """Whether a mention of the entity follows a place's head noun (بمدينة [الجبيل]: Jubail,
+    not Byblos's name with the article)."""
+    heads = {h: t for h, t in type_heads().items() if t == "LOCATION"}
+    for _, start, _, _, _, _, left, _ in sql.mention_contexts(conn, [entity_id]):
+        before = word_before(_QUOTES.sub(" ", left), start)
+        if before is not None and _unglued(before[0], heads) is not None:
+            return True
+    return False
 
 
 def _unglued(word: str, known: Collection[str]) -> str | None:

@@ -19,7 +19,13 @@ from marsad.models import content_of
 from marsad.store import rollups
 from marsad.store import schema as s
 from marsad.store.edits import _chunks, rebuild_article_entities
-from marsad.store.fragments import Changes, article_entity_sets, drop_mentions
+from marsad.store.fragments import (
+    Changes,
+    article_entity_sets,
+    article_meta,
+    drop_mentions,
+    story_days,
+)
 from marsad.store.listing import SearchFilters, search_clauses
 
 
@@ -228,9 +234,9 @@ def add_mentions(conn: Connection, rows: Sequence[tuple[int, int, int, int, str]
         return
     articles = sorted({r[0] for r in rows})
     had = article_entity_sets(conn, articles)
-    meta = _article_meta(conn, articles)  # article → (day, source, story)
+    meta = article_meta(conn, articles)  # article → (day, source, story)
     links = sorted({(a, e) for a, e, *_ in rows if e not in had.get(a, set())})
-    story_days = _story_days(conn, {meta[a][2] for a, _ in links})
+    counted = story_days(conn, {meta[a][2] for a, _ in links})
     conn.execute(
         insert(s.mentions),
         [
@@ -239,32 +245,7 @@ def add_mentions(conn: Connection, rows: Sequence[tuple[int, int, int, int, str]
         ],
     )
     rebuild_article_entities(conn, articles)
-    rollups.record_links(conn, [(a, e, *meta[a]) for a, e in links], had, story_days)
-
-
-def _article_meta(
-    conn: Connection, article_ids: Sequence[int]
-) -> dict[int, tuple[str | None, int, int]]:
-    out: dict[int, tuple[str | None, int, int]] = {}
-    for chunk in _chunks(article_ids):
-        ids = ",".join(str(int(i)) for i in chunk)
-        q = text(f"SELECT id, day, source_id, story_id FROM articles WHERE id IN ({ids})")
-        out.update({r[0]: (r[1], r[2], r[3]) for r in conn.execute(q)})
-    return out
-
-
-def _story_days(conn: Connection, story_ids: Iterable[int]) -> set[tuple[int, str, int]]:
-    """(story, day, entity) of every entity an article of these stories names on its day."""
-    out: set[tuple[int, str, int]] = set()
-    for chunk in _chunks(story_ids):
-        ids = ",".join(str(int(i)) for i in chunk)
-        q = text(
-            "SELECT a.story_id, ae.day, ae.entity_id FROM articles a "
-            "JOIN article_entities ae ON ae.article_id = a.id "
-            f"WHERE a.story_id IN ({ids}) AND ae.day IS NOT NULL"
-        )
-        out |= {(r[0], r[1], r[2]) for r in conn.execute(q)}
-    return out
+    rollups.record_links(conn, [(a, e, *meta[a]) for a, e in links], had, counted)
 
 
 def drop_found_again(conn: Connection, changes: Changes, entity_id: int, norm: str) -> None:

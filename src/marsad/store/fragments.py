@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, bindparam, select, text
 
 from marsad.arabic.normalise import normalise
+from marsad.store import rollups
 from marsad.store import schema as s
 from marsad.store.database import _insert_aliases
-from marsad.store.edits import _chunks, rebuild_article_entities, refresh_rollups
+from marsad.store.edits import _chunks, rebuild_article_entities
 from marsad.store.listing import SearchFilters, search_clauses
 
 WIDTH = 40  # characters of text read on each side of a mention
@@ -32,21 +33,17 @@ class Changes:
     entities: set[int] = field(default_factory=set)
 
     def apply(self, conn: Connection) -> None:
-        """Rebuild the changed articles' entities, then the touched entities' rollups on the
-        days of those articles only (a mention moved onto a big entity costs one day of its
-        history, not all of it)."""
-        rebuild_article_entities(conn, sorted(self.articles))
-        refresh_rollups(conn, sorted(self.entities), _days(conn, self.articles))
-
-
-def _days(conn: Connection, article_ids: Iterable[int]) -> list[str]:
-    """The days of these articles (undated ones have none)."""
-    days: set[str] = set()
-    for chunk in _chunks(sorted(set(article_ids))):
-        ids = ",".join(str(int(i)) for i in chunk)
-        q = text(f"SELECT DISTINCT day FROM articles WHERE id IN ({ids}) AND day IS NOT NULL")
-        days |= {str(r[0]) for r in conn.execute(q)}
-    return sorted(days)
+        """Rebuild the changed articles' entities, then count what changed: each article's
+        entities before and after (:func:`.rollups.record_changes`; a mention moved off a big
+        entity costs that article, not the entity's days)."""
+        articles = sorted(self.articles)
+        before = article_entity_sets(conn, articles)
+        meta = article_meta(conn, articles)
+        stories = {story for _, _, story in meta.values()}
+        had = story_days(conn, stories)
+        rebuild_article_entities(conn, articles)
+        after = article_entity_sets(conn, articles)
+        rollups.record_changes(conn, before, after, meta, had, story_days(conn, stories))
 
 
 _CONTEXTS = (
@@ -101,7 +98,8 @@ def entity_named(
         "WHERE a.norm = :n AND e.merged_into IS NULL AND e.id != :b "
         "AND coalesce(t.articles, 0) >= :f {} {} "
         "ORDER BY coalesce(t.articles, 0) DESC, e.id LIMIT 1".format(
-            "" if etype is None else "AND e.type = :t", "" if kb else "AND e.kb_id IS NULL"
+            "" if etype is None else "AND e.type = :t",
+            "" if kb else "AND CASE WHEN e.kb_id IS NULL THEN 1 END = 1",  # not by kb_id's index
         )
     )
     row = conn.execute(q, {"n": norm, "b": besides, "f": fewest, "t": etype}).first()
@@ -288,6 +286,32 @@ def article_entity_sets(conn: Connection, article_ids: Iterable[int]) -> dict[in
         q = text(f"SELECT article_id, entity_id FROM article_entities WHERE article_id IN ({ids})")
         for article, eid in conn.execute(q):
             out[article].add(eid)
+    return out
+
+
+def article_meta(
+    conn: Connection, article_ids: Sequence[int]
+) -> dict[int, tuple[str | None, int, int]]:
+    """Article → (day, source, story)."""
+    out: dict[int, tuple[str | None, int, int]] = {}
+    for chunk in _chunks(article_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(f"SELECT id, day, source_id, story_id FROM articles WHERE id IN ({ids})")
+        out.update({r[0]: (r[1], r[2], r[3]) for r in conn.execute(q)})
+    return out
+
+
+def story_days(conn: Connection, story_ids: Iterable[int]) -> set[tuple[int, str, int]]:
+    """(story, day, entity) of every entity an article of these stories names on its day."""
+    out: set[tuple[int, str, int]] = set()
+    for chunk in _chunks(story_ids):
+        ids = ",".join(str(int(i)) for i in chunk)
+        q = text(
+            "SELECT a.story_id, ae.day, ae.entity_id FROM articles a "
+            "JOIN article_entities ae ON ae.article_id = a.id "
+            f"WHERE a.story_id IN ({ids}) AND ae.day IS NOT NULL"
+        )
+        out |= {(r[0], r[1], r[2]) for r in conn.execute(q)}
     return out
 
 

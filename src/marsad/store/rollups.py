@@ -17,8 +17,10 @@ stories). The read functions below are the only queries the pages run for counts
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from itertools import permutations
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -178,6 +180,68 @@ def record_links(
             for (a, b, d), n in sorted(pairs.items())
         ],
     )
+
+
+def record_changes(
+    conn: Connection,
+    before: Mapping[int, set[int]],
+    after: Mapping[int, set[int]],
+    meta: Mapping[int, tuple[str | None, int, int]],
+    stories_before: set[tuple[int, str, int]],
+    stories_after: set[tuple[int, str, int]],
+) -> None:
+    """Count what changed in stored articles' entities (a pass moved or dropped their
+    mentions): each article's entities ``before`` and ``after``, its (day, source, story)
+    in ``meta``, and the (story, day, entity) counted before and after for their stories.
+    Only those articles are counted (not the touched entities' days): what a full
+    :func:`rebuild` would give (tested)."""
+    days: Counter[tuple[int, str]] = Counter()
+    stories: Counter[tuple[int, str]] = Counter()
+    sources: Counter[tuple[int, int, str]] = Counter()
+    pairs: Counter[tuple[int, int, str]] = Counter()
+    for article, (day, source, _) in meta.items():
+        old, new = before.get(article, set()), after.get(article, set())
+        if day is None or old == new:
+            continue
+        for eid, sign in [*((e, -1) for e in old - new), *((e, 1) for e in new - old)]:
+            days[eid, day] += sign
+            sources[eid, source, day] += sign
+        for a, b in set(permutations(sorted(old), 2)) ^ set(permutations(sorted(new), 2)):
+            pairs[a, b, day] += 1 if a in new and b in new else -1
+    for story, day, eid in stories_before ^ stories_after:
+        stories[eid, day] += 1 if (story, day, eid) in stories_after else -1
+    totals: Counter[tuple[int]] = Counter()
+    for (eid, _), n in days.items():
+        totals[(eid,)] += n
+    _add(conn, "entity_days", ("entity_id", "day"), days, stories)
+    _add(conn, "entity_totals", ("entity_id",), totals)
+    _add(conn, "entity_source_days", ("entity_id", "source_id", "day"), sources)
+    _add(conn, "pair_days", ("entity_id", "other_id", "day"), pairs)
+
+
+def _add(
+    conn: Connection,
+    table: str,
+    keys: Sequence[str],
+    articles: Mapping[tuple, int],
+    stories: Mapping[tuple, int] | None = None,
+) -> None:
+    """Add signed counts to the rows of ``table`` by key (a row is made where missing, and
+    goes where no article is left)."""
+    more = stories or {}
+    wanted = sorted(k for k in set(articles) | set(more) if articles.get(k) or more.get(k))
+    rows = []
+    for key in wanted:
+        row: dict[str, Any] = dict(zip(keys, key, strict=True))
+        row["articles"] = articles.get(key, 0)
+        if stories is not None:
+            row["stories"] = more.get(key, 0)
+        rows.append(row)
+    _upsert(conn, table, keys, rows)
+    gone = [dict(zip(keys, k, strict=True)) for k in wanted if articles.get(k, 0) < 0]
+    if gone:
+        match = " AND ".join(f"{k} = :{k}" for k in keys)
+        driver.write(conn, f"DELETE FROM {table} WHERE {match} AND articles <= 0", gone)
 
 
 def rebuild(conn: Connection) -> None:
