@@ -1,13 +1,14 @@
 """Where a page's time goes: every SQL statement of a page, timed in process.
 
     PYTHONPATH=src python bench/page_queries.py --db /tmp/marsad-real1m/marsad.db \
-        --page home --page search --page autocomplete [--repeat 3]
+        --page home --page search --page autocomplete [--repeat 3] [--read-only]
 
 Calls the page functions of ``marsad.pages`` (no HTTP, no page cache) on the scenario URLs
 of ``bench/scale_pages.py`` and prints, per page, the CPU and wall time per call and the
 statements that took the most time in all (SQLAlchemy's cursor events around each one:
 the time to the first row, which for SQLite includes any sort or GROUP BY, but not the
-fetching of the rest).
+fetching of the rest). ``--read-only``: the database opened read-only and not migrated
+(a database that must not change; its schema must be one the pages can read).
 """
 
 from __future__ import annotations
@@ -20,16 +21,26 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
 from marsad import pages
 from marsad.config import Settings, load_settings
+from marsad.errors import NotFound
 from marsad.store.database import Store
+from marsad.web.app import TYPE_FILTERS
 from scale_pages import scenario_urls
 
 
 def call(store: Store, settings: Settings, url: str) -> Any:
-    """The page data of a URL of bench/scale_pages.py (JSON-ready)."""
+    """The page data of a URL of bench/scale_pages.py (JSON-ready); None for a 404 (a page
+    number past an entity's last, as the web benchmark also asks)."""
+    try:
+        return _call(store, settings, url)
+    except NotFound:
+        return None
+
+
+def _call(store: Store, settings: Settings, url: str) -> Any:
     parts = urlsplit(url)
     q = {k: v[0] for k, v in parse_qs(parts.query).items()}
     if parts.path == "/":
@@ -46,19 +57,43 @@ def call(store: Store, settings: Settings, url: str) -> Any:
         ).model_dump(mode="json")
     if parts.path == "/api/autocomplete":
         return pages.autocomplete(store, unquote(q.get("q", "")))
+    if parts.path.startswith("/entity/"):
+        return pages.entity_page(
+            store,
+            settings,
+            unquote(parts.path.removeprefix("/entity/")),
+            page=int(q.get("page", 1)),
+            stories=q.get("stories") == "true",
+            types={TYPE_FILTERS[q["type"]]} if "type" in q else None,
+        ).model_dump(mode="json")
+    if parts.path == "/compare":
+        keys = [unquote(v) for v in parse_qs(parts.query)["e"]]
+        return pages.compare_page(store, settings, keys).model_dump(mode="json")
     raise ValueError(url)
+
+
+def read_only(db: Path) -> Store:
+    """A Store on ``db`` opened read-only, without migrating it."""
+    engine = create_engine(f"sqlite:///file:{db}?mode=ro&uri=true")
+    store = Store.__new__(Store)
+    store.url, store.engine, store.direct_engine, store._source_ids = str(db), engine, engine, {}
+    return store
+
+
+PAGES = ("home", "search", "autocomplete", "entity-big", "entity-median", "entity-tail", "compare")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", type=Path, required=True)
-    ap.add_argument("--page", choices=("home", "search", "autocomplete"), action="append")
+    ap.add_argument("--page", choices=PAGES, action="append")
+    ap.add_argument("--read-only", action="store_true", help="open read-only, do not migrate")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--top", type=int, default=8)
     args = ap.parse_args()
     os.environ.setdefault("MARSAD_DATABASE_URL", f"sqlite:///{args.db}")
     settings = load_settings()
-    store = Store(f"sqlite:///{args.db}")
+    store = read_only(args.db) if args.read_only else Store(f"sqlite:///{args.db}")
     spent: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
 
     @event.listens_for(store.engine, "before_cursor_execute")
@@ -75,9 +110,8 @@ def main() -> None:
         s[2] += 1
 
     urls = scenario_urls(args.db)
-    names = {"home": "home", "search": "search", "autocomplete": "autocomplete"}
-    for page in args.page or list(names):
-        todo = urls[names[page]]
+    for page in args.page or PAGES:
+        todo = urls[page]
         call(store, settings, todo[0])  # warm
         spent.clear()
         times = []

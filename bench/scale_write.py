@@ -26,6 +26,7 @@ import json
 import sqlite3
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -179,7 +180,68 @@ def resolver_start(db: Path) -> None:
     print(f"person aliases read otherwise by key: {otherwise} of {len(rows):,} aliases")
 
 
-def merge_timing(db: Path) -> None:
+class Statements:
+    """Wall and CPU seconds of each SQL statement a connection runs (``--statements``)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[float, float, str]] = []
+
+    def listen(self, engine: object) -> None:
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn, cursor, statement, params, context, many) -> None:  # noqa: ANN001
+        conn.info["t0"] = (time.perf_counter(), time.process_time())
+
+    def _after(self, conn, cursor, statement, params, context, many) -> None:  # noqa: ANN001
+        wall0, cpu0 = conn.info.pop("t0")
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        self.rows.append((wall, cpu, " ".join(statement.split())))
+
+    def report(self, least: float = 0.1) -> None:
+        for wall, cpu, statement in self.rows:
+            if wall >= least or cpu >= least:
+                print(f"  {wall:7.1f} s {cpu:6.1f} CPU-s  {statement[:150]}")
+        rest = [r for r in self.rows if r[0] < least and r[1] < least]
+        print(
+            f"  {sum(r[0] for r in rest):7.1f} s {sum(r[1] for r in rest):6.1f} CPU-s  "
+            f"{len(rest)} other statements"
+        )
+
+
+# a checksum of every row of the tables a merge changes (--checksum: compare two versions)
+CHECKSUMS = {
+    "pair_days": "entity_id * 2654435761 + other_id * 40503 "
+    "+ CAST(replace(day, '-', '') AS INTEGER) * 97 + articles * 7919",
+    "pair_months": "entity_id * 2654435761 + other_id * 40503 "
+    "+ CAST(replace(month, '-', '') AS INTEGER) * 97 + articles * 7919",
+    "entity_days": "entity_id * 2654435761 + CAST(replace(day, '-', '') AS INTEGER) * 97 "
+    "+ articles * 7919 + stories * 31",
+    "entity_source_days": "entity_id * 2654435761 + source_id * 40503 "
+    "+ CAST(replace(day, '-', '') AS INTEGER) * 97 + articles * 7919",
+    "entity_totals": "entity_id * 2654435761 + articles * 7919",
+    "article_entities": "entity_id * 2654435761 + article_id * 40503 + mentions * 97 "
+    "+ first_start * 7919 + first_end * 31",
+    "mentions": "id * 2654435761 + entity_id * 40503",
+}
+
+
+def checksums(conn: object) -> dict[str, tuple[int, int]]:
+    return {
+        table: tuple(
+            conn.execute(text(f"SELECT count(*), sum(({expr}) % 1000000007) FROM {table}")).one()
+        )
+        for table, expr in CHECKSUMS.items()
+    }
+
+
+def merge_timing(
+    db: Path,
+    statements: bool = False,
+    checksum: bool = False,
+    cache_mib: int | None = None,
+    drop: Sequence[str] = (),
+) -> None:
     con = sqlite3.connect(db)
     (a, na, name_a), (b, nb, name_b) = con.execute(
         "SELECT t.entity_id, t.articles, e.name FROM entity_totals t JOIN entities e "
@@ -192,9 +254,24 @@ def merge_timing(db: Path) -> None:
     # it was (a merge needs no migration newer than the database's)
     engine = create_engine(f"sqlite:///{db}")
     event.listen(engine, "connect", _sqlite_pragmas)
+    clock = Statements()
+    if statements:
+        clock.listen(engine)
     with engine.connect() as conn:
         trans = conn.begin()
-        with edits.page_cache(conn):  # as edits.merge
+        if drop:  # a write first: pysqlite begins no transaction for DDL (it would commit)
+            conn.exec_driver_sql("UPDATE meta SET value = value WHERE 0")
+            assert conn.connection.dbapi_connection.in_transaction
+        for index in drop:  # inside the transaction: rolled back with it
+            t0, cpu0 = time.perf_counter(), time.process_time()
+            conn.exec_driver_sql(f"DROP INDEX {index}")
+            print(
+                f"  DROP INDEX {index}: {time.perf_counter() - t0:.1f} s wall, "
+                f"{time.process_time() - cpu0:.1f} CPU-s (not in the merge's time)",
+                flush=True,
+            )
+        clock.rows.clear()
+        with edits.page_cache(conn, cache_mib or edits.MERGE_CACHE_MIB):  # as edits.merge
             t0, cpu0 = time.perf_counter(), time.process_time()
             result, days = edits._merge_in(conn, b, a)
             edits.refresh_rollups(conn, [b, a], days, pairs=False)
@@ -202,6 +279,9 @@ def merge_timing(db: Path) -> None:
                 text("SELECT count(*) FROM article_entities WHERE entity_id = :a"), {"a": a}
             ).scalar()
             elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        if checksum:
+            for table, (rows, total) in checksums(conn).items():
+                print(f"  after the merge: {table} {rows:,} rows, checksum {total}")
         trans.rollback()
     engine.dispose()
     print(
@@ -209,6 +289,8 @@ def merge_timing(db: Path) -> None:
         f"{cpu:.1f} CPU-s (then {moved:,} articles; rolled back)",
         flush=True,
     )
+    if statements:
+        clock.report()
 
 
 def main() -> None:
@@ -217,6 +299,17 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--skip", type=int, default=20_000, help="corpus lines to skip first")
     ap.add_argument("--merge", action="store_true", help="also time a merge of two big entities")
+    ap.add_argument("--statements", action="store_true", help="with --merge: each statement's time")
+    ap.add_argument(
+        "--checksum", action="store_true", help="with --merge: checksums of the changed tables"
+    )
+    ap.add_argument("--cache-mib", type=int, help="with --merge: another SQLite page cache")
+    ap.add_argument(
+        "--drop-index",
+        action="append",
+        default=[],
+        help="with --merge: drop it first (rolled back)",
+    )
     ap.add_argument("--no-ingest", action="store_true")
     ap.add_argument(
         "--resolver-start", action="store_true", help="time the resolver's start, read-only"
@@ -225,7 +318,7 @@ def main() -> None:
     if args.resolver_start:
         resolver_start(args.db)
     if args.merge:
-        merge_timing(args.db)
+        merge_timing(args.db, args.statements, args.checksum, args.cache_mib, args.drop_index)
     if args.no_ingest:
         return
     con = sqlite3.connect(args.db)

@@ -39,21 +39,21 @@ def _shared(store: Store, a: int, b: int) -> int:
         ).scalar()
 
 
-def _snapshot(store: Store) -> dict[str, list[tuple]]:
+def _snapshot(store: Store, months: bool = True) -> dict[str, list[tuple]]:
     kept = rollup_snapshot(store)
     with store.engine.connect() as conn:
-        for table in (*MONTHS, "article_entities", "quotes"):
+        for table in (*(MONTHS if months else ()), "article_entities", "quotes"):
             kept[table] = sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {table}")))
     return kept
 
 
-def _recounted(store: Store) -> dict[str, list[tuple]]:
+def _recounted(store: Store, with_months: bool = True) -> dict[str, list[tuple]]:
     with store.engine.begin() as conn:  # each article's entities counted from its mentions
         ids = [r[0] for r in conn.execute(text("SELECT id FROM articles"))]
         edits.rebuild_article_entities(conn, ids)
         rollups.rebuild(conn)
-        months.create(conn)  # the month sums made again from the days
-    return _snapshot(store)
+        months.create(conn)  # the month sums made again from the days (SQLite)
+    return _snapshot(store, with_months)
 
 
 def test_merging_two_big_entities_that_share_articles_equals_a_full_recount(corpus):
@@ -76,3 +76,44 @@ def test_merging_several_names_into_one_equals_a_full_recount(corpus):
     sources = [find_entity(corpus, n)["id"] for n in ("جون كيري", "بشار الأسد")]
     edits.merge_many(corpus, sources, target)
     assert _snapshot(corpus) == _recounted(corpus)
+
+
+@pytest.mark.parametrize("several", [False, True])
+def test_a_big_sources_month_sums_recounted_after_the_merge_equal_a_full_recount(
+    corpus, monkeypatch, several
+):
+    # the month triggers off while the mirror rows move, the sums counted again after (a
+    # source with RECOUNT_ROWS pair rows or more: every source here)
+    monkeypatch.setattr(edits, "RECOUNT_ROWS", 1)
+    called = []
+    recount = edits._months_recounted
+    monkeypatch.setattr(edits, "_months_recounted", lambda *a: called.append(a) or recount(*a))
+    target = find_entity(corpus, "سيرغي لافروف")["id"]
+    sources = [find_entity(corpus, n)["id"] for n in ("جون كيري", "بشار الأسد")]
+    if several:
+        edits.merge_many(corpus, sources, target)
+    else:
+        edits.merge(corpus, sources[0], target)
+    assert len(called) == (2 if several else 1)
+    assert _snapshot(corpus) == _recounted(corpus)
+
+
+@pytest.mark.postgres
+def test_merging_on_postgres_equals_a_full_recount(pg_url, tmp_path):
+    # the same statements on PostgreSQL, where pair_days is a heap keyed (entity, day,
+    # other) with the cover index (entity_id, day, other_id, articles) beside it
+    pytest.importorskip("psycopg")
+    from marsad_testing import fresh_postgres_database
+
+    store = Store(fresh_postgres_database(pg_url))
+    try:
+        load_kb(store, kb_records())
+        Pipeline(store, make_settings(tmp_path)).ingest(generated_articles(150, end=SAMPLE_END))
+        lavrov, kerry = find_entity(store, "سيرغي لافروف"), find_entity(store, "جون كيري")
+        assert _shared(store, lavrov["id"], kerry["id"]) > 5
+        edits.merge(store, kerry["id"], lavrov["id"])
+        kept = _snapshot(store, months=False)
+        assert [r for r in kept["pair_days"] if r[0] == lavrov["id"]]
+        assert kept == _recounted(store, with_months=False)
+    finally:
+        store.close()

@@ -26,7 +26,7 @@ from marsad.store.database import (
 )
 
 BATCH = 500
-MERGE_CACHE_MIB = 512  # SQLite page cache of a merge's connection, while it runs
+MERGE_CACHE_MIB = 2048  # SQLite page cache of a merge's connection, while it runs (issue 18)
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -429,7 +429,7 @@ def _count_pairs(conn: Connection, ids: str, on: str) -> None:
         "FROM article_entities a JOIN article_entities b "
         "ON b.article_id = a.article_id AND b.entity_id != a.entity_id "
         "WHERE a.day IS NOT NULL AND {cond}" + on.replace("day", "a.day") + " "
-        "GROUP BY a.entity_id, b.entity_id, a.day"
+        "GROUP BY a.entity_id, a.day, b.entity_id"
     )
     conn.execute(text(pair.format(cond=f"a.entity_id IN ({ids})")))
     conn.execute(text(pair.format(cond=f"b.entity_id IN ({ids}) AND a.entity_id NOT IN ({ids})")))
@@ -456,7 +456,11 @@ def _move_pairs(conn: Connection, source_id: int, target_id: int) -> None:
     moved = (
         "SELECT {key}, p.day, p.articles - coalesce(c.n, 0) FROM pair_days p "
         f"LEFT JOIN ({_SHARED}) c ON c.other_id = p.other_id AND c.day = p.day "
-        "WHERE p.entity_id = :s AND p.other_id != :t AND p.articles > coalesce(c.n, 0) {only}"
+        "WHERE p.entity_id = :s AND p.other_id != :t AND p.articles > coalesce(c.n, 0) {only} "
+        # in the order of the key (entity, day, other) of the rows written: each other
+        # entity's rows one after the other (in the source's order the mirror writes went
+        # round every other entity every day)
+        "ORDER BY {order}"
     )
     upsert = (
         "INSERT INTO pair_days (entity_id, other_id, day, articles) {moved} "
@@ -464,7 +468,8 @@ def _move_pairs(conn: Connection, source_id: int, target_id: int) -> None:
         "articles = pair_days.articles + excluded.articles"
     )
     # the target's rows: add the source's counts (a new row where it had none)
-    conn.execute(text(upsert.format(moved=moved.format(key=":t, p.other_id", only=""))), params)
+    target_rows = moved.format(key=":t, p.other_id", only="", order="p.day, p.other_id")
+    conn.execute(text(upsert.format(moved=target_rows)), params)
     rows = conn.execute(
         text("SELECT count(*) FROM pair_days WHERE entity_id = :s"), params
     ).scalar()
@@ -476,21 +481,25 @@ def _move_pairs(conn: Connection, source_id: int, target_id: int) -> None:
         # where it had none, the source's row just changes its other entity in place (no
         # articles named all three there): each other entity's rows touched once, not twice
         only = "AND " + has.format("p.other_id", ":t", "p.day")
-        conn.execute(
-            text(upsert.format(moved=moved.format(key="p.other_id, :t", only=only))), params
-        )
+        mirrors = moved.format(key="p.other_id, :t", only=only, order="p.other_id, p.day")
+        conn.execute(text(upsert.format(moved=mirrors)), params)
+        # the other mirrors: each found by its whole key (entity, day, other), in key order
         conn.execute(
             text(
-                "UPDATE pair_days SET other_id = :t WHERE other_id = :s AND entity_id IN "
-                "(SELECT other_id FROM pair_days WHERE entity_id = :s AND other_id != :t) "
-                "AND NOT " + has.format("pair_days.entity_id", ":t", "pair_days.day")
+                "UPDATE pair_days SET other_id = :t FROM (SELECT p.other_id AS e, p.day AS d "
+                "FROM pair_days p WHERE p.entity_id = :s AND p.other_id != :t AND NOT "
+                + has.format("p.other_id", ":t", "p.day")
+                + " ORDER BY p.other_id, p.day) m "
+                "WHERE pair_days.entity_id = m.e AND pair_days.day = m.d "
+                "AND pair_days.other_id = :s"
             ),
             params,
         )
-        conn.execute(  # the source's mirrors left, by primary key (other, source)
+        conn.execute(  # the source's mirrors left (day first: SQLite 3.40 then probes by the
+            # whole key; in another order it reads every row of each other entity)
             text(
-                "DELETE FROM pair_days WHERE other_id = :s AND entity_id IN "
-                "(SELECT DISTINCT other_id FROM pair_days WHERE entity_id = :s)"
+                "DELETE FROM pair_days WHERE (day, entity_id, other_id) IN "
+                "(SELECT day, other_id, :s FROM pair_days WHERE entity_id = :s)"
             ),
             params,
         )
@@ -509,10 +518,10 @@ def _as_is(conn: Connection, source_id: int, target_id: int) -> Iterator[None]:
 @contextmanager
 def _months_recounted(conn: Connection, source_id: int, target_id: int) -> Iterator[None]:
     """Inside, pair_days changes without its month triggers (store.months, SQLite), and
-    the month sums a merge's mirror rows change are counted again after, once per other
-    entity: the triggers did three statements per changed row (40 % of the pair rows'
-    cost). Only where the triggers are exactly those and a transaction is open (the
-    triggers' removal is undone with it); otherwise the triggers run as always."""
+    the month sums a merge's mirror rows change are set after, in three statements: the
+    triggers did three statements per changed row (40 % of the pair rows' cost). Only
+    where the triggers are exactly those and a transaction is open (the triggers' removal
+    is undone with it); otherwise the triggers run as always."""
     raw = conn.connection.dbapi_connection
     triggers: dict[str, str] = {}
     if conn.dialect.name == "sqlite" and getattr(raw, "in_transaction", False):
@@ -525,34 +534,31 @@ def _months_recounted(conn: Connection, source_id: int, target_id: int) -> Itera
     if set(triggers) != MONTH_TRIGGERS:
         yield
         return
-    params = {"s": source_id, "t": target_id}
-    partners = [
-        r[0]
-        for r in conn.execute(
-            text("SELECT DISTINCT other_id FROM pair_days WHERE entity_id = :s"), params
-        )
-    ]
     for name in sorted(triggers):
         conn.exec_driver_sql(f"DROP TRIGGER {name}")
     yield
     # changed inside: (other, target) rows of the source's partners, (other, source) and
-    # (source, other) rows gone; the target's own rows were written with the triggers
+    # (source, other) rows gone; the target's own rows were written with the triggers, so
+    # its month sums are right, and a pair's sums are the same both ways: (other, target)
+    # takes the (target, other) sum of every partner of the source; (other, source) goes
+    params = {"s": source_id, "t": target_id}
+    conn.execute(
+        text(
+            "INSERT INTO pair_months (entity_id, month, other_id, articles) "
+            "SELECT other_id, month, :t, articles FROM pair_months WHERE entity_id = :t "
+            "AND other_id IN (SELECT other_id FROM pair_months WHERE entity_id = :s) "
+            "ON CONFLICT (entity_id, month, other_id) DO UPDATE SET articles = excluded.articles"
+        ),
+        params,
+    )
+    conn.execute(  # month first: SQLite 3.40 then finds each row by its whole key
+        text(
+            "DELETE FROM pair_months WHERE (month, entity_id, other_id) IN "
+            "(SELECT month, other_id, :s FROM pair_months WHERE entity_id = :s)"
+        ),
+        params,
+    )
     conn.execute(text("DELETE FROM pair_months WHERE entity_id = :s"), params)
-    for chunk in _chunks(partners):
-        ids = ",".join(str(int(i)) for i in chunk)
-        conn.execute(
-            text(f"DELETE FROM pair_months WHERE entity_id IN ({ids}) AND other_id IN (:s, :t)"),
-            params,
-        )
-        conn.execute(
-            text(
-                "INSERT INTO pair_months (entity_id, month, other_id, articles) "
-                "SELECT entity_id, substr(day, 1, 7), other_id, sum(articles) FROM pair_days "
-                f"WHERE entity_id IN ({ids}) AND other_id = :t "
-                "GROUP BY entity_id, substr(day, 1, 7), other_id"
-            ),
-            params,
-        )
     for name in sorted(triggers):
         conn.exec_driver_sql(triggers[name])
 

@@ -284,7 +284,7 @@ def rebuild(conn: Connection) -> None:
             "SELECT a.entity_id, b.entity_id, a.day, count(*) "
             "FROM article_entities a JOIN article_entities b "
             "ON b.article_id = a.article_id AND b.entity_id != a.entity_id "
-            "WHERE a.day IS NOT NULL GROUP BY a.entity_id, b.entity_id, a.day"
+            "WHERE a.day IS NOT NULL GROUP BY a.entity_id, a.day, b.entity_id"  # key order
         )
     )
 
