@@ -63,14 +63,15 @@ from marsad.entities import fragments
 from marsad.entities import roles as R
 from marsad.ner.gazetteer import MAX_NAME_WORDS
 from marsad.ner.lexicon import triggers
-from marsad.ner.rules import letter_names
+from marsad.ner.rules import letter_names, org_heads
 from marsad.store import confirmed as sql
 from marsad.store import edits
 from marsad.store.database import Store
 from marsad.store.fragments import Changes, article_count, articles_with_word
 from marsad.store.listing import word_forms
 
-RULES = "1"  # change with the rules below: the next pass then decides every name anew
+RULES = "2"  # change with the rules below: the next pass then decides every name anew
+ASSOCIATES = 10  # a name many bodies bear: the entities its entity's news names most
 FEWEST_ARTICLES = 5  # articles the recogniser named the entity in
 FORM_ARTICLES = 2  # articles it wrote the name that way in
 WORD_SHARE = 0.05  # a one-word name: of the articles with the word, the recogniser named it
@@ -94,8 +95,9 @@ def find_again(
     again."""
     scope = None if entity_ids is None else set(entity_ids)
     with store.engine.connect() as conn:
-        if sql.rules_of(conn) != RULES:  # a database from before this pass or these rules
-            scope = None
+        renew = sql.rules_of(conn) != RULES  # a database from before this pass or these rules
+    if renew:
+        scope = None
     operator = edits.operator_entities(store)
     live = edits.live_entities(store, scope)
     with store.engine.begin() as conn:
@@ -104,7 +106,7 @@ def find_again(
         now = _confirmed(conn, before, scope, live, operator, (since, set(grown)))
         changes = Changes()
         for norm, eid in sorted(before.items()):
-            if now.get(norm) != eid:
+            if renew or now.get(norm) != eid:  # other rules: found again anew
                 sql.drop_found_again(conn, changes, eid, norm)
         new = sql.article_ids_after(conn, since)
         wanted: dict[int, set[str] | None] = {}  # article → names to look for (None: all)
@@ -243,6 +245,8 @@ def _find(
     the articles whose normalised words hold it (its last two words; a one-word name with a
     clitic or not): most articles hold only names they name already."""
     types = sql.types_of(conn, set(names.values()))
+    shared = _shared_names(names, types)
+    near: dict[int, frozenset[int]] = {}  # entity → the entities its news names most
     people = (
         set(sql.person_first_words(conn, OTHERS_FEWEST)) if "PERSON" in types.values() else set()
     )
@@ -272,6 +276,7 @@ def _find(
             for n in keys[key]
             if names[n] not in named
             and (allowed is None or n in allowed)
+            and (n not in shared or _among(conn, near, names[n], named))
             and (n.count(" ") < 2 or _written(firsts[n], words, folded))
         }
         if not looked:
@@ -287,6 +292,30 @@ def _find(
                 taken.append((start, end))
                 out.append((article, names[norm], start, end, content[start:end]))
     return sorted(out)
+
+
+def _shared_names(names: dict[str, int], types: dict[int, str]) -> set[str]:
+    """The organisations' names many bodies may bear: a head noun and words (قوات الأمن,
+    الحزب الاشتراكي الديمقراطي, مجلس الشيوخ, وزارة الزراعة)."""
+    heads = org_heads()
+    return {
+        norm
+        for norm, eid in names.items()
+        if types.get(eid) == "ORGANIZATION"
+        and " " in norm
+        and norm.split()[0].removeprefix("ال") in heads
+    }
+
+
+def _among(
+    conn: Connection, near: dict[int, frozenset[int]], entity_id: int, named: set[int]
+) -> bool:
+    """Whether an article names one of the entities the entity's own articles name most
+    (``ASSOCIATES``, in two articles at least): a name many bodies bear is found again only
+    in its entity's news (Germany's SPD beside ألمانيا or ميركل, not Romania's)."""
+    if entity_id not in near:
+        near[entity_id] = frozenset(sql.associates(conn, entity_id, ASSOCIATES))
+    return bool(near[entity_id] & named)
 
 
 @lru_cache(maxsize=100_000)

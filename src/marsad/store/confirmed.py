@@ -153,6 +153,16 @@ def longer_names(conn: Connection, norm: str, fewest: int) -> set[str]:
     return {word for word in rest if " " not in word}
 
 
+def associates(conn: Connection, entity_id: int, k: int) -> list[int]:
+    """The ``k`` entities named most often (in two articles at least) in the articles that
+    name this one."""
+    q = text(
+        "SELECT other_id FROM pair_days WHERE entity_id = :e GROUP BY other_id "
+        "HAVING sum(articles) >= 2 ORDER BY sum(articles) DESC, other_id LIMIT :k"
+    )
+    return [r[0] for r in conn.execute(q, {"e": entity_id, "k": k})]
+
+
 def person_first_words(conn: Connection, fewest: int) -> set[str]:
     """The first words of the names of two words or more of the live persons in ``fewest``
     articles or more."""
