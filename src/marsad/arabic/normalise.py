@@ -98,6 +98,12 @@ def normalise_word(word: str) -> str:
 WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")  # a word: letters, digits, harakat, tatweel
 
 
+def drops_article(word: str, reading: str) -> bool:
+    """Whether ``reading`` (one of :func:`strip_clitics`'s) takes the article off ``word``:
+    السورية → سورية, بالجنين → جنين (not ولافروف → لافروف, nor للرياض → الرياض)."""
+    return word[: len(word) - len(reading)].endswith(("ال", "لل"))
+
+
 def strip_clitics(word: str, known: set[str] | frozenset[str] | None = None) -> list[str]:
     """Candidate readings of a normalised word with its proclitics removed, longest first.
 

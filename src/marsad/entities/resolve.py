@@ -30,7 +30,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from marsad.arabic.normalise import normalise, strip_clitics
+from marsad.arabic.normalise import drops_article, normalise, strip_clitics
 from marsad.entities import known_names, name_groups
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import consonants, fold, fold_place, place_close, skeleton
@@ -266,8 +266,7 @@ class Resolver:
         جنين, الجدة (the grandmother) not جدة, بالتيمور not تيمور (``R.lost_article``); an
         organisation or a person may take it (التايمز, الأرسنال). A hamza is no article
         (ألمان, وإلفورد)."""
-        cut = toks[0][: len(toks[0]) - len(reading)]
-        if not cut.endswith(("ال", "لل")):
+        if not drops_article(toks[0], reading):
             return False
         if _HAMZA_FIRST.match(m.text):
             return True

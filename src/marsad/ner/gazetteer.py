@@ -11,7 +11,13 @@ import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-from marsad.arabic.normalise import WORD, normalise, normalise_word, strip_clitics
+from marsad.arabic.normalise import (
+    WORD,
+    drops_article,
+    normalise,
+    normalise_word,
+    strip_clitics,
+)
 from marsad.models import EntityType, Mention
 
 MAX_NAME_WORDS = 6
@@ -80,9 +86,12 @@ class GazetteerRecogniser:
 
     def _readings(self, word: str) -> tuple[str, ...]:
         """The readings of ``word`` (itself, clitics off) that can start a name; most: none.
+        The article is no clitic: السورية (Syrian) is not سورية, المالي (financial) not مالي.
         Remembered in ``_starts``, which ``recognise`` reads first."""
         known = self.first_words
-        found = tuple(r for r in strip_clitics(word, known) if r in known)
+        found = tuple(
+            r for r in strip_clitics(word, known) if r in known and not drops_article(word, r)
+        )
         if len(self._starts) < 500_000:
             self._starts[word] = found
         return found
