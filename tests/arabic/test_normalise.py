@@ -2,7 +2,7 @@
 
 import pytest
 
-from marsad.arabic.normalise import normalise
+from marsad.arabic.normalise import _IN_PLACE, fold_in_place, normalise, normalise_folded
 
 CASES = [
     ("أستانا", "استانا"),
@@ -36,3 +36,11 @@ def test_normalise_is_idempotent_on_real_text() -> None:
     once = normalise(text)
     assert normalise(once) == once
     assert once == "وقال وزير الخارجيه الروسي سيرغي لافروف ان الموتمر سيعقد في استانه في 25 ايار"
+
+
+def test_fold_in_place_folds_every_letter_as_its_table_and_keeps_offsets() -> None:
+    text = "قالَ إبراهيم: «أُسامة» في مكّة ٢٠١٨ وکیل ی ك آل ٱلله ـــ ؤ ئ ۖ ABC"
+    folded = fold_in_place(text)
+    assert folded == text.translate(_IN_PLACE)
+    assert len(folded) == len(text)
+    assert normalise_folded(folded) == normalise(text)

@@ -64,13 +64,21 @@ _IN_PLACE = str.maketrans(
         **{chr(c): "\u0640" for c in range(0x06D6, 0x06EE)},
     }
 )
+# the same as (character, replacement) pairs, replaced one by one (see _FOLDS): no
+# replacement is itself replaced
+_IN_PLACE_PAIRS = tuple((chr(k), v) for k, v in sorted(_IN_PLACE.items()))
 _BETWEEN = "(?:[^\\w.,،؛:!?؟\\n]|_)+"  # what may stand between two written words of a name
 
 
 def fold_in_place(text: str) -> str:
     """The text with each letter ``normalise`` folds replaced by its fold (أ/إ → ا, ة → ه)
-    and harakat by a tatweel: the same length, so offsets in it are offsets in ``text``."""
-    return text.translate(_IN_PLACE)
+    and harakat by a tatweel: the same length, so offsets in it are offsets in ``text``.
+    (A ``str.replace`` per character present: ten times as fast on an article as
+    ``str.translate`` with ``_IN_PLACE``.)"""
+    for char, folded in _IN_PLACE_PAIRS:
+        if char in text:
+            text = text.replace(char, folded)
+    return text
 
 
 def normalise_folded(folded: str) -> str:

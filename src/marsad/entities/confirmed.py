@@ -261,15 +261,15 @@ def _find(
         else:  # the first word may carry a clitic: each form is a key
             for form in forms:
                 keys[" ".join((form, *words[1:]))].add(norm)
+    starts = {key.split()[0] for key in keys if " " in key}  # the first words of two-word keys
     out = []
     for article, content, spans, named in sql.texts_and_spans(conn, sorted(wanted)):
         allowed = wanted[article]
         in_place = fold_in_place(content)
         folded = f" {normalise_folded(in_place)} "
         words = folded.split()
-        present = (
-            set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
-        ) & keys.keys()
+        pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a in starts}
+        present = (set(words) | pairs) & keys.keys()
         looked = {
             n
             for key in present

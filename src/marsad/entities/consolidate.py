@@ -154,8 +154,9 @@ def consolidate(
             target = _where(targets, source)  # a chain: join where it ends
             if target != source:
                 joining[target].append(source)
-        for target, sources in sorted(joining.items()):
-            sql.merge_many(store, sources, target)  # the rollups counted once per entity
+        groups = sorted(joining.items())  # the rollups counted once per entity
+        sql.merge_groups(store, [(sources, target) for target, sources in groups])
+        for target, sources in groups:
             for source in sources:
                 ents[target].articles += ents.pop(source).articles
                 moved[source] = target
