@@ -218,25 +218,30 @@ def rename_by_usage(store: Store, entity_ids: Iterable[int] | None = None) -> in
     the same type already bears the new name (a wrong span had split one person in two),
     the smaller is merged into the larger instead: one name, one page."""
     names = usage_names(store, entity_ids)
-    for eid, name in names.items():
-        old = store.get_entity(eid)
-        if old is None or old["id"] != eid:  # merged into another meanwhile
-            continue
-        if respelt(old["name"], name):
-            store.add_aliases(eid, [old["name"]])
-        else:
-            sql.remove_alias(store, eid, normalise(old["name"]))
-            sql.add_redirect(store, old["slug"], eid)
-        other = _bearer(store, normalise(name), old["type"], eid)
-        if other is not None:
-            source, target = sorted((eid, other), key=lambda e: _articles(store, e))
-            sql.merge(store, source, target)
-            if target != eid:
-                continue
-        store.update_entity(eid, name=name)
-        store.add_aliases(eid, [name])
-        sql.set_slug(store, eid, slugify(name))
+    with store.batch():  # one transaction, not one per write (1,675 renames on the ANT corpus)
+        for eid, name in names.items():
+            _rename(store, eid, name)
     return len(names)
+
+
+def _rename(store: Store, eid: int, name: str) -> None:
+    old = store.get_entity(eid)
+    if old is None or old["id"] != eid:  # merged into another meanwhile
+        return
+    if respelt(old["name"], name):
+        store.add_aliases(eid, [old["name"]])
+    else:
+        sql.remove_alias(store, eid, normalise(old["name"]))
+        sql.add_redirect(store, old["slug"], eid)
+    other = _bearer(store, normalise(name), old["type"], eid)
+    if other is not None:
+        source, target = sorted((eid, other), key=lambda e: _articles(store, e))
+        sql.merge(store, source, target)
+        if target != eid:
+            return
+    store.update_entity(eid, name=name)
+    store.add_aliases(eid, [name])
+    sql.set_slug(store, eid, slugify(name))
 
 
 def _bearer(store: Store, norm: str, etype: str, besides: int) -> int | None:
