@@ -51,6 +51,8 @@ def main() -> None:
     held = held_back(args.work, args.input, args.workers)
     for run in range(args.runs):
         db = args.work / "marsad.db"
+        for old in (db, db.with_name("marsad.db-wal"), db.with_name("marsad.db-shm")):
+            old.unlink(missing_ok=True)  # no write-ahead log of the last run is read again
         shutil.copy(held, db)
         store = Store(f"sqlite:///{db}")  # migrations run here, not in the timing
         with store.engine.connect() as conn:
