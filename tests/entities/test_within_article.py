@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from marsad.config import Settings
 from marsad.entities.resolve import Resolver
+from marsad.models import EntityType, Mention
 from marsad.store.database import Store
 
 from .conftest import ingest, linked, resolve_marked
@@ -162,3 +163,22 @@ def test_a_verb_after_a_title_is_not_part_of_the_role(kb_store: Store, settings:
         ("الملك عبد الله الثاني", "abdullah2"),
         ("عمان", "amman"),
     ]
+
+
+def test_a_title_set_off_by_commas_is_the_name_after_it(settings: Settings) -> None:
+    store = Store(settings.database_url)
+    text = (
+        "قال النائب ديفيد ديفيز إن الاتفاق قريب. "
+        "وقال النائب، بيتر بون، إن الحكومة أخطأت في التفاوض."
+    )
+    spans = [("النائب ديفيد ديفيز", "P"), ("النائب", "P"), ("بيتر بون", "P")]
+    resolver = Resolver(store)
+    mentions, pos = [], 0
+    for surface, _ in spans:
+        start = text.index(surface, pos)
+        mentions.append(Mention(start, start + len(surface), surface, EntityType.PERSON))
+        pos = start + len(surface)
+    out = resolver.resolve(mentions, text=text, day="2018-05-01")
+    names = {(o.start, o.end): store.get_entity(o.entity_id)["name"] for o in out}
+    second = mentions[1]
+    assert names[(second.start, second.end)] == "بيتر بون"  # not the MP named before

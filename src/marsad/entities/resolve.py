@@ -504,10 +504,11 @@ class Resolver:
         out = []
         standalone = []
         for role in found:
-            follower = _next_name(role, named, text, self.types)
-            if follower is not None and len(role.key) == 1:
+            follower, commas = _next_name(role, named, text, self.types)
+            if follower is not None and len(role.key) == 1 and not commas:
                 # a bare title that already stands for someone here keeps doing so:
                 # "ووجه الملك الرزاز" (the king instructed al-Razzaz) is not apposition
+                # (but "وقال النائب، بيتر بون،" is: the commas set the name off)
                 bound = {
                     e for e, keys in local.items() if any(R.matches(role.key, k) for k in keys)
                 }
@@ -694,12 +695,14 @@ def _short(role: R.RoleSpan, others: list[R.RoleSpan]) -> bool:
 
 def _next_name(
     role: R.RoleSpan, named: list[_Item], text: str | None, types: dict[int, EntityType]
-) -> _Item | None:
-    """The person mention right after a role phrase (apposition), if any."""
+) -> tuple[_Item | None, bool]:
+    """The person mention right after a role phrase (apposition), if any, and whether a
+    comma sets it off ("الجنرال الإيراني، قاسم سليماني")."""
     for it in named:
         if types.get(it.entity) != EntityType.PERSON or it.role_words:  # type: ignore[arg-type]
             continue
         gap = it.mention.start - role.end
-        if 0 <= gap <= 3 and (text is None or not text[role.end : it.mention.start].strip(" ")):
-            return it
-    return None
+        between = "" if text is None else text[role.end : it.mention.start].strip(" ")
+        if 0 <= gap <= 4 and between in ("", "،", ","):
+            return it, bool(between)
+    return None, False
