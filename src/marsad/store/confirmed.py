@@ -16,16 +16,9 @@ from sqlalchemy import Connection, delete, insert, select, text
 
 from marsad.arabic.normalise import normalise
 from marsad.models import content_of
-from marsad.store import rollups
 from marsad.store import schema as s
-from marsad.store.edits import _chunks, rebuild_article_entities
-from marsad.store.fragments import (
-    Changes,
-    article_entity_sets,
-    article_meta,
-    drop_mentions,
-    story_days,
-)
+from marsad.store.edits import _chunks
+from marsad.store.fragments import Changes, drop_mentions
 from marsad.store.listing import SearchFilters, search_clauses
 
 
@@ -239,14 +232,9 @@ def texts_and_spans(
 
 def add_mentions(conn: Connection, rows: Sequence[tuple[int, int, int, int, str]]) -> None:
     """Mentions found again: (article, entity, start, end, surface), untyped; the articles'
-    entities and the counts follow (by what they add: :func:`.rollups.record_links`)."""
+    entities and the counts follow (by what they add: :meth:`.fragments.Changes.apply`)."""
     if not rows:
         return
-    articles = sorted({r[0] for r in rows})
-    had = article_entity_sets(conn, articles)
-    meta = article_meta(conn, articles)  # article → (day, source, story)
-    links = sorted({(a, e) for a, e, *_ in rows if e not in had.get(a, set())})
-    counted = story_days(conn, {meta[a][2] for a, _ in links})
     conn.execute(
         insert(s.mentions),
         [
@@ -254,8 +242,7 @@ def add_mentions(conn: Connection, rows: Sequence[tuple[int, int, int, int, str]
             for a, e, st, en, sf in rows
         ],
     )
-    rebuild_article_entities(conn, articles)
-    rollups.record_links(conn, [(a, e, *meta[a]) for a, e in links], had, counted)
+    Changes(articles={r[0] for r in rows}).apply(conn)
 
 
 def drop_found_again(conn: Connection, changes: Changes, entity_id: int, norm: str) -> None:
