@@ -14,6 +14,7 @@ from marsad.entities.kb import load_kb, read_kb
 from marsad.entities.resolve import Resolver
 from marsad.models import Article, EntityType, Mention, Source
 from marsad.pipeline import IngestReport, Pipeline
+from marsad.store import rollups
 from marsad.store.database import Store
 
 DATA = Path(__file__).parents[1] / "data"
@@ -73,3 +74,19 @@ def resolve_marked(
     for m in mentions:
         result.setdefault(m.text, []).append(kb_key(resolver.store, by_span.get((m.start, m.end))))
     return result
+
+
+def kept_and_recounted(store: Store) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]]]:
+    """The per-entity rollups as the passes kept them, then as a full rebuild counts them."""
+    tables = ("entity_days", "entity_totals", "entity_source_days", "pair_days")
+
+    def read() -> dict[str, list[tuple]]:
+        with store.engine.connect() as conn:
+            return {
+                t: sorted(map(tuple, conn.exec_driver_sql(f"SELECT * FROM {t}"))) for t in tables
+            }
+
+    kept = read()
+    with store.engine.begin() as conn:
+        rollups.rebuild(conn)
+    return kept, read()

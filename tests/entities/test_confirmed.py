@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from marsad.store import rollups
 from marsad.store.database import Store
 from marsad.store.edits import rebuild_article_entities
 
+from .conftest import kept_and_recounted
 from .test_consolidate import LOC, ORG, PERSON, entity_of, ingest
 from .test_fragments import articles_of
 
@@ -97,12 +96,8 @@ def test_the_counts_of_names_found_again_equal_a_recount(settings):
     ]
     ingest(store, settings, [GHOUTA + MISSED + others])
     assert articles_of(store, settings, "الغوطة الشرقية") == 10
-    path = settings.database_url.removeprefix("sqlite:///")
-    tables = ("entity_days", "entity_totals", "entity_source_days", "pair_days")
-    kept = {t: set(sqlite3.connect(path).execute(f"SELECT * FROM {t}")) for t in tables}
-    with store.engine.begin() as conn:
-        rollups.rebuild(conn)
-    assert {t: set(sqlite3.connect(path).execute(f"SELECT * FROM {t}")) for t in tables} == kept
+    kept, recounted = kept_and_recounted(store)
+    assert recounted == kept
     assert kept["pair_days"]  # the found mentions made the pairs (and only they)
 
 

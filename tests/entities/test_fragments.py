@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from marsad.entities.edits import rename
 from marsad.errors import NotFound
 from marsad.pages import entity_page
-from marsad.store import rollups
 from marsad.store.database import Store
 from marsad_testing import fresh_postgres_database, make_settings
 
+from .conftest import kept_and_recounted
 from .test_consolidate import LOC, ORG, PERSON, entity_of, ingest
 
 
@@ -422,9 +420,5 @@ def test_the_counts_after_the_pass_equal_a_full_recount(settings):
     ingest(store, settings, [rows[:9], rows[9:]])
     assert articles_of(store, settings, "أتلتيكو مدريد") == 9
     assert articles_of(store, settings, "مدريد") == 5
-    path = settings.database_url.removeprefix("sqlite:///")
-    tables = ("entity_days", "entity_totals", "entity_source_days", "pair_days")
-    kept = {t: sorted(sqlite3.connect(path).execute(f"SELECT * FROM {t}")) for t in tables}
-    with store.engine.begin() as conn:
-        rollups.rebuild(conn)
-    assert {t: sorted(sqlite3.connect(path).execute(f"SELECT * FROM {t}")) for t in tables} == kept
+    kept, recounted = kept_and_recounted(store)
+    assert recounted == kept

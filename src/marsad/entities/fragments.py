@@ -440,10 +440,11 @@ def _common_twin(conn: Connection, eid: int, norm: str, etype: str, n: int) -> i
 def _after_place_head(conn: Connection, entity_id: int) -> bool:
     """Whether a mention of the entity follows a place's head noun (بمدينة [الجبيل]: Jubail,
     not Byblos's name with the article)."""
-    heads = {h: t for h, t in type_heads().items() if t == "LOCATION"}
+    heads = type_heads()
     for _, start, _, _, _, _, left, _ in sql.mention_contexts(conn, [entity_id]):
         before = word_before(_QUOTES.sub(" ", left), start)
-        if before is not None and _unglued(before[0], heads) is not None:
+        head = None if before is None else _unglued(before[0], heads)
+        if head is not None and heads[head] == "LOCATION":
             return True
     return False
 
