@@ -422,3 +422,46 @@ def test_the_counts_after_the_pass_equal_a_full_recount(settings):
     assert articles_of(store, settings, "مدريد") == 5
     kept, recounted = kept_and_recounted(store)
     assert recounted == kept
+
+
+@pytest.mark.parametrize("order", ["at once", "bodies first", "name alone first"])
+def test_a_body_of_every_country_goes_to_the_one_its_article_names(settings, order):
+    store = Store(settings.database_url)
+    egypt, tunisia, bare = "وزارة الداخلية المصرية", "وزارة الداخلية التونسية", "وزارة الداخلية"
+    rows = [(f"أعلنت {egypt} القبض على خلية في القضية رقم {k}.", {egypt: ORG}) for k in range(3)]
+    rows += [(f"قالت {tunisia} إن الأمن مستتب في الولاية رقم {k}.", {tunisia: ORG}) for k in (1, 2)]
+    rows += [  # the name alone: the body the article named, or no one body
+        (f"وأضافت {egypt} أن {bare} ستحقق في الأمر.", {egypt: ORG, bare: ORG}),
+        (f"قالت {bare} في بيان إن الطرق مغلقة.", {bare: ORG}),
+        (f"أعلنت {bare} عن خطة جديدة للمرور.", {bare: ORG}),
+    ]
+    rounds = {"at once": [rows], "bodies first": [rows[:-3], rows[-3:]]}
+    ingest(store, settings, rounds.get(order, [rows[-3:], rows[:-3]]))
+    assert articles_of(store, settings, egypt) == 4
+    assert articles_of(store, settings, tunisia) == 2
+    assert articles_of(store, settings, bare) == 0  # no page mixing every country's ministry
+    kept, recounted = kept_and_recounted(store)
+    assert kept == recounted
+
+
+def test_a_ministry_every_country_has_is_no_one_body_without_its_country(settings):
+    store = Store(settings.database_url)
+    farming, guard, afghan = "وزارة الزراعة", "وزارة الحرس الوطني", "وزارة الدفاع الأفغانية"
+    rows = [(f"أعلنت {farming} خطة لدعم المزارعين رقم {k}.", {farming: ORG}) for k in range(3)]
+    rows += [(f"قالت {guard} إن التدريب بدأ في المعسكر رقم {k}.", {guard: ORG}) for k in range(3)]
+    rows += [(f"قالت {afghan} إن الهجوم صد في الولاية رقم {k}.", {afghan: ORG}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, farming) == 0  # Egypt's, Sudan's, Iraq's …
+    assert articles_of(store, settings, guard) == 3  # a body few countries have
+    assert articles_of(store, settings, afghan) == 3  # named with its country
+
+
+def test_adjectives_of_origin_are_made_from_every_country_name():
+    from marsad.arabic.normalise import normalise
+    from marsad.entities.roles import place_nisbas
+
+    made = place_nisbas()
+    for word in ("الألمانية", "الكورية", "الكوري", "المصرية", "الأميركي", "روسية"):
+        assert normalise(word) in made, word  # ألمانيا: not ال + مانيا; كوريا الشمالية
+    for word in ("الاتحادية", "الجنوبية", "الدولية", "السعودية"):
+        assert normalise(word) not in made, word  # الاتحاد الروسي; a country's own name

@@ -132,7 +132,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         "وتعقد قمة ترامب-كيم في سنغافورة. "
         "وقال مسؤول لبي بي سي إن الأمر انتهى. "
         "واعتبرت وزارة الخارجية الفرنسية الثلاثاء أن الوضع خطير. "
-        "وفاز منتخب البرتغال على المغرب."
+        "وفاز منتخب البرتغال على المغرب. "
+        "وقال هانز-يواكيم فاتسكه إن النادي وافق. وقالت جاكي دويل-برايس إنها تأمل."
     )
     spans = [  # as the model tagged them: (first word, words, type, which occurrence)
         ("مون", 2, "PERS", 0),  # مون جيه ‑إن: the hyphenated part left out
@@ -144,6 +145,10 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("وزارة", 4, "ORG", 0),  # the day taken in
         ("البرتغال", 1, "LOC", 0),  # a team: the head noun before the place
         ("المغرب", 1, "LOC", 0),
+        ("هانز", 1, "PERS", 0),  # two spans of one name written with a hyphen
+        ("يواكيم", 2, "PERS", 0),
+        ("جاكي", 2, "PERS", 0),
+        ("برايس", 1, "ORG", 0),
     ]
     found = [(m.text, m.type.value) for m in _reported(text, spans)]
     assert found == [
@@ -156,6 +161,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("وزارة الخارجية الفرنسية", "ORGANIZATION"),
         ("منتخب البرتغال", "ORGANIZATION"),
         ("المغرب", "LOCATION"),
+        ("هانز-يواكيم فاتسكه", "PERSON"),
+        ("جاكي دويل-برايس", "PERSON"),
     ]
 
 

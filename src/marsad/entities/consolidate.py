@@ -169,6 +169,7 @@ def consolidate(
         retyped += fragments.retype_by_heads(store, scope)
         contexts.check(store, scope)
         fragments.drop_common_words(store, scope)
+        fragments.generic_bodies(store, scope)
     _name_groups(store, ents)
     return {"retyped": retyped, "merged": merged}, into
 

@@ -45,11 +45,13 @@ from sqlalchemy import Connection
 
 from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.arabic.tokenise import default_counts
+from marsad.entities import name_groups
 from marsad.entities import roles as R
-from marsad.ner.lexicon import LEXICON_DIR, triggers
+from marsad.ner.lexicon import LEXICON_DIR, read_word_list, triggers
 from marsad.ner.rules import org_heads, weekdays
 from marsad.store import edits
 from marsad.store import fragments as sql
+from marsad.store.confirmed import longer_bodies
 from marsad.store.database import Store
 
 SHARE = 0.5  # the words beside a name stand by this share of its mentions, together
@@ -73,6 +75,8 @@ COMMON = 20_000
 WORD_ARTICLES = 100  # a word in this many articles or more
 CORPUS_COMMON = 30  # and this many times in the shipped news corpus's word counts
 NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word
+GENERIC_ORIGINS = 2  # bodies of this many countries bear a name and their adjective of origin
+FEWEST_BODY = 2  # each of them in this many articles
 GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 _QUOTES = re.compile(r"[\s\"'«»“”]+$")  # and between a head noun and the name it quotes
 
@@ -461,6 +465,74 @@ def bare_head(norm: str) -> bool:
     """لحزب, حزب, بوزارة: the head noun of an organisation's name without the article (the
     recogniser kept it and lost the name that followed), a preposition glued on or not."""
     return _unglued(norm, org_heads()) is not None
+
+
+def generic_bodies(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
+    """A body's name that bodies of several countries bear (``وزارة الداخلية``, ``البنك
+    المركزي``: the news has entities for it with adjectives of origin, ``GENERIC_ORIGINS`` of
+    them at least, each in ``FEWEST_BODY`` articles; a ministry every country has, named
+    without its country: ``وزارة الزراعة``) names no one body by itself: each of its
+    mentions goes to the one of those its article names (``وزارة الداخلية المصرية`` … then
+    ``وزارة الداخلية``) and is dropped where the article names none or several, as a title
+    is. A round also looks at the bare name of the bodies it touched. Returns the entities
+    that changed."""
+    operator = edits.operator_entities(store)
+    wanted = None if entity_ids is None else set(entity_ids)
+    live = edits.live_entities(store, wanted)
+    changed: set[int] = set()
+    with store.engine.begin() as conn:
+        changes = sql.Changes()
+        bare: dict[int, str] = {}
+        for eid, name, etype, kb, n in live:
+            norm = normalise(name).strip()
+            if etype != "ORGANIZATION" or not _body_name(norm):
+                continue
+            if not kb and eid not in operator and n >= 1:
+                bare[eid] = norm
+            words = norm.split()
+            if wanted is not None and len(words) > 1 and words[-1] in R.place_nisbas():
+                shorter = " ".join(words[:-1])  # وزارة الداخلية المصرية → وزارة الداخلية
+                other = sql.entity_named(conn, shorter, besides=eid, fewest=1, kb=False)
+                if other is not None and other not in operator and _body_name(shorter):
+                    bare[other] = shorter
+        for eid, norm in sorted(bare.items()):
+            bodies = {
+                other
+                for word, other in longer_bodies(conn, norm, FEWEST_BODY)
+                if word in R.place_nisbas() and other != eid
+            }
+            if len(bodies) >= GENERIC_ORIGINS or _ministry(norm):
+                changed |= {eid} | sql.give_to_named(conn, changes, eid, bodies)
+        changes.apply(conn)
+    return changed
+
+
+def _ministry(norm: str) -> bool:
+    """وزارة الزراعة, وزارة الشؤون الخارجية: a ministry every country has
+    (``ministry_portfolios.txt``), named without an adjective of origin or a country (not
+    وزارة الدفاع الأفغانية, وزارة خارجية روسيا)."""
+    words = norm.split()
+    places = name_groups.groups()
+    return (
+        len(words) > 1
+        and words[0] == "وزاره"
+        and words[1] in portfolios()
+        and not any(
+            (R.is_nisba(w) and w not in portfolios()) or places.get(w, ("", ""))[1] == "LOCATION"
+            for w in words[2:]
+        )
+    )
+
+
+@cache
+def portfolios() -> frozenset[str]:
+    return frozenset(read_word_list(LEXICON_DIR / "ministry_portfolios.txt"))
+
+
+def _body_name(norm: str) -> bool:
+    """وزارة الخارجية, البنك المركزي: an organisation's head noun and words."""
+    words = norm.split()
+    return len(words) > 1 and words[0].removeprefix("ال") in org_heads()
 
 
 # ---- first names ---------------------------------------------------------------------------

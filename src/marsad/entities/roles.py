@@ -75,23 +75,27 @@ _CUT_MARKS = frozenset('()[]{}<>«»"|')
 
 @lru_cache(maxsize=1)
 def place_nisbas() -> frozenset[str]:
-    """Adjectives of the countries of ``name_groups`` (الروسي، الروسيه، المصري، الامريكي),
-    normalised, except those that are a country's name themselves (السعوديه)."""
+    """Adjectives of the countries of ``name_groups`` (الروسي، الروسيه، المصري، الامريكي،
+    الالمانيه، الكوري), normalised, except those that are a country's name themselves
+    (السعوديه)."""
     from marsad.entities.name_groups import groups
 
     names = groups()
     out = set()
     for name, (_, etype) in names.items():
-        if etype != "LOCATION" or " " in name:
-            continue
-        stem = name[2:] if name.startswith("ال") else name
-        for end in ("يا", "ا", "ه"):
-            if stem.endswith(end) and len(stem) - len(end) >= 3:
-                stem = stem[: -len(end)]
-                break
-        forms = {f"ال{stem}", f"ال{stem}ه"} if stem.endswith("ي") else set()  # السعودي
-        forms |= {f"ال{stem}ي", f"ال{stem}يه"}
-        out |= (forms | {f[2:] for f in forms}) - set(names)  # سعودية, روسي: no article
+        words = name.split()
+        two = len(words) == 2 and is_nisba(words[1]) and not words[0].startswith("ال")
+        if etype != "LOCATION" or not (len(words) == 1 or two):
+            continue  # كوريا الشمالية: كوري; not جنوب افريقيا, الاتحاد الروسي
+        stems = {words[0], words[0][2:]} if words[0].startswith("ال") else {words[0]}
+        for stem in stems:  # المانيا: الماني, not ال + مانيا
+            for end in ("يا", "ا", "ه"):
+                if stem.endswith(end) and len(stem) - len(end) >= 3:
+                    stem = stem[: -len(end)]
+                    break
+            forms = {f"ال{stem}", f"ال{stem}ه"} if stem.endswith("ي") else set()  # السعودي
+            forms |= {f"ال{stem}ي", f"ال{stem}يه"}
+            out |= (forms | {f[2:] for f in forms}) - set(names)  # سعودية, روسي: no article
     return frozenset(out)
 
 

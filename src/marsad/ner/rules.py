@@ -115,8 +115,8 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
     """Tags with hyphenated person names joined, organisation spans that start with an
     adjective given their head noun, and a place after a team's head noun made the team
     (only over words tagged O)."""
-    out = list(tags)
-    for a, b, etype in spans(tags):
+    out = _join_hyphenated(sentence, tags)
+    for a, b, etype in spans(out):
         if etype == "PERS" and b - a >= 2:  # a full name: قمة ترامب-كيم is two
             while a >= 2 and _joined(sentence, a - 2, out, _HYPHENS):
                 a -= 2
@@ -134,6 +134,31 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
 
 
 _HYPHENS = ("-", "\u2010", "\u2011")
+
+
+def _join_hyphenated(sentence: list[Token], tags: list[str]) -> list[str]:
+    """Two spans written as one with a hyphen are one person's name when it has three words
+    at least with them: ``هانز-[يواكيم فاتسكه]``, ``[جاكي دويل]-[برايس]`` (not ``قمة
+    [ترامب]-[كيم]``)."""
+    out = list(tags)
+    for i in range(len(sentence) - 2):
+        mark = sentence[i + 1]
+        if not (
+            mark.text in _HYPHENS
+            and sentence[i].end == mark.start
+            and mark.end == sentence[i + 2].start
+            and out[i] != "O"
+            and out[i + 2].startswith("B-")
+        ):
+            continue
+        a, b = i, i + 3
+        while a > 0 and out[a].startswith("I-"):
+            a -= 1
+        while b < len(out) and out[b].startswith("I-"):
+            b += 1
+        if "PERS" in (out[a][2:], out[i + 2][2:]) and b - a >= 4:  # the mark is one of them
+            out[a:b] = ["B-PERS"] + ["I-PERS"] * (b - a - 1)
+    return out
 
 
 def _joined(sentence: list[Token], i: int, tags: list[str], marks: Iterable[str]) -> bool:

@@ -136,14 +136,20 @@ def aliases_of(conn: Connection, entity_ids: Iterable[int]) -> set[str]:
 def longer_names(conn: Connection, norm: str, fewest: int) -> set[str]:
     """The words that follow the name in the names of live entities in ``fewest`` articles
     or more that are this name and one word more (وزارة الخارجية → الروسيه, الامريكيه)."""
+    return {word for word, _ in longer_bodies(conn, norm, fewest)}
+
+
+def longer_bodies(conn: Connection, norm: str, fewest: int) -> list[tuple[str, int]]:
+    """(the word more, the entity) of the live entities in ``fewest`` articles or more whose
+    names are this name and one word more."""
     q = text(
-        "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "SELECT a.norm, e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "JOIN entity_totals t ON t.entity_id = e.id WHERE a.norm > :lo AND a.norm < :hi "
         "AND e.merged_into IS NULL AND t.articles >= :f"
     )
     rows = conn.execute(q, {"lo": norm + " ", "hi": norm + " \U0010ffff", "f": fewest})
-    rest = [r[0][len(norm) + 1 :] for r in rows if r[0].startswith(norm + " ")]  # (collations)
-    return {word for word in rest if " " not in word}
+    rest = [(r[0][len(norm) + 1 :], r[1]) for r in rows if r[0].startswith(norm + " ")]
+    return sorted((word, eid) for word, eid in rest if " " not in word)  # (collations)
 
 
 def associates(conn: Connection, entity_id: int, k: int) -> list[int]:
