@@ -138,9 +138,9 @@ class IngestReport:
 def default_recogniser(store: Store, settings: Settings) -> Recogniser:
     """The knowledge base's and the operator's names (clitic-aware) first, then the shipped
     statistical model, then the names of countries and organisations (entities.name_groups)
-    where neither found a name. Names the model found before are not looked for: what an article
-    yields does not depend on what was ingested before it (entities.consolidate decides
-    across articles).
+    where neither found a name or the model's span is inside one of them. Names the model
+    found before are not looked for: what an article yields does not depend on what was
+    ingested before it (entities.consolidate decides across articles).
 
     ``MARSAD_NER=gazetteer`` uses the knowledge base's names only.
     """
@@ -154,7 +154,9 @@ def recogniser_of(names: list[tuple[str, str]], settings: Settings) -> Recognise
     if settings.ner == "gazetteer":
         return gazetteer
     groups = GazetteerRecogniser(name_groups.recogniser_names())  # where the model saw none
-    return CombinedRecogniser([gazetteer, load_default(), groups], unless=adjective_use)
+    return CombinedRecogniser(
+        [gazetteer, load_default(), groups], unless=adjective_use, wider=[groups]
+    )
 
 
 class Pipeline:

@@ -2,8 +2,10 @@
 
 The default pipeline puts the knowledge base's gazetteer first (the operator's names are
 trusted, with their spelling variants) and the statistical model second (it finds the
-names nobody listed). What ``unless`` says is no name is left out (a place's name used as
-the adjective it also is: :mod:`.homographs`).
+names nobody listed). A recogniser in ``wider`` (the names of countries and international
+bodies we list) also takes the place of shorter spans inside one of its names, where the
+model stopped short (``[منظمة البلدان] المصدرة للبترول``: OPEC). What ``unless`` says is no
+name is left out (a place's name used as the adjective it also is: :mod:`.homographs`).
 """
 
 from __future__ import annotations
@@ -19,15 +21,26 @@ class CombinedRecogniser:
         self,
         recognisers: Sequence[Recogniser],
         unless: Callable[[str, Mention], bool] | None = None,
+        wider: Sequence[Recogniser] = (),
     ) -> None:
         self.recognisers = list(recognisers)
         self.unless = unless
+        self.wider = [id(r) for r in wider]
 
     def recognise(self, text: str) -> list[Mention]:
         taken: list[Mention] = []
         for recogniser in self.recognisers:
+            wider = id(recogniser) in self.wider
             for m in recogniser.recognise(text):
-                if all(m.end <= t.start or m.start >= t.end for t in taken):
+                crossed = [t for t in taken if t.start < m.end and m.start < t.end]
+                if (
+                    wider
+                    and crossed
+                    and all(m.start <= t.start and t.end <= m.end for t in crossed)
+                ):
+                    taken = [t for t in taken if t not in crossed]
+                    crossed = []
+                if not crossed:
                     taken.append(m)
         if self.unless is not None:
             taken = [m for m in taken if not self.unless(text, m)]

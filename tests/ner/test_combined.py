@@ -1,4 +1,5 @@
-"""A place's name that is also a common adjective (مالي: Mali, "financial")."""
+"""The recognisers together: a place's name that is also a common adjective (مالي: Mali,
+"financial"); a listed name wider than the model's span."""
 
 from __future__ import annotations
 
@@ -23,3 +24,15 @@ def test_mali_after_a_noun_is_the_adjective_and_the_country_elsewhere():
     ]
     for text in country:
         assert "مالي" in [m.text.removeprefix("و") for m in recognise(text)], text
+
+
+def test_a_listed_name_takes_the_place_of_the_models_shorter_span_inside_it():
+    recognise = recogniser_of([], load_settings({})).recognise
+    found = [
+        m.text for m in recognise("وقالت منظمة البلدان المصدرة للبترول (أوبك) إن الإنتاج ارتفع.")
+    ]
+    assert found == ["منظمة البلدان المصدرة للبترول", "أوبك"]  # the model: منظمة البلدان
+    found = [m.text for m in recognise("في بلدة تاثرا في ولاية نيو ساوث ويلز الأسترالية.")]
+    assert "نيو ساوث ويلز" in found
+    found = [m.text for m in recognise("وقال وزير الخارجية الأمريكي مايك بومبيو إن الأمر انتهى.")]
+    assert found == ["مايك بومبيو"]  # a span of the model no list name contains stays
