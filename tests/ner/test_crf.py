@@ -133,7 +133,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         "وقال مسؤول لبي بي سي إن الأمر انتهى. "
         "واعتبرت وزارة الخارجية الفرنسية الثلاثاء أن الوضع خطير. "
         "وفاز منتخب البرتغال على المغرب. "
-        "وقال هانز-يواكيم فاتسكه إن النادي وافق. وقالت جاكي دويل-برايس إنها تأمل."
+        "وقال هانز-يواكيم فاتسكه إن النادي وافق. وقالت جاكي دويل-برايس إنها تأمل. "
+        "وزار زعيم #كوريا_الشمالية كيم يونغ أون المصنع."
     )
     spans = [  # as the model tagged them: (first word, words, type, which occurrence)
         ("مون", 2, "PERS", 0),  # مون جيه ‑إن: the hyphenated part left out
@@ -149,6 +150,7 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("يواكيم", 2, "PERS", 0),
         ("جاكي", 2, "PERS", 0),
         ("برايس", 1, "ORG", 0),
+        ("كوريا_الشمالية", 4, "PERS", 0),  # a hashtag run on into the name after it
     ]
     found = [(m.text, m.type.value) for m in _reported(text, spans)]
     assert found == [
@@ -163,6 +165,7 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("المغرب", "LOCATION"),
         ("هانز-يواكيم فاتسكه", "PERSON"),
         ("جاكي دويل-برايس", "PERSON"),
+        ("كيم يونغ أون", "PERSON"),
     ]
 
 

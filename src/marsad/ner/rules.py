@@ -233,12 +233,16 @@ def _letters(tok: Token) -> int:
 
 
 def trim_edges(sentence: list[Token], tags: list[str]) -> list[str]:
-    """Tags with the edge words of each span set to O (a span of nothing else disappears).
-    An edge word next to a letter name stays: ``سي إن إن``, ``إن بي سي`` are spelt out."""
+    """Tags with the edge words of each span set to O (a span of nothing else disappears),
+    and a hashtag of several words that starts a longer span. An edge word next to a letter
+    name stays: ``سي إن إن``, ``إن بي سي`` are spelt out."""
     out = list(tags)
     for a, b, etype in spans(tags):
         while a < b and _not_first(sentence[a]) and (a + 1 == b or _letters(sentence[a + 1]) > 2):
             out[a] = "O"
+            a += 1
+        if b - a >= 2 and "_" in sentence[a].text:  # #كوريا_الشمالية كيم يونغ أون: a hashtag
+            out[a] = "O"  # of several words is a name of its own, not the start of the next
             a += 1
         while (
             b > a and _not_last(sentence[b - 1]) and (b - 1 == a or _letters(sentence[b - 2]) > 2)
