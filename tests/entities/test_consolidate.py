@@ -273,3 +273,17 @@ def test_a_military_rank_before_a_name_is_no_part_of_it(settings):
     ingest(store, settings, [rows])
     page = entity_page(store, settings, entity_of(store, "ريبيكا ريبرتش")["slug"])
     assert (page.name, page.article_count) == ("ريبيكا ريبرتش", 5)
+
+
+def test_a_name_written_with_a_hyphen_is_named_in_full(settings):
+    store = Store(settings.database_url)
+    kim, moon = "كيم جونغ نام", "مون جونغ-نام"
+    rows = [(f"اغتيل {kim} في مطار كوالالمبور في اليوم رقم {k}.", {kim: PERSON}) for k in range(4)]
+    rows += [  # another man: not the half-brother's given name, which the pass would join
+        (f"تسلم الرئيس أوراق اعتماد سفير كوريا الشمالية {moon} أمس.", {moon: PERSON}),
+        ("وقال الرئيس الكوري مون جيه-إن إن السلام قريب.", {"الرئيس الكوري مون جيه-إن": PERSON}),
+    ]
+    ingest(store, settings, [rows])
+    assert entity_page(store, settings, entity_of(store, kim)["slug"]).article_count == 4
+    assert entity_page(store, settings, entity_of(store, moon)["slug"]).article_count == 1
+    assert entity_of(store, "مون جيه-إن")["name"] == "مون جيه-إن"  # the title left out

@@ -579,7 +579,7 @@ class Resolver:
             etype = EntityType(group[1])
         words = display_form(it.mention.text).split()  # as normalise splits: #محمد_بن_سلمان
         if it.tokens:
-            words = words[len(words) - len(it.tokens) :]
+            words = _last_words(words, len(it.tokens))
         if etype == EntityType.LOCATION and group is None:  # أبو ديس الفلسطينية → أبو ديس
             while len(words) > 1 and _country_word(words[-1], words[-2]):
                 words.pop()
@@ -592,6 +592,19 @@ class Resolver:
         if it.norm != normalise(surface):
             self._index(it.norm, entity_id, etype)
         return entity_id
+
+
+def _last_words(words: list[str], n: int) -> list[str]:
+    """The written words that make a name's last ``n`` normalised words (the role before it
+    left out): a word with a hyphen is two (``مون جونغ-نام`` is three, not ``جونغ-نام``)."""
+    out: list[str] = []
+    count = 0
+    for word in reversed(words):
+        if count >= n:
+            break
+        out.append(word)
+        count += max(len(normalise(word).split()), 1)
+    return out[::-1]
 
 
 def _country_word(word: str, before: str) -> bool:
