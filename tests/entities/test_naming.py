@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from marsad.entities.edits import merge_entities, rename
 from marsad.entities.naming import rename_by_usage
-from marsad.errors import NotFound
 from marsad.models import Article, EntityType, Source
 from marsad.ner.gazetteer import GazetteerRecogniser
 from marsad.pages import entity_page, find_entity
@@ -210,22 +207,3 @@ def test_a_conjunction_glued_to_a_persons_first_name_leaves_the_name(settings):
     merge_entities(store, bare["id"], glued["id"])  # as the first span's entity may end up
     assert rename_by_usage(store, {glued["id"]}) == 1
     assert store.get_entity(glued["id"])["name"] == "تيسير الجاسم"
-
-
-def test_a_person_named_by_the_end_of_a_name_takes_it_in_full(settings):
-    store = Store(settings.database_url)
-    names = [("سونغ يونغ-مو", PERSON), ("يونغ-مو", PERSON)]
-    texts = ["وقال يونغ-مو إن المحادثات جيدة."]  # the first mention: a part
-    texts += [f"وقال وزير الدفاع سونغ يونغ-مو في المؤتمر رقم {k}." for k in range(1, 4)]
-    names += [("عبدالعزيز آل سعود", PERSON), ("عبد الله بن عبدالعزيز آل سعود", PERSON)]
-    texts += ["أسس عبدالعزيز آل سعود المملكة."]  # a father's name is no part of the son's
-    texts += [f"توفي الملك عبد الله بن عبدالعزيز آل سعود كما قال التقرير {k}." for k in (1, 2, 3)]
-    ingest(store, settings, names, texts)
-    with pytest.raises(NotFound):  # the full names were resolved to the part
-        find_entity(store, "سونغ يونغ-مو")
-    father = find_entity(store, "عبدالعزيز آل سعود")
-    rename_by_usage(store)
-    assert (
-        entity_page(store, settings, find_entity(store, "سونغ يونغ-مو")["slug"]).article_count == 3
-    )
-    assert store.get_entity(father["id"])["name"] == "عبدالعزيز آل سعود"

@@ -182,3 +182,16 @@ def test_a_title_set_off_by_commas_is_the_name_after_it(settings: Settings) -> N
     names = {(o.start, o.end): store.get_entity(o.entity_id)["name"] for o in out}
     second = mentions[1]
     assert names[(second.start, second.end)] == "بيتر بون"  # not the MP named before
+
+
+def test_a_bare_title_is_no_other_office_it_heads(kb_store: Store, settings: Settings) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "بنس يزور المنطقة",
+        "قال نائب الرئيس الأمريكي مايك بنس إن الزيارة ناجحة. وأضاف الرئيس أن العلاقات قوية. "
+        "والتقت رئيسة الوزراء البريطانية تيريزا ماي وزير الخارجية. وقال الرئيس إن الاتفاق قريب.",
+    )
+    keys = linked(kb_store, art)
+    assert ("مايك بنس", "new:مايك بنس") in keys
+    assert [k for s, k in keys if s == "الرئيس"] in ([], ["trump", "trump"])  # not بنس, not ماي

@@ -16,9 +16,7 @@ current name with words cut off its end (``محمد صلاح يسير`` → ``م
 title or the name of a place or an organisation (a run-on span: ``القيصر كاظم الساهر`` →
 ``كاظم الساهر``, ``كوريا الشمالية كيم يونغ أون`` → ``كيم يونغ أون``; never a first name, and
 not after ``بن``, ``أبو``, ``عبد``: ``عبدالعزيز آل سعود`` is another man than ``عبد الله بن
-عبدالعزيز آل سعود``), or, for a person named by the end of a name, that name in full when
-the news writes it so (``يونغ-مو`` → ``سونغ يونغ-مو``; not after a title or a place).
-Organisations only change spelling: ``البنك المركزي
+عبدالعزيز آل سعود``). Organisations only change spelling: ``البنك المركزي
 الأوروبي`` must not become ``البنك المركزي``. A name that begins with ``لل`` (the
 preposition glued to the article: ``للحزب الديمقراطي``, ``للمالكي``) loses the preposition
 whatever the usage, and joins the entity that bears the bare name if one does. The old
@@ -181,11 +179,6 @@ def _may_name(form: str, name: str, etype: str, run_on: Callable[[str], bool]) -
         return True  # another spelling of the same words
     if _unglued(words, named):
         return True  # وتيسير الجاسم → تيسير الجاسم: a conjunction the first span took in
-    if etype == "PERSON" and len(words) > len(named) and words[-len(named) :] == named:
-        lead = words[: -len(named)]  # يونغ-مو → سونغ يونغ-مو: the name in full
-        if lead[-1] in NASAB or named[0] in NASAB or words[0] in roles.heads():
-            return False  # not عبد الله بن عبدالعزيز آل سعود for عبدالعزيز آل سعود
-        return not run_on(" ".join(lead))
     if etype == "ORGANIZATION" or len(words) >= len(named):
         return False
     if etype == "PERSON" and len(words) >= 2 and named[-len(words) :] == words:

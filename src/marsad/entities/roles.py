@@ -347,6 +347,24 @@ class RoleBook:
 
 
 def matches(key: frozenset[str], role: frozenset[str]) -> bool:
-    """A role phrase matches a full role when its words (less نظير) are a subset of it."""
+    """A role phrase matches a full role when its words (less نظير) are a subset of it; a
+    bare head that a complement makes another office (``الرئيس``, ``النائب``) matches only
+    the roles it heads with an adjective of origin or of tenure (``الرئيس الأمريكي``,
+    ``الرئيس السابق``), not ``رئيسة الوزراء``, ``نائب الرئيس``, ``الرئيس التنفيذي``."""
     words = key - {COUNTERPART}
-    return bool(words) and words <= role
+    if not words or not words <= role:
+        return False
+    if len(words - role_adjectives()) == 1 and words & OFFICE_HEADS:
+        return role - {COUNTERPART} - words <= role_adjectives()
+    return True
+
+
+OFFICE_HEADS = frozenset({"رييس", "نايب"})  # with a complement, another office
+
+
+@lru_cache(maxsize=1)
+def role_adjectives() -> frozenset[str]:
+    """Role words that say whose or when, not which office: adjectives of origin (أمريكي)
+    and of tenure (سابق)."""
+    tenure = ("السابق", "السابقة", "الحالي", "الحالية", "المنتخب", "المنتخبة", "الجديد")
+    return place_nisbas() | frozenset(role_word(normalise(w)) for w in tenure)
