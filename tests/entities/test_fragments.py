@@ -465,3 +465,13 @@ def test_adjectives_of_origin_are_made_from_every_country_name():
         assert normalise(word) in made, word  # ألمانيا: not ال + مانيا; كوريا الشمالية
     for word in ("الاتحادية", "الجنوبية", "الدولية", "السعودية"):
         assert normalise(word) not in made, word  # الاتحاد الروسي; a country's own name
+
+
+def test_adjectives_of_origin_alone_are_no_name():
+    from marsad.arabic.normalise import normalise
+    from marsad.entities.roles import is_not_name
+
+    for phrase in ("الكورية الشمالية", "الروسية الرسمية", "الأمريكية"):
+        assert is_not_name(normalise(phrase).split()), phrase
+    for name in ("السعودية", "العربية السعودية", "الإمارات العربية المتحدة", "كوريا الشمالية"):
+        assert not is_not_name(normalise(name).split()), name

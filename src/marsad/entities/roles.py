@@ -126,11 +126,14 @@ def lost_article(norm: str) -> bool:
 
 def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     """A mention that is not a name at all: one of :func:`not_names`, a country's
-    adjective alone (الأمريكية, السورية), or one spelled-out letter, alone or after a head
+    adjective alone (الأمريكية, السورية) or with adjectives after it (الكورية الشمالية),
+    or one spelled-out letter, alone or after a head
     noun (بي, منظمة بي.: the first letter of بي.دبليو.سي cut off by its dots)."""
     norm = " ".join(tokens)
     if norm in not_names() or norm in place_nisbas():
         return True
+    if tokens[0] in place_nisbas() and all(is_nisba(t) for t in tokens[1:]):
+        return True  # الكورية الشمالية, الروسية الرسمية: adjectives, whatever they describe
     if norm.startswith("لل") and "ال" + norm[2:] in not_names():
         return True  # للمنظمة الدولية: ل + the article
     if tokens[-1] not in letter_names():  # the recogniser's list (ner/rules.py)
