@@ -195,3 +195,18 @@ def test_a_bare_title_is_no_other_office_it_heads(kb_store: Store, settings: Set
     keys = linked(kb_store, art)
     assert ("مايك بنس", "new:مايك بنس") in keys
     assert [k for s, k in keys if s == "الرئيس"] in ([], ["trump", "trump"])  # not بنس, not ماي
+
+
+def test_a_role_after_the_word_for_a_post_names_the_post(
+    kb_store: Store, settings: Settings
+) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "ماي تواجه معارضة",
+        "قالت رئيسة الوزراء البريطانية تيريزا ماي إن الخطة ستنجح. "
+        "ويتنافس ثلاثة نواب على منصب رئيس الوزراء إذا استقالت.",
+    )
+    keys = linked(kb_store, art)
+    assert ("تيريزا ماي", "new:تيريزا ماي") in keys
+    assert ("رئيس الوزراء", "new:تيريزا ماي") not in keys  # the post, whoever holds it next

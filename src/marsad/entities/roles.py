@@ -306,9 +306,18 @@ def find_roles(
         if word[:1] in "وف" and word not in heads():
             words[0] = word[1:]
             start += 1
-        out.append(make_span(start, toks[j - 1][1], text[start : toks[j - 1][1]], words))
+        if not (i and _office(toks[i - 1][2])):  # لمنصب رئيس الوزراء: the office, no one
+            out.append(make_span(start, toks[j - 1][1], text[start : toks[j - 1][1]], words))
         i = j
     return out
+
+
+OFFICES = frozenset({"منصب", "مناصب", "المنصب"})
+
+
+def _office(word: str) -> bool:
+    """منصب, لمنصب, بمنصب: the word for a post, before a role that then names the post."""
+    return word in OFFICES or (word[:1] in "وفلب" and word[1:] in OFFICES)
 
 
 @dataclass(frozen=True, slots=True)
