@@ -164,3 +164,14 @@ def test_a_name_many_bodies_bear_is_found_again_only_in_its_entitys_news(setting
     assert articles_of(store, settings, "الحزب الاشتراكي الديمقراطي") == 7
     ingest(store, settings, [[("وصل الوفد إلى برلين أمس.", {"برلين": LOC})]])  # a round
     assert articles_of(store, settings, "الحزب الاشتراكي الديمقراطي") == 6
+
+
+def test_a_one_word_name_is_not_found_again_with_kaf_glued_on():
+    from marsad.entities.confirmed import _finder, fold_in_place
+
+    def finds(norm: str, text: str) -> bool:
+        return _finder(norm).search(fold_in_place(text)) is not None
+
+    assert not finds("نيس", "وقع الهجوم في كنيس يهودي")  # a synagogue
+    assert finds("نيس", "وصل الفريق إلى ونيس")  # و + نيس
+    assert finds("الامم المتحده", "وقالت كالأمم المتحدة")  # a longer name keeps ك

@@ -23,3 +23,9 @@ def test_the_article_is_no_clitic():
     names = [("سورية", LOC), ("مالي", LOC), ("جنين", LOC)]
     text = "دعمت القوات الحكومة السورية والمالي وبالجنين في دوما السورية"
     assert found(names, text) == []  # Syrian, the financial, the fetus: no place
+
+
+def test_kaf_is_no_clitic_on_a_word_the_news_writes():
+    names = [("نيس", LOC), ("لندن", LOC)]
+    text = "وقع الهجوم في كنيس يهودي قرب نيس، وليس بلندن ككل عام"
+    assert found(names, text) == ["نيس", "لندن"]  # كنيس: a synagogue, not ك + نيس

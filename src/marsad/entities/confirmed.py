@@ -321,8 +321,11 @@ def _among(
 @lru_cache(maxsize=100_000)
 def _finder(norm: str) -> re.Pattern[str]:
     """Where a confirmed name is written in raw text, a word to itself, after و ف and ب ك
-    (ل too, when the name has no article: ل + الـ is written لل, a word of its own)."""
+    (ل too, when the name has no article: ل + الـ is written لل, a word of its own; not ك
+    before a name of one word)."""
     clitics = "[وف]?[بك]?" if norm.startswith("ال") else "[وف]?[بلك]?"
+    if " " not in norm:  # كنيس (a synagogue) is no ك + نيس: ك before one word, never
+        clitics = clitics.replace("ك", "")
     edge = "[\\wـ]"  # a letter, or harakat folded in place
     return re.compile(f"(?<!{edge}){clitics}{written_pattern(norm)}(?!{edge})", re.IGNORECASE)
 

@@ -18,9 +18,11 @@ from marsad.arabic.normalise import (
     normalise_word,
     strip_clitics,
 )
+from marsad.arabic.tokenise import default_counts
 from marsad.models import EntityType, Mention
 
 MAX_NAME_WORDS = 6
+WORD_OF_ITS_OWN = 3  # corpus count from which ك + a name is a word of its own
 _fold = cache(normalise)  # one character at a time: a dictionary lookup after the first
 
 
@@ -86,11 +88,14 @@ class GazetteerRecogniser:
 
     def _readings(self, word: str) -> tuple[str, ...]:
         """The readings of ``word`` (itself, clitics off) that can start a name; most: none.
-        The article is no clitic: السورية (Syrian) is not سورية, المالي (financial) not مالي.
+        The article is no clitic: السورية (Syrian) is not سورية, المالي (financial) not مالي;
+        nor is ك on a word the news writes (كنيس, a synagogue, is not ك + نيس).
         Remembered in ``_starts``, which ``recognise`` reads first."""
         known = self.first_words
         found = tuple(
-            r for r in strip_clitics(word, known) if r in known and not drops_article(word, r)
+            r
+            for r in strip_clitics(word, known)
+            if r in known and not drops_article(word, r) and not _a_word_of_its_own(word, r)
         )
         if len(self._starts) < 500_000:
             self._starts[word] = found
@@ -106,6 +111,12 @@ class GazetteerRecogniser:
                 if etype is not None:
                     return length, _cut(norms[i], reading), etype
         return None
+
+
+def _a_word_of_its_own(word: str, reading: str) -> bool:
+    """``word`` is ك + ``reading`` and a word of its own in the news corpus (كنيس: 9 times;
+    ك before a name, "like Nice", is all but unwritten: كروما 0)."""
+    return word == "ك" + reading and default_counts()[word] >= WORD_OF_ITS_OWN
 
 
 def _cut(word: str, reading: str) -> int:
