@@ -473,5 +473,18 @@ def test_adjectives_of_origin_alone_are_no_name():
 
     for phrase in ("الكورية الشمالية", "الروسية الرسمية", "الأمريكية"):
         assert is_not_name(normalise(phrase).split()), phrase
-    for name in ("السعودية", "العربية السعودية", "الإمارات العربية المتحدة", "كوريا الشمالية"):
+    for name in ("السعودية", "العربية السعودية", "الإمارات العربية المتحدة", "تركي المالكي"):
         assert not is_not_name(normalise(name).split()), name
+
+
+def test_a_city_after_its_clubs_name_is_the_club(settings):
+    store = Store(settings.database_url)
+    ajax, city = "أياكس", "أمستردام"
+    rows = [(f"فاز {ajax} في المباراة رقم {k} من الدوري.", {ajax: ORG}) for k in range(3)]
+    rows += [(f"وصل الوفد إلى {city} في الزيارة رقم {k}.", {city: LOC}) for k in range(4)]
+    rows += [  # the recogniser took the city out of the club's name
+        (f"تعاقد نادي {ajax} {city} مع المدافع في الصفقة رقم {k}.", {city: LOC}) for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, city) == 4
+    assert articles_of(store, settings, ajax) == 6

@@ -239,6 +239,10 @@ def _complete(
         if n < FEWEST or not (joinable(word) or headed):
             continue
         joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
+        club = _club_before(conn, name, side, word, joined)
+        if club is not None:  # أياكس [أمستردام]: the club's name, whatever the city's
+            groups.append((n, side, word, joined, club))
+            continue
         if n < GROUP_SHARE * total:  # a few: only a one-word name, into the name an
             inside = (
                 " " not in name.norm
@@ -298,6 +302,16 @@ def _complete(
             conn, changes, name.id, first_target, [(m.id, m.start, m.end, m.surface) for m in rest]
         )
     return changed
+
+
+def _club_before(conn: Connection, name: _Name, side: str, word: str, joined: str) -> int | None:
+    """The organisation of one word (``FEWEST`` articles or more) a place's name follows when
+    no entity bears the two together: ``أياكس [أمستردام]`` is Ajax, written in full."""
+    if side != "left" or name.type != "LOCATION" or " " in name.norm:
+        return None
+    if sql.entity_named(conn, joined, besides=name.id) is not None:
+        return None  # أتلتيكو مدريد: the entity of the whole name takes them
+    return sql.entity_named(conn, word, besides=name.id, fewest=FEWEST, etype="ORGANIZATION")
 
 
 def _described(name: _Name) -> bool:

@@ -132,8 +132,9 @@ def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     norm = " ".join(tokens)
     if norm in not_names() or norm in place_nisbas():
         return True
-    if tokens[0] in place_nisbas() and all(is_nisba(t) for t in tokens[1:]):
-        return True  # الكورية الشمالية, الروسية الرسمية: adjectives, whatever they describe
+    first = tokens[0]
+    if first.startswith("ال") and first in place_nisbas() and all(map(is_nisba, tokens[1:])):
+        return True  # الكورية الشمالية: adjectives (تركي المالكي is a man: no article)
     if norm.startswith("لل") and "ال" + norm[2:] in not_names():
         return True  # للمنظمة الدولية: ل + the article
     if tokens[-1] not in letter_names():  # the recogniser's list (ner/rules.py)
