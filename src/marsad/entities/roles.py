@@ -362,22 +362,36 @@ class RoleBook:
 def matches(key: frozenset[str], role: frozenset[str]) -> bool:
     """A role phrase matches a full role when its words (less نظير) are a subset of it; a
     bare head that a complement makes another office (``الرئيس``, ``النائب``) matches only
-    the roles it heads with an adjective of origin or of tenure (``الرئيس الأمريكي``,
-    ``الرئيس السابق``), not ``رئيسة الوزراء``, ``نائب الرئيس``, ``الرئيس التنفيذي``."""
+    the roles it heads with adjectives of origin or of tenure (``الرئيس الأمريكي``,
+    ``الرئيس الباراغوياني السابق``), not ``رئيسة الوزراء``, ``نائب الرئيس``, ``الرئيس
+    التنفيذي``."""
     words = key - {COUNTERPART}
     if not words or not words <= role:
         return False
-    if len(words - role_adjectives()) == 1 and words & OFFICE_HEADS:
-        return role - {COUNTERPART} - words <= role_adjectives()
+    if words & OFFICE_HEADS and sum(not _whose(w) for w in words) == 1:
+        return all(_whose(w) for w in role - {COUNTERPART} - words)
     return True
 
 
 OFFICE_HEADS = frozenset({"رييس", "نايب"})  # with a complement, another office
+OFFICE_ADJECTIVES = frozenset({"تنفيذي", "تنفيذيه", "فخري", "فخريه", "شرفي", "شرفيه"})
+
+
+def _whose(word: str) -> bool:
+    """A role word that says whose office or when, not which: an adjective of origin
+    (امريكي, باراغوياني: a nisba that is no portfolio) or of tenure (سابق, منتخب)."""
+    if word in tenure_words() or word in place_nisbas():
+        return True
+    nisba = len(word) >= 4 and (word.endswith("ي") or word.endswith("يه"))
+    return nisba and word not in OFFICE_ADJECTIVES and word not in _qualifier_words()
 
 
 @lru_cache(maxsize=1)
-def role_adjectives() -> frozenset[str]:
-    """Role words that say whose or when, not which office: adjectives of origin (أمريكي)
-    and of tenure (سابق)."""
+def tenure_words() -> frozenset[str]:
     tenure = ("السابق", "السابقة", "الحالي", "الحالية", "المنتخب", "المنتخبة", "الجديد")
-    return place_nisbas() | frozenset(role_word(normalise(w)) for w in tenure)
+    return frozenset(role_word(normalise(w)) for w in tenure)
+
+
+@lru_cache(maxsize=1)
+def _qualifier_words() -> frozenset[str]:
+    return frozenset(role_word(w) for w in qualifiers())
