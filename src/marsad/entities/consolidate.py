@@ -227,8 +227,9 @@ def _name_groups(store: Store, ents: dict[int, _Entity]) -> None:
             key = groups[e.norm][0]
             if key not in named or e.rank > named[key].rank:
                 named[key] = e
-    for key, e in sorted(named.items()):
-        store.add_aliases(e.id, name_groups.members()[key])
+    with store.batch():  # one transaction, not a commit per group (463 on the ANT corpus)
+        for key, e in sorted(named.items()):
+            store.add_aliases(e.id, name_groups.members()[key])
 
 
 def _retype(store: Store, ents: dict[int, _Entity], entity_ids: Iterable[int] | None) -> int:
@@ -236,15 +237,16 @@ def _retype(store: Store, ents: dict[int, _Entity], entity_ids: Iterable[int] | 
     votes = sql.mention_types(store, ids)
     groups = name_groups.groups()
     changed = 0
-    for eid in sorted(ents if ids is None else ids):
-        e = ents[eid]
-        if e.locked:
-            continue
-        new = groups[e.norm][1] if e.norm in groups else _voted(votes.get(eid, {}))
-        if new is not None and new != e.type:
-            store.update_entity(eid, type=new)
-            e.type = new
-            changed += 1
+    with store.batch():  # one transaction, not a commit per entity retyped
+        for eid in sorted(ents if ids is None else ids):
+            e = ents[eid]
+            if e.locked:
+                continue
+            new = groups[e.norm][1] if e.norm in groups else _voted(votes.get(eid, {}))
+            if new is not None and new != e.type:
+                store.update_entity(eid, type=new)
+                e.type = new
+                changed += 1
     return changed
 
 
