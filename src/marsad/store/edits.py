@@ -156,12 +156,12 @@ def live_entities(
     )
     with store.engine.connect() as conn:
         if entity_ids is None:
-            rows = list(driver.run(conn, q))
+            rows = driver.rows(conn, q)
         else:
             rows = []
             for chunk in _chunks(sorted(set(entity_ids))):
                 ids = ",".join(str(int(i)) for i in chunk)
-                rows += list(driver.run(conn, f"{q} AND e.id IN ({ids})"))
+                rows += driver.rows(conn, f"{q} AND e.id IN ({ids})")
         return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
 
@@ -184,7 +184,7 @@ def mention_types(store: Store, entity_ids: Iterable[int] | None) -> dict[int, d
     out: dict[int, dict[str, int]] = {}
     with store.engine.connect() as conn:
         for where in wheres:
-            for eid, etype, n in driver.run(conn, q.format(where)):
+            for eid, etype, n in driver.rows(conn, q.format(where)):
                 out.setdefault(eid, {})[etype] = n
     return out
 
@@ -201,7 +201,9 @@ def unsettled(store: Store) -> tuple[set[int], int]:
         newest = driver.lookup(conn, "SELECT max(id) FROM articles")
         # no DISTINCT: with it SQLite walks the whole entity_id index (every mention) instead
         # of the new articles' range of the article_id index (1.3 CPU-s → 1 ms at 100k)
-        ids = driver.run(conn, "SELECT entity_id FROM mentions WHERE article_id > :a", {"a": since})
+        ids = driver.rows(
+            conn, "SELECT entity_id FROM mentions WHERE article_id > :a", {"a": since}
+        )
         return {r[0] for r in ids}, int(newest[0] or 0) if newest else 0
 
 
@@ -278,13 +280,12 @@ def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> No
     """
     for chunk in _chunks(sorted(set(article_ids)), 2000):
         ids = ",".join(str(int(i)) for i in chunk)
-        rows = conn.execute(
-            text(
-                'SELECT m.article_id, m.entity_id, m.start, m."end", length(a.title), a.day, '
-                "a.source_id FROM mentions m JOIN articles a ON a.id = m.article_id "
-                f"WHERE m.article_id IN ({ids})"
-            )
-        ).all()
+        rows = driver.rows(
+            conn,
+            'SELECT m.article_id, m.entity_id, m.start, m."end", length(a.title), a.day, '
+            "a.source_id FROM mentions m JOIN articles a ON a.id = m.article_id "
+            f"WHERE m.article_id IN ({ids})",
+        )
         groups: dict[tuple[int, int], list[Any]] = {}
         for aid, eid, start, end, title_len, day, source in rows:
             g = groups.get((aid, eid))
