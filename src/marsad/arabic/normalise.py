@@ -31,6 +31,7 @@ _FOLDS = tuple(
     for k, v in table.items()
 )
 _NON_WORD = re.compile(r"[\W_]+")  # hashtags: الولايات_المتحدة
+_WORD_CHARS = re.compile(r"[^\W_]+")  # what _NON_WORD leaves: the words
 
 # Proclitics that attach to names, longest first. Only stripped when what remains
 # is still a plausible word (see strip_clitics), so لافروف keeps its ل and بوتين its ب.
@@ -84,7 +85,13 @@ def fold_in_place(text: str) -> str:
 def normalise_folded(folded: str) -> str:
     """``normalise`` of a text :func:`fold_in_place` folded (cheaper: the letters are
     folded; presentation forms, which only NFKC would fold, are left as they are)."""
-    return " ".join(_NON_WORD.sub(" ", folded.replace("\u0640", "").lower()).split())
+    return " ".join(folded_words(folded))
+
+
+def folded_words(folded: str) -> list[str]:
+    """The words of :func:`normalise_folded` (read in one pass: a third cheaper than
+    splitting the text at what is not a word)."""
+    return _WORD_CHARS.findall(folded.replace("\u0640", "").lower())
 
 
 def written_pattern(norm: str) -> str:

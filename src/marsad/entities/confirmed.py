@@ -54,7 +54,7 @@ from sqlalchemy import Connection
 from marsad.arabic.normalise import (
     WORD,
     fold_in_place,
-    normalise_folded,
+    folded_words,
     normalise_word,
     written_pattern,
 )
@@ -266,8 +266,8 @@ def _find(
     for article, content, spans, named in sql.texts_and_spans(conn, sorted(wanted)):
         allowed = wanted[article]
         in_place = fold_in_place(content)
-        folded = f" {normalise_folded(in_place)} "
-        words = folded.split()
+        words = folded_words(in_place)
+        folded = f" {' '.join(words)} "
         pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a in starts}
         present = (set(words) | pairs) & keys.keys()
         looked = {

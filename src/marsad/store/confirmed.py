@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, text
 
 from marsad.arabic.normalise import normalise
 from marsad.models import content_of
+from marsad.store import driver
 from marsad.store import schema as s
 from marsad.store.edits import _chunks
 from marsad.store.fragments import Changes, drop_mentions
@@ -37,7 +38,7 @@ def written_forms(
         where = (
             "" if chunk is None else f"AND entity_id IN ({','.join(str(int(i)) for i in chunk)})"
         )
-        for eid, surface, n in conn.execute(text(base.format(where))):
+        for eid, surface, n in driver.rows(conn, base.format(where)):
             out[eid][normalise(surface).strip()] += n
     return out
 
@@ -222,16 +223,14 @@ def texts_and_spans(
         ids = ",".join(str(int(i)) for i in chunk)
         spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
         named: dict[int, set[int]] = defaultdict(set)
-        for a, start, end, eid in conn.execute(
-            text(
-                'SELECT article_id, start, "end", entity_id FROM mentions '
-                f"WHERE article_id IN ({ids})"
-            )
+        for a, start, end, eid in driver.rows(
+            conn,
+            f'SELECT article_id, start, "end", entity_id FROM mentions WHERE article_id IN ({ids})',
         ):
             spans[a].append((start, end))
             named[a].add(eid)
-        for a, title, body in conn.execute(
-            text(f"SELECT id, title, text FROM articles WHERE id IN ({ids}) ORDER BY id")
+        for a, title, body in driver.rows(
+            conn, f"SELECT id, title, text FROM articles WHERE id IN ({ids}) ORDER BY id"
         ):
             yield a, content_of(title, body), spans[a], named[a]
 

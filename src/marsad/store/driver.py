@@ -22,6 +22,16 @@ def run(conn: Connection, sql: str, params: dict | None = None) -> Any:
     return conn.execute(text(sql), params or {})
 
 
+def rows(conn: Connection, sql: str, params: dict | None = None) -> list[tuple]:
+    """Every row of a read, as plain tuples: on SQLite straight from the driver (SQLAlchemy
+    makes a row object of each, about a microsecond: the global pass reads millions of
+    rows — mentions, their contexts, the articles' entities), text() elsewhere."""
+    driver = _sqlite(conn)
+    if driver is None:
+        return [tuple(r) for r in conn.execute(text(sql), params or {})]
+    return driver.execute(sql, params or {}).fetchall()
+
+
 def dicts(rows: Any) -> list[dict[str, Any]]:
     """The rows of a result (or a list of its rows) as dicts, column → value: the names
     read once, not a mapping built per row (``dict(row._mapping)``, 3× the cost: the home

@@ -156,12 +156,12 @@ def live_entities(
     )
     with store.engine.connect() as conn:
         if entity_ids is None:
-            rows = list(driver.run(conn, q))
+            rows = driver.rows(conn, q)
         else:
             rows = []
             for chunk in _chunks(sorted(set(entity_ids))):
                 ids = ",".join(str(int(i)) for i in chunk)
-                rows += list(driver.run(conn, f"{q} AND e.id IN ({ids})"))
+                rows += driver.rows(conn, f"{q} AND e.id IN ({ids})")
         return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
 
@@ -184,7 +184,7 @@ def mention_types(store: Store, entity_ids: Iterable[int] | None) -> dict[int, d
     out: dict[int, dict[str, int]] = {}
     with store.engine.connect() as conn:
         for where in wheres:
-            for eid, etype, n in driver.run(conn, q.format(where)):
+            for eid, etype, n in driver.rows(conn, q.format(where)):
                 out.setdefault(eid, {})[etype] = n
     return out
 
@@ -201,7 +201,9 @@ def unsettled(store: Store) -> tuple[set[int], int]:
         newest = driver.lookup(conn, "SELECT max(id) FROM articles")
         # no DISTINCT: with it SQLite walks the whole entity_id index (every mention) instead
         # of the new articles' range of the article_id index (1.3 CPU-s → 1 ms at 100k)
-        ids = driver.run(conn, "SELECT entity_id FROM mentions WHERE article_id > :a", {"a": since})
+        ids = driver.rows(
+            conn, "SELECT entity_id FROM mentions WHERE article_id > :a", {"a": since}
+        )
         return {r[0] for r in ids}, int(newest[0] or 0) if newest else 0
 
 
@@ -275,16 +277,19 @@ def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> No
     """Recompute ``article_entities`` rows of these articles from their mentions.
 
     The first mention in the body (else in the title) is kept for snippets, as at ingest.
+    Only the rows that change are written (a pass that moves a few mentions in thousands of
+    articles leaves most of their rows as they were: deleting and writing them all again
+    cost four index writes each).
     """
+    columns = ("day", "source_id", "mentions", "first_start", "first_end")
     for chunk in _chunks(sorted(set(article_ids)), 2000):
         ids = ",".join(str(int(i)) for i in chunk)
-        rows = conn.execute(
-            text(
-                'SELECT m.article_id, m.entity_id, m.start, m."end", length(a.title), a.day, '
-                "a.source_id FROM mentions m JOIN articles a ON a.id = m.article_id "
-                f"WHERE m.article_id IN ({ids})"
-            )
-        ).all()
+        rows = driver.rows(
+            conn,
+            'SELECT m.article_id, m.entity_id, m.start, m."end", length(a.title), a.day, '
+            "a.source_id FROM mentions m JOIN articles a ON a.id = m.article_id "
+            f"WHERE m.article_id IN ({ids})",
+        )
         groups: dict[tuple[int, int], list[Any]] = {}
         for aid, eid, start, end, title_len, day, source in rows:
             g = groups.get((aid, eid))
@@ -295,25 +300,28 @@ def rebuild_article_entities(conn: Connection, article_ids: Sequence[int]) -> No
             g[2] += 1
             if (in_body and not g[5]) or (in_body == g[5] and start < g[3]):
                 g[3], g[4], g[5] = start, end, in_body
-        conn.execute(text(f"DELETE FROM article_entities WHERE article_id IN ({ids})"))
-        _requote(conn, ids)
-        if groups:
-            driver.write(
+        new = {key: tuple(g[:5]) for key, g in groups.items()}
+        old = {
+            (r[0], r[1]): tuple(r[2:])
+            for r in driver.rows(
                 conn,
-                INSERT_ARTICLE_ENTITY,
-                [
-                    {
-                        "entity_id": eid,
-                        "article_id": aid,
-                        "day": g[0],
-                        "source_id": g[1],
-                        "mentions": g[2],
-                        "first_start": g[3],
-                        "first_end": g[4],
-                    }
-                    for (aid, eid), g in groups.items()
-                ],
+                f"SELECT article_id, entity_id, {', '.join(columns)} FROM article_entities "
+                f"WHERE article_id IN ({ids})",
             )
+        }
+        gone = [{"a": a, "e": e} for (a, e), row in old.items() if new.get((a, e)) != row]
+        if gone:
+            driver.write(
+                conn, "DELETE FROM article_entities WHERE entity_id = :e AND article_id = :a", gone
+            )
+        _requote(conn, ids)
+        written = [
+            {"entity_id": eid, "article_id": aid, **dict(zip(columns, row, strict=True))}
+            for (aid, eid), row in new.items()
+            if old.get((aid, eid)) != row
+        ]
+        if written:
+            driver.write(conn, INSERT_ARTICLE_ENTITY, written)
 
 
 def _requote(conn: Connection, ids: str) -> None:

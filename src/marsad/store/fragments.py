@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, bindparam, select, text
 
 from marsad.arabic.normalise import normalise
-from marsad.store import rollups
+from marsad.store import driver, rollups
 from marsad.store import schema as s
 from marsad.store.database import _insert_aliases
 from marsad.store.edits import _chunks, rebuild_article_entities
@@ -79,8 +79,8 @@ def _contexts(
 ) -> list[tuple[int, int, int, str, int, int, str, str]]:
     out: list[tuple[int, int, int, str, int, int, str, str]] = []
     for chunk in _chunks(sorted(set(ids))):
-        q = text(_CONTEXTS.format(column, ",".join(str(int(i)) for i in chunk)))
-        out += [tuple(r) for r in conn.execute(q, {"nl": "\n", "w": WIDTH})]  # type: ignore[misc]
+        q = _CONTEXTS.format(column, ",".join(str(int(i)) for i in chunk))
+        out += driver.rows(conn, q, {"nl": "\n", "w": WIDTH})
     return out
 
 
@@ -273,10 +273,8 @@ def person_mentions(conn: Connection, entity_ids: Sequence[int]) -> list[tuple[i
     out: list[tuple[int, int, int, str]] = []
     for chunk in _chunks(sorted(set(entity_ids))):
         ids = ",".join(str(int(i)) for i in chunk)
-        q = text(
-            f"SELECT entity_id, id, article_id, surface FROM mentions WHERE entity_id IN ({ids})"
-        )
-        out += [(r[0], r[1], r[2], r[3]) for r in conn.execute(q)]
+        q = f"SELECT entity_id, id, article_id, surface FROM mentions WHERE entity_id IN ({ids})"
+        out += driver.rows(conn, q)
     return out
 
 
@@ -285,8 +283,8 @@ def article_entity_sets(conn: Connection, article_ids: Iterable[int]) -> dict[in
     out: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(sorted(set(article_ids))):
         ids = ",".join(str(int(i)) for i in chunk)
-        q = text(f"SELECT article_id, entity_id FROM article_entities WHERE article_id IN ({ids})")
-        for article, eid in conn.execute(q):
+        q = f"SELECT article_id, entity_id FROM article_entities WHERE article_id IN ({ids})"
+        for article, eid in driver.rows(conn, q):
             out[article].add(eid)
     return out
 
@@ -308,12 +306,12 @@ def story_days(conn: Connection, story_ids: Iterable[int]) -> set[tuple[int, str
     out: set[tuple[int, str, int]] = set()
     for chunk in _chunks(story_ids):
         ids = ",".join(str(int(i)) for i in chunk)
-        q = text(
+        q = (
             "SELECT a.story_id, ae.day, ae.entity_id FROM articles a "
             "JOIN article_entities ae ON ae.article_id = a.id "
             f"WHERE a.story_id IN ({ids}) AND ae.day IS NOT NULL"
         )
-        out |= {(r[0], r[1], r[2]) for r in conn.execute(q)}
+        out.update(driver.rows(conn, q))
     return out
 
 
