@@ -210,3 +210,18 @@ def test_a_role_after_the_word_for_a_post_names_the_post(
     keys = linked(kb_store, art)
     assert ("تيريزا ماي", "new:تيريزا ماي") in keys
     assert ("رئيس الوزراء", "new:تيريزا ماي") not in keys  # the post, whoever holds it next
+
+
+def test_a_spokesman_of_a_named_holder_is_not_that_holder(
+    kb_store: Store, settings: Settings
+) -> None:
+    art = ingest(
+        kb_store,
+        settings,
+        "ماي تواجه معارضة",
+        "قالت رئيسة الوزراء البريطانية تيريزا ماي إن الخطة ستنجح. وقال المتحدث باسم رئيسة "
+        "الوزراء تيريزا ماي إن الحكومة مستعدة. وأضاف المتحدث أن القرار نهائي.",
+    )
+    keys = linked(kb_store, art)
+    assert keys.count(("تيريزا ماي", "new:تيريزا ماي")) == 2
+    assert ("المتحدث", "new:تيريزا ماي") not in keys  # her spokesman, not she

@@ -505,6 +505,8 @@ class Resolver:
         standalone = []
         for role in found:
             follower, commas = _next_name(role, named, text, self.types)
+            if follower is not None and R.on_behalf_of_a_holder(role):
+                follower = None  # المتحدث باسم رئيسة الوزراء تيريزا ماي: May is not it
             if follower is not None and len(role.key) == 1 and not commas:
                 # a bare title that already stands for someone here keeps doing so:
                 # "ووجه الملك الرزاز" (the king instructed al-Razzaz) is not apposition

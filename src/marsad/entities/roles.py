@@ -239,6 +239,16 @@ def make_span(start: int, end: int, surface: str, words: list[str]) -> RoleSpan:
     )
 
 
+def on_behalf_of_a_holder(role: RoleSpan) -> bool:
+    """``المتحدث باسم رئيسة الوزراء``: a role on behalf of another role's holder, so the
+    name after it is that holder (تيريزا ماي), not the spokesman."""
+    words = normalise(role.surface).split()
+    if not LINKS & set(words):
+        return False
+    after = words[max(i for i, w in enumerate(words) if w in LINKS) + 1 :]
+    return any(is_head(w) for w in after)
+
+
 def complement_after(
     text: str, end: int, blocked: Iterable[tuple[int, int]], is_name: Callable[[str], bool]
 ) -> str | None:
