@@ -28,7 +28,7 @@ from marsad.ner import load_default
 from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
 from marsad.ner.gazetteer import GazetteerRecogniser
-from marsad.ner.homographs import adjective_use
+from marsad.ner.homographs import no_name
 from marsad.sources.names import is_own_name
 from marsad.store import edits as sql_edits
 from marsad.store import rollups, shared
@@ -154,9 +154,7 @@ def recogniser_of(names: list[tuple[str, str]], settings: Settings) -> Recognise
     if settings.ner == "gazetteer":
         return gazetteer
     groups = GazetteerRecogniser(name_groups.recogniser_names())  # where the model saw none
-    return CombinedRecogniser(
-        [gazetteer, load_default(), groups], unless=adjective_use, wider=[groups]
-    )
+    return CombinedRecogniser([gazetteer, load_default(), groups], unless=no_name, wider=[groups])
 
 
 class Pipeline:

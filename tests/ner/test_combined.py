@@ -36,3 +36,10 @@ def test_a_listed_name_takes_the_place_of_the_models_shorter_span_inside_it():
     assert "نيو ساوث ويلز" in found
     found = [m.text for m in recognise("وقال وزير الخارجية الأمريكي مايك بومبيو إن الأمر انتهى.")]
     assert found == ["مايك بومبيو"]  # a span of the model no list name contains stays
+
+
+def test_a_name_that_is_also_a_currency_is_no_name_before_a_countrys_adjective():
+    recognise = recogniser_of([], load_settings({})).recognise
+    for text in ("سجل الريال الإيراني تراجعا قياسيا.", "ارتفع الريال السعودي أمام الدولار."):
+        assert all("الريال" not in m.text for m in recognise(text)), text
+    assert [m.text for m in recognise("وفاز الريال على بايرن.")][0] == "الريال"  # the club

@@ -5,6 +5,10 @@ on Mali's page of the ANT corpus). Such a mention is kept only where the word be
 announces a place: a location trigger (``في``, ``شمال``), a word of
 ``ner_place_homograph_heads.txt`` (``حكومة``, ``رئيس``, ``مع``), a clitic glued on
 (``ومالي``, ``بمالي``), or no word at all (punctuation, the start of the text).
+
+Names that are also a currency (``ner_currency_homographs.txt``: ``الريال``, Real Madrid's
+short name) are the currency, and no name, before an adjective of origin (``الريال
+الإيراني``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,35 @@ def homographs() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def place_heads() -> frozenset[str]:
     return frozenset(read_word_list(LEXICON_DIR / "ner_place_homograph_heads.txt"))
+
+
+@lru_cache(maxsize=1)
+def currencies() -> frozenset[str]:
+    return frozenset(read_word_list(LEXICON_DIR / "ner_currency_homographs.txt"))
+
+
+def no_name(text: str, mention: Mention) -> bool:
+    """Whether the mention is a common word that is also a name: an adjective or a
+    currency."""
+    return adjective_use(text, mention) or currency_use(text, mention)
+
+
+def currency_use(text: str, mention: Mention) -> bool:
+    """Whether the mention is a currency before an adjective of origin (``الريال
+    الإيراني``, the adjective in the span or after it)."""
+    words = normalise(mention.text).split()
+    first = words[0] if words else ""
+    if first not in currencies() and "ال" + first[2:] not in currencies():  # للريال
+        return False
+    if len(words) == 1 and text[mention.end : mention.end + 1] == " ":
+        after = WORD.match(text, mention.end + 1)
+        words.append(normalise_word(after.group()) if after is not None else "")
+    return len(words) == 2 and _origin(words[1])
+
+
+def _origin(word: str) -> bool:
+    """الايراني, السعوديه: an adjective of the shape of a nisba, with the article."""
+    return word.startswith("ال") and len(word) >= 5 and word.endswith(("ي", "يه"))
 
 
 def adjective_use(text: str, mention: Mention) -> bool:
