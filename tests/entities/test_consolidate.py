@@ -287,3 +287,15 @@ def test_a_name_written_with_a_hyphen_is_named_in_full(settings):
     assert entity_page(store, settings, entity_of(store, kim)["slug"]).article_count == 4
     assert entity_page(store, settings, entity_of(store, moon)["slug"]).article_count == 1
     assert entity_of(store, "مون جيه-إن")["name"] == "مون جيه-إن"  # the title left out
+
+
+def test_a_names_last_word_says_its_type_whatever_the_recogniser_said(settings):
+    store = Store(settings.database_url)
+    street, company = "داوننغ ستريت", "جونسون آند جونسون"
+    rows = [
+        (f"قالت {street} في بيان رقم {k} إن الحكومة مستعدة.", {street: PERSON}) for k in range(3)
+    ]
+    rows += [(f"أعلنت {company} عن دواء جديد رقم {k}.", {company: PERSON}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, street)["type"] == "LOCATION"
+    assert entity_of(store, company)["type"] == "ORGANIZATION"

@@ -225,3 +225,20 @@ def test_a_spokesman_of_a_named_holder_is_not_that_holder(
     keys = linked(kb_store, art)
     assert keys.count(("تيريزا ماي", "new:تيريزا ماي")) == 2
     assert ("المتحدث", "new:تيريزا ماي") not in keys  # her spokesman, not she
+
+
+def test_a_bare_title_after_another_person_of_no_known_role_is_left_alone(
+    kb_store: Store, settings: Settings
+) -> None:
+    first = "قال الرئيس الزيمبابوي إيمرسون منانغاغوا إن البلاد مستقرة."
+    art = ingest(kb_store, settings, "زيمبابوي", f"{first} وقال الرئيس إن الاتفاق قريب.")
+    assert ("الرئيس", "new:إيمرسون منانغاغوا") in linked(kb_store, art)
+    art = ingest(
+        kb_store,
+        settings,
+        "زيمبابوي وجنوب أفريقيا",
+        f"{first} والتقى الوفد جاكوب زوما أمس. وقال الرئيس إن الاتفاق قريب.",
+    )
+    keys = linked(kb_store, art)
+    assert ("جاكوب زوما", "new:جاكوب زوما") in keys
+    assert ("الرئيس", "new:إيمرسون منانغاغوا") not in keys  # Zuma may be meant

@@ -57,6 +57,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from marsad.arabic.normalise import PROCLITICS, normalise
 from marsad.entities import confirmed, contexts, fragments, name_groups, neighbours
@@ -64,6 +65,7 @@ from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
 from marsad.entities.resolve import ARTICLE_SHARE, CONNECTORS, words_close
+from marsad.ner.lexicon import LEXICON_DIR
 from marsad.store import edits as sql
 from marsad.store import name_keys, shared
 from marsad.store.database import Store
@@ -261,12 +263,36 @@ def _retype(store: Store, ents: dict[int, _Entity], entity_ids: Iterable[int] | 
             e = ents[eid]
             if e.locked:
                 continue
-            new = groups[e.norm][1] if e.norm in groups else _voted(votes.get(eid, {}))
+            if e.norm in groups:
+                new = groups[e.norm][1]
+            else:
+                new = _tail_type(e.norm) or _voted(votes.get(eid, {}))
             if new is not None and new != e.type:
                 store.update_entity(eid, type=new)
                 e.type = new
                 changed += 1
     return changed
+
+
+@cache
+def type_tails() -> dict[str, str]:
+    """Normalised word → the type of a name it ends (``lexicons/type_tails.tsv``)."""
+    out: dict[str, str] = {}
+    for line in (LEXICON_DIR / "type_tails.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, etype = line.split("\t")
+            out[normalise(word)] = etype
+    return out
+
+
+def _tail_type(norm: str) -> str | None:
+    """داوننغ ستريت: a place; جونسون آند جونسون: an organisation (آند after its first word)."""
+    words = norm.split()
+    if len(words) < 2:
+        return None
+    tails = type_tails()
+    joined = [tails[w] for w in words[1:-1] if tails.get(w) == "ORGANIZATION"]
+    return tails.get(words[-1]) or (joined[0] if joined else None)
 
 
 def _voted(votes: dict[str, int]) -> str | None:

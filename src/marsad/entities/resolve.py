@@ -500,6 +500,11 @@ class Resolver:
         named_at: dict[int, int] = {}  # entity → where the article first names it
         for it in named:
             named_at.setdefault(it.entity, it.mention.start)  # type: ignore[arg-type]
+        people = sorted(  # (where, who): the persons the article names, in order
+            (it.mention.start, it.entity)
+            for it in named
+            if self.types.get(it.entity) == EntityType.PERSON  # type: ignore[arg-type]
+        )
         title_end = text.find("\n") if text is not None else -1
         out = []
         standalone = []
@@ -531,6 +536,8 @@ class Resolver:
                 holder = self._holder(  # speaks of anyone the article names
                     role, local, unresolved, day, final=attempt == 1, named_at=before
                 )
+                if holder is not None and before and _another_between(people, holder, role, local):
+                    holder = None  # وقال أردوغان … التقى ترامب … وقال الرئيس: which one?
                 if holder is None:
                     waiting.append(role)
                     continue
@@ -594,6 +601,22 @@ class Resolver:
         if it.norm != normalise(surface):
             self._index(it.norm, entity_id, etype)
         return entity_id
+
+
+def _another_between(
+    people: list[tuple[int, int]],
+    holder: int,
+    role: R.RoleSpan,
+    local: dict[int, list[frozenset[str]]],
+) -> bool:
+    """Whether a person of no known role is named between the holder's last name before a
+    bare role and the role (وقال أردوغان … التقى ترامب … وقال الرئيس: either may be
+    meant); one known to hold other roles only is no rival (الملك … رئيس الوزراء الرزاز
+    … ووجه الملك: the king)."""
+    last = max((at for at, who in people if who == holder and at < role.start), default=None)
+    return last is not None and any(
+        last < at < role.start and who != holder and not local.get(who) for at, who in people
+    )
 
 
 def _last_words(words: list[str], n: int) -> list[str]:
