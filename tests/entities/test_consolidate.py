@@ -299,3 +299,13 @@ def test_a_names_last_word_says_its_type_whatever_the_recogniser_said(settings):
     ingest(store, settings, [rows])
     assert entity_of(store, street)["type"] == "LOCATION"
     assert entity_of(store, company)["type"] == "ORGANIZATION"
+
+
+def test_a_places_name_does_not_take_the_adjective_of_another_place(settings):
+    store = Store(settings.database_url)
+    rows = [(f"وصل الوفد إلى دمشق في الزيارة رقم {k}.", {"دمشق": LOC}) for k in range(3)]
+    rows += [("قصفت الطائرات حي برزة الدمشقي أمس.", {"برزة الدمشقي": LOC})]
+    rows += [("وصلت القوات إلى الغوطة الشرقية أمس.", {"الغوطة الشرقية": LOC})]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "برزة")["name"] == "برزة"
+    assert entity_of(store, "الغوطة الشرقية")["name"] == "الغوطة الشرقية"

@@ -581,6 +581,14 @@ class Resolver:
         return kb.pop() if len(kb) == 1 else None
 
     # ---- new entities ----------------------------------------------------------------------
+    def _place_adjective(self, word: str) -> bool:
+        """The adjective of a known place (الدمشقي: دمشق) ends a place's written name but is
+        not its name (برزة الدمشقي → برزة; not الغوطة الشرقية: no place شرق)."""
+        base = _place_base(word)
+        return base is not None and any(
+            self.types.get(e) == EntityType.LOCATION for e in self.by_alias.get(base, ())
+        )
+
     def _create(self, it: _Item) -> int:
         etype = it.mention.type or EntityType.PERSON
         group = name_groups.groups().get(it.norm)
@@ -590,7 +598,9 @@ class Resolver:
         if it.tokens:
             words = _last_words(words, len(it.tokens))
         if etype == EntityType.LOCATION and group is None:  # أبو ديس الفلسطينية → أبو ديس
-            while len(words) > 1 and _country_word(words[-1], words[-2]):
+            while len(words) > 1 and (
+                _country_word(words[-1], words[-2]) or self._place_adjective(words[-1])
+            ):
                 words.pop()
         surface = " ".join(words) if it.tokens else it.mention.text
         surface = surface.strip(" \t\n.,،:؛\"'()«»") or it.mention.text.strip()
@@ -617,6 +627,17 @@ def _another_between(
     return last is not None and any(
         last < at < role.start and who != holder and not local.get(who) for at, who in people
     )
+
+
+def _place_base(word: str) -> str | None:
+    """الدمشقي → دمشق: the place a definite nisba is made from (its guess), or None."""
+    norm = normalise(word)
+    if not norm.startswith("ال") or len(norm) < 6:
+        return None
+    for end in ("يه", "ي"):
+        if norm.endswith(end):
+            return norm[2 : -len(end)]
+    return None
 
 
 def _last_words(words: list[str], n: int) -> list[str]:
