@@ -488,3 +488,13 @@ def test_a_city_after_its_clubs_name_is_the_club(settings):
     ingest(store, settings, [rows])
     assert articles_of(store, settings, city) == 4
     assert articles_of(store, settings, ajax) == 6
+
+
+def test_a_cut_names_word_alone_elsewhere_stays_off_the_whole_names_page(settings):
+    store = Store(settings.database_url)
+    hk = "هونغ كونغ"
+    rows = [(f"وصل الوفد إلى {hk} في الزيارة رقم {k}.", {hk: LOC}) for k in range(3)]
+    rows += [(f"أعلنت {hk} موقفها في البيان رقم {k}.", {"هونغ": LOC}) for k in range(4)]
+    rows.append(("قال منغ هونغ ووي إن التحقيق مستمر.", {"هونغ": LOC}))  # a man's name
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, hk) == 7

@@ -13,7 +13,8 @@ next to the same word. This pass looks at the one-word entities the pipeline cre
   name: they go to the entity that bears it (``[بيونغ] يانغ`` → بيونغ يانغ) with their span
   made whole; where no entity bears it yet, the entity itself takes the longer name
   (``[أوريزانتي]`` → بيلو أوريزانتي) and keeps the mentions without the word (``سيتي`` alone
-  is مانشستر سيتي as well). Several such words split the mentions among their names
+  is مانشستر سيتي as well, where the article writes the whole name too: not منغ [هونغ]
+  وي on Hong Kong's page). Several such words split the mentions among their names
   (``بيونغ`` → بيونغ يانغ, بيونغ تشانغ). A longer name that is no name (``كرة [القدم]``)
   takes the mentions away from any entity. However few they are, the mentions of a
   one-word name written inside the name another entity bears (in ``FEWEST`` articles or
@@ -296,10 +297,15 @@ def _complete(
         sql.respan_mentions(conn, changes, name.id, target, spans)
         changed.add(target)
         first_target = first_target or target
+    whole = {m.article for m in name.mentions if m.id in owned}  # articles with the name whole
     rest = [m for m in name.mentions if m.id not in owned]
     if not renamed and first_target is not None and rest and len(rest) * 3 <= total:
-        sql.respan_mentions(  # the few without the word are the same name, written short
-            conn, changes, name.id, first_target, [(m.id, m.start, m.end, m.surface) for m in rest]
+        sql.respan_mentions(  # the few without the word are the same name, written short,
+            conn,  # where their article writes it whole too (not منغ [هونغ] وي, elsewhere)
+            changes,
+            name.id,
+            first_target,
+            [(m.id, m.start, m.end, m.surface) for m in rest if m.article in whole],
         )
     return changed
 
