@@ -252,9 +252,12 @@ def _find(
     )
     keys: dict[str, set[str]] = defaultdict(set)  # a word or two → the names they may end
     firsts: dict[str, tuple[frozenset[str], str]] = {}  # name → its first word's forms, rest
+    forms_of: dict[str, frozenset[str]] = {}  # a first word's forms, made once (محمد …)
     for norm in names:
         words = norm.split()
-        forms = frozenset(word_forms(words[0]))
+        forms = forms_of.get(words[0])
+        if forms is None:
+            forms = forms_of[words[0]] = frozenset(word_forms(words[0]))
         firsts[norm] = forms, " ".join(words[1:])
         if len(words) > 2:
             keys[" ".join(words[-2:])].add(norm)

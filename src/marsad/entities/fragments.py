@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Container, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -120,10 +120,14 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         return set()
     with store.engine.begin() as conn:  # one transaction; the counts are rebuilt once
         changes = sql.Changes()
+        surfaces: dict[str, str] = {}
         for eid, start, end, surface, article, mid, left, right in sql.mention_contexts(
             conn, list(names)
         ):
-            written, norm = normalise(surface).strip(), names[eid].norm
+            written = surfaces.get(surface)
+            if written is None:  # a name is written a few ways: each normalised once
+                written = surfaces[surface] = normalise(surface).strip()
+            norm = names[eid].norm
             if (" " in written) if " " not in norm else (written != norm):
                 continue  # الشرق الروسي is not the one word الشرق looked at
             m = _Mention(mid, article, start, end, surface)
@@ -225,7 +229,7 @@ def _complete(
     conn: Connection,
     changes: sql.Changes,
     name: _Name,
-    name_words: Callable[[], frozenset[str]],
+    name_words: Callable[[], Container[str]],
 ) -> set[int]:
     total = len(name.mentions)
     sides: Counter[tuple[str, str]] = Counter()
@@ -562,7 +566,7 @@ def _first_names(
     persons = [n for n in names.values() if n.type == "PERSON" and " " not in n.norm]
     if not persons:
         return set()
-    first, last = sql.person_name_words(conn)
+    first, last = sql.person_name_words(conn, {n.norm for n in persons})
     changed: set[int] = set()
     for name in persons:
         people = first.get(name.norm, set()) - {name.id}

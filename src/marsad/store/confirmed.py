@@ -48,23 +48,20 @@ def new_written_forms(
 ) -> dict[int, Counter[str]]:
     """:func:`written_forms` of these entities, only for the ways the articles after
     ``since`` write them that ``wanted`` (entity, normalised form) asks about (counted over
-    all their articles)."""
+    all their articles). The new articles' mentions are read by article (a round's few
+    thousand), not the entities' (a big entity's every mention: 0.5 CPU-s a round at 100k)."""
+    ids = set(entity_ids)
+    q = "SELECT entity_id, surface FROM mentions WHERE article_id > :a AND type IS NOT NULL"
+    pairs = sorted({(e, sf) for e, sf in driver.rows(conn, q, {"a": since}) if e in ids})
+    count = text(
+        "SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = :e "
+        "AND surface = :s AND type IS NOT NULL"
+    )
     out: dict[int, Counter[str]] = defaultdict(Counter)
-    for chunk in _chunks(entity_ids):
-        ids = ",".join(str(int(i)) for i in chunk)
-        q = text(
-            "SELECT DISTINCT entity_id, surface FROM mentions WHERE article_id > :a "
-            f"AND type IS NOT NULL AND entity_id IN ({ids})"
-        )
-        pairs = [(e, sf) for e, sf in conn.execute(q, {"a": since})]
-        count = text(
-            "SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = :e "
-            "AND surface = :s AND type IS NOT NULL"
-        )
-        for eid, surface in pairs:
-            norm = normalise(surface).strip()
-            if wanted(eid, norm):
-                out[eid][norm] += conn.execute(count, {"e": eid, "s": surface}).scalar() or 0
+    for eid, surface in pairs:
+        norm = normalise(surface).strip()
+        if wanted(eid, norm):
+            out[eid][norm] += conn.execute(count, {"e": eid, "s": surface}).scalar() or 0
     return out
 
 

@@ -10,7 +10,7 @@ commit and a rollup refresh per change cost more than the changes themselves). P
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, select, text
@@ -22,6 +22,7 @@ from marsad.store.database import _insert_aliases
 from marsad.store.edits import _chunks, rebuild_article_entities
 from marsad.store.listing import SearchFilters, search_clauses
 
+_BY_KEY = 2000  # more words than this: every person's name is read at once
 WIDTH = 40  # characters of text read on each side of a mention
 # an entity not from the knowledge base, tested on its row: as ``e.kb_id IS NULL``, SQLite
 # reads the name's entities through the kb_id index (every created entity: 10 ms a name)
@@ -95,7 +96,7 @@ def entity_named(
     """The live entity (most articles first) with this normalised alias, other than
     ``besides``, in ``fewest`` articles or more (of type ``etype``, if given; not from the
     knowledge base unless ``kb``)."""
-    q = text(
+    q = (
         "SELECT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "LEFT JOIN entity_totals t ON t.entity_id = e.id "
         "WHERE a.norm = :n AND e.merged_into IS NULL AND e.id != :b "
@@ -104,19 +105,49 @@ def entity_named(
             "" if etype is None else "AND e.type = :t", "" if kb else f"AND {NOT_FROM_KB}"
         )
     )
-    row = conn.execute(q, {"n": norm, "b": besides, "f": fewest, "t": etype}).first()
+    row = driver.lookup(conn, q, {"n": norm, "b": besides, "f": fewest, "t": etype})
     return None if row is None else int(row[0])
 
 
-def name_words(conn: Connection, fewest: int) -> frozenset[str]:
-    """The words of every name of two words or more of a live entity in ``fewest`` articles
-    or more."""
-    q = text(
+class NameWords:
+    """``word in name_words``: whether the word is a word of a name of two words or more of
+    a live entity in ``fewest`` articles or more — as of when it was made (the aliases up to
+    the newest id then: the pass may name entities anew while it asks). Asked word by word
+    through the resolver's keys (``alias_words``; the norms not keyed yet, read once from
+    their queue): a round asks a few hundred words, not the words of every name."""
+
+    _NAMES = (
         "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
-        "JOIN entity_totals t ON t.entity_id = e.id "
-        "WHERE e.merged_into IS NULL AND t.articles >= :n AND a.norm LIKE '% %'"
+        "JOIN entity_totals t ON t.entity_id = e.id WHERE a.id <= :upto "
+        "AND e.merged_into IS NULL AND t.articles >= :n AND a.norm LIKE '% %' AND a.norm IN "
     )
-    return frozenset(w for (norm,) in conn.execute(q, {"n": fewest}) for w in norm.split())
+
+    def __init__(self, conn: Connection, fewest: int) -> None:
+        self.conn, self.fewest = conn, fewest
+        self.upto = (driver.lookup(conn, "SELECT max(id) FROM aliases") or (0,))[0] or 0
+        queued = self._norms("(SELECT norm FROM alias_keys_todo)", {})
+        self.queued = frozenset(w for norm in queued for w in norm.split())
+        self.known: dict[str, bool] = {}
+
+    def _norms(self, among: str, params: dict[str, object]) -> list[str]:
+        bound = {"upto": self.upto, "n": self.fewest, **params}
+        return [r[0] for r in driver.rows(self.conn, self._NAMES + among, bound)]
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if word not in self.known:
+            keyed = "(SELECT norm FROM alias_words WHERE word = :w)"
+            self.known[word] = word in self.queued or any(
+                word in norm.split() for norm in self._norms(keyed, {"w": word})
+            )
+        return self.known[word]
+
+
+def name_words(conn: Connection, fewest: int) -> NameWords:
+    """The words of every name of two words or more of a live entity in ``fewest`` articles
+    or more (:class:`NameWords`: asked by word)."""
+    return NameWords(conn, fewest)
 
 
 def articles_with_word(conn: Connection, norm: str, cap: int) -> int:
@@ -127,19 +158,42 @@ def articles_with_word(conn: Connection, norm: str, cap: int) -> int:
     return int(conn.execute(q, {**params, "cap": cap}).scalar() or 0)
 
 
-def person_name_words(conn: Connection) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+def person_name_words(
+    conn: Connection, words: Collection[str] | None = None
+) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
     """First words and last words of the live persons' names of two words or more, each
-    → the persons."""
-    q = text(
+    → the persons: of every name, or (``words``) of the names that begin or end with one of
+    these words, found by the resolver's keys (``alias_keys.first``, ``alias_words``) and,
+    for the norms not keyed yet, in their queue — a round reads its few names, not the
+    words of every person (the same sets for the words asked)."""
+    q = (
         "SELECT a.norm, e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "WHERE e.type = 'PERSON' AND e.merged_into IS NULL AND a.norm LIKE '% %'"
     )
+    if words is None or len(words) > _BY_KEY:
+        rows = driver.rows(conn, q)
+    else:
+        norms = set()
+        for chunk in _chunks(sorted(words)):
+            marks = ", ".join(f":w{i}" for i in range(len(chunk)))
+            asked = {f"w{i}": w for i, w in enumerate(chunk)}
+            for keyed in (
+                f"SELECT norm FROM alias_keys WHERE first IN ({marks})",
+                f"SELECT norm FROM alias_words WHERE word IN ({marks})",
+            ):
+                norms |= {r[0] for r in driver.rows(conn, keyed, asked)}
+        norms |= {r[0] for r in driver.rows(conn, "SELECT norm FROM alias_keys_todo")}
+        rows = []
+        for chunk in _chunks(sorted(norms)):
+            marks = ", ".join(f":n{i}" for i in range(len(chunk)))
+            asked = {f"n{i}": n for i, n in enumerate(chunk)}
+            rows += driver.rows(conn, f"{q} AND a.norm IN ({marks})", asked)
     first: dict[str, set[int]] = defaultdict(set)
     last: dict[str, set[int]] = defaultdict(set)
-    for norm, eid in conn.execute(q):
-        words = norm.split()
-        first[words[0]].add(eid)
-        last[words[-1]].add(eid)
+    for norm, eid in rows:
+        words_of = norm.split()
+        first[words_of[0]].add(eid)
+        last[words_of[-1]].add(eid)
     return first, last
 
 

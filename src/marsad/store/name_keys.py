@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import delete, insert, or_, select
 
+from marsad.store import driver
 from marsad.store import schema as s
 from marsad.store.database import Store
 
@@ -69,27 +70,28 @@ def entities_with(
 ) -> set[int]:
     """Ids of the live entities with an alias or own name in ``norms``, a name without
     spaces in ``letters``, a name skeleton in ``skeletons`` or a word ending's skeleton
-    in ``part_skeletons`` (each read through its index)."""
-    e, a, k, p = s.entities, s.aliases, s.entity_keys, s.name_part_keys
-    live = e.c.merged_into.is_(None)
-    fresh = and_(live, e.c.name == k.c.name)  # a stale row (renamed since) is not read
+    in ``part_skeletons`` (each read through its index; a common surname's skeleton finds
+    thousands of persons: the rows come as tuples from the driver, store/driver.py)."""
+    live = "e.merged_into IS NULL"
+    fresh = f"{live} AND e.name = k.name"  # a stale row (renamed since) is not read
+    keyed = "SELECT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
     queries = [
-        (norms, lambda c: select(a.c.entity_id).join(e, e.c.id == a.c.entity_id)
-         .where(a.c.norm.in_(c), live)),
-        (norms, lambda c: select(k.c.entity_id).join(e, e.c.id == k.c.entity_id)
-         .where(k.c.norm.in_(c), fresh)),
-        (letters, lambda c: select(k.c.entity_id).join(e, e.c.id == k.c.entity_id)
-         .where(k.c.letters.in_(c), fresh)),
-        (skeletons, lambda c: select(k.c.entity_id).join(e, e.c.id == k.c.entity_id)
-         .where(k.c.skeleton.in_(c), fresh)),
-        (part_skeletons, lambda c: select(p.c.entity_id).join(e, e.c.id == p.c.entity_id)
-         .join(k, k.c.entity_id == p.c.entity_id).where(p.c.skeleton.in_(c), fresh)),
+        (norms, "SELECT a.entity_id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+         f"WHERE a.norm IN ({{}}) AND {live}"),
+        (norms, f"{keyed} WHERE k.norm IN ({{}}) AND {fresh}"),
+        (letters, f"{keyed} WHERE k.letters IN ({{}}) AND {fresh}"),
+        (skeletons, f"{keyed} WHERE k.skeleton IN ({{}}) AND {fresh}"),
+        (part_skeletons, "SELECT p.entity_id FROM name_part_keys p "
+         "JOIN entities e ON e.id = p.entity_id JOIN entity_keys k ON k.entity_id = p.entity_id "
+         f"WHERE p.skeleton IN ({{}}) AND {fresh}"),
     ]  # fmt: skip
     out: set[int] = set()
     with store.engine.connect() as conn:
         for values, query in queries:
             for chunk in _chunks(values):
-                out.update(r[0] for r in conn.execute(query(chunk)))
+                marks = ", ".join(f":k{i}" for i in range(len(chunk)))
+                params = {f"k{i}": v for i, v in enumerate(chunk)}
+                out.update(r[0] for r in driver.rows(conn, query.format(marks), params))
     return out
 
 
@@ -112,14 +114,13 @@ def live_entities(store: Store, ids: Iterable[int]) -> list[tuple[int, str, str,
 def aliases_of(store: Store, norms: Iterable[str]) -> list[tuple[str, int]]:
     """(norm, entity id) of the live entities' aliases in ``norms``, in the order the
     whole pass reads them (entity id, then norm)."""
-    e, a = s.entities, s.aliases
-    out = []
+    out: list[tuple[str, int]] = []
     with store.engine.connect() as conn:
         for chunk in _chunks(norms):
+            marks = ", ".join(f":n{i}" for i in range(len(chunk)))
             q = (
-                select(a.c.norm, a.c.entity_id)
-                .join(e, e.c.id == a.c.entity_id)
-                .where(a.c.norm.in_(chunk), e.c.merged_into.is_(None))
+                "SELECT a.norm, a.entity_id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+                f"WHERE a.norm IN ({marks}) AND e.merged_into IS NULL"
             )
-            out += [(r[0], r[1]) for r in conn.execute(q)]
+            out += driver.rows(conn, q, {f"n{i}": v for i, v in enumerate(chunk)})
     return sorted(out, key=lambda r: (r[1], r[0]))
