@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from marsad.entities import known_names
 from marsad.models import Entity, EntityType
+from marsad.store import confirmed
 from marsad.store import fragments as sql
 from marsad.store.database import Store
 
@@ -92,4 +93,32 @@ def test_name_words_by_key_are_those_of_every_name_as_of_when_asked(tmp_path: Pa
         )
         assert "دونالد" not in words and "ترمب" not in words
     assert "دونالد" in _every_name_word(store, 3)
+    store.close()
+
+
+def test_person_first_words_by_key_are_those_of_every_name(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    ids = [_person(store, names) for names in PERSONS]
+    ids.append(_person(store, ["جون لويس"], EntityType.ORGANIZATION))
+    assert known_names.fill(store)
+    ids += [_person(store, names) for names in LATER]  # in the keys' queue only
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO entity_totals (entity_id, articles) VALUES (:e, :n)"),
+            [{"e": e, "n": 1 if e == ids[1] else 3} for e in ids],  # محمد عباس: 1 article
+        )
+        every = {
+            norm.split()[0]
+            for (norm,) in conn.execute(
+                text(
+                    "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
+                    "JOIN entity_totals t ON t.entity_id = e.id WHERE e.type = 'PERSON' "
+                    "AND e.merged_into IS NULL AND t.articles >= 2 AND a.norm LIKE '% %'"
+                )
+            )
+        }
+        words = confirmed.person_first_words(conn, 2)
+        for word in WORDS + ["ابو", "بن", "محمود", "عراقجي", "لويس"]:
+            assert (word in words) == (word in every), word
+    assert {"جون", "سلمان", "محمد", "ابو"} <= every and "لويس" not in every
     store.close()

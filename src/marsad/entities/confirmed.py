@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from functools import lru_cache
 
 from sqlalchemy import Connection
@@ -247,8 +247,8 @@ def _find(
     types = sql.types_of(conn, set(names.values()))
     shared = _shared_names(names, types)
     near: dict[int, frozenset[int]] = {}  # entity → the entities its news names most
-    people = (
-        set(sql.person_first_words(conn, OTHERS_FEWEST)) if "PERSON" in types.values() else set()
+    people: Container[str] = (
+        sql.person_first_words(conn, OTHERS_FEWEST) if "PERSON" in types.values() else set()
     )
     keys: dict[str, set[str]] = defaultdict(set)  # a word or two → the names they may end
     firsts: dict[str, tuple[frozenset[str], str]] = {}  # name → its first word's forms, rest
@@ -340,7 +340,9 @@ def _written(first: tuple[frozenset[str], str], words: list[str], folded: str) -
     return any(f" {form} {rest} " in folded for form in forms.intersection(words))
 
 
-def _goes_on(content: str, start: int, end: int, norm: str, etype: str, firsts: set[str]) -> bool:
+def _goes_on(
+    content: str, start: int, end: int, norm: str, etype: str, firsts: Container[str]
+) -> bool:
     """Whether the text around a name written at [start, end) may make it another name or no
     name: a rare word beside it (the name may go on), an organisation's name followed by
     ``لل…`` or an adjective of origin (``حزب الشعب [الجمهوري]``), a one-word name without

@@ -160,15 +160,41 @@ def associates(conn: Connection, entity_id: int, k: int) -> list[int]:
     return [r[0] for r in conn.execute(q, {"e": entity_id, "k": k})]
 
 
-def person_first_words(conn: Connection, fewest: int) -> set[str]:
-    """The first words of the names of two words or more of the live persons in ``fewest``
-    articles or more."""
-    q = text(
+class PersonFirstWords:
+    """``word in person_first_words``: whether the word begins a name of two words or more
+    of a live person in ``fewest`` articles or more. Asked word by word through the
+    resolver's keys (``alias_keys.first``; the norms not keyed yet read once from their
+    queue): a round asks about the words before the names it finds, not every person's."""
+
+    _NAMES = (
         "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "JOIN entity_totals t ON t.entity_id = e.id WHERE e.type = 'PERSON' "
-        "AND e.merged_into IS NULL AND t.articles >= :f AND a.norm LIKE '% %'"
+        "AND e.merged_into IS NULL AND t.articles >= :f AND a.norm LIKE '% %' AND a.norm IN "
     )
-    return {r[0].split()[0] for r in conn.execute(q, {"f": fewest})}
+
+    def __init__(self, conn: Connection, fewest: int) -> None:
+        self.conn, self.fewest = conn, fewest
+        queued = driver.rows(
+            conn, self._NAMES + "(SELECT norm FROM alias_keys_todo)", {"f": fewest}
+        )
+        self.queued = frozenset(r[0].split()[0] for r in queued)
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if word not in self.known:
+            keyed = self._NAMES + "(SELECT norm FROM alias_keys WHERE first = :w) LIMIT 1"
+            self.known[word] = word in self.queued or bool(
+                driver.rows(self.conn, keyed, {"f": self.fewest, "w": word})
+            )
+        return self.known[word]
+
+
+def person_first_words(conn: Connection, fewest: int) -> PersonFirstWords:
+    """The first words of the names of two words or more of the live persons in ``fewest``
+    articles or more (:class:`PersonFirstWords`: asked by word)."""
+    return PersonFirstWords(conn, fewest)
 
 
 def live_ids(conn: Connection, entity_ids: Iterable[int]) -> set[int]:
