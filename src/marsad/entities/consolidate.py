@@ -109,11 +109,14 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
         since, newest = sql.unsettled(store)  # also what a killed run left unsettled
         since |= waiting
         ids = None if entity_ids is None else set(entity_ids) | since
-        done, targets = consolidate(store, ids)
+        # a round's lookups by the entities' own names, read once for both consolidations:
+        # it renames only entities both look at (name_keys.entities_with)
+        known: dict[tuple[str, str], set[int]] | None = None if ids is None else {}
+        done, targets = consolidate(store, ids, known=known)
         done["renamed"] = rename_by_usage(store, None if ids is None else ids | targets)
         if done["renamed"]:  # a new name can be another's glued or spelt otherwise
             again, more = consolidate(
-                store, targets if ids is None else ids | targets, in_context=False
+                store, targets if ids is None else ids | targets, in_context=False, known=known
             )
             done = {k: done[k] + again.get(k, 0) for k in done}
             targets |= more
@@ -141,13 +144,17 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def consolidate(
-    store: Store, entity_ids: Iterable[int] | None = None, in_context: bool = True
+    store: Store,
+    entity_ids: Iterable[int] | None = None,
+    in_context: bool = True,
+    known: dict[tuple[str, str], set[int]] | None = None,
 ) -> tuple[dict[str, int], set[int]]:
     """Retype (``entity_ids``, or all) and merge the created entities that are one;
     returns how many were retyped and merged, and the entities merged into (or made
     whole: :func:`.fragments.repair` runs first). ``in_context``: also the passes that
     read mentions in context (fragments, head nouns, partial names, common words); a
-    second consolidation after renames leaves them out (they found what there was)."""
+    second consolidation after renames leaves them out (they found what there was).
+    ``known``: lookups by the entities' own names made before (:func:`_near`)."""
     repaired = fragments.repair(store, entity_ids) if in_context else set()
     operator = sql.operator_entities(store)
     touched = None if entity_ids is None else set(entity_ids)
@@ -161,12 +168,13 @@ def consolidate(
         neighbours.refresh(store)
         _add(ents, name_keys.live_entities(store, touched), operator)
     retyped = _retype(store, ents, entity_ids)
+    known = {} if known is None else known  # a merge renames nothing: asked once a call
     merged, into, moved = 0, set(repaired), {}  # moved: merged entity → where it went
     for _ in range(ROUNDS):  # a merge can make another (its counts grow): settle them
         if everything:
             near = [(n, _where(moved, e)) for n, e in aliases]
         else:
-            near = _near(store, ents, touched, operator)
+            near = _near(store, ents, touched, operator, known)
         targets = _targets(ents, near, None if everything else touched)
         touched = None if touched is None else touched | {_where(moved, e) for e in touched}
         joining: dict[int, list[int]] = defaultdict(list)  # entity → those merged into it
@@ -211,29 +219,35 @@ def _add(
 
 
 def _near(
-    store: Store, ents: dict[int, _Entity], touched: set[int], operator: set[int]
+    store: Store,
+    ents: dict[int, _Entity],
+    touched: set[int],
+    operator: set[int],
+    known: dict[tuple[str, str], set[int]] | None = None,
 ) -> list[tuple[str, int]]:
     """Read into ``ents`` the entities the touched ones may join or be joined by, and every
     entity the rules compare those with (:mod:`.neighbours`); the aliases of the names
-    looked up, as (norm, entity id)."""
+    looked up, as (norm, entity id). ``known``: the lookups by the entities' own names
+    made before in this pass (merges since only made some of those entities dead, which
+    ``ents`` leaves out; a rename, only of entities ``touched``), kept and added to."""
     asked = neighbours.Keys()
     for eid in touched:
         if eid in ents:
             asked.related(ents[eid].norm)
-    related = asked.found(store) | touched
+    related = asked.found(store, known) | touched
     _add(ents, name_keys.live_entities(store, related - ents.keys()), operator)
     evidence = neighbours.Keys()
     for eid in related:
         if eid in ents:
             evidence.evidence(ents[eid].norm)
-    _add(ents, name_keys.live_entities(store, evidence.found(store) - ents.keys()), operator)
+    _add(ents, name_keys.live_entities(store, evidence.found(store, known) - ents.keys()), operator)
     groups = name_groups.groups()  # a group's entities all (the most covered names it)
     done: set[str] = set()
     while todo := {groups[e.norm][0] for e in ents.values() if e.norm in groups} - done:
         complete = neighbours.Keys()
         complete.norms = {n for key in todo for n in neighbours.group_names(key)}
         done |= todo
-        found = complete.found(store) - ents.keys()
+        found = complete.found(store, known) - ents.keys()
         _add(ents, name_keys.live_entities(store, found), operator)
     return name_keys.aliases_of(store, asked.norms | evidence.norms)
 

@@ -89,13 +89,17 @@ class Keys:
         self.parts.add(skeleton(norm))
         self.add_group(norm)
 
-    def found(self, store: object) -> set[int]:
+    def found(
+        self, store: object, known: dict[tuple[str, str], set[int]] | None = None
+    ) -> set[int]:
+        """The entities bearing these keys (``known``: as ``store.name_keys.entities_with``)."""
         return sql.entities_with(
             store,  # type: ignore[arg-type]
             norms=self.norms,
             letters=self.letters,
             skeletons=self.skeletons,
             part_skeletons=self.parts,
+            known=known,
         )
 
 

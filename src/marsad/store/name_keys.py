@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import Connection, delete, insert, or_, select
 
 from marsad.store import driver
 from marsad.store import schema as s
@@ -67,32 +67,59 @@ def entities_with(
     letters: Iterable[str] = (),
     skeletons: Iterable[str] = (),
     part_skeletons: Iterable[str] = (),
+    known: dict[tuple[str, str], set[int]] | None = None,
 ) -> set[int]:
     """Ids of the live entities with an alias or own name in ``norms``, a name without
     spaces in ``letters``, a name skeleton in ``skeletons`` or a word ending's skeleton
     in ``part_skeletons`` (each read through its index; a common surname's skeleton finds
-    thousands of persons: the rows come as tuples from the driver, store/driver.py)."""
+    thousands of persons: the rows come as tuples from the driver, store/driver.py).
+
+    ``known``: the answers by the entities' own names (``entity_keys``, ``name_part_keys``)
+    read before, (kind, key) → ids, kept and added to: a key read again is not asked again.
+    For a caller to whom an entity merged away since (it may be among them) and one renamed
+    since (it may be missing) are nothing new — the global pass, which renames only what it
+    looks at and reads every live entity again. The aliases are always read (a merge moves
+    them)."""
     live = "e.merged_into IS NULL"
     fresh = f"{live} AND e.name = k.name"  # a stale row (renamed since) is not read
-    keyed = "SELECT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
-    queries = [
-        (norms, "SELECT a.entity_id FROM aliases a JOIN entities e ON e.id = a.entity_id "
-         f"WHERE a.norm IN ({{}}) AND {live}"),
-        (norms, f"{keyed} WHERE k.norm IN ({{}}) AND {fresh}"),
-        (letters, f"{keyed} WHERE k.letters IN ({{}}) AND {fresh}"),
-        (skeletons, f"{keyed} WHERE k.skeleton IN ({{}}) AND {fresh}"),
-        (part_skeletons, "SELECT p.entity_id FROM name_part_keys p "
+    keyed = "FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
+    by_name = [
+        ("norm", norms, f"SELECT k.norm, k.entity_id {keyed} WHERE k.norm IN ({{}}) AND {fresh}"),
+        ("letters", letters,
+         f"SELECT k.letters, k.entity_id {keyed} WHERE k.letters IN ({{}}) AND {fresh}"),
+        ("skeleton", skeletons,
+         f"SELECT k.skeleton, k.entity_id {keyed} WHERE k.skeleton IN ({{}}) AND {fresh}"),
+        ("part", part_skeletons, "SELECT p.skeleton, p.entity_id FROM name_part_keys p "
          "JOIN entities e ON e.id = p.entity_id JOIN entity_keys k ON k.entity_id = p.entity_id "
          f"WHERE p.skeleton IN ({{}}) AND {fresh}"),
     ]  # fmt: skip
+    aliases = (
+        "SELECT a.norm, a.entity_id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        f"WHERE a.norm IN ({{}}) AND {live}"
+    )
+    known = {} if known is None else known
     out: set[int] = set()
     with store.engine.connect() as conn:
-        for values, query in queries:
-            for chunk in _chunks(values):
-                marks = ", ".join(f":k{i}" for i in range(len(chunk)))
-                params = {f"k{i}": v for i, v in enumerate(chunk)}
-                out.update(r[0] for r in driver.rows(conn, query.format(marks), params))
+        out.update(eid for _, eid in _read(conn, aliases, set(norms)))
+        for kind, values, query in by_name:
+            values = set(values)
+            asked = {v for v in values if (kind, v) not in known}
+            for v in asked:
+                known[kind, v] = set()
+            for key, eid in _read(conn, query, asked):
+                known[kind, key].add(eid)
+            for v in values:
+                out |= known[kind, v]
     return out
+
+
+def _read(conn: Connection, query: str, values: Iterable[str]) -> list[tuple[str, int]]:
+    """The rows of ``query`` (its ``IN ({})`` filled with bound values), in chunks."""
+    rows: list[tuple[str, int]] = []
+    for chunk in _chunks(values):
+        marks = ", ".join(f":k{i}" for i in range(len(chunk)))
+        rows += driver.rows(conn, query.format(marks), {f"k{i}": v for i, v in enumerate(chunk)})
+    return rows
 
 
 def live_entities(store: Store, ids: Iterable[int]) -> list[tuple[int, str, str, bool, int]]:
