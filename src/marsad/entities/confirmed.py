@@ -251,6 +251,7 @@ def _find(
         sql.person_first_words(conn, OTHERS_FEWEST) if "PERSON" in types.values() else set()
     )
     keys: dict[str, set[str]] = defaultdict(set)  # a word or two → the names they may end
+    keys_of: dict[str, list[str]] = defaultdict(list)  # and back: a name → its keys
     firsts: dict[str, tuple[frozenset[str], str]] = {}  # name → its first word's forms, rest
     forms_of: dict[str, frozenset[str]] = {}  # a first word's forms, made once (محمد …)
     for norm in names:
@@ -260,10 +261,11 @@ def _find(
             forms = forms_of[words[0]] = frozenset(word_forms(words[0]))
         firsts[norm] = forms, " ".join(words[1:])
         if len(words) > 2:
-            keys[" ".join(words[-2:])].add(norm)
+            keys_of[norm].append(" ".join(words[-2:]))
         else:  # the first word may carry a clitic: each form is a key
-            for form in forms:
-                keys[" ".join((form, *words[1:]))].add(norm)
+            keys_of[norm] += [" ".join((form, *words[1:])) for form in forms]
+        for key in keys_of[norm]:
+            keys[key].add(norm)
     starts = {key.split()[0] for key in keys if " " in key}  # the first words of two-word keys
     out = []
     for article, content, spans, named in sql.texts_and_spans(conn, sorted(wanted)):
@@ -271,8 +273,17 @@ def _find(
         in_place = fold_in_place(content)
         words = folded_words(in_place)
         folded = f" {' '.join(words)} "
-        pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a in starts}
-        present = (set(words) | pairs) & keys.keys()
+        if allowed is None:
+            pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a in starts}
+            present = (set(words) | pairs) & keys.keys()
+        else:  # the keys of the names asked for (a pair: two words side by side)
+            held = set(words)
+            present = {
+                key
+                for n in allowed
+                for key in keys_of.get(n, ())
+                if (f" {key} " in folded if " " in key else key in held)
+            }
         looked = {
             n
             for key in present

@@ -125,16 +125,15 @@ def _read(conn: Connection, query: str, values: Iterable[str]) -> list[tuple[str
 def live_entities(store: Store, ids: Iterable[int]) -> list[tuple[int, str, str, bool, int]]:
     """(id, name, type, from the KB, articles ever) of these entities, those not merged
     away (as :func:`marsad.store.edits.live_entities`), in id order."""
-    e, t = s.entities, s.entity_totals
     out = []
     with store.engine.connect() as conn:
         for chunk in _chunks(ids):
             q = (
-                select(e.c.id, e.c.name, e.c.type, e.c.kb_id.is_not(None), t.c.articles)
-                .select_from(e.outerjoin(t, t.c.entity_id == e.c.id))
-                .where(e.c.id.in_(chunk), e.c.merged_into.is_(None))
+                "SELECT e.id, e.name, e.type, e.kb_id IS NOT NULL, t.articles FROM entities e "
+                "LEFT JOIN entity_totals t ON t.entity_id = e.id "
+                f"WHERE e.id IN ({','.join(str(int(i)) for i in chunk)}) AND e.merged_into IS NULL"
             )
-            out += [(r[0], r[1], r[2], bool(r[3]), r[4] or 0) for r in conn.execute(q)]
+            out += [(r[0], r[1], r[2], bool(r[3]), r[4] or 0) for r in driver.rows(conn, q)]
     return sorted(out)
 
 
