@@ -111,13 +111,13 @@ def store(conn: Connection, names: Mapping[str, int], before: Mapping[str, int])
 
 def others_named(conn: Connection, norm: str, besides: int, fewest: int) -> bool:
     """Whether another live entity, in ``fewest`` articles or more, bears this name."""
-    q = text(
+    q = (
         "SELECT 1 FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "LEFT JOIN entity_totals t ON t.entity_id = e.id WHERE a.norm = :n AND e.id != :b "
         "AND e.merged_into IS NULL AND (e.kb_id IS NOT NULL OR coalesce(t.articles, 0) >= :f) "
         "LIMIT 1"
     )
-    return conn.execute(q, {"n": norm, "b": besides, "f": fewest}).first() is not None
+    return driver.lookup(conn, q, {"n": norm, "b": besides, "f": fewest}) is not None
 
 
 def aliases_of(conn: Connection, entity_ids: Iterable[int]) -> set[str]:
@@ -140,12 +140,12 @@ def longer_names(conn: Connection, norm: str, fewest: int) -> set[str]:
 def longer_bodies(conn: Connection, norm: str, fewest: int) -> list[tuple[str, int]]:
     """(the word more, the entity) of the live entities in ``fewest`` articles or more whose
     names are this name and one word more."""
-    q = text(
+    q = (
         "SELECT a.norm, e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "JOIN entity_totals t ON t.entity_id = e.id WHERE a.norm > :lo AND a.norm < :hi "
         "AND e.merged_into IS NULL AND t.articles >= :f"
     )
-    rows = conn.execute(q, {"lo": norm + " ", "hi": norm + " \U0010ffff", "f": fewest})
+    rows = driver.rows(conn, q, {"lo": norm + " ", "hi": norm + " \U0010ffff", "f": fewest})
     rest = [(r[0][len(norm) + 1 :], r[1]) for r in rows if r[0].startswith(norm + " ")]
     return sorted((word, eid) for word, eid in rest if " " not in word)  # (collations)
 
