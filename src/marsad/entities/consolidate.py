@@ -269,8 +269,13 @@ def _name_groups(store: Store, ents: dict[int, _Entity]) -> None:
 
 def _retype(store: Store, ents: dict[int, _Entity], entity_ids: Iterable[int] | None) -> int:
     ids = None if entity_ids is None else [e for e in entity_ids if e in ents]
-    votes = sql.mention_types(store, ids)
     groups = name_groups.groups()
+    # the mentions of an entity its lock, group or last word types do not vote (a country's
+    # thousands were counted for nothing each round)
+    voting = ids and [
+        e for e in ids if not (ents[e].locked or ents[e].norm in groups or _tail_type(ents[e].norm))
+    ]
+    votes = sql.mention_types(store, voting)
     changed = 0
     with store.batch():  # one transaction, not a commit per entity retyped
         for eid in sorted(ents if ids is None else ids):
