@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from marsad.entities import known_names
@@ -66,7 +67,11 @@ def _every_name_word(store: Store, fewest: int) -> set[str]:
         return {w for (norm,) in rows for w in norm.split()}
 
 
-def test_name_words_by_key_are_those_of_every_name_as_of_when_asked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("by_key", [2000, 2])  # past that many words: every name at once
+def test_name_words_by_key_are_those_of_every_name_as_of_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, by_key: int
+) -> None:
+    monkeypatch.setattr(sql, "_BY_KEY", by_key)
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     ids = [_person(store, names) for names in PERSONS]
     ids.append(_person(store, ["مانشستر يونايتد"], EntityType.ORGANIZATION))
@@ -96,7 +101,11 @@ def test_name_words_by_key_are_those_of_every_name_as_of_when_asked(tmp_path: Pa
     store.close()
 
 
-def test_person_first_words_by_key_are_those_of_every_name(tmp_path: Path) -> None:
+@pytest.mark.parametrize("by_key", [2000, 2])
+def test_person_first_words_by_key_are_those_of_every_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, by_key: int
+) -> None:
+    monkeypatch.setattr(confirmed, "BY_KEY", by_key)
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     ids = [_person(store, names) for names in PERSONS]
     ids.append(_person(store, ["جون لويس"], EntityType.ORGANIZATION))

@@ -22,6 +22,8 @@ from marsad.store.edits import _chunks
 from marsad.store.fragments import Changes, drop_mentions
 from marsad.store.listing import SearchFilters, search_clauses
 
+BY_KEY = 2000  # words asked one by one before every name is read at once
+
 
 def written_forms(
     conn: Connection, entity_ids: Iterable[int] | None = None
@@ -164,30 +166,36 @@ class PersonFirstWords:
     """``word in person_first_words``: whether the word begins a name of two words or more
     of a live person in ``fewest`` articles or more. Asked word by word through the
     resolver's keys (``alias_keys.first``; the norms not keyed yet read once from their
-    queue): a round asks about the words before the names it finds, not every person's."""
+    queue): a round asks about the words before the names it finds, not every person's;
+    past ``BY_KEY`` words (a whole pass) every name is read once instead."""
 
     _NAMES = (
         "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "JOIN entity_totals t ON t.entity_id = e.id WHERE e.type = 'PERSON' "
-        "AND e.merged_into IS NULL AND t.articles >= :f AND a.norm LIKE '% %' AND a.norm IN "
+        "AND e.merged_into IS NULL AND t.articles >= :f AND a.norm LIKE '% %'"
     )
 
     def __init__(self, conn: Connection, fewest: int) -> None:
         self.conn, self.fewest = conn, fewest
-        queued = driver.rows(
-            conn, self._NAMES + "(SELECT norm FROM alias_keys_todo)", {"f": fewest}
-        )
-        self.queued = frozenset(r[0].split()[0] for r in queued)
+        queued = self._norms("SELECT norm FROM alias_keys_todo")
+        self.queued = frozenset(norm.split()[0] for norm in queued)
         self.known: dict[str, bool] = {}
+        self.every: frozenset[str] | None = None
+
+    def _norms(self, among: str | None, word: str = "", limit: str = "") -> list[str]:
+        q = self._NAMES if among is None else f"{self._NAMES} AND a.norm IN ({among}){limit}"
+        return [r[0] for r in driver.rows(self.conn, q, {"f": self.fewest, "w": word})]
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
+        if self.every is None and len(self.known) >= BY_KEY:
+            self.every = frozenset(norm.split()[0] for norm in self._norms(None))
+        if self.every is not None:
+            return word in self.every
         if word not in self.known:
-            keyed = self._NAMES + "(SELECT norm FROM alias_keys WHERE first = :w) LIMIT 1"
-            self.known[word] = word in self.queued or bool(
-                driver.rows(self.conn, keyed, {"f": self.fewest, "w": word})
-            )
+            keyed = "SELECT norm FROM alias_keys WHERE first = :w"
+            self.known[word] = word in self.queued or bool(self._norms(keyed, word, " LIMIT 1"))
         return self.known[word]
 
 

@@ -114,30 +114,37 @@ class NameWords:
     a live entity in ``fewest`` articles or more — as of when it was made (the aliases up to
     the newest id then: the pass may name entities anew while it asks). Asked word by word
     through the resolver's keys (``alias_words``; the norms not keyed yet, read once from
-    their queue): a round asks a few hundred words, not the words of every name."""
+    their queue): a round asks a few hundred words, not the words of every name; past
+    ``_BY_KEY`` words (a whole pass) every name is read once instead."""
 
     _NAMES = (
         "SELECT a.norm FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "JOIN entity_totals t ON t.entity_id = e.id WHERE a.id <= :upto "
-        "AND e.merged_into IS NULL AND t.articles >= :n AND a.norm LIKE '% %' AND a.norm IN "
+        "AND e.merged_into IS NULL AND t.articles >= :n AND a.norm LIKE '% %'"
     )
 
     def __init__(self, conn: Connection, fewest: int) -> None:
         self.conn, self.fewest = conn, fewest
         self.upto = (driver.lookup(conn, "SELECT max(id) FROM aliases") or (0,))[0] or 0
-        queued = self._norms("(SELECT norm FROM alias_keys_todo)", {})
+        queued = self._norms("SELECT norm FROM alias_keys_todo", {})
         self.queued = frozenset(w for norm in queued for w in norm.split())
         self.known: dict[str, bool] = {}
+        self.every: frozenset[str] | None = None
 
-    def _norms(self, among: str, params: dict[str, object]) -> list[str]:
+    def _norms(self, among: str | None, params: dict[str, object]) -> list[str]:
+        q = self._NAMES if among is None else f"{self._NAMES} AND a.norm IN ({among})"
         bound = {"upto": self.upto, "n": self.fewest, **params}
-        return [r[0] for r in driver.rows(self.conn, self._NAMES + among, bound)]
+        return [r[0] for r in driver.rows(self.conn, q, bound)]
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
+        if self.every is None and len(self.known) >= _BY_KEY:
+            self.every = frozenset(w for norm in self._norms(None, {}) for w in norm.split())
+        if self.every is not None:
+            return word in self.every
         if word not in self.known:
-            keyed = "(SELECT norm FROM alias_words WHERE word = :w)"
+            keyed = "SELECT norm FROM alias_words WHERE word = :w"
             self.known[word] = word in self.queued or any(
                 word in norm.split() for norm in self._norms(keyed, {"w": word})
             )
