@@ -242,3 +242,20 @@ def test_a_bare_title_after_another_person_of_no_known_role_is_left_alone(
     keys = linked(kb_store, art)
     assert ("جاكوب زوما", "new:جاكوب زوما") in keys
     assert ("الرئيس", "new:إيمرسون منانغاغوا") not in keys  # Zuma may be meant
+
+
+def test_a_role_the_recogniser_cut_short_still_names_the_person_after_it(
+    kb_store: Store,
+) -> None:
+    got = resolve_marked(
+        Resolver(kb_store),
+        "تقارب\nقال الرئيس التركي رجب طيب أردوغان إن التقارب مستمر مع الرئيس الروسي "
+        "فلاديمير بوتين. وأكد الرئيس أن العلاقات قوية.",
+        [
+            ("الرئيس التركي رجب طيب أردوغان", "P"),
+            ("الرئيس", "P"),  # the recogniser's span: the adjective left out
+            ("فلاديمير بوتين", "P"),
+        ],
+        day="2018-07-01",
+    )
+    assert got["الرئيس"][0] == "putin"  # not Erdoğan: apposition with the name after it

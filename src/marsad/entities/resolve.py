@@ -476,6 +476,11 @@ class Resolver:
         if text is not None:
             blocked = [(it.mention.start, it.mention.end) for it in items]
             for i, role in enumerate(found):
+                end, more = R.words_after(text, role.end, blocked, self._is_name)
+                if more:  # [الرئيس] الروسي فلاديمير بوتين: the recogniser cut the role
+                    key = role.key | {R.role_word(w) for w in more}
+                    role = replace(role, end=end, surface=text[role.start : end], key=key)
+                    found[i] = role
                 word = R.complement_after(text, role.end, blocked, self._is_name)
                 if word is not None:
                     found[i] = replace(role, key=role.key | {R.role_word(word)})
@@ -496,7 +501,9 @@ class Resolver:
             if it.role_words:
                 local[it.entity].append(it.role_words)  # type: ignore[index]
             local[it.entity].extend(self.roles.held_by(it.entity, day))  # type: ignore[arg-type]
-        given = {(it.mention.start, it.mention.end) for it in items if it.role is not None}
+        given = {  # start → the recogniser's role span (the role may have been lengthened)
+            it.mention.start: it.mention for it in items if it.role is not None
+        }
         named_at: dict[int, int] = {}  # entity → where the article first names it
         for it in named:
             named_at.setdefault(it.entity, it.mention.start)  # type: ignore[arg-type]
@@ -524,8 +531,9 @@ class Resolver:
             if follower is not None:  # apposition: "وزير الخارجية الروسي سيرغي لافروف"
                 if not role.counterpart:
                     local[follower.entity].append(role.key)  # type: ignore[index]
-                if (role.start, role.end) in given:  # a recogniser's role span is a mention
-                    out.append(StoredMention(follower.entity, role.start, role.end, role.surface))
+                if role.start in given:  # a recogniser's role span is a mention
+                    m = given[role.start]
+                    out.append(StoredMention(follower.entity, m.start, m.end, m.text))
                 continue
             standalone.append(role)
         unresolved: list[frozenset[str]] = []
@@ -542,7 +550,11 @@ class Resolver:
                     waiting.append(role)
                     continue
                 local[holder].append(role.key)
-                out.append(StoredMention(holder, role.start, role.end, role.surface))
+                m = given.get(role.start)
+                span = (
+                    (role.start, role.end, role.surface) if m is None else (m.start, m.end, m.text)
+                )
+                out.append(StoredMention(holder, *span))
             if attempt == 0:
                 unresolved = [r.key for r in waiting if not _short(r, standalone)]
             standalone = waiting

@@ -249,6 +249,26 @@ def on_behalf_of_a_holder(role: RoleSpan) -> bool:
     return any(is_head(w) for w in after)
 
 
+def words_after(
+    text: str, end: int, blocked: Iterable[tuple[int, int]], is_name: Callable[[str], bool]
+) -> tuple[int, list[str]]:
+    """The role words right after a role a recogniser cut short (``[الرئيس] الروسي``) that
+    no mention covers: where they end, and the words (normalised)."""
+    words: list[str] = []
+    while len(words) < MAX_ROLE_WORDS:
+        m = WORD.search(text, end)
+        if m is None or not _adjacent(text, end, m.start()):
+            break
+        if any(s <= m.start() < e for s, e in blocked):
+            break
+        word = normalise_word(m.group())
+        if not is_role_word(word, is_name) or is_head(word):
+            break
+        words.append(word)
+        end = m.end()
+    return end, words
+
+
 def complement_after(
     text: str, end: int, blocked: Iterable[tuple[int, int]], is_name: Callable[[str], bool]
 ) -> str | None:
