@@ -309,3 +309,24 @@ def test_a_places_name_does_not_take_the_adjective_of_another_place(settings):
     ingest(store, settings, [rows])
     assert entity_of(store, "برزة")["name"] == "برزة"
     assert entity_of(store, "الغوطة الشرقية")["name"] == "الغوطة الشرقية"
+
+
+def test_two_arabic_names_one_long_vowel_apart_are_two_people(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"قال محمود عباس في الخطاب رقم {k} إن السلام ممكن.", {"محمود عباس": PERSON})
+        for k in range(4)
+    ]
+    rows += [(f"سجل محمد عباس هدفا في المباراة رقم {k}.", {"محمد عباس": PERSON}) for k in range(2)]
+    rows += [(f"قتل حسين القحطاني في الهجوم رقم {k}.", {"حسين القحطاني": PERSON}) for k in range(3)]
+    rows += [("استقبل السفير حسن القحطاني الوفد.", {"حسن القحطاني": PERSON})]
+    rows += [
+        (f"قال دونالد ترامب في التغريدة رقم {k} إن.", {"دونالد ترامب": PERSON}) for k in range(4)
+    ]
+    rows += [
+        ("قال دونالد ترمب إن الاتفاق سيئ.", {"دونالد ترمب": PERSON})
+    ]  # one man, spelt two ways
+    ingest(store, settings, [rows])
+    assert entity_page(store, settings, entity_of(store, "محمد عباس")["slug"]).article_count == 2
+    assert entity_page(store, settings, entity_of(store, "حسن القحطاني")["slug"]).article_count == 1
+    assert entity_page(store, settings, entity_of(store, "دونالد ترامب")["slug"]).article_count == 5

@@ -719,6 +719,8 @@ def _word_variants(x: str, y: str) -> bool:
         x, y = x[2:], y[2:]
     if not x or not y or x[0] != y[0]:
         return False
+    if _fail_and_fail_il(x, y):
+        return False
     if skeleton(x) == skeleton(y):
         short, long = sorted((x, y), key=len)
         letters = iter(long)
@@ -727,6 +729,21 @@ def _word_variants(x: str, y: str) -> bool:
         if len(x) == len(y) >= 5:  # a vowel moved in a longer word: أميركا / أمريكا
             return True
     return len(x) == len(y) >= 5 and fuzz.ratio(x, y) >= 85  # a letter for another
+
+
+def _fail_and_fail_il(x: str, y: str) -> bool:
+    """حسن / حسين, سعد / سعيد, محمد / محمود: an Arabic name of three or four letters and the
+    name of the pattern فعيل / فعول / مفعول made from it (ي or و before the last letter)
+    are two names, not two spellings of one (بوتن / بوتين, four letters and ي, stay one)."""
+    short, long = sorted((x, y), key=len)
+    n = len(short)
+    return (
+        n in (3, 4)
+        and len(long) == n + 1
+        and long[: n - 1] == short[:-1]
+        and long[-1] == short[-1]
+        and (long[-2] == "و" or (long[-2] == "ي" and n == 3))
+    )
 
 
 def _vowel_shape(word: str) -> str:
