@@ -330,3 +330,13 @@ def test_two_arabic_names_one_long_vowel_apart_are_two_people(settings):
     assert entity_page(store, settings, entity_of(store, "محمد عباس")["slug"]).article_count == 2
     assert entity_page(store, settings, entity_of(store, "حسن القحطاني")["slug"]).article_count == 1
     assert entity_page(store, settings, entity_of(store, "دونالد ترامب")["slug"]).article_count == 5
+
+
+def test_a_fathers_name_after_bin_is_not_the_sons_surname(settings):
+    store = Store(settings.database_url)
+    son, father = "محمد بن سلمان بن عبدالعزيز", "سلمان بن عبدالعزيز"
+    rows = [(f"التقى ولي العهد {son} الوفد في اللقاء رقم {k}.", {son: PERSON}) for k in range(4)]
+    rows += [(f"أصدر الملك {father} أمرا ملكيا رقم {k}.", {father: PERSON}) for k in range(2)]
+    ingest(store, settings, [rows])
+    king = entity_page(store, settings, entity_of(store, father)["slug"])
+    assert king.name == father and king.article_count == 2  # not on his son's page

@@ -36,19 +36,23 @@ from marsad.store.database import Store
 CONNECTORS = frozenset(
     {"عبد", "ابو", "ابن", "بن", "بنت", "ام", "ال", "دي", "دو", "فون", "فان", "لا"}
 )
+FATHER_LINKS = frozenset({"بن", "ابن", "بنت"})  # what follows is the father's name
 CACHE_MAX = 500_000  # keys read from the database kept at most (then read again)
 log = logging.getLogger(__name__)
 
 
 def name_parts(tokens: tuple[str, ...] | list[str]) -> list[tuple[bool, tuple[str, ...]]]:
     """Proper prefixes (True: first names) and suffixes (False: surnames) of a multi-word
-    name that can stand for it alone."""
+    name that can stand for it alone; not what follows بن (the father's name: سلمان بن
+    عبدالعزيز ends محمد بن سلمان بن عبدالعزيز, and is his father)."""
     tokens = tuple(tokens)
     out = []
     for n in range(1, len(tokens)):
         for first, part in ((True, tokens[:n]), (False, tokens[-n:])):
             if part[-1] in CONNECTORS or part[0] in CONNECTORS and len(part) == 1:
                 continue
+            if not first and tokens[-n - 1] in FATHER_LINKS:
+                continue  # سلمان بن عبدالعزيز is محمد بن سلمان بن عبدالعزيز's father, not him
             if len("".join(part)) >= 3:
                 out.append((first, part))
     return out
