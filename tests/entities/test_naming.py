@@ -197,6 +197,19 @@ def test_a_name_glued_to_its_preposition_loses_it_and_joins_the_bare_name(settin
     assert entity_page(store, settings, party["slug"]).article_count == 4
 
 
+def test_a_noun_glued_to_lil_before_its_adjective_had_the_article(settings):
+    store = Store(settings.database_url)
+    names = [("للجنة الدولية للصليب الأحمر", ORG), ("للجنة الانتخابات", ORG)]
+    texts = ["قدمت الحكومة الشكر للجنة الدولية للصليب الأحمر على جهودها."]
+    texts += ["قدم المرشح أوراقه للجنة الانتخابات أمس."]  # ل + لجنة: no article
+    ingest(store, settings, names, texts)
+    red_cross = find_entity(store, "للجنة الدولية للصليب الأحمر")
+    board = find_entity(store, "للجنة الانتخابات")
+    rename_by_usage(store)
+    assert store.get_entity(red_cross["id"])["name"] == "اللجنة الدولية للصليب الأحمر"
+    assert store.get_entity(board["id"])["name"] == "للجنة الانتخابات"
+
+
 def test_a_conjunction_glued_to_a_persons_first_name_leaves_the_name(settings):
     store = Store(settings.database_url)
     names = [("وتيسير الجاسم", PERSON), ("تيسير الجاسم", PERSON)]

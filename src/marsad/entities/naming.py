@@ -86,7 +86,7 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
         name, etype = current[eid]
         name_norm = normalise(name)
         if _glued_lil(name_norm):  # للحزب الديمقراطي: no name begins with the preposition
-            out[eid] = "ال" + name.strip()[2:]
+            out[eid] = _without_lil(name.strip())
             continue
         same = _same_name(name_norm, used)
         if same != name_norm:  # the most used of its other spellings or group names
@@ -129,13 +129,29 @@ def _run_on(store: Store) -> Callable[[str], bool]:
     return run_on
 
 
+def _without_lil(name: str) -> str:
+    """للحزب الديمقراطي → الحزب الديمقراطي; للجنة الدولية → اللجنة الدولية (the noun's own ل
+    is written once with the article's: the news corpus writes اللجنة, not الجنة, here)."""
+    counts = default_counts()
+    first, _, rest = name.partition(" ")
+    short, kept = "ال" + first[2:], "ال" + first[1:]
+    if counts[normalise(kept)] > counts[normalise(short)]:
+        return f"{kept} {rest}".strip()
+    return f"{short} {rest}".strip()
+
+
 def _glued_lil(norm: str) -> bool:
     """للحزب, للمالكي: ل + the article, glued to a name by the recogniser's span, where the
     news corpus writes the word with the article at least as often as without (not للجنة,
-    ل + لجنة; not للا, the Moroccan title)."""
-    first = norm.split()[0] if norm.split() else ""
+    ل + لجنة; not للا, the Moroccan title), or an adjective with the article follows it
+    (للجنة الدولية للصليب الأحمر: the adjective says the noun had it)."""
+    words = norm.split()
+    first = words[0] if words else ""
     if not first.startswith("لل") or len(first) <= 4 or first == "للا":
         return False
+    if len(words) > 1 and roles.is_nisba(words[1]):
+        return True  # للجنة الدولية: the adjective's article says the noun had it (not
+        # للجنة الانتخابات, ل + لجنة: a noun after a noun without the article)
     counts = default_counts()  # للجنة, للواء: ل + لجنة, لواء (no article to give back)
     return counts["ال" + first[2:]] >= max(counts["ل" + first[2:]], 1)
 
