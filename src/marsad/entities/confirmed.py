@@ -63,7 +63,7 @@ from marsad.entities import fragments
 from marsad.entities import roles as R
 from marsad.ner.gazetteer import MAX_NAME_WORDS
 from marsad.ner.lexicon import triggers
-from marsad.ner.rules import letter_names, org_heads
+from marsad.ner.rules import letter_names
 from marsad.store import confirmed as sql
 from marsad.store import edits
 from marsad.store.database import Store
@@ -311,13 +311,10 @@ def _find(
 def _shared_names(names: dict[str, int], types: dict[int, str]) -> set[str]:
     """The organisations' names many bodies may bear: a head noun and words (قوات الأمن,
     الحزب الاشتراكي الديمقراطي, مجلس الشيوخ, وزارة الزراعة)."""
-    heads = org_heads()
     return {
         norm
         for norm, eid in names.items()
-        if types.get(eid) == "ORGANIZATION"
-        and " " in norm
-        and norm.split()[0].removeprefix("ال") in heads
+        if types.get(eid) == "ORGANIZATION" and fragments.body_name(norm)
     }
 
 

@@ -65,7 +65,7 @@ from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
 from marsad.entities.resolve import ARTICLE_SHARE, CONNECTORS, words_close
-from marsad.ner.lexicon import LEXICON_DIR
+from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds
 from marsad.store import edits as sql
 from marsad.store import name_keys, shared
 from marsad.store.database import Store
@@ -296,12 +296,7 @@ def _retype(store: Store, ents: dict[int, _Entity], entity_ids: Iterable[int] | 
 @cache
 def type_tails() -> dict[str, str]:
     """Normalised word → the type of a name it ends (``lexicons/type_tails.tsv``)."""
-    out: dict[str, str] = {}
-    for line in (LEXICON_DIR / "type_tails.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            word, etype = line.split("\t")
-            out[normalise(word)] = etype
-    return out
+    return read_word_kinds(LEXICON_DIR / "type_tails.tsv")
 
 
 def _tail_type(norm: str) -> str | None:

@@ -48,7 +48,7 @@ from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups
 from marsad.entities import roles as R
-from marsad.ner.lexicon import LEXICON_DIR, read_word_list, triggers
+from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds, read_word_list, triggers
 from marsad.ner.rules import org_heads, weekdays
 from marsad.store import edits
 from marsad.store import fragments as sql
@@ -350,12 +350,7 @@ def _whole(m: _Mention, side: str) -> tuple[int, int, int, str]:
 @cache
 def type_heads() -> dict[str, str]:
     """Normalised head noun → the type of the names after it (``lexicons/type_heads.tsv``)."""
-    out: dict[str, str] = {}
-    for line in (LEXICON_DIR / "type_heads.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            word, etype = line.split("\t")
-            out[normalise(word)] = etype
-    return out
+    return read_word_kinds(LEXICON_DIR / "type_heads.tsv")
 
 
 def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> int:
@@ -509,7 +504,7 @@ def generic_bodies(store: Store, entity_ids: Iterable[int] | None = None) -> set
         bare: dict[int, str] = {}
         for eid, name, etype, kb, n in live:
             norm = normalise(name).strip()
-            if etype != "ORGANIZATION" or not _body_name(norm):
+            if etype != "ORGANIZATION" or not body_name(norm):
                 continue
             if not kb and eid not in operator and n >= 1:
                 bare[eid] = norm
@@ -517,7 +512,7 @@ def generic_bodies(store: Store, entity_ids: Iterable[int] | None = None) -> set
             if wanted is not None and len(words) > 1 and words[-1] in R.place_nisbas():
                 shorter = " ".join(words[:-1])  # وزارة الداخلية المصرية → وزارة الداخلية
                 other = sql.entity_named(conn, shorter, besides=eid, fewest=1, kb=False)
-                if other is not None and other not in operator and _body_name(shorter):
+                if other is not None and other not in operator and body_name(shorter):
                     bare[other] = shorter
         for eid, norm in sorted(bare.items()):
             bodies = {
@@ -553,7 +548,7 @@ def portfolios() -> frozenset[str]:
     return frozenset(read_word_list(LEXICON_DIR / "ministry_portfolios.txt"))
 
 
-def _body_name(norm: str) -> bool:
+def body_name(norm: str) -> bool:
     """وزارة الخارجية, البنك المركزي: an organisation's head noun and words."""
     words = norm.split()
     return len(words) > 1 and words[0].removeprefix("ال") in org_heads()

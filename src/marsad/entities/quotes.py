@@ -29,7 +29,7 @@ from typing import Protocol
 
 from marsad.arabic.normalise import normalise, normalise_word
 from marsad.models import content_of
-from marsad.ner.lexicon import triggers
+from marsad.ner.lexicon import read_word_kinds, triggers
 from marsad.store.database import Store
 
 LEXICONS = Path(__file__).resolve().parents[1] / "arabic" / "lexicons"
@@ -69,12 +69,7 @@ class _Mention(Protocol):  # what the finder needs of a stored mention
 
 def _word_kinds(name: str) -> dict[str, str]:
     """A ``word<TAB>kind`` lexicon: normalised word → kind."""
-    table = {}
-    for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, kind = line.split("\t")
-            table[normalise(word)] = kind.strip()
-    return table
+    return read_word_kinds(LEXICONS / name)
 
 
 @cache

@@ -532,8 +532,7 @@ class Resolver:
                 if not role.counterpart:
                     local[follower.entity].append(role.key)  # type: ignore[index]
                 if role.start in given:  # a recogniser's role span is a mention
-                    m = given[role.start]
-                    out.append(StoredMention(follower.entity, m.start, m.end, m.text))
+                    out.append(StoredMention(follower.entity, *_stored_span(role, given)))
                 continue
             standalone.append(role)
         unresolved: list[frozenset[str]] = []
@@ -550,11 +549,7 @@ class Resolver:
                     waiting.append(role)
                     continue
                 local[holder].append(role.key)
-                m = given.get(role.start)
-                span = (
-                    (role.start, role.end, role.surface) if m is None else (m.start, m.end, m.text)
-                )
-                out.append(StoredMention(holder, *span))
+                out.append(StoredMention(holder, *_stored_span(role, given)))
             if attempt == 0:
                 unresolved = [r.key for r in waiting if not _short(r, standalone)]
             standalone = waiting
@@ -623,6 +618,13 @@ class Resolver:
         if it.norm != normalise(surface):
             self._index(it.norm, entity_id, etype)
         return entity_id
+
+
+def _stored_span(role: R.RoleSpan, given: dict[int, Mention]) -> tuple[int, int, str]:
+    """(start, end, surface) a role mention is stored with: the recogniser's span where it
+    gave one (the role may have been lengthened past it), else the role's own."""
+    m = given.get(role.start)
+    return (role.start, role.end, role.surface) if m is None else (m.start, m.end, m.text)
 
 
 def _another_between(

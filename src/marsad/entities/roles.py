@@ -19,7 +19,7 @@ from pathlib import Path
 from marsad.arabic.normalise import WORD, normalise, normalise_word
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups
-from marsad.ner.rules import letter_names
+from marsad.ner.rules import letter_names, org_heads
 
 LEXICONS = Path(__file__).resolve().parent.parent / "arabic" / "lexicons"
 STOPWORDS = frozenset({"الي", "في", "من", "عن", "علي", "باسم", "لدي", "و"})
@@ -135,20 +135,13 @@ def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     first = tokens[0]
     if first.startswith("ال") and first in place_nisbas() and all(map(is_nisba, tokens[1:])):
         return True  # الكورية الشمالية: adjectives (تركي المالكي is a man: no article)
-    if len(tokens) > 1 and first in org_head_words() and all(map(_indefinite_nisba, tokens[1:])):
+    if len(tokens) > 1 and first in org_heads() and all(map(_indefinite_nisba, tokens[1:])):
         return True  # منظمة دولية, جماعة إرهابية: "an international organisation"
     if norm.startswith("لل") and "ال" + norm[2:] in not_names():
         return True  # للمنظمة الدولية: ل + the article
     if tokens[-1] not in letter_names():  # the recogniser's list (ner/rules.py)
         return False
     return len(tokens) == 1 or len(tokens) == 2 and role_word(tokens[0]) in generic_nouns()
-
-
-@lru_cache(maxsize=1)
-def org_head_words() -> frozenset[str]:
-    """Head nouns of organisations' names without the article (منظمه, شركه, جماعه)."""
-    words = (normalise(w) for w in _read("ner_org_heads.txt") if " " not in w.strip())
-    return frozenset(w.removeprefix("ال") for w in words)
 
 
 def _indefinite_nisba(word: str) -> bool:

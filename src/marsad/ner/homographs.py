@@ -41,13 +41,14 @@ def currencies() -> frozenset[str]:
 def no_name(text: str, mention: Mention) -> bool:
     """Whether the mention is a common word that is also a name: an adjective or a
     currency."""
-    return adjective_use(text, mention) or currency_use(text, mention)
+    norm = normalise(mention.text)  # once: this runs on every mention of every article
+    return adjective_use(text, mention, norm) or currency_use(text, mention, norm)
 
 
-def currency_use(text: str, mention: Mention) -> bool:
-    """Whether the mention is a currency before an adjective of origin (``الريال
-    الإيراني``, the adjective in the span or after it)."""
-    words = normalise(mention.text).split()
+def currency_use(text: str, mention: Mention, norm: str) -> bool:
+    """Whether the mention (``norm``: its text normalised) is a currency before an
+    adjective of origin (``الريال الإيراني``, the adjective in the span or after it)."""
+    words = norm.split()
     first = words[0] if words else ""
     if first not in currencies() and "ال" + first[2:] not in currencies():  # للريال
         return False
@@ -62,9 +63,10 @@ def _origin(word: str) -> bool:
     return word.startswith("ال") and len(word) >= 5 and word.endswith(("ي", "يه"))
 
 
-def adjective_use(text: str, mention: Mention) -> bool:
-    """Whether the mention is a place's name used as the adjective it also is."""
-    if mention.type != EntityType.LOCATION or normalise(mention.text) not in homographs():
+def adjective_use(text: str, mention: Mention, norm: str) -> bool:
+    """Whether the mention (``norm``: its text normalised) is a place's name used as the
+    adjective it also is."""
+    if mention.type != EntityType.LOCATION or norm not in homographs():
         return False
     before = text[max(0, mention.start - 40) : mention.start]
     if before[-1:].isalpha():  # a clitic glued on: ومالي, بمالي

@@ -20,6 +20,16 @@ TRIGGER_FILES = {
 GAZETTEER_FILES = {"PERS": "pers.txt", "LOC": "loc.txt", "ORG": "org.txt"}
 
 
+def read_word_kinds(path: Path) -> dict[str, str]:
+    """A ``word<TAB>kind`` lexicon file: normalised word → kind (comments and blanks aside)."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, kind = line.split("\t")
+            table[normalise(word)] = kind.strip()
+    return table
+
+
 def read_word_list(path: Path) -> list[str]:
     """Non-empty, non-comment lines of a lexicon file, normalised."""
     out = []
