@@ -340,3 +340,21 @@ def test_a_fathers_name_after_bin_is_not_the_sons_surname(settings):
     ingest(store, settings, [rows])
     king = entity_page(store, settings, entity_of(store, father)["slug"])
     assert king.name == father and king.article_count == 2  # not on his son's page
+
+
+def test_arabic_names_of_other_patterns_are_other_people(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (f"سجل عبدالرحمن العبود هدفا في المباراة رقم {k}.", {"عبدالرحمن العبود": PERSON})
+        for k in range(3)
+    ]
+    rows += [("مرر عبدالرحمن العبيد الكرة برأسه.", {"عبدالرحمن العبيد": PERSON})]
+    rows += [(f"أدار محمد فاروق المباراة رقم {k}.", {"محمد فاروق": PERSON}) for k in range(3)]
+    rows += [("قتل القيادي الميداني محمد فرج.", {"محمد فرج": PERSON})]
+    rows += [(f"غنى عبدالله محمد في الحفل رقم {k}.", {"عبدالله محمد": PERSON}) for k in range(3)]
+    rows += [("المطلوب عبدالإله محمد حجر.", {"عبدالإله محمد": PERSON})]
+    ingest(store, settings, [rows])
+    for name in ("عبدالرحمن العبود", "محمد فاروق", "عبدالله محمد"):
+        assert entity_page(store, settings, entity_of(store, name)["slug"]).article_count == 3
+    for name in ("عبدالرحمن العبيد", "محمد فرج", "عبدالإله محمد"):
+        assert entity_page(store, settings, entity_of(store, name)["slug"]).article_count == 1

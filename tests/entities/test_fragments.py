@@ -498,3 +498,34 @@ def test_a_cut_names_word_alone_elsewhere_stays_off_the_whole_names_page(setting
     rows.append(("قال منغ هونغ ووي إن التحقيق مستمر.", {"هونغ": LOC}))  # a man's name
     ingest(store, settings, [rows])
     assert articles_of(store, settings, hk) == 7
+
+
+def test_a_companys_bare_name_leaves_its_products_page(settings):
+    store = Store(settings.database_url)
+    rows = [(f"أعلنت غوغل أرباحها في الربع رقم {k}.", {"غوغل": ORG}) for k in range(10)]
+    rows += [  # within the article, the bare name first joins the longer one
+        (
+            f"كشفت صور غوغل إيرث موقعا جديدا في التقرير رقم {k}، وقالت غوغل إنها ستحذفها.",
+            {"غوغل إيرث": ORG, "غوغل": ORG},
+        )
+        for k in range(2)
+    ]
+    rows += [
+        (f"أطلق الاتحاد الأوروبي الخطة رقم {k}.", {"الاتحاد الأوروبي": ORG}) for k in range(10)
+    ]
+    rows += [  # the body's short form: the same body
+        (
+            "عاقب الاتحاد الأوروبي لكرة القدم النادي، وقال الاتحاد الأوروبي إن القرار نهائي.",
+            {"الاتحاد الأوروبي لكرة القدم": ORG, "الاتحاد الأوروبي": ORG},
+        )
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "غوغل") == 12
+    assert articles_of(store, settings, "غوغل إيرث") == 2
+    assert articles_of(store, settings, "الاتحاد الأوروبي") == 10
+    with store.engine.connect() as conn:
+        uefa = conn.exec_driver_sql(
+            "SELECT count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+            "WHERE e.name = 'الاتحاد الأوروبي لكرة القدم'"
+        ).scalar()
+    assert uefa == 4  # both names, in the title and the text

@@ -198,6 +198,7 @@ def consolidate(
         contexts.check(store, scope)
         fragments.drop_common_words(store, scope)
         fragments.generic_bodies(store, scope)
+        fragments.bare_brands(store, scope)
     _name_groups(store, ents)
     return {"retyped": retyped, "merged": merged}, into
 

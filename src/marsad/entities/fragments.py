@@ -44,7 +44,7 @@ from functools import cache
 
 from sqlalchemy import Connection
 
-from marsad.arabic.normalise import WORD, normalise, normalise_word
+from marsad.arabic.normalise import WORD, normalise, normalise_word, strip_clitics
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups
 from marsad.entities import roles as R
@@ -76,6 +76,8 @@ COMMON = 20_000
 WORD_ARTICLES = 100  # a word in this many articles or more
 CORPUS_COMMON = 30  # and this many times in the shipped news corpus's word counts
 NAME_SHARE = 0.02  # that names the entity in fewer than this share of them is a common word
+BRAND_RATIO = 5  # an organisation in this many times the articles of a longer name that
+# begins with its name takes its name's bare mentions from it
 GENERIC_ORIGINS = 2  # bodies of this many countries bear a name and their adjective of origin
 FEWEST_BODY = 2  # each of them in this many articles
 GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
@@ -522,6 +524,55 @@ def generic_bodies(store: Store, entity_ids: Iterable[int] | None = None) -> set
             }
             if len(bodies) >= GENERIC_ORIGINS or _ministry(norm):
                 changed |= {eid} | sql.give_to_named(conn, changes, eid, bodies)
+        changes.apply(conn)
+    return changed
+
+
+def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
+    """An organisation's name written alone on the page of a longer name that begins with it
+    (``غوغل`` on غوغل إيرث's, ``فيسبوك`` on فيسبوك ماسنجر's, ``ليفربول`` on ليفربول إيكو's,
+    ``الاتحاد الأوروبي`` on الاتحاد الأوروبي للتجارة's): within an article a short form joins
+    the longer name, as a surname does, but a short name that an organisation bears in
+    ``BRAND_RATIO`` times as many articles is that organisation's. Not where the longer
+    name goes on with ل (``الاتحاد الأوروبي لكرة القدم``, ``الاتحاد الدولي للسيارات``: there
+    the bare name is the body's short form). Of the created organisations among
+    ``entity_ids`` (or all); returns the entities that changed."""
+    operator = edits.operator_entities(store)
+    wanted = None if entity_ids is None else set(entity_ids)
+    longer: dict[int, tuple[list[str], int]] = {}
+    for eid, name, etype, kb, n in edits.live_entities(store, wanted):
+        words = normalise(name).split()
+        if etype == "ORGANIZATION" and not kb and eid not in operator and n and len(words) > 1:
+            longer[eid] = words, n
+    changed: set[int] = set()
+    with store.engine.begin() as conn:
+        changes = sql.Changes()
+        owners: dict[int, dict[str, int]] = {}  # longer name → its bare beginnings' owners
+        for eid, (words, n) in longer.items():
+            for k in range(1, len(words)):
+                if words[k].startswith("ل"):  # لكرة القدم: the body's own complement
+                    break
+                short = " ".join(words[:k])
+                owner = sql.entity_named(
+                    conn,
+                    short,
+                    besides=eid,
+                    fewest=max(FEWEST, BRAND_RATIO * n),
+                    etype="ORGANIZATION",
+                )
+                if owner is not None and owner not in operator:
+                    owners.setdefault(eid, {})[short] = owner
+        mentions = sql.person_mentions(conn, sorted(owners)) if owners else []
+        moves: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for eid, mid, _, surface in mentions:
+            written = normalise(surface).strip()
+            for reading in strip_clitics(written, frozenset(owners[eid])):
+                if reading in owners[eid]:
+                    moves[eid, owners[eid][reading]].append(mid)
+                    break
+        for (eid, owner), mids in sorted(moves.items()):
+            sql.move_mentions(conn, changes, eid, owner, mids)
+            changed |= {eid, owner}
         changes.apply(conn)
     return changed
 

@@ -721,7 +721,7 @@ def _word_variants(x: str, y: str) -> bool:
         x, y = x[2:], y[2:]
     if not x or not y or x[0] != y[0]:
         return False
-    if _fail_and_fail_il(x, y):
+    if _fail_and_fail_il(x, y) or _other_arabic_name(x, y):
         return False
     if skeleton(x) == skeleton(y):
         short, long = sorted((x, y), key=len)
@@ -745,6 +745,24 @@ def _fail_and_fail_il(x: str, y: str) -> bool:
         and long[: n - 1] == short[:-1]
         and long[-1] == short[-1]
         and (long[-2] == "و" or (long[-2] == "ي" and n == 3))
+    )
+
+
+def _other_arabic_name(x: str, y: str) -> bool:
+    """Two folded words that spell two Arabic names, not one name twice: عبود / عبيد and
+    سعود / سعيد (the patterns فعول and فعيل: و or ي before the last letter), a name of three
+    letters and one two letters longer (فرج / فاروق, folded فرج / فاروج), عبدالله /
+    عبدالإله. ناورت / نويرت, ترمب / ترامب stay one."""
+    short, long = sorted((x, y), key=len)
+    if len(short) <= 3 and len(long) >= len(short) + 2:
+        return True
+    if {short, long} == {"عبداللا", "عبدالالا"}:  # folded: the final ه read as ا
+        return True
+    return (
+        len(x) == len(y) >= 4
+        and x[:-2] == y[:-2]
+        and x[-1] == y[-1]
+        and {x[-2], y[-2]} == {"و", "ي"}
     )
 
 

@@ -300,6 +300,21 @@ def give_to_named(
     return receivers
 
 
+def move_mentions(
+    conn: Connection, changes: Changes, from_id: int, to_id: int, mention_ids: Sequence[int]
+) -> None:
+    """These mentions of ``from_id`` name ``to_id``, their spans unchanged."""
+    if not mention_ids:
+        return
+    changes.articles |= {a for a, _ in _rows(conn, mention_ids).values()}
+    changes.entities |= {from_id, to_id}
+    for chunk in _chunks(sorted(set(mention_ids))):
+        ids = ",".join(str(int(i)) for i in chunk)
+        conn.execute(
+            text(f"UPDATE mentions SET entity_id = :to WHERE id IN ({ids})"), {"to": to_id}
+        )
+
+
 def _rows(conn: Connection, mention_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     """Mention id → (article, start)."""
     out: dict[int, tuple[int, int]] = {}
