@@ -529,3 +529,19 @@ def test_a_companys_bare_name_leaves_its_products_page(settings):
             "WHERE e.name = 'الاتحاد الأوروبي لكرة القدم'"
         ).scalar()
     assert uefa == 4  # both names, in the title and the text
+
+
+def test_a_name_and_an_adjective_after_it_is_the_name(settings):
+    store = Store(settings.database_url)
+    rows = [(f"أعلنت تسلا أرباحها في الربع رقم {k}.", {"تسلا": ORG}) for k in range(10)]
+    rows += [(f"باعت تسلا الأمريكية السيارة رقم {k}.", {"تسلا الأمريكية": ORG}) for k in range(2)]
+    rows += [(f"فاز الأهلي في المباراة رقم {k}.", {"الأهلي": ORG}) for k in range(10)]
+    rows += [  # the club of Jeddah and the club of Dubai: not Cairo's al-Ahly
+        (f"فاز الأهلي السعودي في الجولة رقم {k}.", {"الأهلي السعودي": ORG}) for k in range(2)
+    ]
+    rows += [(f"خسر الأهلي دبي في الجولة رقم {k}.", {"الأهلي دبي": ORG}) for k in range(2)]
+    rows += [(f"وصل الوفد إلى دبي في الزيارة رقم {k}.", {"دبي": LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "تسلا") == 12
+    assert articles_of(store, settings, "الأهلي") == 10
+    assert articles_of(store, settings, "الأهلي السعودي") == 2

@@ -48,6 +48,7 @@ from marsad.arabic.normalise import WORD, normalise, normalise_word, strip_cliti
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups
 from marsad.entities import roles as R
+from marsad.entities.fuzzy import consonants
 from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds, read_word_list, triggers
 from marsad.ner.rules import org_heads, weekdays
 from marsad.store import edits
@@ -565,6 +566,11 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
         mentions = sql.person_mentions(conn, sorted(owners)) if owners else []
         moves: dict[tuple[int, int], list[int]] = defaultdict(list)
         for eid, mid, _, surface in mentions:
+            words, _ = longer[eid]
+            short = " ".join(words[:-1])
+            if short in owners[eid] and _described_by_origin(conn, words):
+                moves[eid, owners[eid][short]].append(mid)  # أبل الأميركية: Apple, all of it
+                continue
             written = normalise(surface).strip()
             for reading in strip_clitics(written, frozenset(owners[eid])):
                 if reading in owners[eid]:
@@ -575,6 +581,24 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
             changed |= {eid, owner}
         changes.apply(conn)
     return changed
+
+
+def _described_by_origin(conn: Connection, words: list[str]) -> bool:
+    """``أبل الأميركية``, ``بشكتاش التركي``, ``أرامكو النفطية``: a name that is no body's
+    (not ``مجلس الأمن القومي``, ``الحزب الديمقراطي الكردستاني``) and an adjective after it,
+    unless the name and a place, or its adjective, name the bodies of two places at least,
+    each in ``FEWEST_BODY`` articles (``الأهلي السعودي``, ``الأهلي دبي``: Egypt's al-Ahly is
+    another club)."""
+    name, tail = " ".join(words[:-1]), words[-1]
+    if not R.is_nisba(tail) or body_name(name):
+        return False
+    origins = {
+        consonants(word.removesuffix("ه"))  # الأميركية, الأمريكي: one country
+        for word, _ in longer_bodies(conn, name, FEWEST_BODY)
+        if word in R.place_nisbas()
+        or sql.entity_named(conn, word, besides=0, fewest=FEWEST, etype="LOCATION") is not None
+    }
+    return len(origins) < GENERIC_ORIGINS
 
 
 def _ministry(norm: str) -> bool:
