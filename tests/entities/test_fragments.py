@@ -545,3 +545,21 @@ def test_a_name_and_an_adjective_after_it_is_the_name(settings):
     assert articles_of(store, settings, "تسلا") == 12
     assert articles_of(store, settings, "الأهلي") == 10
     assert articles_of(store, settings, "الأهلي السعودي") == 2
+
+
+def test_a_name_described_or_named_twice_in_one_span_is_the_name(settings):
+    store = Store(settings.database_url)
+    rows = [(f"قالت رويترز في الخبر رقم {k}.", {"رويترز": ORG}) for k in range(10)]
+    rows += [
+        (f"ذكرت وكالة رويترز للأنباء في الخبر رقم {k}.", {"رويترز للأنباء": ORG}) for k in range(2)
+    ]
+    rows += [
+        (f"اجتمع حلف شمال الأطلسي في القمة رقم {k}.", {"حلف شمال الأطلسي": ORG}) for k in range(5)
+    ]
+    rows += [(f"اجتمع الناتو في القمة رقم {k}.", {"الناتو": ORG}) for k in range(5)]
+    later = [  # the acronym after the name, without brackets
+        ("أعلن قادة حلف شمال الأطلسي الناتو بيانا.", {"حلف شمال الأطلسي الناتو": ORG})
+    ]
+    ingest(store, settings, [rows, later])  # the first round made the names one entity
+    assert articles_of(store, settings, "رويترز") == 12
+    assert articles_of(store, settings, "الناتو") == 11

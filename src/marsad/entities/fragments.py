@@ -534,7 +534,8 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
     (``غوغل`` on غوغل إيرث's, ``فيسبوك`` on فيسبوك ماسنجر's, ``ليفربول`` on ليفربول إيكو's,
     ``الاتحاد الأوروبي`` on الاتحاد الأوروبي للتجارة's): within an article a short form joins
     the longer name, as a surname does, but a short name that an organisation bears in
-    ``BRAND_RATIO`` times as many articles is that organisation's. Not where the longer
+    ``BRAND_RATIO`` times as many articles is that organisation's. The whole longer name is
+    that organisation where the rest describes it (:func:`_all_of_it`). Not where a body's
     name goes on with ل (``الاتحاد الأوروبي لكرة القدم``, ``الاتحاد الدولي للسيارات``: there
     the bare name is the body's short form). Of the created organisations among
     ``entity_ids`` (or all); returns the entities that changed."""
@@ -549,11 +550,12 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
     with store.engine.begin() as conn:
         changes = sql.Changes()
         owners: dict[int, dict[str, int]] = {}  # longer name → its bare beginnings' owners
+        whole: dict[int, int] = {}  # longer name → the organisation all of it names
         for eid, (words, n) in longer.items():
             for k in range(1, len(words)):
-                if words[k].startswith("ل"):  # لكرة القدم: the body's own complement
-                    break
                 short = " ".join(words[:k])
+                if words[k].startswith("ل") and body_name(short):  # لكرة القدم: the body's
+                    break  # own complement
                 owner = sql.entity_named(
                     conn,
                     short,
@@ -561,15 +563,16 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
                     fewest=max(FEWEST, BRAND_RATIO * n),
                     etype="ORGANIZATION",
                 )
-                if owner is not None and owner not in operator:
-                    owners.setdefault(eid, {})[short] = owner
+                if owner is None or owner in operator:
+                    continue
+                owners.setdefault(eid, {})[short] = owner
+                if _all_of_it(conn, words, k, owner):
+                    whole[eid] = owner
         mentions = sql.person_mentions(conn, sorted(owners)) if owners else []
         moves: dict[tuple[int, int], list[int]] = defaultdict(list)
         for eid, mid, _, surface in mentions:
-            words, _ = longer[eid]
-            short = " ".join(words[:-1])
-            if short in owners[eid] and _described_by_origin(conn, words):
-                moves[eid, owners[eid][short]].append(mid)  # أبل الأميركية: Apple, all of it
+            if eid in whole:
+                moves[eid, whole[eid]].append(mid)
                 continue
             written = normalise(surface).strip()
             for reading in strip_clitics(written, frozenset(owners[eid])):
@@ -581,6 +584,20 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
             changed |= {eid, owner}
         changes.apply(conn)
     return changed
+
+
+def _all_of_it(conn: Connection, words: list[str], k: int, owner: int) -> bool:
+    """Whether a longer name, the name of ``owner`` in its first ``k`` words, is ``owner``
+    all of it: the rest is another of its names (``حلف شمال الأطلسي الناتو``, the
+    apposition without brackets), or describes it — a complement with ل after a name that
+    is no body's (``رويترز للأنباء``, ``فيسبوك للتواصل``), or an adjective of origin or kind
+    (:func:`_described_by_origin`)."""
+    rest = " ".join(words[k:])
+    if sql.entity_named(conn, rest, besides=0, etype="ORGANIZATION") == owner:
+        return True
+    if words[k].startswith("ل"):
+        return True  # a body's name with ل never gets here
+    return k == len(words) - 1 and _described_by_origin(conn, words)
 
 
 def _described_by_origin(conn: Connection, words: list[str]) -> bool:
