@@ -292,10 +292,13 @@ def test_descriptions_and_products_are_no_entities(settings):
         (f"أطلقت شركة آبل هواتف آيفون الجديدة في الحدث رقم {k}.", {"آيفون": ORG, "آبل": ORG})
         for k in range(3)
     ]
+    rows += [  # a set phrase, "at an age of nearly", read as a man's name
+        (f"توفي الممثل عن عمر ناهز {80 + k} عاما.", {"عمر ناهز": PERSON}) for k in range(3)
+    ]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "المنظمة الدولية") == 0
     assert articles_of(store, settings, "الأمم المتحدة") == 3
-    for name in ("آيفون", "للمنظمة الدولية"):
+    for name in ("آيفون", "للمنظمة الدولية", "عمر ناهز"):
         with pytest.raises(NotFound):  # never made an entity
             entity_of(store, name)
     assert articles_of(store, settings, "آبل") == 3
