@@ -566,3 +566,13 @@ def test_a_name_described_or_named_twice_in_one_span_is_the_name(settings):
     ingest(store, settings, [rows, later])  # the first round made the names one entity
     assert articles_of(store, settings, "رويترز") == 12
     assert articles_of(store, settings, "الناتو") == 11
+
+
+def test_a_place_cut_after_the_first_word_of_its_name_takes_it_back(settings):
+    store = Store(settings.database_url)
+    rows = [  # بيت "house" begins the name, as دير, كفر, عين, تل begin others
+        (f"قصفت الطائرات بلدة بيت لاهيا في الغارة رقم {k}.", {"لاهيا": LOC}) for k in range(4)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "بيت لاهيا") == 4
+    assert entity_of(store, "لاهيا")["name"] == "بيت لاهيا"

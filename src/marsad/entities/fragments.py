@@ -72,6 +72,10 @@ TITLED = 0.4  # a first name after a title this often is someone's name (الأ�
 HEAD_ARTICLES = 50  # entities in more articles keep the type their mentions vote for
 HEAD_SHARE = 0.5  # mentions after a head noun of one type
 NAME_WORDS_FEWEST = 3  # a longer name nobody bears takes a word of the names in as many articles
+# the first words of Levantine and Iraqi place names, common nouns otherwise ("house", "monastery",
+# "village", "spring", "hill", "head", "inn", "mother"): بيت لاهيا, دير حافر, كفر نبل, عين
+# ترما, تل رفعت, رأس العين, خان شيخون, أم قصر — a place's name after one is cut short
+TOPONYM_HEADS = frozenset({"بيت", "دير", "كفر", "عين", "تل", "راس", "خان", "ام"})
 SINGLE_CLITICS = "وفبكل"  # one-letter proclitics
 COMMON = 20_000
 WORD_ARTICLES = 100  # a word in this many articles or more
@@ -244,6 +248,7 @@ def _complete(
     groups = []  # (mentions, side, word, the longer name, who bears it)
     for (side, word), n in sides.items():
         headed = side == "left" and word in org_heads() and _described(name)
+        headed = headed or (side == "left" and name.type == "LOCATION" and word in TOPONYM_HEADS)
         if n < FEWEST or not (joinable(word) or headed):
             continue
         joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
