@@ -298,7 +298,13 @@ def test_descriptions_and_products_are_no_entities(settings):
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "المنظمة الدولية") == 0
     assert articles_of(store, settings, "الأمم المتحدة") == 3
-    for name in ("آيفون", "للمنظمة الدولية", "عمر ناهز"):
+    rows = [  # a kunya of the commonest first names: many men
+        (f"قال المفاوض أبو محمد في الجولة رقم {k}.", {"أبو محمد": PERSON}) for k in range(3)
+    ]
+    rows += [(f"قال أبو مازن في الخطاب رقم {k}.", {"أبو مازن": PERSON}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "أبو مازن") == 3
+    for name in ("آيفون", "للمنظمة الدولية", "عمر ناهز", "أبو محمد"):
         with pytest.raises(NotFound):  # never made an entity
             entity_of(store, name)
     assert articles_of(store, settings, "آبل") == 3
