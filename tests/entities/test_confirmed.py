@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import pytest
+
+from marsad.entities.confirmed import _Keys
+from marsad.store import confirmed as confirmed_sql
 from marsad.store import rollups
 from marsad.store.database import Store
 from marsad.store.edits import rebuild_article_entities
+from marsad.store.listing import word_forms
+from marsad_testing import fresh_postgres_database, make_settings
 
 from .conftest import kept_and_recounted
 from .test_consolidate import LOC, ORG, PERSON, entity_of, ingest
@@ -175,3 +181,73 @@ def test_a_one_word_name_is_not_found_again_with_kaf_glued_on():
     assert not finds("نيس", "وقع الهجوم في كنيس يهودي")  # a synagogue
     assert finds("نيس", "وصل الفريق إلى ونيس")  # و + نيس
     assert finds("الامم المتحده", "وقالت كالأمم المتحدة")  # a longer name keeps ك
+
+
+def _keys_of_every_name(names: list[str], words: list[str]) -> set[str]:
+    """The names an article's words hold, as the keys of every name found them (issue 18:
+    made for all 15,700 names each round before): a one-word name, one of its forms; a
+    two-word name, a form of its first word then its second; a longer one, its last two."""
+    keys: dict[str, set[str]] = {}
+    for norm in names:
+        first, *rest = norm.split()
+        if len(rest) > 1:
+            ends = [" ".join(rest[-2:])]
+        else:
+            ends = [" ".join((form, *rest)) for form in word_forms(first)]
+        for key in ends:
+            keys.setdefault(key, set()).add(norm)
+    held = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    return {n for key in held & keys.keys() for n in keys[key]}
+
+
+def test_the_names_an_article_holds_are_those_the_keys_of_every_name_found():
+    names = ["حمص", "الليكود", "مارك زوكربرغ", "شبكه سي ان ان", "محمد بن سلمان", "بن سلمان"]
+    articles = [
+        ["قال", "مارك", "زوكربرغ", "إن", "شبكه", "سي", "ان", "ان", "نقلت", "الخبر"],
+        ["وصل", "الوفد", "إلى", "حمص", "ثم", "لمارك", "زوكربرغ", "وبالليكود"],
+        ["سي", "ان", "ان", "قالت", "إن", "محمد", "بن", "سلمان", "التقى", "زوكربرغ", "مارك"],
+        ["ولي", "العهد", "بن", "سلمان", "والليكود", "وحمصي"],
+        ["لا", "اسم", "هنا"],
+    ]
+    keys = _Keys(names)
+    for words in articles:
+        held = _keys_of_every_name(names, words)
+        assert keys.held(words) == held
+        folded = f" {' '.join(words)} "  # a name asked for alone
+        assert {n for n in names if keys.written(n, set(words), folded)} == held
+
+
+PHRASED = [
+    ("نقلت شبكة سي إن إن الخبر.", {}),
+    ("قالت وشبكة سي إن إن تبث الخبر.", {}),  # a clitic on its first word
+    ("قالت شبكة محلية إن سي إن نقلت الخبر.", {}),  # its words, apart
+    ("نقلت شبكة الخبر.", {}),
+]
+
+
+def _phrased(store: Store, settings) -> set[str]:
+    """The titles of the articles a newly confirmed شبكة سي إن إن is looked for in."""
+    ingest(store, settings, [PHRASED])
+    with store.engine.connect() as conn:
+        found = confirmed_sql.articles_with(conn, "شبكه سي ان ان", entity_id=0)
+        return {
+            conn.exec_driver_sql(f"SELECT title FROM articles WHERE id = {int(a)}").scalar()
+            for a in found
+        }
+
+
+def test_a_newly_confirmed_name_is_looked_for_where_its_words_stand_together(settings):
+    store = Store(settings.database_url)
+    assert _phrased(store, settings) == {
+        "نقلت شبكة سي إن إن الخبر",
+        "قالت وشبكة سي إن إن تبث الخبر",
+    }
+    store.close()
+
+
+def test_the_words_stand_together_on_postgresql_too(pg_url: str, tmp_path) -> None:
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[dev]')")
+    store = Store(fresh_postgres_database(pg_url))
+    titles = _phrased(store, make_settings(tmp_path))
+    assert titles == {"نقلت شبكة سي إن إن الخبر", "قالت وشبكة سي إن إن تبث الخبر"}
+    store.close()

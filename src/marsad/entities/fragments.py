@@ -40,7 +40,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Container, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Connection
 
@@ -182,6 +182,14 @@ def _unglue(conn: Connection, changes: sql.Changes, name: _Name) -> set[int]:
 def word_before(context: str, start: int) -> tuple[str, int, str] | None:
     """The word just before a mention (its reading without و ف ب ل ك, the offset where the
     longer name would start, and the text from there to the mention)."""
+    found = _last_word(context)
+    return None if found is None else (found[0], start - len(found[1]), found[1])
+
+
+@lru_cache(maxsize=65_536)
+def _last_word(context: str) -> tuple[str, str] | None:
+    """(reading, text from it to the end) of the last word of ``context`` (a mention's
+    words beside it repeat: في, قال, رئيس …)."""
     words = list(WORD.finditer(context))
     if not words or not GAP.fullmatch(context[words[-1].end() :]):
         return None
@@ -189,16 +197,21 @@ def word_before(context: str, start: int) -> tuple[str, int, str] | None:
     norm = normalise_word(word.group()).replace(" ", "")
     reading = _reading(norm)
     cut = len(norm) - len(reading)  # the clitics are the word's first letters
-    offset = start - len(context) + word.start() + cut
-    return reading, offset, context[word.start() + cut :]
+    return reading, context[word.start() + cut :]
 
 
 def word_after(context: str, end: int) -> tuple[str, int, str] | None:
+    found = _first_word(context)
+    return None if found is None else (found[0], end + len(found[1]), found[1])
+
+
+@lru_cache(maxsize=65_536)
+def _first_word(context: str) -> tuple[str, str] | None:
+    """(normalised, text up to its end) of the first word of ``context``."""
     word = WORD.search(context)
     if word is None or not GAP.fullmatch(context[: word.start()]):
         return None
-    norm = normalise_word(word.group()).replace(" ", "")
-    return norm, end + word.end(), context[: word.end()]
+    return normalise_word(word.group()).replace(" ", ""), context[: word.end()]
 
 
 def _has_clitic(norm: str) -> bool:

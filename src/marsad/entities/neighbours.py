@@ -90,9 +90,13 @@ class Keys:
         self.add_group(norm)
 
     def found(
-        self, store: object, known: dict[tuple[str, str], set[int]] | None = None
+        self,
+        store: object,
+        known: dict[tuple[str, str], set[int]] | None = None,
+        aliases: dict[str, list[tuple[str, int]]] | None = None,
     ) -> set[int]:
-        """The entities bearing these keys (``known``: as ``store.name_keys.entities_with``)."""
+        """The entities bearing these keys (``known``, ``aliases``: as
+        ``store.name_keys.entities_with``)."""
         return sql.entities_with(
             store,  # type: ignore[arg-type]
             norms=self.norms,
@@ -100,6 +104,7 @@ class Keys:
             skeletons=self.skeletons,
             part_skeletons=self.parts,
             known=known,
+            aliases=aliases,
         )
 
 

@@ -16,7 +16,7 @@ bucket's order decides between two names that score the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -102,26 +102,14 @@ def write(
     first, skeleton)) and take the norms ``done`` off the queue. Another process making
     the same keys at the same time is no harm: a row that is there already is kept."""
     with _writer(store).begin() as conn:
-        _insert(conn, "alias_keys", _KEY_COLUMNS, keys)
-        _insert(conn, "alias_words", ("word", "norm"), words)
-        _insert(conn, "alias_parts", ("fold", "norm", "first", "skeleton"), parts)
+        driver.insert_new(conn, "alias_keys", _KEY_COLUMNS, keys)
+        driver.insert_new(conn, "alias_words", ("word", "norm"), words)
+        driver.insert_new(conn, "alias_parts", ("fold", "norm", "first", "skeleton"), parts)
         done = sorted(set(done))
         for i in range(0, len(done), BATCH):
             chunk = {f"n{j}": n for j, n in enumerate(done[i : i + BATCH])}
             marks = ", ".join(f":{k}" for k in chunk)
             driver.write(conn, f"DELETE FROM alias_keys_todo WHERE norm IN ({marks})", chunk)
-
-
-def _insert(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Insert rows, keeping those there already."""
-    rows = [dict(zip(columns, r, strict=True)) for r in rows]
-    if not rows:
-        return
-    sql = driver.insert_sql(table, columns)
-    if conn.dialect.name == "sqlite":
-        driver.write(conn, sql.replace("INSERT", "INSERT OR IGNORE", 1), rows)
-    else:
-        driver.write(conn, sql + " ON CONFLICT DO NOTHING", rows)
 
 
 def check_fingerprint(store: Store, made_by: str) -> None:

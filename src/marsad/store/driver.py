@@ -87,6 +87,21 @@ def insert_sql(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)})"
 
 
+def insert_new(
+    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows (values in the order of ``columns``), keeping those there already (the
+    same primary key: another process made the same row, or it was made before)."""
+    if not rows:
+        return
+    sql = insert_sql(table, columns)
+    named = [dict(zip(columns, r, strict=True)) for r in rows]
+    if conn.dialect.name == "sqlite":
+        write(conn, sql.replace("INSERT", "INSERT OR IGNORE", 1), named)
+    else:
+        write(conn, sql + " ON CONFLICT DO NOTHING", named)
+
+
 def create_kept(conn: Connection, table: str, ddl: Sequence[str], triggers: dict[str, str]) -> bool:
     """Create, where missing, a table that triggers keep (SQLite): its statements (``ddl``,
     the table's first) and its triggers (name → body); whether ``table`` was new (its rows

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, bindparam, select, text
 
 from marsad.arabic.normalise import normalise
-from marsad.store import driver, rollups
+from marsad.store import driver, rollups, span_words
 from marsad.store import schema as s
 from marsad.store.database import _insert_aliases
 from marsad.store.edits import _chunks, rebuild_article_entities
 from marsad.store.listing import SearchFilters, search_clauses
 
 _BY_KEY = 2000  # more words than this: every person's name is read at once
-WIDTH = 40  # characters of text read on each side of a mention
 # an entity not from the knowledge base, tested on its row: as ``e.kb_id IS NULL``, SQLite
 # reads the name's entities through the kb_id index (every created entity: 10 ms a name)
 NOT_FROM_KB = "CASE WHEN e.kb_id IS NULL THEN 1 ELSE 0 END = 1"
@@ -50,39 +49,17 @@ class Changes:
         rollups.record_changes(conn, before, after, meta, had, story_days(conn, stories))
 
 
-_CONTEXTS = (
-    'SELECT m.entity_id, m.start, m."end", m.surface, m.article_id, m.id, '
-    "substr(a.title || :nl || a.text, CASE WHEN m.start > :w THEN m.start - :w + 1 ELSE 1 END, "
-    "CASE WHEN m.start > :w THEN :w ELSE m.start END), "
-    'substr(a.title || :nl || a.text, m."end" + 1, :w) '
-    "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.{} IN ({}) "
-    "ORDER BY m.entity_id, m.id"
-)
-
-
-def mention_contexts(
-    conn: Connection, entity_ids: Sequence[int]
-) -> list[tuple[int, int, int, str, int, int, str, str]]:
+def mention_contexts(conn: Connection, entity_ids: Sequence[int]) -> list[span_words.Context]:
     """(entity, start, end, surface, article, mention id, text before, text after) of every
-    mention of these entities, ``WIDTH`` characters each side."""
-    return _contexts(conn, "entity_id", entity_ids)
+    mention of these entities: of the ``span_words.WIDTH`` characters each side, the word
+    beside the mention and what stands between (:mod:`.span_words`: kept, not read from the
+    text each round)."""
+    return span_words.contexts(conn, "entity_id", entity_ids)
 
 
-def contexts_of(
-    conn: Connection, mention_ids: Sequence[int]
-) -> list[tuple[int, int, int, str, int, int, str, str]]:
+def contexts_of(conn: Connection, mention_ids: Sequence[int]) -> list[span_words.Context]:
     """The same, of these mentions."""
-    return _contexts(conn, "id", mention_ids)
-
-
-def _contexts(
-    conn: Connection, column: str, ids: Sequence[int]
-) -> list[tuple[int, int, int, str, int, int, str, str]]:
-    out: list[tuple[int, int, int, str, int, int, str, str]] = []
-    for chunk in _chunks(sorted(set(ids))):
-        q = _CONTEXTS.format(column, ",".join(str(int(i)) for i in chunk))
-        out += driver.rows(conn, q, {"nl": "\n", "w": WIDTH})
-    return out
+    return span_words.contexts(conn, "id", mention_ids)
 
 
 def entity_named(

@@ -68,6 +68,7 @@ def entities_with(
     skeletons: Iterable[str] = (),
     part_skeletons: Iterable[str] = (),
     known: dict[tuple[str, str], set[int]] | None = None,
+    aliases: dict[str, list[tuple[str, int]]] | None = None,
 ) -> set[int]:
     """Ids of the live entities with an alias or own name in ``norms``, a name without
     spaces in ``letters``, a name skeleton in ``skeletons`` or a word ending's skeleton
@@ -79,7 +80,8 @@ def entities_with(
     For a caller to whom an entity merged away since (it may be among them) and one renamed
     since (it may be missing) are nothing new — the global pass, which renames only what it
     looks at and reads every live entity again. The aliases are always read (a merge moves
-    them)."""
+    them). ``aliases``: the aliases read, norm → its rows (norm, entity id), added to (a
+    caller that writes nothing in between need not read them again)."""
     live = "e.merged_into IS NULL"
     fresh = f"{live} AND e.name = k.name"  # a stale row (renamed since) is not read
     keyed = "FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
@@ -93,14 +95,20 @@ def entities_with(
          "JOIN entities e ON e.id = p.entity_id JOIN entity_keys k ON k.entity_id = p.entity_id "
          f"WHERE p.skeleton IN ({{}}) AND {fresh}"),
     ]  # fmt: skip
-    aliases = (
+    by_alias = (
         "SELECT a.norm, a.entity_id FROM aliases a JOIN entities e ON e.id = a.entity_id "
         f"WHERE a.norm IN ({{}}) AND {live}"
     )
     known = {} if known is None else known
     out: set[int] = set()
     with store.engine.connect() as conn:
-        out.update(eid for _, eid in _read(conn, aliases, set(norms)))
+        norms = set(norms)
+        rows = _read(conn, by_alias, norms)
+        out.update(eid for _, eid in rows)
+        if aliases is not None:
+            aliases.update((norm, []) for norm in norms)
+            for norm, eid in rows:
+                aliases[norm].append((norm, eid))
         for kind, values, query in by_name:
             values = set(values)
             asked = {v for v in values if (kind, v) not in known}
@@ -135,18 +143,3 @@ def live_entities(store: Store, ids: Iterable[int]) -> list[tuple[int, str, str,
             )
             out += [(r[0], r[1], r[2], bool(r[3]), r[4] or 0) for r in driver.rows(conn, q)]
     return sorted(out)
-
-
-def aliases_of(store: Store, norms: Iterable[str]) -> list[tuple[str, int]]:
-    """(norm, entity id) of the live entities' aliases in ``norms``, in the order the
-    whole pass reads them (entity id, then norm)."""
-    out: list[tuple[str, int]] = []
-    with store.engine.connect() as conn:
-        for chunk in _chunks(norms):
-            marks = ", ".join(f":n{i}" for i in range(len(chunk)))
-            q = (
-                "SELECT a.norm, a.entity_id FROM aliases a JOIN entities e ON e.id = a.entity_id "
-                f"WHERE a.norm IN ({marks}) AND e.merged_into IS NULL"
-            )
-            out += driver.rows(conn, q, {f"n{i}": v for i, v in enumerate(chunk)})
-    return sorted(out, key=lambda r: (r[1], r[0]))

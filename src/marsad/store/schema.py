@@ -109,6 +109,22 @@ mentions = Table(
     # mention, or a name found again (entities/confirmed.py)
 )
 
+# The words beside a span of an article's text that mentions took (store/span_words.py):
+# the last word of the 40 characters before it and the first of the 40 after, with what
+# stands between, as the cut-name passes read them. An article's text never changes, so
+# neither do they: kept by span the first time a pass reads it (migration 28).
+span_words = Table(
+    "span_words",
+    metadata,
+    Column("article_id", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("before_word", Text),  # NULL: no word the passes would take
+    Column("after_word", Text),
+    PrimaryKeyConstraint("article_id", "start", "end"),
+    sqlite_with_rowid=False,
+)
+
 # Who said what (SPEC §7, marsad.entities.quotes): the words and the speaker's mention
 # (article_id, speaker_start); entity_id follows that mention through merges and splits.
 quotes = Table(
