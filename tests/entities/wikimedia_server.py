@@ -141,16 +141,26 @@ class WikimediaServer:
             def do_GET(self) -> None:  # noqa: N802
                 path = unquote(self.path)
                 # a slow answer is given up by the client (its timeout): not counted as open
-                counted = not any(key in path for key in server.slow)
+                self._open = not any(key in path for key in server.slow)
                 with server._lock:
-                    server._in_flight += counted
+                    server._in_flight += self._open
                     server.max_in_flight = max(server.max_in_flight, server._in_flight)
                     server.requests.append((path, self.headers.get("User-Agent", "")))
                 try:
                     server.answer(self)
                 finally:
-                    with server._lock:
-                        server._in_flight -= counted
+                    self._close()
+
+            def end_headers(self) -> None:
+                # closed before the body goes: once the client has the whole answer it may
+                # ask again before this thread runs on, which is no second request at once
+                self._close()
+                super().end_headers()
+
+            def _close(self) -> None:
+                with server._lock:
+                    server._in_flight -= self._open
+                    self._open = False
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
