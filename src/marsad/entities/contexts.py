@@ -73,7 +73,7 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
     with store.engine.begin() as conn:
         changes = sql.Changes()
         written: dict[int, list[tuple[int, int, list[str]]]] = defaultdict(list)
-        for eid, mid, article, surface in sql.person_mentions(conn, list(persons)):
+        for eid, mid, article, surface in sql.entity_mentions(conn, list(persons)):
             written[eid].append((mid, article, _words(surface)))
         names = {eid: _name(ms) for eid, ms in written.items()}
         full: dict[int, set[int]] = defaultdict(set)  # person → articles naming them in full

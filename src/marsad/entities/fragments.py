@@ -260,8 +260,10 @@ def _complete(
             sides["right", m.right[0]] += 1
     groups = []  # (mentions, side, word, the longer name, who bears it)
     for (side, word), n in sides.items():
-        headed = side == "left" and word in org_heads() and _described(name)
-        headed = headed or (side == "left" and name.type == "LOCATION" and word in TOPONYM_HEADS)
+        headed = side == "left" and (
+            (word in org_heads() and _described(name))
+            or (name.type == "LOCATION" and word in TOPONYM_HEADS)  # بيت [لاهيا]
+        )
         if n < FEWEST or not (joinable(word) or headed):
             continue
         joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
@@ -586,14 +588,15 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
                 owners.setdefault(eid, {})[short] = owner
                 if _all_of_it(conn, words, k, owner):
                     whole[eid] = owner
-        mentions = sql.person_mentions(conn, sorted(owners)) if owners else []
+        mentions = sql.entity_mentions(conn, sorted(owners)) if owners else []
+        shorts = {eid: frozenset(found) for eid, found in owners.items()}
         moves: dict[tuple[int, int], list[int]] = defaultdict(list)
         for eid, mid, _, surface in mentions:
             if eid in whole:
                 moves[eid, whole[eid]].append(mid)
                 continue
             written = normalise(surface).strip()
-            for reading in strip_clitics(written, frozenset(owners[eid])):
+            for reading in strip_clitics(written, shorts[eid]):
                 if reading in owners[eid]:
                     moves[eid, owners[eid][reading]].append(mid)
                     break

@@ -721,7 +721,7 @@ def _word_variants(x: str, y: str) -> bool:
         x, y = x[2:], y[2:]
     if not x or not y or x[0] != y[0]:
         return False
-    if _fail_and_fail_il(x, y) or _other_arabic_name(x, y):
+    if _two_arabic_names(x, y):
         return False
     if skeleton(x) == skeleton(y):
         short, long = sorted((x, y), key=len)
@@ -733,30 +733,26 @@ def _word_variants(x: str, y: str) -> bool:
     return len(x) == len(y) >= 5 and fuzz.ratio(x, y) >= 85  # a letter for another
 
 
-def _fail_and_fail_il(x: str, y: str) -> bool:
-    """حسن / حسين, سعد / سعيد, محمد / محمود: an Arabic name of three or four letters and the
-    name of the pattern فعيل / فعول / مفعول made from it (ي or و before the last letter)
-    are two names, not two spellings of one (بوتن / بوتين, four letters and ي, stay one)."""
+def _two_arabic_names(x: str, y: str) -> bool:
+    """Two folded words that spell two Arabic names, not one name twice: a name of three or
+    four letters and the name of the pattern فعيل / فعول / مفعول made from it (ي or و
+    before the last letter: حسن / حسين, سعد / سعيد, محمد / محمود; بوتن / بوتين, four letters
+    and ي, stay one), the patterns فعول and فعيل (و or ي before the last letter: عبود /
+    عبيد, سعود / سعيد), a name of three letters and one two letters longer (فرج / فاروق,
+    folded فرج / فاروج), عبدالله / عبدالإله. ناورت / نويرت, ترمب / ترامب stay one."""
     short, long = sorted((x, y), key=len)
     n = len(short)
-    return (
+    if n <= 3 and len(long) >= n + 2:
+        return True
+    if {short, long} == {"عبداللا", "عبدالالا"}:  # folded: the final ه read as ا
+        return True
+    if (  # فعيل / فعول / مفعول made from the shorter name
         n in (3, 4)
         and len(long) == n + 1
         and long[: n - 1] == short[:-1]
         and long[-1] == short[-1]
         and (long[-2] == "و" or (long[-2] == "ي" and n == 3))
-    )
-
-
-def _other_arabic_name(x: str, y: str) -> bool:
-    """Two folded words that spell two Arabic names, not one name twice: عبود / عبيد and
-    سعود / سعيد (the patterns فعول and فعيل: و or ي before the last letter), a name of three
-    letters and one two letters longer (فرج / فاروق, folded فرج / فاروج), عبدالله /
-    عبدالإله. ناورت / نويرت, ترمب / ترامب stay one."""
-    short, long = sorted((x, y), key=len)
-    if len(short) <= 3 and len(long) >= len(short) + 2:
-        return True
-    if {short, long} == {"عبداللا", "عبدالالا"}:  # folded: the final ه read as ا
+    ):
         return True
     return (
         len(x) == len(y) >= 4

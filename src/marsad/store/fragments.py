@@ -321,7 +321,7 @@ def _delete(conn: Connection, mention_ids: Sequence[int], entity_id: int | None 
         conn.execute(text(f"DELETE FROM mentions WHERE id IN ({ids})"))
 
 
-def person_mentions(conn: Connection, entity_ids: Sequence[int]) -> list[tuple[int, int, int, str]]:
+def entity_mentions(conn: Connection, entity_ids: Sequence[int]) -> list[tuple[int, int, int, str]]:
     """(entity, mention id, article, surface) of every mention of these entities."""
     out: list[tuple[int, int, int, str]] = []
     for chunk in _chunks(sorted(set(entity_ids))):
