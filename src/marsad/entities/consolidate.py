@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from marsad.arabic.normalise import PROCLITICS, normalise
-from marsad.entities import confirmed, contexts, fragments, name_groups, neighbours
+from marsad.entities import confirmed, contexts, fragments, name_groups, neighbours, senses
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
@@ -156,6 +156,8 @@ def consolidate(
     second consolidation after renames leaves them out (they found what there was).
     ``known``: lookups by the entities' own names made before (:func:`_near`)."""
     repaired = fragments.repair(store, entity_ids) if in_context else set()
+    if in_context:  # before the types vote: the city's and the club's mentions are apart
+        repaired |= senses.split_clubs(store, entity_ids)
     operator = sql.operator_entities(store)
     touched = None if entity_ids is None else set(entity_ids)
     ents: dict[int, _Entity] = {}

@@ -134,6 +134,14 @@ def name_words(conn: Connection, fewest: int) -> NameWords:
     return NameWords(conn, fewest)
 
 
+def names_with_word(conn: Connection, word: str) -> list[str]:
+    """The normalised aliases that have this word, by the resolver's keys (``alias_words``)
+    and, for the norms not keyed yet, their queue."""
+    keyed = driver.rows(conn, "SELECT norm FROM alias_words WHERE word = :w", {"w": word})
+    queued = driver.rows(conn, "SELECT norm FROM alias_keys_todo")
+    return sorted({r[0] for r in keyed} | {r[0] for r in queued if word in r[0].split()})
+
+
 def articles_with_word(conn: Connection, norm: str, cap: int) -> int:
     """How many articles contain the word (any clitic form), by the full-text index, counted
     up to ``cap`` (the answer is then ``cap``: a common word costs no more than a rare one)."""

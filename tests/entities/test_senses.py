@@ -1,0 +1,104 @@
+"""A city and the club named after it (marsad.entities.senses, run by the global pass)."""
+
+from __future__ import annotations
+
+from marsad.entities.senses import CLUB, PLACE, sense
+from marsad.store.database import Store
+
+from .test_consolidate import LOC, ORG, PERSON, entity_of, ingest
+from .test_fragments import articles_of
+
+CITY, TEAM = "بوردو", "نادي بوردو"
+
+
+def bordeaux() -> list[list[tuple[str, dict]]]:
+    """Seed 28's بوردو: the recogniser calls the club and the city a place alike."""
+    player, mayor = "فرانسوا كامانو", "آلان جوبيه"
+    club = [
+        (f"انضم {player} إلى صفوف بوردو في الصفقة رقم {k}.", {CITY: LOC, player: PERSON})
+        for k in range(2)
+    ]
+    club += [
+        (
+            f"فاز بوردو الفرنسي على ليل بهدف {player} في المباراة رقم {k}.",
+            {CITY: LOC, player: PERSON},
+        )
+        for k in range(2)
+    ]
+    city = [
+        (f"تظاهر الآلاف في مدينة بوردو مع {mayor} في اليوم رقم {k}.", {CITY: LOC, mayor: PERSON})
+        for k in range(3)
+    ]
+    city.append(
+        (f"افتتح {mayor} معرضا في بوردو الفرنسية في الشهر رقم 9.", {CITY: LOC, mayor: PERSON})
+    )
+    # no word beside the name: the article's other names say which
+    club += [
+        (f"سجل {player} هدفين أمام بوردو في الجولة رقم {k}.", {CITY: LOC, player: PERSON})
+        for k in range(2)
+    ]
+    city.append((f"زار {mayor} بوردو في الجولة رقم 7.", {CITY: LOC, mayor: PERSON}))
+    return [club, city]
+
+
+def test_the_words_beside_a_name_say_club_or_city():
+    assert sense("لاعب", None) == CLUB
+    assert sense("لنادي", None) == CLUB  # ل + نادي
+    assert sense("بمدينه", None) == PLACE
+    assert sense(None, "الفرنسي") == CLUB  # نادي is masculine
+    assert sense(None, "الفرنسيه") == PLACE  # مدينة feminine
+    assert sense("في", "يوم") is None
+    assert sense("ملاعب", None) is None  # not ل + اعب
+
+
+def test_a_city_and_its_club_are_two_pages(settings):
+    store = Store(settings.database_url)
+    club, city = bordeaux()
+    ingest(store, settings, [club + city])
+    assert entity_of(store, CITY)["type"] == "LOCATION"
+    assert entity_of(store, TEAM)["type"] == "ORGANIZATION"
+    assert articles_of(store, settings, CITY) == 5
+    assert articles_of(store, settings, TEAM) == 6
+
+
+def test_the_split_does_not_depend_on_the_order_of_the_news(settings):
+    store = Store(settings.database_url)
+    club, city = bordeaux()
+    ingest(store, settings, [club[:3], city[:2], club[3:] + city[2:]])  # the club first, alone
+    assert articles_of(store, settings, CITY) == 5
+    assert articles_of(store, settings, TEAM) == 6
+
+
+def test_a_place_that_is_only_ever_the_club_is_an_organisation(settings):
+    store = Store(settings.database_url)
+    rows = [(f"فاز خيتافي الإسباني في المباراة رقم {k}.", {"خيتافي": LOC}) for k in range(3)]
+    rows += [(f"تعادل خيتافي في الجولة رقم {k}.", {"خيتافي": LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    getafe = entity_of(store, "خيتافي")
+    assert getafe["type"] == "ORGANIZATION"
+    assert articles_of(store, settings, "خيتافي") == 6
+
+
+def test_the_place_goes_to_the_club_that_ends_with_its_name(settings):
+    store = Store(settings.database_url)
+    full = "بوروسيا دورتموند"
+    rows = [(f"قال مدرب {full} إنه راض عن المباراة رقم {k}.", {full: ORG}) for k in range(4)]
+    rows += [
+        (f"انضم المدافع إلى صفوف دورتموند في الصفقة رقم {k}.", {"دورتموند": LOC}) for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, full) == 7
+
+
+def test_a_name_two_clubs_end_with_is_left_alone(settings):
+    store = Store(settings.database_url)
+    rows = []
+    for club in ("مانشستر يونايتد", "مانشستر سيتي"):
+        rows += [(f"فاز {club} في المباراة رقم {k}.", {club: ORG}) for k in range(3)]
+    rows += [
+        (f"انضم المدافع إلى صفوف مانشستر في الصفقة رقم {k}.", {"مانشستر": LOC}) for k in range(3)
+    ]
+    rows += [(f"أمطرت في مدينة مانشستر في اليوم رقم {k}.", {"مانشستر": LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "مانشستر") == 6
+    assert articles_of(store, settings, "مانشستر يونايتد") == 3
