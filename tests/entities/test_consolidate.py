@@ -358,3 +358,15 @@ def test_arabic_names_of_other_patterns_are_other_people(settings):
         assert entity_page(store, settings, entity_of(store, name)["slug"]).article_count == 3
     for name in ("عبدالرحمن العبيد", "محمد فرج", "عبدالإله محمد"):
         assert entity_page(store, settings, entity_of(store, name)["slug"]).article_count == 1
+
+
+def test_a_countrys_name_with_a_conjunction_glued_on_joins_the_country(settings):
+    """Seed 29: وتنزانيا (in lists of countries) in 9 articles, تنزانيا in 2."""
+    store = Store(settings.database_url)
+    rows = [(f"زار الوفد كينيا وتنزانيا في الجولة رقم {k}.", {"وتنزانيا": LOC}) for k in range(3)]
+    rows.append(("وصل الرئيس إلى تنزانيا أمس.", {"تنزانيا": LOC}))
+    ingest(store, settings, [rows])
+    tanzania = entity_of(store, "تنزانيا")
+    assert tanzania["name"] == "تنزانيا"
+    assert entity_of(store, "وتنزانيا")["id"] == tanzania["id"]
+    assert entity_page(store, settings, tanzania["slug"]).article_count == 4

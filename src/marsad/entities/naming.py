@@ -19,7 +19,8 @@ not after ``بن``, ``أبو``, ``عبد``: ``عبدالعزيز آل سعود``
 عبدالعزيز آل سعود``). Organisations only change spelling: ``البنك المركزي
 الأوروبي`` must not become ``البنك المركزي``. A name that begins with ``لل`` (the
 preposition glued to the article: ``للحزب الديمقراطي``, ``للمالكي``) loses the preposition
-whatever the usage, and joins the entity that bears the bare name if one does. The old
+whatever the usage, and joins the entity that bears the bare name if one does; so does a
+country's name (any name of ``name_groups``) with و or ف glued on (``وتنزانيا``). The old
 name stays an alias, so old links and searches still find the entity.
 """
 
@@ -88,6 +89,9 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
         if _glued_lil(name_norm):  # للحزب الديمقراطي: no name begins with the preposition
             out[eid] = _without_lil(name.strip())
             continue
+        if _glued_group(name_norm):  # وتنزانيا: a country's name with و, in a list
+            out[eid] = name.strip()[1:]
+            continue
         same = _same_name(name_norm, used)
         if same != name_norm:  # the most used of its other spellings or group names
             out[eid] = _most_written(spellings[eid, same])
@@ -154,6 +158,14 @@ def _glued_lil(norm: str) -> bool:
         # للجنة الانتخابات, ل + لجنة: a noun after a noun without the article)
     counts = default_counts()  # للجنة, للواء: ل + لجنة, لواء (no article to give back)
     return counts["ال" + first[2:]] >= max(counts["ل" + first[2:]], 1)
+
+
+def _glued_group(norm: str) -> bool:
+    """وتنزانيا, وقرغيزستان: و or ف glued to a name of ``name_groups`` (a country's, an
+    international body's), which no other name is (seed 29's وتنزانيا was in 9 articles,
+    تنزانيا in 2: too many to join it by counts)."""
+    groups = name_groups.groups()
+    return norm[:1] in "وف" and norm not in groups and norm[1:] in groups
 
 
 def _same_name(name: str, used: Counter[str]) -> str:
