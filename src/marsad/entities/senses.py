@@ -40,7 +40,13 @@ from sqlalchemy import Connection
 from marsad.arabic.normalise import normalise, strip_clitics
 from marsad.entities import name_groups
 from marsad.entities import roles as R
-from marsad.entities.fragments import SINGLE_CLITICS, type_heads, word_after, word_before
+from marsad.entities.fragments import (
+    MOST_ARTICLES,  # names in more articles are not looked at (they are right)
+    SINGLE_CLITICS,
+    type_heads,
+    word_after,
+    word_before,
+)
 from marsad.models import Entity, EntityType
 from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds
 from marsad.ner.rules import org_heads
@@ -52,7 +58,6 @@ FEWEST = 3  # articles that say "club", and "city", at least
 LEAN = 0.3  # an article's other entities say club or city by this much (shares of articles,
 SMOOTH = 5  # each side's counted as if it had this many more articles: a few say little)
 CLUB_SHARE = 0.25  # a place whose articles say "club" this often, and never "city", is one
-MOST_ARTICLES = 500  # names in more articles are not looked at (as in .fragments)
 CLUB, PLACE = "CLUB", "PLACE"
 CLUB_HEAD = "نادي"
 
