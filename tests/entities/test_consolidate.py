@@ -275,6 +275,21 @@ def test_a_military_rank_before_a_name_is_no_part_of_it(settings):
     assert (page.name, page.article_count) == ("ريبيكا ريبرتش", 5)
 
 
+def test_a_senators_title_is_no_part_of_his_name(settings):
+    store = Store(settings.database_url)  # seed 29: السناتور تشاك شومر, a page of its own
+    rows = [
+        (
+            f"وقال السناتور تشاك شومر زعيم الديمقراطيين في البيان {k}.",
+            {"السناتور تشاك شومر": PERSON},
+        )
+        for k in range(3)
+    ]
+    rows += [(f"حذر تشاك شومر من التصويت في اليوم {k}.", {"تشاك شومر": PERSON}) for k in range(2)]
+    ingest(store, settings, [rows])
+    page = entity_page(store, settings, entity_of(store, "تشاك شومر")["slug"])
+    assert (page.name, page.article_count) == ("تشاك شومر", 5)
+
+
 def test_a_name_written_with_a_hyphen_is_named_in_full(settings):
     store = Store(settings.database_url)
     kim, moon = "كيم جونغ نام", "مون جونغ-نام"
