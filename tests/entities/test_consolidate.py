@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from marsad.entities.consolidate import settle
 from marsad.entities.edits import rename
 from marsad.models import Article, EntityType, Mention, Source
@@ -385,3 +387,40 @@ def test_a_countrys_name_with_a_conjunction_glued_on_joins_the_country(settings)
     assert tanzania["name"] == "تنزانيا"
     assert entity_of(store, "وتنزانيا")["id"] == tanzania["id"]
     assert entity_page(store, settings, tanzania["slug"]).article_count == 4
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_a_name_and_the_same_after_a_head_noun_of_its_type_are_one(settings, rounds):
+    """Seed 29: مدينة حمص (4 articles) beside حمص (8), منظمة غرينبيس named with its head noun
+    where most of its articles wrote غرينبيس; a round at a time as at once."""
+    city = [(f"سقطت قذيفة قرب مدينة حمص في اليوم {k}.", {"مدينة حمص": LOC}) for k in range(3)]
+    bare = [(f"عاد السكان إلى حمص في اليوم {k}.", {"حمص": LOC}) for k in range(4)]
+    green = [(f"احتج نشطاء منظمة غرينبيس في اليوم {k}.", {"منظمة غرينبيس": ORG}) for k in range(1)]
+    green += [(f"قالت غرينبيس إن التلوث زاد في العام {k}.", {"غرينبيس": ORG}) for k in range(2)]
+    store = Store(settings.database_url)
+    ingest(store, settings, [city + bare + green] if rounds == 1 else [city, bare, green])
+    page = entity_page(store, settings, entity_of(store, "مدينة حمص")["slug"])
+    assert (page.name, page.article_count) == ("حمص", 7)
+    page = entity_page(store, settings, entity_of(store, "غرينبيس")["slug"])
+    assert (page.name, page.article_count) == ("غرينبيس", 3)
+
+
+def test_a_head_noun_does_not_join_a_country_nor_a_party_to_a_common_word(settings):
+    store = Store(settings.database_url)
+    rows = [(f"وصل الوفد إلى مدينة الكويت في اليوم {k}.", {"مدينة الكويت": LOC}) for k in range(3)]
+    rows += [(f"قالت الكويت إنها ترحب بالقرار رقم {k}.", {"الكويت": LOC}) for k in range(4)]
+    rows += [(f"فاز حزب الوطن بمقاعد في الدائرة {k}.", {"حزب الوطن": ORG}) for k in range(3)]
+    rows += [(f"قالت صحيفة الوطن في عددها رقم {k}.", {"الوطن": ORG}) for k in range(4)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, "مدينة الكويت")["id"] != entity_of(store, "الكويت")["id"]
+    assert entity_of(store, "حزب الوطن")["id"] != entity_of(store, "الوطن")["id"]
+
+
+def test_a_countrys_official_name_after_a_preposition_is_not_cut_to_its_head(settings):
+    store = Store(settings.database_url)  # seed 29: a page named الجمهورية الإسلامية
+    name = "للجمهورية الإسلامية الإيرانية"
+    rows = [(f"أكد المبادئ الثابتة {name} في البيان {k}.", {name: LOC}) for k in range(3)]
+    rows += [(f"قالت إيران إنها سترد في اليوم {k}.", {"إيران": LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    page = entity_page(store, settings, entity_of(store, "الجمهورية الإسلامية الإيرانية")["slug"])
+    assert (page.name, page.article_count) == ("إيران", 6)

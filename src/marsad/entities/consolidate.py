@@ -19,6 +19,8 @@ knowledge base's nor at those an operator edited) with the whole database as evi
 * **clitics** — a name that is another entity's name with و ف ب ك ل لل glued on
   (للرياض, لحزب الله, والسعودية) joins it when that one is at least twice as covered
   (three articles at least; a one-word name only loses a clitic to a word of four letters);
+* **head nouns** — a name and the same after a head noun of its type are one (منظمة
+  غرينبيس / غرينبيس, مدينة حمص / حمص: :func:`.name_groups.head_pairs`);
 * **the article** — a one-word name the news corpus writes with the article at least as
   often as without joins the entity of its form with the article (كويت → الكويت: the
   tokeniser lost it; not جنين, which the corpus writes without);
@@ -244,7 +246,7 @@ def _near(
     asked = neighbours.Keys()
     for eid in touched:
         if eid in ents:
-            asked.related(ents[eid].norm)
+            asked.related(ents[eid].norm, ents[eid].type)
     aliases: dict[str, list[tuple[str, int]]] = {}  # norm → its aliases' rows, read once
     related = asked.found(store, known, aliases) | touched
     _add(ents, name_keys.live_entities(store, related - ents.keys()), operator)
@@ -371,6 +373,7 @@ def _targets(
             or _unglued(e, by_norm)
             or _definite(e, by_norm)
             or _respelt(e, by_skeleton)
+            or _headed(e, by_norm)  # before: [الصدر] of مدينة الصدر is no مقتدى الصدر
             or parts.owner(e)
             or (_short_org(e, clubs, by_norm) if e.type == "ORGANIZATION" else None)
         )
@@ -387,6 +390,21 @@ def _short_org(e: _Entity, clubs: _PartIndex, by_norm: dict[str, list[_Entity]])
         return None
     names = (by_norm.get(prefix + e.norm, ()) for prefix in ("ال", "ذا "))
     return None if {x.id for xs in names for x in xs} - {e.id, top.id} else top
+
+
+def _headed(e: _Entity, by_norm: dict[str, list[_Entity]]) -> _Entity | None:
+    """The entity of ``e``'s name with its head noun left out or written, of its type and in
+    ``FEWEST`` articles at least (منظمة غرينبيس / غرينبيس, مدينة حمص / حمص:
+    :func:`.name_groups.head_pairs`); the more covered one takes the other. ``e`` itself
+    when it bears that name too (الصدر, which took مدينة الصدر: a place, no مقتدى الصدر's
+    surname)."""
+    cands = [
+        c
+        for name in name_groups.head_pairs(e.norm, e.type)
+        for c in by_norm.get(name, ())
+        if c.type == e.type and (c.locked or c.articles >= FEWEST)
+    ]
+    return max(cands, key=lambda c: c.rank) if cands else None
 
 
 def _related(
@@ -415,6 +433,7 @@ def _related(
         if e.type == "PERSON":
             words = e.norm.split()
             names += [" ".join(words[-k:]) for k in range(1, len(words))]
+        names += name_groups.head_pairs(e.norm, e.type)  # منظمة غرينبيس / غرينبيس
         found = [x for n in names for x in by_norm.get(n, ())]
         found += by_letters.get(e.norm.replace(" ", ""), [])
         for n in names:

@@ -13,6 +13,9 @@ Rebuild after editing the written list::
 
 Groups only join names that are in them: two entities whose names are in one group are one
 entity (entities.consolidate), and the group gives its type.
+
+A name is also one with itself written after a head noun of its type
+(``lexicons/name_heads.tsv``): منظمة غرينبيس / غرينبيس, مدينة حمص / حمص (:func:`head_pairs`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from marsad.arabic.normalise import normalise
+from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds
 
 DATA = Path(__file__).resolve().parent / "data"
 BUILT = DATA / "name_groups.tsv"
@@ -78,6 +82,37 @@ def members() -> dict[str, list[str]]:
 def member_norms() -> dict[str, frozenset[str]]:
     """Group key → its names, normalised (looked up at every mention of a group's name)."""
     return {key: frozenset(normalise(n) for n in names) for key, names in members().items()}
+
+
+@lru_cache(maxsize=1)
+def name_heads() -> dict[str, str]:
+    """Normalised head noun → the type of the names written with or without it, naming the
+    same thing either way (``lexicons/name_heads.tsv``)."""
+    return read_word_kinds(LEXICON_DIR / "name_heads.tsv")
+
+
+# parties and movements take common nouns for names, which the news gives other things too:
+# حزب الوطن is not the newspaper الوطن, حزب الوحدة not the club الوحدة
+COMMON_NAMED = frozenset({"حزب", "حركه", "جماعه", "تنظيم"})
+
+
+@lru_cache(maxsize=100_000)
+def head_pairs(norm: str, etype: str) -> frozenset[str]:
+    """The names ``norm`` (of type ``etype``) is with a head noun of that type left out or
+    written: غرينبيس for منظمة غرينبيس; منظمة غرينبيس, شركة غرينبيس … for غرينبيس. Not a
+    country's name after a place's head (مدينة الكويت is Kuwait City), nor a name of one word
+    with the article after a party's head (حزب الوطن)."""
+    heads = name_heads()
+    first, _, rest = norm.partition(" ")
+    if rest and heads.get(first) == etype:
+        return frozenset({rest} if _may_drop(first, rest) else ())
+    return frozenset(f"{h} {norm}" for h, t in heads.items() if t == etype and _may_drop(h, norm))
+
+
+def _may_drop(head: str, name: str) -> bool:
+    if name_heads()[head] == "LOCATION" and name in groups():
+        return False
+    return not (head in COMMON_NAMED and " " not in name and name.startswith("ال"))
 
 
 def recogniser_names() -> list[tuple[str, str]]:

@@ -60,14 +60,15 @@ class Keys:
         if group is not None:
             self.norms |= group_names(group[0])
 
-    def related(self, norm: str) -> None:
-        """What ``_related`` looks up for a touched entity named ``norm``."""
+    def related(self, norm: str, etype: str) -> None:
+        """What ``_related`` looks up for a touched entity named ``norm``, of type ``etype``."""
         first, _, rest = norm.partition(" ")
         names = {norm, *(f"{g} {rest}".strip() for g in _glued(first))}
         if not rest:
             names.add(norm[2:] if norm.startswith("ال") else "ال" + norm)
         words = norm.split()
         names |= {" ".join(words[-k:]) for k in range(1, len(words))}  # a person's surnames
+        names |= name_groups.head_pairs(norm, etype)  # منظمة غرينبيس / غرينبيس
         self.norms |= names
         self.skeletons |= {skeleton(n) for n in names}
         self.letters.add(norm.replace(" ", ""))

@@ -605,8 +605,10 @@ class Resolver:
         if it.tokens:
             words = _last_words(words, len(it.tokens))
         if etype == EntityType.LOCATION and group is None:  # أبو ديس الفلسطينية → أبو ديس
-            while len(words) > 1 and (
-                _country_word(words[-1], words[-2]) or self._place_adjective(words[-1])
+            while (
+                len(words) > 1
+                and (_country_word(words[-1], words[-2]) or self._place_adjective(words[-1]))
+                and not _no_name(words[:-1])
             ):
                 words.pop()
         surface = " ".join(words) if it.tokens else it.mention.text
@@ -676,6 +678,13 @@ def _country_word(word: str, before: str) -> bool:
         return True
     group = name_groups.groups().get(norm)
     return group is not None and group[1] == "LOCATION" and not normalise(before).startswith("ال")
+
+
+def _no_name(words: list[str]) -> bool:
+    """Words that name nothing by themselves: a head noun and its adjectives (مدينة الكويت,
+    مطار الكويت, الجمهورية الإسلامية الإيرانية keep their last word; seed 29's page was
+    named الجمهورية الإسلامية)."""
+    return all(R.is_generic([w]) or R.is_nisba(w) for w in map(normalise, words))
 
 
 def display_form(surface: str) -> str:
