@@ -424,3 +424,11 @@ def test_a_countrys_official_name_after_a_preposition_is_not_cut_to_its_head(set
     ingest(store, settings, [rows])
     page = entity_page(store, settings, entity_of(store, "الجمهورية الإسلامية الإيرانية")["slug"])
     assert (page.name, page.article_count) == ("إيران", 6)
+
+
+def test_the_korean_peninsula_is_not_named_the_peninsula(settings):
+    store = Store(settings.database_url)
+    name = "شبه الجزيرة الكورية"
+    rows = [(f"تراجع التوتر في {name} في اليوم {k}.", {name: LOC}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, name)["name"] == name

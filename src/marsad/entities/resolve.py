@@ -681,10 +681,11 @@ def _country_word(word: str, before: str) -> bool:
 
 
 def _no_name(words: list[str]) -> bool:
-    """Words that name nothing by themselves: a head noun and its adjectives (مدينة الكويت,
-    مطار الكويت, الجمهورية الإسلامية الإيرانية keep their last word; seed 29's page was
-    named الجمهورية الإسلامية)."""
-    return all(R.is_generic([w]) or R.is_nisba(w) for w in map(normalise, words))
+    """Words that name nothing by themselves: a head noun and its adjectives, ``شبه``
+    ("quasi-") before it (مدينة الكويت, مطار الكويت, الجمهورية الإسلامية الإيرانية, شبه
+    الجزيرة الكورية keep their last word; seed 29's page was named الجمهورية الإسلامية, and
+    the Korean peninsula's شبه الجزيرة, 314 articles of the whole ANT corpus)."""
+    return all(R.is_generic([w]) or R.is_nisba(w) or w == "شبه" for w in map(normalise, words))
 
 
 def display_form(surface: str) -> str:
