@@ -432,3 +432,17 @@ def test_the_korean_peninsula_is_not_named_the_peninsula(settings):
     rows = [(f"تراجع التوتر في {name} في اليوم {k}.", {name: LOC}) for k in range(3)]
     ingest(store, settings, [rows])
     assert entity_of(store, name)["name"] == name
+
+
+def test_and_his_deputy_is_no_part_of_the_deputys_name(settings):
+    store = Store(settings.database_url)  # seed 30: a page named ونائبه نواف التمياط
+    rows = [
+        (
+            f"استقبل رئيس الهيئة ونائبه نواف التمياط الوفد في اللقاء {k}.",
+            {"ونائبه نواف التمياط": PERSON},
+        )
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    page = entity_page(store, settings, entity_of(store, "نواف التمياط")["slug"])
+    assert (page.name, page.article_count) == ("نواف التمياط", 3)

@@ -295,6 +295,10 @@ def test_descriptions_and_products_are_no_entities(settings):
     rows += [  # a set phrase, "at an age of nearly", read as a man's name
         (f"توفي الممثل عن عمر ناهز {80 + k} عاما.", {"عمر ناهز": PERSON}) for k in range(3)
     ]
+    rows += [  # a religious community (seed 30), a phone
+        (f"اندلعت مواجهات بين السنة والشيعة في الحي رقم {k}.", {"الشيعة": ORG}) for k in range(3)
+    ]
+    rows += [(f"كشفت سامسونغ عن هاتف غالاكسي إس 9 رقم {k}.", {"غالاكسي إس": ORG}) for k in range(3)]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "المنظمة الدولية") == 0
     assert articles_of(store, settings, "الأمم المتحدة") == 3
@@ -304,7 +308,7 @@ def test_descriptions_and_products_are_no_entities(settings):
     rows += [(f"قال أبو مازن في الخطاب رقم {k}.", {"أبو مازن": PERSON}) for k in range(3)]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "أبو مازن") == 3
-    for name in ("آيفون", "للمنظمة الدولية", "عمر ناهز", "أبو محمد"):
+    for name in ("آيفون", "للمنظمة الدولية", "عمر ناهز", "أبو محمد", "الشيعة", "غالاكسي إس"):
         with pytest.raises(NotFound):  # never made an entity
             entity_of(store, name)
     assert articles_of(store, settings, "آبل") == 3
