@@ -299,6 +299,7 @@ def test_descriptions_and_products_are_no_entities(settings):
         (f"اندلعت مواجهات بين السنة والشيعة في الحي رقم {k}.", {"الشيعة": ORG}) for k in range(3)
     ]
     rows += [(f"كشفت سامسونغ عن هاتف غالاكسي إس 9 رقم {k}.", {"غالاكسي إس": ORG}) for k in range(3)]
+    rows += [(f"فتحت قوات الأمن النار في البصرة رقم {k}.", {"قوات الأمن": ORG}) for k in range(3)]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "المنظمة الدولية") == 0
     assert articles_of(store, settings, "الأمم المتحدة") == 3
@@ -308,7 +309,15 @@ def test_descriptions_and_products_are_no_entities(settings):
     rows += [(f"قال أبو مازن في الخطاب رقم {k}.", {"أبو مازن": PERSON}) for k in range(3)]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "أبو مازن") == 3
-    for name in ("آيفون", "للمنظمة الدولية", "عمر ناهز", "أبو محمد", "الشيعة", "غالاكسي إس"):
+    for name in (
+        "آيفون",
+        "للمنظمة الدولية",
+        "عمر ناهز",
+        "أبو محمد",
+        "الشيعة",
+        "غالاكسي إس",
+        "قوات الأمن",
+    ):
         with pytest.raises(NotFound):  # never made an entity
             entity_of(store, name)
     assert articles_of(store, settings, "آبل") == 3
