@@ -17,11 +17,11 @@ title or the name of a place or an organisation (a run-on span: ``القيصر �
 ``كاظم الساهر``, ``كوريا الشمالية كيم يونغ أون`` → ``كيم يونغ أون``; never a first name, and
 not after ``بن``, ``أبو``, ``عبد``: ``عبدالعزيز آل سعود`` is another man than ``عبد الله بن
 عبدالعزيز آل سعود``). Organisations only change spelling: ``البنك المركزي
-الأوروبي`` must not become ``البنك المركزي`` (or lose a head noun of their type, as places
-do: ``منظمة غرينبيس`` → ``غرينبيس`` where the rest is written at least as often, begins
-without the article and is no other entity's name: :func:`_head_left`). A name that begins with ``لل`` (the
-preposition glued to the article: ``للحزب الديمقراطي``, ``للمالكي``) loses the preposition
-whatever the usage, and joins the entity that bears the bare name if one does; so does a
+الأوروبي`` must not become ``البنك المركزي``. An organisation or a place loses a head noun
+of its type where the rest is written at least as often, begins without the article and is
+no other entity's name (``منظمة غرينبيس`` → ``غرينبيس``: :func:`_head_left`). A name that
+begins with ``لل`` (the preposition glued to the article: ``للحزب الديمقراطي``,
+``للمالكي``) loses the preposition whatever the usage, and joins the entity that bears the bare name if one does; so does a
 country's name (any name of ``name_groups``) with و or ف glued on (``وتنزانيا``). The old
 name stays an alias, so old links and searches still find the entity.
 """
@@ -244,7 +244,7 @@ def _head_left(name: str, etype: str, used: Counter[str], taken: Callable[[str],
     as often as the name (seed 29's page was named منظمة غرينبيس where 2 of its 3 articles
     wrote غرينبيس), does not begin with the article (منظمة العفو is not العفو, "pardon"),
     and is no other entity's (نادي روما stays beside the city روما); else ''."""
-    first, _, rest = name.partition(" ")
+    rest = name.partition(" ")[2]
     if not rest or rest.startswith("ال") or rest not in name_groups.head_pairs(name, etype):
         return ""
     return rest if used.get(rest, 0) >= max(used.get(name, 0), 1) and not taken(rest) else ""
