@@ -478,6 +478,19 @@ def test_a_ministry_every_country_has_is_no_one_body_without_its_country(setting
     assert articles_of(store, settings, afghan) == 3  # named with its country
 
 
+def test_a_body_every_country_has_goes_to_the_one_its_article_names(settings):
+    store = Store(settings.database_url)
+    higher, guard, tunisian = "وزارة التعليم العالي", "الحرس الوطني", "الحرس الوطني التونسي"
+    rows = [(f"أعلنت {higher} نتائج القبول رقم {k}.", {higher: ORG}) for k in range(3)]
+    rows += [(f"نشرت واشنطن {guard} على الحدود في الولاية رقم {k}.", {guard: ORG}) for k in (1, 2)]
+    rows += [(f"قال {tunisian} إن الدورية رقم {k} عادت.", {tunisian: ORG}) for k in (1, 2)]
+    rows += [(f"وقال {tunisian} إن {guard} أحبط التهريب.", {tunisian: ORG, guard: ORG})]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, higher) == 0  # Kuwait's, Saudi Arabia's, Jordan's …
+    assert articles_of(store, settings, guard) == 0  # the US guard, Tunisia's, Saudi Arabia's
+    assert articles_of(store, settings, tunisian) == 3
+
+
 def test_adjectives_of_origin_are_made_from_every_country_name():
     from marsad.arabic.normalise import normalise
     from marsad.entities.roles import place_nisbas
@@ -585,6 +598,17 @@ def test_a_name_described_or_named_twice_in_one_span_is_the_name(settings):
     ingest(store, settings, [rows, later])  # the first round made the names one entity
     assert articles_of(store, settings, "رويترز") == 12
     assert articles_of(store, settings, "الناتو") == 11
+
+
+def test_a_name_and_its_description_is_the_name_however_often_it_is_written(settings):
+    store = Store(settings.database_url)
+    rows = [(f"قالت إنترفاكس في الخبر رقم {k}.", {"إنترفاكس": ORG}) for k in range(6)]
+    rows += [  # a third as often as the bare name: not five times rarer, as a brand must be
+        (f"نقلت وكالة إنترفاكس للأنباء الخبر رقم {k}.", {"إنترفاكس للأنباء": ORG}) for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "إنترفاكس") == 9
+    assert articles_of(store, settings, "إنترفاكس للأنباء") == 0
 
 
 def test_a_place_cut_after_the_first_word_of_its_name_takes_it_back(settings):

@@ -85,6 +85,8 @@ BRAND_RATIO = 5  # an organisation in this many times the articles of a longer n
 # begins with its name takes its name's bare mentions from it
 GENERIC_ORIGINS = 2  # bodies of this many countries bear a name and their adjective of origin
 FEWEST_BODY = 2  # each of them in this many articles
+# adjectives of kind after a portfolio, not of origin: التعليم العالي, الصحة العامة
+PORTFOLIO_KINDS = frozenset({"العالي", "العام", "العامه"})
 GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 _QUOTES = re.compile(r"[\s\"'«»“”]+$")  # and between a head noun and the name it quotes
 
@@ -512,8 +514,8 @@ def bare_head(norm: str) -> bool:
 def generic_bodies(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
     """A body's name that bodies of several countries bear (``وزارة الداخلية``, ``البنك
     المركزي``: the news has entities for it with adjectives of origin, ``GENERIC_ORIGINS`` of
-    them at least, each in ``FEWEST_BODY`` articles; a ministry every country has, named
-    without its country: ``وزارة الزراعة``) names no one body by itself: each of its
+    them at least, each in ``FEWEST_BODY`` articles; a ministry or a body every country has,
+    named without its country: ``وزارة الزراعة``, ``الحرس الوطني``) names no one body by itself: each of its
     mentions goes to the one of those its article names (``وزارة الداخلية المصرية`` … then
     ``وزارة الداخلية``) and is dropped where the article names none or several, as a title
     is. A round also looks at the bare name of the bodies it touched. Returns the entities
@@ -543,7 +545,7 @@ def generic_bodies(store: Store, entity_ids: Iterable[int] | None = None) -> set
                 for word, other in longer_bodies(conn, norm, FEWEST_BODY)
                 if word in R.place_nisbas() and other != eid
             }
-            if len(bodies) >= GENERIC_ORIGINS or _ministry(norm):
+            if len(bodies) >= GENERIC_ORIGINS or _every_country(norm):
                 changed |= {eid} | sql.give_to_named(conn, changes, eid, bodies)
         changes.apply(conn)
     return changed
@@ -555,7 +557,8 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
     ``الاتحاد الأوروبي`` on الاتحاد الأوروبي للتجارة's): within an article a short form joins
     the longer name, as a surname does, but a short name that an organisation bears in
     ``BRAND_RATIO`` times as many articles is that organisation's. The whole longer name is
-    that organisation where the rest describes it (:func:`_all_of_it`). Not where a body's
+    that organisation where the rest describes it (:func:`_all_of_it`) and the organisation
+    is in as many articles at least (``إنترفاكس للأنباء``, 16 articles, is إنترفاكس's, 70). Not where a body's
     name goes on with ل (``الاتحاد الأوروبي لكرة القدم``, ``الاتحاد الدولي للسيارات``: there
     the bare name is the body's short form). Of the created organisations among
     ``entity_ids`` (or all); returns the entities that changed."""
@@ -583,6 +586,12 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
                     fewest=max(FEWEST, BRAND_RATIO * n),
                     etype="ORGANIZATION",
                 )
+                if owner is None and _describes(words, k):  # less covered than the name
+                    described = sql.entity_named(  # it describes: إنترفاكس للأنباء (16, 70)
+                        conn, short, besides=eid, fewest=max(FEWEST, n), etype="ORGANIZATION"
+                    )
+                    if described is not None and _all_of_it(conn, words, k, described):
+                        owner = described
                 if owner is None or owner in operator:
                     continue
                 owners.setdefault(eid, {})[short] = owner
@@ -621,6 +630,18 @@ def _all_of_it(conn: Connection, words: list[str], k: int, owner: int) -> bool:
     return k == len(words) - 1 and _described_by_origin(conn, words)
 
 
+def _describes(words: list[str], k: int) -> bool:
+    """Whether the words of a name after its first ``k`` say what it is whatever the name:
+    a complement with ل and the article or a common word (``للأنباء``, ``للاتصالات``: not
+    the name ``لانج`` of جونز لانج), or an adjective after a proper name (``داو جونز
+    الصناعي``, not the common noun of ``العفو الرئاسي``, the presidential pardon, which is
+    not منظمة العفو)."""
+    word = words[k]
+    if word.startswith("ل"):
+        return word.startswith("لل") or _has_clitic(word)
+    return not words[0].startswith("ال")
+
+
 def _described_by_origin(conn: Connection, words: list[str]) -> bool:
     """``أبل الأميركية``, ``بشكتاش التركي``, ``أرامكو النفطية``: a name that is no body's
     (not ``مجلس الأمن القومي``, ``الحزب الديمقراطي الكردستاني``) and an adjective after it,
@@ -639,18 +660,20 @@ def _described_by_origin(conn: Connection, words: list[str]) -> bool:
     return len(origins) < GENERIC_ORIGINS
 
 
-def _ministry(norm: str) -> bool:
-    """وزارة الزراعة, وزارة الشؤون الخارجية: a ministry every country has
+def _every_country(norm: str) -> bool:
+    """وزارة الزراعة, وزارة التعليم العالي, الحرس الوطني: a ministry every country has
     (``ministry_portfolios.txt``), named without an adjective of origin or a country (not
-    وزارة الدفاع الأفغانية, وزارة خارجية روسيا)."""
+    وزارة الدفاع الأفغانية, وزارة خارجية روسيا), or a body every country has
+    (``generic_bodies.txt``)."""
     words = norm.split()
     places = name_groups.groups()
-    return (
+    return norm in every_country_bodies() or (
         len(words) > 1
         and words[0] == "وزاره"
         and words[1] in portfolios()
         and not any(
-            (R.is_nisba(w) and w not in portfolios()) or places.get(w, ("", ""))[1] == "LOCATION"
+            (R.is_nisba(w) and w not in portfolios() and w not in PORTFOLIO_KINDS)
+            or places.get(w, ("", ""))[1] == "LOCATION"
             for w in words[2:]
         )
     )
@@ -659,6 +682,11 @@ def _ministry(norm: str) -> bool:
 @cache
 def portfolios() -> frozenset[str]:
     return frozenset(read_word_list(LEXICON_DIR / "ministry_portfolios.txt"))
+
+
+@cache
+def every_country_bodies() -> frozenset[str]:
+    return frozenset(read_word_list(LEXICON_DIR / "generic_bodies.txt"))
 
 
 def body_name(norm: str) -> bool:
