@@ -102,3 +102,17 @@ def test_a_name_two_clubs_end_with_is_left_alone(settings):
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "مانشستر") == 6
     assert articles_of(store, settings, "مانشستر يونايتد") == 3
+
+
+def test_a_mosque_or_a_mayor_of_the_name_says_city(settings):
+    """Seed 30's بوردو, typed an organisation: three articles on the imam of its mosque."""
+    store = Store(settings.database_url)
+    player = "مالكوم"
+    rows = [(f"انتقل {player} من نادي بوردو في الصفقة رقم {k}.", {CITY: ORG}) for k in range(4)]
+    rows += [(f"قال إمام مسجد بوردو الكبير في الخطبة رقم {k}.", {CITY: ORG}) for k in range(2)]
+    rows.append(("استقبل عمدة بوردو الوفد في الزيارة رقم 3.", {CITY: ORG}))
+    ingest(store, settings, [rows])
+    assert entity_of(store, CITY)["type"] == "LOCATION"
+    assert articles_of(store, settings, CITY) == 3
+    assert articles_of(store, settings, TEAM) == 4
+    assert sense("مسجد", None) == PLACE
