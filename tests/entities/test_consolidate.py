@@ -24,25 +24,32 @@ class Tagger:
     """A recogniser that tags the given names wherever they are written, each with the
     type given for that article (a model can call one name by two types)."""
 
+    BEFORE = r"(?<!\w)"  # what may stand before a name: not a letter
+
     def __init__(self, names: dict[str, EntityType]) -> None:
         self.names = names
 
     def recognise(self, text: str) -> list[Mention]:
         found: list[Mention] = []
         for name in sorted(self.names, key=len, reverse=True):
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            for m in re.finditer(rf"{self.BEFORE}{re.escape(name)}(?!\w)", text):
                 if not any(f.start < m.end() and m.start() < f.end for f in found):
                     found.append(Mention(m.start(), m.end(), name, self.names[name]))
         return sorted(found, key=lambda m: m.start)
 
 
-def ingest(store: Store, settings, rounds: list[list[tuple[str, dict[str, EntityType]]]]):
+def ingest(
+    store: Store,
+    settings,
+    rounds: list[list[tuple[str, dict[str, EntityType]]]],
+    tagger: type[Tagger] = Tagger,
+):
     """Each round: articles (text, the names tagged in it), then the global pass."""
     k = 0
     for articles in rounds:
         pipeline = Pipeline(store, settings)
         for text, names in articles:
-            pipeline._recogniser = Tagger(names)
+            pipeline._recogniser = tagger(names)
             title = text.split(".")[0]
             published = START + timedelta(hours=k)
             pipeline.ingest([Article(title=title, text=text, source=SOURCE, published=published)])
