@@ -127,7 +127,7 @@ def lost_article(norm: str) -> bool:
 def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     """A mention that is not a name at all: one of :func:`not_names`, a country's
     adjective alone (الأمريكية, السورية) or with adjectives after it (الكورية الشمالية),
-    or one spelled-out letter, alone or after a head
+    a name with the plural of one (كوريون جنوبيون), or one spelled-out letter, alone or after a head
     noun (بي, منظمة بي.: the first letter of بي.دبليو.سي cut off by its dots)."""
     norm = " ".join(tokens)
     if norm in not_names() or norm in place_nisbas():
@@ -139,9 +139,21 @@ def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
         return True  # منظمة دولية, جماعة إرهابية: "an international organisation"
     if norm.startswith("لل") and "ال" + norm[2:] in not_names():
         return True  # للمنظمة الدولية: ل + the article
+    if any(map(_plural_demonym, tokens)):
+        return True  # كوريون جنوبيون, مبعوثون كوريون: "South Koreans", "Korean envoys"
     if tokens[-1] not in letter_names():  # the recogniser's list (ner/rules.py)
         return False
     return len(tokens) == 1 or len(tokens) == 2 and role_word(tokens[0]) in generic_nouns()
+
+
+def _plural_demonym(word: str) -> bool:
+    """كوريون, سوريين: the plural of a country's adjective (الكوري), without the article."""
+    return (
+        not word.startswith("ال")
+        and len(word) >= 5
+        and word[-2:] in ("ون", "ين")
+        and "ال" + word[:-2] in place_nisbas()
+    )
 
 
 def _indefinite_nisba(word: str) -> bool:
