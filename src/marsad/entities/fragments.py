@@ -150,10 +150,10 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
             m.glued = left if len(left) == 1 and left in NAME_LETTERS else ""
             names[eid].mentions.append(m)
         changed = _first_names(conn, changes, names, articles)
-        words = cache(lambda: sql.name_words(conn, NAME_WORDS_FEWEST))  # read when needed
         for name in names.values():
             if name.mentions and name.id not in changed:
                 changed |= _unglue(conn, changes, name) or _reglue(conn, changes, name)
+        words = cache(lambda: sql.name_words(conn, NAME_WORDS_FEWEST))  # read when needed
         for name in names.values():
             if name.mentions and name.id not in changed:
                 changed |= _complete(conn, changes, name, words)
@@ -554,8 +554,8 @@ def generic_bodies(store: Store, entity_ids: Iterable[int] | None = None) -> set
     """A body's name that bodies of several countries bear (``وزارة الداخلية``, ``البنك
     المركزي``: the news has entities for it with adjectives of origin, ``GENERIC_ORIGINS`` of
     them at least, each in ``FEWEST_BODY`` articles; a ministry or a body every country has,
-    named without its country: ``وزارة الزراعة``, ``الحرس الوطني``) names no one body by itself: each of its
-    mentions goes to the one of those its article names (``وزارة الداخلية المصرية`` … then
+    named without its country: ``وزارة الزراعة``, ``الحرس الوطني``) names no one body by
+    itself: each of its mentions goes to the one of those its article names (``وزارة الداخلية المصرية`` … then
     ``وزارة الداخلية``) and is dropped where the article names none or several, as a title
     is. A round also looks at the bare name of the bodies it touched. Returns the entities
     that changed."""
@@ -597,8 +597,8 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
     the longer name, as a surname does, but a short name that an organisation bears in
     ``BRAND_RATIO`` times as many articles is that organisation's. The whole longer name is
     that organisation where the rest describes it (:func:`_all_of_it`) and the organisation
-    is in as many articles at least (``إنترفاكس للأنباء``, 16 articles, is إنترفاكس's, 70). Not where a body's
-    name goes on with ل (``الاتحاد الأوروبي لكرة القدم``, ``الاتحاد الدولي للسيارات``: there
+    is in as many articles at least (``إنترفاكس للأنباء``, 16 articles, is إنترفاكس's, 70).
+    Not where a body's name goes on with ل (``الاتحاد الأوروبي لكرة القدم``, ``الاتحاد الدولي للسيارات``: there
     the bare name is the body's short form). Of the created organisations among
     ``entity_ids`` (or all); returns the entities that changed."""
     operator = edits.operator_entities(store)
