@@ -625,16 +625,17 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
                     fewest=max(FEWEST, BRAND_RATIO * n),
                     etype="ORGANIZATION",
                 )
-                if owner is None and _describes(words, k):  # less covered than the name
-                    described = sql.entity_named(  # it describes: إنترفاكس للأنباء (16, 70)
+                described = False  # less covered than the name it describes: إنترفاكس
+                if owner is None and _describes(words, k):  # للأنباء (16 articles, 70)
+                    owner = sql.entity_named(
                         conn, short, besides=eid, fewest=max(FEWEST, n), etype="ORGANIZATION"
                     )
-                    if described is not None and _all_of_it(conn, words, k, described):
-                        owner = described
+                    described = owner is not None and _all_of_it(conn, words, k, owner)
+                    owner = owner if described else None
                 if owner is None or owner in operator:
                     continue
                 owners.setdefault(eid, {})[short] = owner
-                if _all_of_it(conn, words, k, owner):
+                if described or _all_of_it(conn, words, k, owner):
                     whole[eid] = owner
         mentions = sql.entity_mentions(conn, sorted(owners)) if owners else []
         shorts = {eid: frozenset(found) for eid, found in owners.items()}
