@@ -80,6 +80,7 @@ GLUE_MARGIN = 2.0  # the bare name is at least this many times as covered as the
 DOMINANCE = 3.0  # a full name at least this many times as covered as the next candidate
 FEWEST = 3  # articles the full name has at least
 ROUNDS = 3  # passes over the merges a pass made possible
+AGAIN = 2  # passes more of settle over what a pass changed
 
 
 @dataclass
@@ -100,9 +101,10 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
     """What runs after every ingest, analysis, crawl round (``entity_ids``: the entities it
     named) and reprocess (all): :func:`consolidate`, then names follow usage
     (:func:`.naming.rename_by_usage`), then confirmed names are found again
-    (:func:`.confirmed.find_again`). On PostgreSQL one process runs it at a time, once no
-    article waits for analysis, also on what other processes noted (store/shared.py).
-    First the home page's kept period follows the newest dated day (store/window_totals.py)."""
+    (:func:`.confirmed.find_again`) — and again over what that changed, until nothing
+    changes (:data:`AGAIN`). On PostgreSQL one process runs it at a time, once no article
+    waits for analysis, also on what other processes noted (store/shared.py). First the
+    home page's kept period follows the newest dated day (store/window_totals.py)."""
     store.keep_window()
     # PostgreSQL: one process at a time
     with shared.settling(store) as waiting, _no_cycle_collection():
@@ -111,23 +113,45 @@ def settle(store: Store, entity_ids: Iterable[int] | None = None) -> dict[str, i
         since, newest = sql.unsettled(store)  # also what a killed run left unsettled
         since |= waiting
         ids = None if entity_ids is None else set(entity_ids) | since
-        # a round's lookups by the entities' own names, read once for both consolidations:
-        # it renames only entities both look at (name_keys.entities_with)
-        known: dict[tuple[str, str], set[int]] | None = None if ids is None else {}
-        done, targets = consolidate(store, ids, known=known)
-        done["renamed"] = rename_by_usage(store, None if ids is None else ids | targets)
-        if done["renamed"]:  # a new name can be another's glued or spelt otherwise
-            again, more = consolidate(
-                store, targets if ids is None else ids | targets, in_context=False, known=known
-            )
-            done = {k: done[k] + again.get(k, 0) for k in done}
-            targets |= more
-        scope = None if ids is None else ids | targets
-        done["found again"] = confirmed.find_again(
-            store, scope, sql.last_settled(store), grown=targets
-        )
+        before = _state(store, ids)
+        done, scope = _settle_once(store, ids, sql.last_settled(store))
+        for _ in range(AGAIN):  # a rule's change is another rule's evidence
+            after = _state(store, scope)
+            changed = {e for e, now in after.items() if before.get(e) != now}
+            if not changed:
+                break
+            before = after
+            again, scope = _settle_once(store, changed, newest)
+            done = {k: done[k] + again[k] for k in done}
         sql.mark_settled(store, newest)
     return done
+
+
+def _state(store: Store, entity_ids: set[int] | None) -> dict[int, tuple[str, str, int]]:
+    """Name, type and articles of the live entities among ``entity_ids`` (all when None)."""
+    return {e: (name, etype, n) for e, name, etype, _, n in sql.live_entities(store, entity_ids)}
+
+
+def _settle_once(
+    store: Store, ids: set[int] | None, since: int
+) -> tuple[dict[str, int], set[int] | None]:
+    """One pass of :func:`settle` over ``ids`` (all when None), names found again in the
+    articles after ``since``; returns what it did and the entities it looked at and grew
+    (None: all)."""
+    # a pass's lookups by the entities' own names, read once for both consolidations:
+    # it renames only entities both look at (name_keys.entities_with)
+    known: dict[tuple[str, str], set[int]] | None = None if ids is None else {}
+    done, targets = consolidate(store, ids, known=known)
+    done["renamed"] = rename_by_usage(store, None if ids is None else ids | targets)
+    if done["renamed"]:  # a new name can be another's glued or spelt otherwise
+        again, more = consolidate(
+            store, targets if ids is None else ids | targets, in_context=False, known=known
+        )
+        done = {k: done[k] + again.get(k, 0) for k in done}
+        targets |= more
+    scope = None if ids is None else ids | targets
+    done["found again"] = confirmed.find_again(store, scope, since, grown=targets)
+    return done, scope
 
 
 @contextmanager
