@@ -205,6 +205,22 @@ def test_epithets_and_adjectives_stay_out_of_names(settings):
     assert store.get_entity("المملكة العربية") is None  # but not from a country's own name
 
 
+def test_i_am_very_happy_is_no_person_but_anna_is(settings):
+    # سعيد is also a first name: the recogniser took «أنا سعيد» for a person (92 ANT articles)
+    store = Store(settings.database_url)
+    rows = [
+        (f"قال زيدان في المؤتمر رقم {k}: أنا سعيد جدا بلفتة رونالدو.", {"أنا سعيد جدا": PERSON})
+        for k in range(3)
+    ]
+    rows += [("قال المدرب: أنا سعيد بطريقة لعبه.", {"أنا سعيد": PERSON})]
+    rows += [("وقال اللاعب إنه فرحان جداً بالفوز.", {"فرحان جداً": PERSON})]
+    rows += [("فازت آنا كامبل بالجائزة.", {"آنا كامبل": PERSON})]
+    ingest(store, settings, [rows])
+    for junk in ("أنا سعيد جدا", "أنا سعيد", "فرحان جداً"):
+        assert store.get_entity(junk) is None
+    assert entity_of(store, "آنا كامبل")["type"] == "PERSON"
+
+
 def test_one_spelled_out_letter_is_no_entity(settings):
     # the sentence splitter cuts بي.دبليو.سي at its dots: "بي." alone, "منظمة بي." (ANT: an
     # entity of 189 articles before)

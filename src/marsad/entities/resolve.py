@@ -354,8 +354,13 @@ class Resolver:
         """A new entity for a name no known one has, unless it is no name."""
         if R.is_generic(it.tokens):  # "الحلف", "العاصمة": a back-reference, not a new entity
             return None
-        if R.is_not_name(it.tokens) or R.cut_through_marks(it.mention.text):
-            return None  # ريال, نت, الثلاثاء, الأمريكية, منظمة (إس.: not an entity at all
+        written = it.mention.text
+        if (
+            R.is_not_name(it.tokens)
+            or R.cut_through_marks(written)
+            or R.holds_no_name_word(written)
+        ):
+            return None  # ريال, نت, الثلاثاء, الأمريكية, منظمة (إس., أنا سعيد: no entity at all
         if self._joined(it.tokens):
             return None  # الولايات المتحدة وكندا, روسيا والسعودية: two names, no third entity
         if self.store.is_sqlite or self._rechecking:

@@ -71,6 +71,7 @@ def not_names() -> frozenset[str]:
 
 
 _CUT_MARKS = frozenset('()[]{}<>«»"|')
+_EDGE_MARKS = '()[]{}<>«»"|.,:;!?،؛؟' + "'"
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +166,17 @@ def cut_through_marks(surface: str) -> bool:
     """A written mention with a bracket, quote or bar in it (منظمة (إس.): a span the
     recogniser cut through punctuation, not a name."""
     return any(ch in _CUT_MARKS for ch in surface)
+
+
+@lru_cache(maxsize=1)
+def no_name_words() -> frozenset[str]:
+    """Words, as written, that no name holds (``not_name_words.txt``: أنا, جدا)."""
+    return frozenset(_read("not_name_words.txt"))
+
+
+def holds_no_name_word(surface: str) -> bool:
+    """أنا سعيد جدا ("I am very happy"): a written mention with a word no name holds."""
+    return any(w.strip(_EDGE_MARKS) in no_name_words() for w in surface.split())
 
 
 def is_generic(tokens: tuple[str, ...] | list[str]) -> bool:
