@@ -450,6 +450,22 @@ def test_a_name_and_the_same_after_a_head_noun_of_its_type_are_one(settings, rou
     assert (page.name, page.article_count) == ("غرينبيس", 3)
 
 
+def test_a_place_that_bears_its_head_noun_is_no_surname_in_a_later_round(settings):
+    """الصدر, a place the news also writes مدينة الصدر (Sadr City), is not مقتدى الصدر's
+    surname: a round that touches only the man reads the place's names as the whole pass."""
+    city = [(f"سقطت قذيفة على مدينة الصدر في اليوم {k}.", {"مدينة الصدر": LOC}) for k in range(3)]
+    city += [(f"خرج أهالي الصدر إلى الشوارع في اليوم {k}.", {"الصدر": LOC}) for k in range(4)]
+    towns = ["حمص", "حماة", "إدلب", "درعا", "الرقة", "دير الزور", "اللاذقية", "طرطوس"]
+    city += [(f"زار الوفد {t} أمس.", {t: LOC}) for t in towns]  # the round: a few of many
+    sadr = {"مقتدى الصدر": PERSON}
+    man = [(f"قال مقتدى الصدر في بيانه رقم {k} إن الوضع صعب.", sadr) for k in range(24)]
+    store = Store(settings.database_url)
+    ingest(store, settings, [city, man])
+    place, sadr = entity_of(store, "الصدر"), entity_of(store, "مقتدى الصدر")
+    assert place["id"] != sadr["id"]
+    assert entity_page(store, settings, place["slug"]).article_count == 7
+
+
 def test_a_head_noun_does_not_join_a_country_nor_a_party_to_a_common_word(settings):
     store = Store(settings.database_url)
     rows = [(f"وصل الوفد إلى مدينة الكويت في اليوم {k}.", {"مدينة الكويت": LOC}) for k in range(3)]

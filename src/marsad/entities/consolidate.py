@@ -277,7 +277,7 @@ def _near(
     evidence = neighbours.Keys()
     for eid in related:
         if eid in ents:
-            evidence.evidence(ents[eid].norm)
+            evidence.evidence(ents[eid].norm, ents[eid].type)
     found = evidence.found(store, known, aliases)
     _add(ents, name_keys.live_entities(store, found - ents.keys()), operator)
     groups = name_groups.groups()  # a group's entities all (the most covered names it)

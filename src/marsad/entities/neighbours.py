@@ -74,12 +74,14 @@ class Keys:
         self.letters.add(norm.replace(" ", ""))
         self.add_group(norm)
 
-    def evidence(self, norm: str) -> None:
-        """What the rules read to decide for an entity named ``norm``: its group, the name
-        without spaces, without a clitic, with the article, spelt otherwise, the persons
-        whose name ends with it."""
+    def evidence(self, norm: str, etype: str) -> None:
+        """What the rules read to decide for an entity named ``norm``, of type ``etype``: its
+        group, the name without spaces, without a clitic, with the article, spelt otherwise,
+        after a head noun or without it (a place الصدر that bears مدينة الصدر is no
+        مقتدى الصدر's surname), the persons whose name ends with it."""
         first, _, rest = norm.partition(" ")
         names = {norm, "ال" + norm, "ذا " + norm}  # ذا تايمز: an organisation's own name
+        names |= name_groups.head_pairs(norm, etype)
         for clitic in GLUED:
             if first.startswith(clitic):
                 bare = first[len(clitic) :]
