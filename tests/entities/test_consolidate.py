@@ -466,6 +466,30 @@ def test_a_place_that_bears_its_head_noun_is_no_surname_in_a_later_round(setting
     assert entity_page(store, settings, place["slug"]).article_count == 7
 
 
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_a_princes_name_with_and_without_his_family_is_one_person(settings, rounds):
+    """Whole ANT corpus: محمد بن زايد (29 articles) beside محمد بن زايد آل نهيان (58),
+    سلمان بن عبد العزيز (210) beside سلمان بن عبدالعزيز آل سعود (50); not when two
+    families end the same name."""
+
+    def said(name: str, n: int) -> list[tuple[str, dict[str, EntityType]]]:
+        return [(f"استقبل {name} الوفد في اللقاء رقم {k} أمس.", {name: PERSON}) for k in range(n)]
+
+    short = said("محمد بن زايد", 2) + said("سلمان بن عبد العزيز", 3) + said("محمد بن راشد", 1)
+    long = said("محمد بن زايد آل نهيان", 4) + said("سلمان بن عبدالعزيز آل سعود", 1)
+    long += said("محمد بن راشد آل مكتوم", 2) + said("محمد بن راشد آل خليفة", 2)
+    store = Store(settings.database_url)
+    ingest(store, settings, [short + long] if rounds == 1 else [short, long])
+    mbz = entity_of(store, "محمد بن زايد")
+    assert mbz["id"] == entity_of(store, "محمد بن زايد آل نهيان")["id"]
+    assert entity_page(store, settings, mbz["slug"]).article_count == 6
+    king = entity_of(store, "سلمان بن عبدالعزيز آل سعود")
+    assert king["id"] == entity_of(store, "سلمان بن عبد العزيز")["id"]
+    assert king["name"] == "سلمان بن عبد العزيز"
+    mbr = {entity_of(store, n)["id"] for n in ("محمد بن راشد", "محمد بن راشد آل مكتوم")}
+    assert len(mbr | {entity_of(store, "محمد بن راشد آل خليفة")["id"]}) == 3
+
+
 def test_a_head_noun_does_not_join_a_country_nor_a_party_to_a_common_word(settings):
     store = Store(settings.database_url)
     rows = [(f"وصل الوفد إلى مدينة الكويت في اليوم {k}.", {"مدينة الكويت": LOC}) for k in range(3)]

@@ -19,6 +19,9 @@ knowledge base's nor at those an operator edited) with the whole database as evi
 * **clitics** — a name that is another entity's name with و ف ب ك ل لل glued on
   (للرياض, لحزب الله, والسعودية) joins it when that one is at least twice as covered
   (three articles at least; a one-word name only loses a clitic to a word of four letters);
+* **lineages** — a person's long name and the same without its family or lineage are one
+  (محمد بن زايد آل نهيان / محمد بن زايد, محمد بن سلمان بن عبدالعزيز / محمد بن سلمان),
+  unless two long names end the same short one;
 * **head nouns** — a name and the same after a head noun of its type are one (منظمة
   غرينبيس / غرينبيس, مدينة حمص / حمص: :func:`.name_groups.head_pairs`);
 * **the article** — a one-word name the news corpus writes with the article at least as
@@ -403,7 +406,34 @@ def _targets(
         )
         if target is not None and target.rank > e.rank:
             out[e.id] = target.id
+    _lineages(sources, by_letters, out)
     return out
+
+
+def _lineages(
+    sources: Iterable[_Entity], by_letters: dict[str, list[_Entity]], out: dict[int, int]
+) -> None:
+    """A person's long name and the same without its family or lineage are one person
+    (محمد بن زايد آل نهيان / محمد بن زايد, سلمان بن عبدالعزيز آل سعود / سلمان بن عبد
+    العزيز: :func:`.name_groups.lineage_bases`), the more covered taking the other — unless
+    two long names end the same short one (محمد بن راشد آل مكتوم and … آل خليفة)."""
+    longer: dict[str, list[_Entity]] = defaultdict(list)  # a short name's letters → long ones
+    bases: dict[int, list[str]] = {}
+    for e in sources:
+        if e.type == "PERSON" and (names := name_groups.lineage_bases(e.norm)):
+            bases[e.id] = [b.replace(" ", "") for b in names]
+            for letters in bases[e.id]:
+                longer[letters].append(e)
+    for e in sources:
+        for letters in bases.get(e.id, ()):
+            short = [c for c in by_letters[letters] if c.type == "PERSON" and c.id != e.id]
+            if not short:
+                continue
+            if len(short) == 1 and len(longer[letters]) == 1:
+                a, b = sorted((e, short[0]), key=lambda x: x.rank)
+                if not a.locked and a.id not in out:
+                    out[a.id] = b.id
+            break  # the longest short name found decides
 
 
 def _short_org(e: _Entity, clubs: _PartIndex, by_norm: dict[str, list[_Entity]]) -> _Entity | None:

@@ -109,6 +109,24 @@ def head_pairs(norm: str, etype: str) -> frozenset[str]:
     return frozenset(f"{h} {norm}" for h, t in heads.items() if t == etype and _may_drop(h, norm))
 
 
+def lineage_bases(norm: str) -> list[str]:
+    """The shorter names a person's long name is also written as, longest first: its family
+    (آل نهيان) and then its lineage (بن عبدالعزيز) left off the end, so long as a name with
+    بن inside is left (محمد بن زايد آل نهيان → محمد بن زايد, محمد بن سلمان بن عبدالعزيز →
+    محمد بن سلمان; سلمان بن عبد العزيز is no سلمان)."""
+    words = norm.split()
+    out = []
+    if len(words) >= 5 and words[-2] == "ال":  # آل, normalised
+        words = words[:-2]
+        out.append(" ".join(words))
+    while "بن" in words[2:]:
+        words = words[: len(words) - 1 - words[::-1].index("بن")]
+        if len(words) < 3 or "بن" not in words[1:-1]:
+            break
+        out.append(" ".join(words))
+    return out
+
+
 def _may_drop(head: str, name: str) -> bool:
     if name_heads()[head] == "LOCATION" and name in groups():
         return False

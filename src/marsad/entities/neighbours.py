@@ -72,6 +72,7 @@ class Keys:
         self.norms |= names
         self.skeletons |= {skeleton(n) for n in names}
         self.letters.add(norm.replace(" ", ""))
+        self.letters |= {b.replace(" ", "") for b in name_groups.lineage_bases(norm)}
         self.add_group(norm)
 
     def evidence(self, norm: str, etype: str) -> None:
@@ -88,6 +89,7 @@ class Keys:
                 names |= {f"{bare} {rest}".strip(), f"ال{bare} {rest}".strip()}
         self.norms |= names
         self.letters.add(norm.replace(" ", ""))
+        self.letters |= {b.replace(" ", "") for b in name_groups.lineage_bases(norm)}
         self.skeletons.add(skeleton(norm))
         self.parts.add(skeleton(norm))
         self.add_group(norm)
