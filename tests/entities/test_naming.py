@@ -220,3 +220,16 @@ def test_a_conjunction_glued_to_a_persons_first_name_leaves_the_name(settings):
     merge_entities(store, bare["id"], glued["id"])  # as the first span's entity may end up
     assert rename_by_usage(store, {glued["id"]}) == 1
     assert store.get_entity(glued["id"])["name"] == "تيسير الجاسم"
+
+
+def test_a_span_cut_through_a_quote_never_names_the_entity(settings):
+    # ANT: «شبكة "سي بي إس» (53 articles) was named after its most written form
+    store = Store(settings.database_url)
+    names = [("سي بي إس", ORG), ('شبكة "سي بي إس', ORG)]
+    texts = [f"قالت سي بي إس في تقريرها رقم {k} إن الحملة بدأت." for k in range(2)]
+    texts += [f'ونقلت شبكة "سي بي إس" في النشرة رقم {k} الخبر.' for k in range(3)]
+    pipeline = ingest(store, settings, names, texts)
+    rename_by_usage(store, pipeline.touched)
+    cbs = find_entity(store, "سي بي إس")
+    assert cbs["name"] == "سي بي إس"
+    assert entity_page(store, settings, cbs["slug"]).article_count == 5

@@ -77,8 +77,8 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
     spellings: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
     current: dict[int, tuple[str, str]] = {}  # entity → (name, type)
     for eid, name, etype, surface, n in rows:
-        if eid in renamed:
-            continue
+        if eid in renamed or roles.cut_through_marks(surface):
+            continue  # شبكة "سي بي إس: a span cut through a quote names nothing
         norm = normalise(surface)
         forms[eid][norm] += n
         spellings[eid, norm][display_form(surface)] += n
