@@ -91,7 +91,7 @@ BRAND_RATIO = 5  # an organisation in this many times the articles of a longer n
 GENERIC_ORIGINS = 2  # bodies of this many countries bear a name and their adjective of origin
 FEWEST_BODY = 2  # each of them in this many articles
 # adjectives of kind after a portfolio, not of origin: التعليم العالي, الصحة العامة
-PORTFOLIO_KINDS = frozenset({"العالي", "العام", "العامه"})
+PORTFOLIO_KINDS = frozenset({"العالي", "العام", "العامه", "المدنيه"})  # الخدمة المدنية
 GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 _QUOTES = re.compile(r"[\s\"'«»“”]+$")  # and between a head noun and the name it quotes
 
