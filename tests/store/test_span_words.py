@@ -96,7 +96,8 @@ def test_the_kept_words_follow_merges_and_reprocess(corpus):
 
 def _made_whole(store: Store, settings) -> None:
     """بيونغ يانغ cut short in three articles, made whole by the pass: the spans it read
-    are kept as the texts have them, and a span no pass read yet is read from the text."""
+    are kept as the texts have them, and a span no pass read yet (the pass run again over
+    what it changed reads the whole name's: its row is deleted) is read from the text."""
     rows = [
         (f"وصل الوفد إلى بيونغ يانغ في الزيارة رقم {k}.", {"بيونغ يانغ": LOC}) for k in range(4)
     ]
@@ -106,7 +107,10 @@ def _made_whole(store: Store, settings) -> None:
     with store.engine.connect() as conn:
         kept = {tuple(r) for r in conn.execute(kept_words)}
     assert ("أعلنت ", " يانغ") in kept  # [بيونغ] يانغ, read by the pass that made it whole
-    assert ("أعلنت ", " موقفها") not in kept  # بيونغ يانغ: a span no pass has read yet
+    with store.engine.begin() as conn:  # بيونغ يانغ: as if no pass had read the span yet
+        conn.execute(text("DELETE FROM span_words WHERE after_word = ' موقفها'"))
+        kept = {tuple(r) for r in conn.execute(kept_words)}
+    assert ("أعلنت ", " موقفها") not in kept
     _assert_kept_as_written(store)  # read now, from the text
     with store.engine.connect() as conn:
         kept = {tuple(r) for r in conn.execute(kept_words)}
