@@ -270,6 +270,29 @@ def test_an_organisation_cut_after_its_head_noun_takes_it_back(settings):
     assert articles_of(store, settings, "حكومة الوفاق الوطني") == 5
 
 
+def test_a_head_noun_behind_a_preposition_takes_its_name_back(settings):
+    """Whole ANT corpus: صرح مصدر لوكالة [الأنباء السعودية] named the Saudi agency's page
+    الأنباء السعودية (9 articles); the ل stays out of the name."""
+    store = Store(settings.database_url)
+    rows = [
+        (
+            f"صرح مصدر مسؤول لوكالة الأنباء السعودية بأن الاجتماع رقم {k} انتهى.",
+            {"الأنباء السعودية": ORG},
+        )
+        for k in range(4)
+    ]
+    rows.append(
+        ("وذكرت وكالة الأنباء السعودية أن الملك استقبل الوفد.", {"وكالة الأنباء السعودية": ORG})
+    )
+    ingest(store, settings, [rows])
+    agency = entity_of(store, "الأنباء السعودية")
+    assert agency["name"] == "وكالة الأنباء السعودية"
+    assert articles_of(store, settings, "وكالة الأنباء السعودية") == 5
+    with store.engine.connect() as conn:
+        surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
+    assert surfaces == {"وكالة الأنباء السعودية"}
+
+
 def test_descriptions_and_products_are_no_entities(settings):
     store = Store(settings.database_url)
     rows = [

@@ -109,13 +109,23 @@ def head_pairs(norm: str, etype: str) -> frozenset[str]:
     return frozenset(f"{h} {norm}" for h, t in heads.items() if t == etype and _may_drop(h, norm))
 
 
+INITIALS = frozenset(
+    ("جيه", "جي", "دبليو", "اتش", "اف", "اس", "بي", "سي", "دي", "كيه", "ار", "تي", "اي")
+)  # Latin letters as Arabic writes them (إتش, آر normalised): a middle name's initial
+
+
 def lineage_bases(norm: str) -> list[str]:
-    """The shorter names a person's long name is also written as, longest first: its family
-    (آل نهيان) and then its lineage (بن عبدالعزيز) left off the end, so long as a name with
-    بن inside is left (محمد بن زايد آل نهيان → محمد بن زايد, محمد بن سلمان بن عبدالعزيز →
-    محمد بن سلمان; سلمان بن عبد العزيز is no سلمان)."""
+    """The shorter names a person's long name is also written as, longest first: without
+    the initials inside it (دونالد جيه ترامب → دونالد ترامب), then its family (آل نهيان)
+    and then its lineage (بن عبدالعزيز) left off the end, so long as a name with بن inside
+    is left (محمد بن زايد آل نهيان → محمد بن زايد, محمد بن سلمان بن عبدالعزيز → محمد بن
+    سلمان; سلمان بن عبد العزيز is no سلمان)."""
     words = norm.split()
     out = []
+    ends = {words[0], words[-1]} if words else set()
+    if len(words) >= 3 and INITIALS.intersection(words[1:-1]) and not INITIALS & ends:
+        words = [words[0], *(w for w in words[1:-1] if w not in INITIALS), words[-1]]
+        out.append(" ".join(words))
     if len(words) >= 5 and words[-2] == "ال":  # آل, normalised
         words = words[:-2]
         out.append(" ".join(words))
