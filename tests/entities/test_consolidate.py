@@ -478,8 +478,13 @@ def test_a_princes_name_with_and_without_his_family_is_one_person(settings, roun
     short = said("محمد بن زايد", 2) + said("سلمان بن عبد العزيز", 3) + said("محمد بن راشد", 1)
     long = said("محمد بن زايد آل نهيان", 4) + said("سلمان بن عبدالعزيز آل سعود", 1)
     long += said("محمد بن راشد آل مكتوم", 2) + said("محمد بن راشد آل خليفة", 2)
+    # one man's lineage and family: محمد بن سلمان (568) took neither in the whole ANT corpus
+    short += said("محمد بن سلمان", 5)
+    long += said("محمد بن سلمان بن عبدالعزيز", 2) + said("محمد بن سلمان آل سعود", 1)
     store = Store(settings.database_url)
     ingest(store, settings, [short + long] if rounds == 1 else [short, long])
+    mbs = {entity_of(store, n)["id"] for n in ("محمد بن سلمان", "محمد بن سلمان آل سعود")}
+    assert mbs == {entity_of(store, "محمد بن سلمان بن عبدالعزيز")["id"]}
     mbz = entity_of(store, "محمد بن زايد")
     assert mbz["id"] == entity_of(store, "محمد بن زايد آل نهيان")["id"]
     assert entity_page(store, settings, mbz["slug"]).article_count == 6

@@ -406,30 +406,37 @@ def _targets(
         )
         if target is not None and target.rank > e.rank:
             out[e.id] = target.id
-    _lineages(sources, by_letters, out)
+    _lineages(sources, ents.values(), by_letters, out)
     return out
 
 
 def _lineages(
-    sources: Iterable[_Entity], by_letters: dict[str, list[_Entity]], out: dict[int, int]
+    sources: Iterable[_Entity],
+    everyone: Iterable[_Entity],
+    by_letters: dict[str, list[_Entity]],
+    out: dict[int, int],
 ) -> None:
-    """A person's long name and the same without its family or lineage are one person
-    (محمد بن زايد آل نهيان / محمد بن زايد, سلمان بن عبدالعزيز آل سعود / سلمان بن عبد
-    العزيز: :func:`.name_groups.lineage_bases`), the more covered taking the other — unless
-    two long names end the same short one (محمد بن راشد آل مكتوم and … آل خليفة)."""
-    longer: dict[str, list[_Entity]] = defaultdict(list)  # a short name's letters → long ones
-    bases: dict[int, list[str]] = {}
-    for e in sources:
+    """A person's long name and the same without its initials, family or lineage are one
+    person (محمد بن زايد آل نهيان / محمد بن زايد, سلمان بن عبدالعزيز آل سعود / سلمان بن عبد
+    العزيز, دونالد جيه ترامب / دونالد ترامب: :func:`.name_groups.lineage_bases`), the more
+    covered taking the other — unless two long names of the short one may not be one person
+    (محمد بن راشد آل مكتوم and … آل خليفة: :func:`.name_groups.one_lineage`)."""
+    longer: dict[str, list[tuple]] = defaultdict(list)  # a short name's letters → long ones'
+    bases: dict[int, list[str]] = {}  # marks
+    for e in everyone:
         if e.type == "PERSON" and (names := name_groups.lineage_bases(e.norm)):
             bases[e.id] = [b.replace(" ", "") for b in names]
-            for letters in bases[e.id]:
-                longer[letters].append(e)
+            for base, letters in zip(names, bases[e.id], strict=True):
+                longer[letters].append(name_groups.lineage_marks(e.norm, base))
     for e in sources:
         for letters in bases.get(e.id, ()):
             short = [c for c in by_letters[letters] if c.type == "PERSON" and c.id != e.id]
             if not short:
                 continue
-            if len(short) == 1 and len(longer[letters]) == 1:
+            marks = longer[letters]
+            if len(short) == 1 and all(
+                name_groups.one_lineage(a, b) for i, a in enumerate(marks) for b in marks[i + 1 :]
+            ):
                 a, b = sorted((e, short[0]), key=lambda x: x.rank)
                 if not a.locked and a.id not in out:
                     out[a.id] = b.id

@@ -114,6 +114,33 @@ INITIALS = frozenset(
 )  # Latin letters as Arabic writes them (إتش, آر normalised): a middle name's initial
 
 
+def lineage_marks(norm: str, base: str) -> tuple[tuple[str, ...], str, str]:
+    """What a person's long name ``norm`` says beyond one of its :func:`lineage_bases`
+    ``base``: (its initials, its lineage's names without بن and spaces, its family)."""
+    words = norm.split()
+    initials: tuple[str, ...] = ()
+    if len(words) >= 3 and not INITIALS & {words[0], words[-1]}:
+        initials = tuple(w for w in words[1:-1] if w in INITIALS)
+        words = [w for w in words if w not in initials]
+    rest = words[len(base.split()) :]
+    family = rest[-1] if len(rest) >= 2 and rest[-2] == "ال" else ""
+    lineage = "".join(w for w in (rest[:-2] if family else rest) if w != "بن")
+    return initials, lineage, family
+
+
+def one_lineage(a: tuple[tuple[str, ...], str, str], b: tuple[tuple[str, ...], str, str]) -> bool:
+    """Whether two long names' :func:`lineage_marks` may name one person: the same initials
+    (or one without), one lineage the beginning of the other, the same family (or one
+    without) — محمد بن سلمان بن عبدالعزيز and محمد بن سلمان آل سعود, not محمد بن راشد آل
+    مكتوم and محمد بن راشد آل خليفة, nor جورج دبليو بوش and جورج إتش دبليو بوش."""
+    (ia, la, fa), (ib, lb, fb) = a, b
+    return (
+        (not ia or not ib or ia == ib)
+        and (la.startswith(lb) or lb.startswith(la))
+        and (not fa or not fb or fa == fb)
+    )
+
+
 def lineage_bases(norm: str) -> list[str]:
     """The shorter names a person's long name is also written as, longest first: without
     the initials inside it (دونالد جيه ترامب → دونالد ترامب), then its family (آل نهيان)
