@@ -539,6 +539,7 @@ def test_adjectives_of_origin_alone_are_no_name():
         "منظمة دولية",
         "كوريون جنوبيون",  # seed 31: "South Koreans", a person's page of 6 articles
         "مبعوثون كوريون",
+        "السوازيلاندية",  # seed 32: «مدينة مانزيني السوازيلاندية», a place's page
     ):
         assert is_not_name(normalise(phrase).split()), phrase
     for name in (
