@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from marsad.entities.edits import merge_entities, rename
-from marsad.entities.naming import rename_by_usage
+from marsad.entities.naming import _whole_of, rename_by_usage
 from marsad.models import Article, EntityType, Source
 from marsad.ner.gazetteer import GazetteerRecogniser
 from marsad.pages import entity_page, find_entity
@@ -233,3 +233,26 @@ def test_a_span_cut_through_a_quote_never_names_the_entity(settings):
     cbs = find_entity(store, "سي بي إس")
     assert cbs["name"] == "سي بي إس"
     assert entity_page(store, settings, cbs["slug"]).article_count == 5
+
+
+def test_a_place_named_by_its_cut_first_mention_takes_the_whole_name(settings):
+    """Seed 33: a page named بريتيش where 5 of its 7 articles wrote بريتيش كولومبيا (the
+    recogniser's longer spans joined the entity its first, cut span made); not a name and
+    adjectives after it (حزب الله اللبناني describes حزب الله)."""
+    store = Store(settings.database_url)
+    names = [("بريتيش", LOC), ("بريتيش كولومبيا", LOC)]
+    texts = ["زار الوفد بريتيش أمس."]
+    texts += [f"في مقاطعة بريتيش كولومبيا أعلن المسؤولون الخطة رقم {k}." for k in range(1, 6)]
+    ingest(store, settings, names, texts)
+    with store.engine.connect() as conn:
+        (province,) = {
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT entity_id FROM mentions WHERE surface = 'بريتيش كولومبيا'"
+            )
+        }
+    assert store.get_entity(province)["name"] == "بريتيش"
+    rename_by_usage(store)
+    assert store.get_entity(province)["name"] == "بريتيش كولومبيا"
+    assert not _whole_of("حزب الله اللبناني", "حزب الله", "ORGANIZATION")
+    assert not _whole_of("محمد صلاح يسير", "محمد صلاح", "PERSON")

@@ -105,7 +105,12 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
         candidates = [
             (n, f)
             for f, n in used.items()
-            if f != name_norm and _may_name(f, name_norm, etype, run_on)
+            if f != name_norm
+            and (
+                _may_name(f, name_norm, etype, run_on)
+                or _whole_of(f, name_norm, etype)
+                and not taken(f, eid)
+            )
         ]
         n, best = max(candidates) if candidates else (0, "")
         written = spellings.get((eid, name_norm))
@@ -237,6 +242,20 @@ def _may_name(form: str, name: str, etype: str, run_on: Callable[[str], bool]) -
     if etype == "PERSON":
         return len(words) >= 2 and words[0] not in roles.heads()
     return not form.startswith("لل")
+
+
+def _whole_of(form: str, name: str, etype: str) -> bool:
+    """Whether a written form is the whole of a place's or an organisation's name cut at its
+    end (بريتيش → بريتيش كولومبيا: seed 33, a page named بريتيش where 5 of its 7 articles
+    wrote the province's whole name): the name and words after it, not adjectives of origin
+    (حزب الله اللبناني describes حزب الله)."""
+    words, named = form.split(), name.split()
+    return (
+        etype != "PERSON"
+        and len(words) > len(named)
+        and words[: len(named)] == named
+        and not all(map(roles.is_nisba, words[len(named) :]))
+    )
 
 
 def _head_left(name: str, etype: str, used: Counter[str], taken: Callable[[str], bool]) -> str:
