@@ -558,3 +558,17 @@ def test_and_his_deputy_is_no_part_of_the_deputys_name(settings):
     ingest(store, settings, [rows])
     page = entity_page(store, settings, entity_of(store, "نواف التمياط")["slug"])
     assert (page.name, page.article_count) == ("نواف التمياط", 3)
+
+
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_a_name_that_begins_with_a_clitics_letter_is_not_another_name_glued(settings, rounds):
+    """Seed 33: FARC (فارك, 9 articles) was on the page of Arak (أرك, 1 article), which its
+    first article had made: فارك read as ف + أرك."""
+    arak = [("وقعت الحادثة في مدينة أرك الإيرانية أمس.", {"أرك": LOC})]
+    farc = [
+        (f"قالت حركة فارك في بيانها رقم {k} إنها ملتزمة بالسلام.", {"فارك": ORG}) for k in range(5)
+    ]
+    store = Store(settings.database_url)
+    ingest(store, settings, [arak + farc] if rounds == 1 else [arak, farc])
+    assert entity_of(store, "فارك")["id"] != entity_of(store, "أرك")["id"]
+    assert entity_of(store, "فارك")["name"] == "فارك"
