@@ -421,8 +421,9 @@ def _lineages(
     العزيز, دونالد جيه ترامب / دونالد ترامب: :func:`.name_groups.lineage_bases`), the more
     covered taking the other — unless two long names of the short one may not be one person
     (محمد بن راشد آل مكتوم and … آل خليفة: :func:`.name_groups.one_lineage`)."""
-    longer: dict[str, list[tuple]] = defaultdict(list)  # a short name's letters → long ones'
-    bases: dict[int, list[str]] = {}  # marks
+    # a short name's letters → what its long names say beyond it (name_groups.lineage_marks)
+    longer: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+    bases: dict[int, list[str]] = {}  # a long name → its short names' letters
     for e in everyone:
         if e.type == "PERSON" and (names := name_groups.lineage_bases(e.norm)):
             bases[e.id] = [b.replace(" ", "") for b in names]

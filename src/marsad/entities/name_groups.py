@@ -114,14 +114,18 @@ INITIALS = frozenset(
 )  # Latin letters as Arabic writes them (إتش, آر normalised): a middle name's initial
 
 
+def _initials(words: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """(the initials between a name's first and last word, the words without them)."""
+    if len(words) < 3 or INITIALS & {words[0], words[-1]}:
+        return (), words
+    initials = tuple(w for w in words[1:-1] if w in INITIALS)
+    return initials, [words[0], *(w for w in words[1:-1] if w not in INITIALS), words[-1]]
+
+
 def lineage_marks(norm: str, base: str) -> tuple[tuple[str, ...], str, str]:
     """What a person's long name ``norm`` says beyond one of its :func:`lineage_bases`
     ``base``: (its initials, its lineage's names without بن and spaces, its family)."""
-    words = norm.split()
-    initials: tuple[str, ...] = ()
-    if len(words) >= 3 and not INITIALS & {words[0], words[-1]}:
-        initials = tuple(w for w in words[1:-1] if w in INITIALS)
-        words = [w for w in words if w not in initials]
+    initials, words = _initials(norm.split())
     rest = words[len(base.split()) :]
     family = rest[-1] if len(rest) >= 2 and rest[-2] == "ال" else ""
     lineage = "".join(w for w in (rest[:-2] if family else rest) if w != "بن")
@@ -147,11 +151,9 @@ def lineage_bases(norm: str) -> list[str]:
     and then its lineage (بن عبدالعزيز) left off the end, so long as a name with بن inside
     is left (محمد بن زايد آل نهيان → محمد بن زايد, محمد بن سلمان بن عبدالعزيز → محمد بن
     سلمان; سلمان بن عبد العزيز is no سلمان)."""
-    words = norm.split()
     out = []
-    ends = {words[0], words[-1]} if words else set()
-    if len(words) >= 3 and INITIALS.intersection(words[1:-1]) and not INITIALS & ends:
-        words = [words[0], *(w for w in words[1:-1] if w not in INITIALS), words[-1]]
+    initials, words = _initials(norm.split())
+    if initials:
         out.append(" ".join(words))
     if len(words) >= 5 and words[-2] == "ال":  # آل, normalised
         words = words[:-2]
