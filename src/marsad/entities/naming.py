@@ -108,8 +108,7 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
             if f != name_norm
             and (
                 _may_name(f, name_norm, etype, run_on)
-                or _whole_of(f, name_norm, etype)
-                and not taken(f, eid)
+                or (_whole_of(f, name_norm, etype) and not taken(f, eid))
             )
         ]
         n, best = max(candidates) if candidates else (0, "")
