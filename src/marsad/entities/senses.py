@@ -120,8 +120,9 @@ def split_clubs(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
     with store.engine.begin() as conn:
         _read(conn, names, {eid: eid for eid in names})
         names = {e: n for e, n in names.items() if len(n.said(CLUB)) >= FEWEST}
+        having = sql.names_with_words(conn, {n.norm for n in names.values()})
         for name in names.values():
-            name.club = _club_of(conn, name, operator)
+            name.club = _club_of(conn, name, having[name.norm], operator)
         names = {e: n for e, n in names.items() if n.club != _AMBIGUOUS}
         _read(conn, names, {n.club: e for e, n in names.items() if n.club is not None})
         for eid, name in sorted(names.items()):
@@ -180,17 +181,18 @@ def _candidates(
     return out
 
 
-def _club_of(conn: Connection, name: _Name, operator: set[int]) -> int | None:
-    """The club named after the place: the organisation of two words that ends with its
-    name, not a body's (``بلدية ليون``) nor a national team's, whose own mentions say "club"
-    in ``FEWEST`` articles (``أولمبيك ليون``; not ``بترول أبوظبي``), or ``نادي`` and the name
-    (made by an earlier round) where none is; :data:`_AMBIGUOUS` where two are (``ريال
-    مدريد``, ``أتلتيكو مدريد``) or an organisation's name begins with the place's
-    (``مانشستر يونايتد``, ``مانشستر سيتي``: the bare name is either)."""
+def _club_of(conn: Connection, name: _Name, having: list[str], operator: set[int]) -> int | None:
+    """The club named after the place, among ``having`` (the names with its name's word):
+    the organisation of two words that ends with its name, not a body's (``بلدية ليون``)
+    nor a national team's, whose own mentions say "club" in ``FEWEST`` articles
+    (``أولمبيك ليون``; not ``بترول أبوظبي``), or ``نادي`` and the name (made by an earlier
+    round) where none is; :data:`_AMBIGUOUS` where two are (``ريال مدريد``, ``أتلتيكو
+    مدريد``) or an organisation's name begins with the place's (``مانشستر يونايتد``,
+    ``مانشستر سيتي``: the bare name is either)."""
     heads = (org_heads() | type_heads().keys()) - {CLUB_HEAD}
     clubs: list[int] = []
     ours = None
-    for norm in sql.names_with_word(conn, name.norm):
+    for norm in having:
         words = norm.split()
         if len(words) != 2 or name.norm not in words or words[0] in heads:
             continue

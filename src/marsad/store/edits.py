@@ -550,7 +550,7 @@ def _move_pairs(conn: Connection, source_id: int, target_id: int) -> None:
         conn.execute(text("DELETE FROM pair_days WHERE entity_id = :s"), params)
 
 
-MONTH_TRIGGERS = {f"pair_days_months_{e}" for e in ("insert", "update", "delete")}
+MONTH_TRIGGERS = {f"pair_days_months_{e}" for e in ("insert", "update", "recount", "delete")}
 RECOUNT_ROWS = 20_000  # pair rows of a merge's source from which the months are recounted
 
 

@@ -134,12 +134,19 @@ def name_words(conn: Connection, fewest: int) -> NameWords:
     return NameWords(conn, fewest)
 
 
-def names_with_word(conn: Connection, word: str) -> list[str]:
-    """The normalised aliases that have this word, by the resolver's keys (``alias_words``)
-    and, for the norms not keyed yet, their queue."""
-    keyed = driver.rows(conn, "SELECT norm FROM alias_words WHERE word = :w", {"w": word})
-    queued = driver.rows(conn, "SELECT norm FROM alias_keys_todo")
-    return sorted({r[0] for r in keyed} | {r[0] for r in queued if word in r[0].split()})
+def names_with_words(conn: Connection, words: Collection[str]) -> dict[str, list[str]]:
+    """Each word → the normalised aliases that have it, by the resolver's keys
+    (``alias_words``) and, for the norms not keyed yet, their queue (read once for all the
+    words: on a whole pass it holds every name)."""
+    wanted = set(words)
+    out: dict[str, set[str]] = {w: set() for w in wanted}
+    for (norm,) in driver.rows(conn, "SELECT norm FROM alias_keys_todo"):
+        for word in wanted.intersection(norm.split()):
+            out[word].add(norm)
+    for word in wanted:
+        keyed = driver.rows(conn, "SELECT norm FROM alias_words WHERE word = :w", {"w": word})
+        out[word] |= {r[0] for r in keyed}
+    return {w: sorted(norms) for w, norms in out.items()}
 
 
 def articles_with_word(conn: Connection, norm: str, cap: int) -> int:

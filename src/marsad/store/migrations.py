@@ -340,6 +340,15 @@ def _mention_cover_index(conn: Connection) -> None:
     )
 
 
+def _month_recount_triggers(conn: Connection) -> None:
+    """30: a daily rollup row counted again in place (the global pass adds 400k deltas on
+    the whole ANT corpus) changes its month in one statement, not three
+    (``months.create_triggers``)."""
+    from marsad.store import months
+
+    months.one_statement_recount(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -370,6 +379,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _pair_days_clustered,
     _span_words,
     _mention_cover_index,
+    _month_recount_triggers,
 ]
 
 

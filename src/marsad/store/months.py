@@ -99,10 +99,33 @@ def create(conn: Connection) -> None:
                 + f"PRIMARY KEY ({key})) WITHOUT ROWID"
             )
         )
+        conn.execute(text(f"DELETE FROM {month_table}"))
+        conn.execute(
+            text(
+                f"INSERT INTO {month_table} ({key}, {', '.join(counted)}) "
+                f"SELECT entity_id, substr(day, 1, 7), {''.join(k + ', ' for k in keys)}"
+                + ", ".join(f"sum({c})" for c in counted)
+                + f" FROM {day_table} GROUP BY {', '.join(('entity_id', 'substr(day, 1, 7)', *keys))}"
+            )
+        )
+    create_triggers(conn)
+
+
+def create_triggers(conn: Connection) -> None:
+    """The triggers that keep each month table the sum of its daily table. A row whose key
+    stays (a count added to, the common write) changes its month in one statement; a row
+    whose key changes (a merge moves a pair row to another entity) leaves its month and
+    joins another, in three."""
+    for month_table, day_table, keys, counted in TABLES:
+        key = ", ".join(("entity_id", "month", *keys))
         new_key = ", ".join(("NEW.entity_id", "substr(NEW.day, 1, 7)", *(f"NEW.{k}" for k in keys)))
-        match_old = " AND ".join(
-            ["entity_id = OLD.entity_id", "month = substr(OLD.day, 1, 7)"]
-            + [f"{k} = OLD.{k}" for k in keys]
+        day_key = ("entity_id", "day", *keys)
+        match_old, match_new = (
+            " AND ".join(
+                [f"entity_id = {row}.entity_id", f"month = substr({row}.day, 1, 7)"]
+                + [f"{k} = {row}.{k}" for k in keys]
+            )
+            for row in ("OLD", "NEW")
         )
         add = (
             f"INSERT INTO {month_table} ({key}, {', '.join(counted)}) VALUES ({new_key}, "
@@ -118,19 +141,32 @@ def create(conn: Connection) -> None:
             + " ".join(f"AND {c} = 0" for c in counted)
             + ";"
         )
-        for event, body in (("INSERT", add), ("UPDATE", remove + " " + add), ("DELETE", remove)):
+        recount = (
+            f"UPDATE {month_table} SET "
+            + ", ".join(f"{c} = {c} + NEW.{c} - OLD.{c}" for c in counted)
+            + f" WHERE {match_new};"
+        )
+        moved = " OR ".join(f"NEW.{k} IS NOT OLD.{k}" for k in day_key)
+        stays = " AND ".join(f"NEW.{k} IS OLD.{k}" for k in day_key)
+        for name, event, when, body in (
+            ("insert", "INSERT", "", add),
+            ("update", "UPDATE", f" WHEN {moved}", remove + " " + add),
+            ("recount", "UPDATE", f" WHEN {stays}", recount),
+            ("delete", "DELETE", "", remove),
+        ):
             conn.execute(
                 text(
-                    f"CREATE TRIGGER IF NOT EXISTS {day_table}_months_{event.lower()} "
-                    f"AFTER {event} ON {day_table} BEGIN {body} END"
+                    f"CREATE TRIGGER IF NOT EXISTS {day_table}_months_{name} "
+                    f"AFTER {event} ON {day_table}{when} BEGIN {body} END"
                 )
             )
-        conn.execute(text(f"DELETE FROM {month_table}"))
-        conn.execute(
-            text(
-                f"INSERT INTO {month_table} ({key}, {', '.join(counted)}) "
-                f"SELECT entity_id, substr(day, 1, 7), {''.join(k + ', ' for k in keys)}"
-                + ", ".join(f"sum({c})" for c in counted)
-                + f" FROM {day_table} GROUP BY {', '.join(('entity_id', 'substr(day, 1, 7)', *keys))}"
-            )
-        )
+
+
+def one_statement_recount(conn: Connection) -> None:
+    """The update triggers of an older database (three statements for every row updated)
+    replaced by the two of :func:`create_triggers`."""
+    if conn.dialect.name != "sqlite":
+        return
+    for _, day_table, _, _ in TABLES:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {day_table}_months_update"))
+    create_triggers(conn)

@@ -129,7 +129,7 @@ def record_changes(
     days: Counter[tuple[int, str]] = Counter()
     stories: Counter[tuple[int, str]] = Counter()
     sources: Counter[tuple[int, int, str]] = Counter()
-    pairs: Counter[tuple[int, int, str]] = Counter()
+    pairs: Counter[tuple[int, str, int]] = Counter()
     for article, (day, source, _) in meta.items():
         old, new = before.get(article, set()), after.get(article, set())
         if day is None or old == new:
@@ -138,7 +138,7 @@ def record_changes(
             days[eid, day] += sign
             sources[eid, source, day] += sign
         for a, b in set(permutations(sorted(old), 2)) ^ set(permutations(sorted(new), 2)):
-            pairs[a, b, day] += 1 if a in new and b in new else -1
+            pairs[a, day, b] += 1 if a in new and b in new else -1
     for story, day, eid in stories_before ^ stories_after:
         stories[eid, day] += 1 if (story, day, eid) in stories_after else -1
     totals: Counter[tuple[int]] = Counter()
@@ -147,7 +147,9 @@ def record_changes(
     _add(conn, "entity_days", ("entity_id", "day"), days, stories)
     _add(conn, "entity_totals", ("entity_id",), totals)
     _add(conn, "entity_source_days", ("entity_id", "source_id", "day"), sources)
-    _add(conn, "pair_days", ("entity_id", "other_id", "day"), pairs)
+    # in the order of the table's key (entity, day, other): each row written after its
+    # neighbour, not after the same pair on another day
+    _add(conn, "pair_days", ("entity_id", "day", "other_id"), pairs)
 
 
 def _add(
