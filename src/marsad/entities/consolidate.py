@@ -65,7 +65,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from marsad.arabic.normalise import PROCLITICS, normalise
-from marsad.entities import confirmed, contexts, fragments, name_groups, neighbours, senses
+from marsad.entities import (
+    confirmed,
+    contexts,
+    fragments,
+    misspelt,
+    name_groups,
+    neighbours,
+    senses,
+)
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import fold, skeleton
 from marsad.entities.naming import rename_by_usage
@@ -185,8 +193,11 @@ def consolidate(
     second consolidation after renames leaves them out (they found what there was).
     ``known``: lookups by the entities' own names made before (:func:`_near`)."""
     repaired = fragments.repair(store, entity_ids) if in_context else set()
+    misspellings: list[tuple[list[int], int]] = []
     if in_context:  # before the types vote: the city's and the club's mentions are apart
         repaired |= senses.split_clubs(store, entity_ids)
+        misspellings = misspelt.merge_misspelt(store, entity_ids)  # دونالد تراب
+        repaired |= {target for _, target in misspellings}
     operator = sql.operator_entities(store)
     touched = None if entity_ids is None else set(entity_ids)
     ents: dict[int, _Entity] = {}
@@ -200,7 +211,9 @@ def consolidate(
         _add(ents, name_keys.live_entities(store, touched), operator)
     retyped = _retype(store, ents, entity_ids)
     known = {} if known is None else known  # a merge renames nothing: asked once a call
-    merged, into, moved = 0, set(repaired), {}  # moved: merged entity → where it went
+    merged = sum(len(sources) for sources, _ in misspellings)
+    into = set(repaired)
+    moved = {s: t for sources, t in misspellings for s in sources}  # merged → where it went
     for _ in range(ROUNDS):  # a merge can make another (its counts grow): settle them
         if everything:
             near = [(n, _where(moved, e)) for n, e in aliases]

@@ -165,6 +165,31 @@ def live_entities(
         return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
 
+def persons_in(store: Store, fewest: int) -> list[tuple[int, str, int]]:
+    """(id, name, articles ever) of the live persons in ``fewest`` articles or more."""
+    q = (
+        "SELECT e.id, e.name, t.articles FROM entity_totals t JOIN entities e "
+        "ON e.id = t.entity_id WHERE t.articles >= :n AND e.type = 'PERSON' "
+        "AND e.merged_into IS NULL"
+    )
+    with store.engine.connect() as conn:
+        return [(r[0], r[1], r[2]) for r in driver.rows(conn, q, {"n": fewest})]
+
+
+def persons_named(store: Store, norms: Iterable[str]) -> set[int]:
+    """The live persons with one of these normalised names (as an alias)."""
+    out: set[int] = set()
+    with store.engine.connect() as conn:
+        for chunk in _chunks(sorted(set(norms))):
+            marks = ", ".join(f":n{i}" for i in range(len(chunk)))
+            q = (
+                "SELECT DISTINCT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+                f"WHERE a.norm IN ({marks}) AND e.type = 'PERSON' AND e.merged_into IS NULL"
+            )
+            out |= {r[0] for r in driver.rows(conn, q, {f"n{i}": n for i, n in enumerate(chunk)})}
+    return out
+
+
 # read from the covering index (entity_id, type) alone (migration ix_mentions_entity_type)
 MENTION_TYPES = (
     "SELECT entity_id, type, COUNT(*) FROM mentions WHERE type IS NOT NULL {} "
