@@ -54,6 +54,8 @@ def merge_misspelt(
     returns the merges (sources, target)."""
     wanted = None if entity_ids is None else set(entity_ids)
     rows = sql.live_entities(store, wanted)
+    if not any(etype == "PERSON" for _, _, etype, _, _ in rows):
+        return []  # a round without a person: nothing to read (every covered person)
     covered = {eid: (normalise(name), n) for eid, name, n in sql.persons_in(store, FEWEST)}
     if wanted is not None:  # the misspellings of the covered persons touched, by name
         spellings = set()
