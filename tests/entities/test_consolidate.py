@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from marsad.arabic.normalise import normalise
 from marsad.entities.consolidate import settle
 from marsad.entities.edits import rename
+from marsad.entities.fragments import head_type
 from marsad.models import Article, EntityType, Mention, Source
 from marsad.pages import entity_page, find_entity
 from marsad.pipeline import Pipeline
@@ -361,6 +363,20 @@ def test_a_names_last_word_says_its_type_whatever_the_recogniser_said(settings):
     ingest(store, settings, [rows])
     assert entity_of(store, street)["type"] == "LOCATION"
     assert entity_of(store, company)["type"] == "ORGANIZATION"
+
+
+def test_a_name_that_begins_with_a_head_noun_is_no_persons(settings):
+    # seed 34: ETA was a person's page, منظمة إيتا
+    store = Store(settings.database_url)
+    eta, street = "منظمة إيتا", "شارع الحمراء"
+    rows = [(f"أعلنت {eta} في بيان رقم {k} حل هياكلها.", {eta: PERSON}) for k in range(3)]
+    rows += [(f"سار المحتجون في {street} في اليوم رقم {k}.", {street: PERSON}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, eta)["type"] == "ORGANIZATION"
+    assert entity_of(store, street)["type"] == "LOCATION"
+    # a title is no head noun: اللواء الشهري is a general, not لواء (a brigade)
+    assert head_type(normalise("اللواء الشهري")) is None
+    assert head_type(normalise("لواء أبو الفضل العباس")) == "ORGANIZATION"
 
 
 def test_a_places_name_does_not_take_the_adjective_of_another_place(settings):

@@ -104,6 +104,25 @@ def test_a_name_two_clubs_end_with_is_left_alone(settings):
     assert articles_of(store, settings, "مانشستر يونايتد") == 3
 
 
+def test_a_second_club_of_the_name_typed_a_place_leaves_it_alone(settings):
+    """Seed 34's فيرونا: Hellas Verona's matches were about to go to Chievo Verona's page,
+    as هيلاس فيرونا had been typed a place."""
+    store = Store(settings.database_url)
+    chievo, hellas, bare = "كييفو فيرونا", "هيلاس فيرونا", "فيرونا"
+    rows = [(f"فاز فريق {chievo} في المباراة رقم {k}.", {chievo: ORG}) for k in range(3)]
+    rows += [(f"هبط {hellas} في الموسم رقم {k}.", {hellas: LOC}) for k in range(3)]
+    rows += [(f"فاز يوفنتوس على ضيفه فيرونا في الجولة رقم {k}.", {bare: LOC}) for k in range(3)]
+    rows += [(f"تجمد رصيد فيرونا في الجولة رقم {k}.", {bare: LOC}) for k in range(2)]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, chievo) == 3
+    assert articles_of(store, settings, bare) == 5
+
+
+def test_a_host_or_a_guest_is_a_club():
+    assert sense("ضيفه", None) == CLUB  # فاز يوفنتوس على ضيفه فيرونا
+    assert sense("لمضيفه", None) == CLUB
+
+
 def test_a_mosque_or_a_mayor_of_the_name_says_city(settings):
     """Seed 30's بوردو, typed an organisation: three articles on the imam of its mosque."""
     store = Store(settings.database_url)

@@ -122,6 +122,14 @@ def test_reported_spans_lose_edge_words_and_lists_of_people_are_split():
     ]
 
 
+def test_an_adverb_in_the_accusative_is_no_edge_of_a_name():
+    # seed 34: "الرئيس المعترف به دوليا عبد ربه منصور هادي" made a page دوليا عبد ربه منصور هادي
+    text = "التقى الرئيس المعترف به دوليا عبد ربه منصور هادي والموقوف حاليا أحمد علي سابقا"
+    spans = [("دوليا", 5, "PERS", 0), ("حاليا", 4, "PERS", 0)]
+    found = [(m.text, m.type.value) for m in _reported(text, spans)]
+    assert found == [("عبد ربه منصور هادي", "PERSON"), ("أحمد علي", "PERSON")]
+
+
 def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong():
     # tags as the CRF gave them on ANT articles; recognise() completes or cuts them
     text = (

@@ -342,6 +342,8 @@ def _retype(store: Store, ents: dict[int, _Entity], entity_ids: Iterable[int] | 
                 new = groups[e.norm][1]
             else:
                 new = _tail_type(e.norm) or _voted(votes.get(eid, {}))
+                if (new or e.type) == "PERSON":  # منظمة إيتا: no person's name
+                    new = fragments.head_type(e.norm) or new
             if new is not None and new != e.type:
                 store.update_entity(eid, type=new)
                 e.type = new

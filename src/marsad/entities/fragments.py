@@ -466,6 +466,24 @@ def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> in
     return changed
 
 
+def head_type(norm: str) -> str | None:
+    """The type a name's first word gives it when that word is a head noun (``منظمة إيتا``,
+    ``حزب الخضر``: organisations; ``شارع الحمراء``: a place; ``دولة الإمارات``: a place): a
+    name that begins so is nobody's, whatever the recogniser called its mentions."""
+    words = norm.split()
+    if len(words) < 2 or R.is_head(words[0]):  # اللواء الشهري: a title, not لواء (a brigade)
+        return None
+    heads = type_heads()
+    if words[0] in heads:
+        return heads[words[0]]
+    if words[0] == _STATE:
+        return "LOCATION"
+    return "ORGANIZATION" if words[0].removeprefix("ال") in org_heads() else None
+
+
+_STATE = normalise("دولة")  # دولة قطر; الدولة الإسلامية is an organisation
+
+
 def _headed(norm: str, heads: dict[str, str]) -> bool:
     """جامعة الملك سعود: a name that begins with a head noun carries its own type."""
     first = norm.split()[0].removeprefix("ال") if norm.split() else ""

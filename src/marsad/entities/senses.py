@@ -188,9 +188,12 @@ def _club_of(conn: Connection, name: _Name, having: list[str], operator: set[int
     (``أولمبيك ليون``; not ``بترول أبوظبي``), or ``نادي`` and the name (made by an earlier
     round) where none is; :data:`_AMBIGUOUS` where two are (``ريال مدريد``, ``أتلتيكو
     مدريد``) or an organisation's name begins with the place's (``مانشستر يونايتد``,
-    ``مانشستر سيتي``: the bare name is either)."""
+    ``مانشستر سيتي``: the bare name is either; ``كييفو فيرونا`` beside ``هيلاس فيرونا``,
+    typed a place: a name of two words that ends with the place's and begins with no word
+    of places, ``شمال``, ``مدينة``, may be a second club)."""
     heads = (org_heads() | type_heads().keys()) - {CLUB_HEAD}
     clubs: list[int] = []
+    mistyped = 0  # names like a club's the recogniser typed otherwise
     ours = None
     for norm in having:
         words = norm.split()
@@ -199,6 +202,9 @@ def _club_of(conn: Connection, name: _Name, having: list[str], operator: set[int
         if words[0] == name.norm and R.is_nisba(words[1]):
             continue  # بوردو الفرنسي: the club described, whichever it is
         club = sql.entity_named(conn, norm, besides=name.id, fewest=1, etype="ORGANIZATION")
+        if club is None and words[1] == name.norm and cues().get(words[0]) != PLACE:
+            other = sql.entity_named(conn, norm, besides=name.id, fewest=FEWEST)
+            mistyped += other is not None  # هيلاس فيرونا, typed a place: maybe a second club
         if club is None or club in operator:
             continue
         if words[0] == CLUB_HEAD:
@@ -209,7 +215,7 @@ def _club_of(conn: Connection, name: _Name, having: list[str], operator: set[int
             return _AMBIGUOUS
         elif _a_club(conn, club):
             clubs.append(club)
-    if len(clubs) > 1:
+    if len(clubs) + (mistyped if clubs else 0) > 1:
         return _AMBIGUOUS
     return clubs[0] if clubs else ours
 
