@@ -130,6 +130,18 @@ def test_an_adverb_in_the_accusative_is_no_edge_of_a_name():
     assert found == [("عبد ربه منصور هادي", "PERSON"), ("أحمد علي", "PERSON")]
 
 
+def test_a_latin_gloss_beside_an_arabic_name_is_no_part_of_it():
+    # whole ANT corpus: 283 pages such as "ناريندرا مودي Narendra Modi", "CNNMoney لوري سيغال"
+    text = "التقى ناريندرا مودي Narendra Modi مع لوري سيغال من CNNMoney ومع Google"
+    spans = [("ناريندرا", 4, "PERS", 0), ("لوري", 4, "PERS", 0), ("Google", 1, "ORG", 0)]
+    found = [(m.text, m.type.value) for m in _reported(text, spans)]
+    assert found == [
+        ("ناريندرا مودي", "PERSON"),
+        ("لوري سيغال", "PERSON"),
+        ("Google", "ORGANIZATION"),  # a name in Latin letters alone stays
+    ]
+
+
 def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong():
     # tags as the CRF gave them on ANT articles; recognise() completes or cuts them
     text = (

@@ -232,12 +232,30 @@ def _letters(tok: Token) -> int:
     return len(_MARKS.sub("", tok.text))
 
 
+_ARABIC = re.compile("[\u0621-\u064a]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def _latin(tok: Token) -> bool:
+    """A word in Latin letters only: beside an Arabic name, a gloss of it (``ناريندرا مودي
+    Narendra Modi``, ``غوغل Google``), never part of the name as the news writes it."""
+    return bool(_LATIN.search(tok.text)) and not _ARABIC.search(tok.text)
+
+
 def trim_edges(sentence: list[Token], tags: list[str]) -> list[str]:
     """Tags with the edge words of each span set to O (a span of nothing else disappears),
-    and a hashtag of several words that starts a longer span. An edge word next to a letter
-    name stays: ``سي إن إن``, ``إن بي سي`` are spelt out."""
+    words in Latin letters at the edges of a span with Arabic words, and a hashtag of
+    several words that starts a longer span. An edge word next to a letter name stays:
+    ``سي إن إن``, ``إن بي سي`` are spelt out."""
     out = list(tags)
     for a, b, etype in spans(tags):
+        if any(_ARABIC.search(tok.text) for tok in sentence[a:b]):
+            while _latin(sentence[a]):
+                out[a] = "O"
+                a += 1
+            while _latin(sentence[b - 1]):
+                out[b - 1] = "O"
+                b -= 1
         while a < b and _not_first(sentence[a]) and (a + 1 == b or _letters(sentence[a + 1]) > 2):
             out[a] = "O"
             a += 1
