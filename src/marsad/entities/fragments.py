@@ -469,7 +469,7 @@ def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> in
 def head_type(norm: str) -> str | None:
     """The type a name's first word gives it when that word is a head noun (``منظمة إيتا``,
     ``حزب الخضر``: organisations; ``شارع الحمراء``: a place; ``دولة الإمارات``: a place): a
-    name that begins so is nobody's, whatever the recogniser called its mentions."""
+    name that begins so is no person's, whatever the recogniser called its mentions."""
     words = norm.split()
     if len(words) < 2 or R.is_head(words[0]):  # اللواء الشهري: a title, not لواء (a brigade)
         return None
