@@ -141,6 +141,27 @@ def test_a_country_and_an_organisation_are_one_entity_under_all_their_names(sett
     assert entity_of(store, "الناتو")["id"] == entity_of(store, "حلف شمال الأطلسي")["id"]
 
 
+def test_an_agency_and_a_group_written_without_their_head_noun_are_one(settings):
+    """Whole ANT corpus: أنباء الأناضول (91 articles, always «وكالة أنباء الأناضول») was a
+    place beside the agency's page, تحرير الشام (96) a place beside هيئة تحرير الشام."""
+    store = Store(settings.database_url)
+    rows = [
+        (f"أعلنت وكالة أنباء الأناضول الخبر رقم {k}.", {"أنباء الأناضول": LOC}) for k in range(3)
+    ]
+    rows += [(f"ذكرت الأناضول الخبر رقم {k}.", {"الأناضول": ORG}) for k in range(2)]
+    rows += [
+        (f"سيطرت هيئة تحرير الشام على القرية رقم {k}.", {"تحرير الشام": LOC}) for k in range(3)
+    ]
+    rows += [("قاتلت هيئة تحرير الشام في إدلب.", {"هيئة تحرير الشام": ORG})]
+    ingest(store, settings, [rows])
+    agency = entity_of(store, "أنباء الأناضول")
+    assert agency["id"] == entity_of(store, "الأناضول")["id"]
+    assert agency["type"] == "ORGANIZATION"
+    hts = entity_of(store, "تحرير الشام")
+    assert hts["id"] == entity_of(store, "هيئة تحرير الشام")["id"]
+    assert hts["type"] == "ORGANIZATION"
+
+
 def test_the_type_comes_from_most_mentions_not_from_the_first(settings):
     store = Store(settings.database_url)
     rows = [("وصل كيم جونغ أون إلى الحدود.", {"كيم جونغ أون": LOC})]
