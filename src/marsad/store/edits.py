@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
-from marsad.store import driver, rollups
+from marsad.store import driver, months, rollups
 from marsad.store import schema as s
 from marsad.store.database import (
     INSERT_ARTICLE_ENTITY,
@@ -575,7 +575,7 @@ def _move_pairs(conn: Connection, source_id: int, target_id: int) -> None:
         conn.execute(text("DELETE FROM pair_days WHERE entity_id = :s"), params)
 
 
-MONTH_TRIGGERS = {f"pair_days_months_{e}" for e in ("insert", "update", "recount", "delete")}
+MONTH_TRIGGERS = months.trigger_names("pair_days")
 RECOUNT_ROWS = 20_000  # pair rows of a merge's source from which the months are recounted
 
 
@@ -586,50 +586,36 @@ def _as_is(conn: Connection, source_id: int, target_id: int) -> Iterator[None]:
 
 @contextmanager
 def _months_recounted(conn: Connection, source_id: int, target_id: int) -> Iterator[None]:
-    """Inside, pair_days changes without its month triggers (store.months, SQLite), and
-    the month sums a merge's mirror rows change are set after, in three statements: the
-    triggers did three statements per changed row (40 % of the pair rows' cost). Only
-    where the triggers are exactly those and a transaction is open (the triggers' removal
-    is undone with it); otherwise the triggers run as always."""
-    raw = conn.connection.dbapi_connection
-    triggers: dict[str, str] = {}
-    if conn.dialect.name == "sqlite" and getattr(raw, "in_transaction", False):
-        triggers = dict(
-            conn.exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name = 'pair_days'"
-            ).all()
-        )
-    if set(triggers) != MONTH_TRIGGERS:
+    """Inside, pair_days changes without its month triggers (:func:`.months.untriggered`),
+    and the month sums a merge's mirror rows change are set after, in three statements:
+    the triggers did three statements per changed row (40 % of the pair rows' cost)."""
+    with months.untriggered(conn, "pair_days") as untriggered:
         yield
-        return
-    for name in sorted(triggers):
-        conn.exec_driver_sql(f"DROP TRIGGER {name}")
-    yield
-    # changed inside: (other, target) rows of the source's partners, (other, source) and
-    # (source, other) rows gone; the target's own rows were written with the triggers, so
-    # its month sums are right, and a pair's sums are the same both ways: (other, target)
-    # takes the (target, other) sum of every partner of the source; (other, source) goes
-    params = {"s": source_id, "t": target_id}
-    conn.execute(
-        text(
-            "INSERT INTO pair_months (entity_id, month, other_id, articles) "
-            "SELECT other_id, month, :t, articles FROM pair_months WHERE entity_id = :t "
-            "AND other_id IN (SELECT other_id FROM pair_months WHERE entity_id = :s) "
-            "ON CONFLICT (entity_id, month, other_id) DO UPDATE SET articles = excluded.articles"
-        ),
-        params,
-    )
-    conn.execute(  # month first: SQLite 3.40 then finds each row by its whole key
-        text(
-            "DELETE FROM pair_months WHERE (month, entity_id, other_id) IN "
-            "(SELECT month, other_id, :s FROM pair_months WHERE entity_id = :s)"
-        ),
-        params,
-    )
-    conn.execute(text("DELETE FROM pair_months WHERE entity_id = :s"), params)
-    for name in sorted(triggers):
-        conn.exec_driver_sql(triggers[name])
+        if not untriggered:
+            return
+        # changed inside: (other, target) rows of the source's partners, (other, source)
+        # and (source, other) rows gone; the target's own rows were written with the
+        # triggers, so its month sums are right, and a pair's sums are the same both ways:
+        # (other, target) takes the (target, other) sum of every partner of the source;
+        # (other, source) goes
+        params = {"s": source_id, "t": target_id}
+        conn.execute(
+            text(
+                "INSERT INTO pair_months (entity_id, month, other_id, articles) "
+                "SELECT other_id, month, :t, articles FROM pair_months WHERE entity_id = :t "
+                "AND other_id IN (SELECT other_id FROM pair_months WHERE entity_id = :s) "
+                "ON CONFLICT (entity_id, month, other_id) DO UPDATE SET articles = excluded.articles"
+            ),
+            params,
+        )
+        conn.execute(  # month first: SQLite 3.40 then finds each row by its whole key
+            text(
+                "DELETE FROM pair_months WHERE (month, entity_id, other_id) IN "
+                "(SELECT month, other_id, :s FROM pair_months WHERE entity_id = :s)"
+            ),
+            params,
+        )
+        conn.execute(text("DELETE FROM pair_months WHERE entity_id = :s"), params)
 
 
 def entity_article_ids(conn: Connection, entity_id: int) -> list[int]:

@@ -26,6 +26,9 @@ from sqlalchemy import Connection, text
 
 from marsad.store import driver, months
 
+# pair rows changed from which their month sums are written in one go, the triggers off (a
+# few rows cost less with the triggers than the triggers' removal and making)
+UNTRIGGERED_PAIRS = 2_000
 TABLES = ("entity_days", "entity_totals", "entity_source_days", "pair_days", "day_totals")
 
 
@@ -148,7 +151,16 @@ def record_changes(
     _add(conn, "entity_source_days", ("entity_id", "source_id", "day"), sources)
     # in the order of the table's key (entity, day, other): each row written after its
     # neighbour, not after the same pair on another day
-    _add(conn, "pair_days", ("entity_id", "day", "other_id"), pairs)
+    if len(pairs) < UNTRIGGERED_PAIRS:
+        _add(conn, "pair_days", ("entity_id", "day", "other_id"), pairs)
+        return
+    with months.untriggered(conn, "pair_days") as untriggered:
+        _add(conn, "pair_days", ("entity_id", "day", "other_id"), pairs)
+        if untriggered:  # the month sums, a row per (pair, month), not per day
+            by_month: Counter[tuple[int, str, int]] = Counter()
+            for (a, day, b), n in pairs.items():
+                by_month[a, day[:7], b] += n
+            _add(conn, "pair_months", ("entity_id", "month", "other_id"), by_month)
 
 
 def _pairs_changed(
