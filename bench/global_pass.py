@@ -1,13 +1,14 @@
 """The cost of the global pass on a whole corpus (issue #15: ≤ 60 s on the whole ANT corpus).
 
     MARSAD_SHARED_DATA=/work/shared/data PYTHONPATH=src python bench/global_pass.py \
-        --work DIR [--input ant-multisource-v2.1.jsonl.gz] [--workers 2] [--runs 2]
+        --work DIR [--input ant-multisource-v2.1.jsonl.gz] [--workers 2] [--runs 2] [--steps]
 
 Ingests ``--input`` (default: the ANT corpus under the shared data) into DIR/held.db with
 the global pass held back (once; kept for later runs), then, ``--runs`` times, copies it to
 DIR/marsad.db and times ``consolidate.settle`` alone over the entities the ingest touched —
 what ends the ingest of that corpus into an empty database. Prints wall and CPU seconds and
-what the pass did.
+what the pass did. ``--steps``: also the CPU seconds of its steps (each timed where it
+runs, nested steps inside their callers' figures too) and of the rollup writes by table.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import argparse
 import os
 import shutil
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from marsad.config import load_settings
@@ -39,6 +42,52 @@ def held_back(work: Path, source: Path, workers: int) -> Path:
     return held
 
 
+STEPS = {  # module → its steps timed by --steps
+    "marsad.entities.fragments": ("repair", "retype_by_heads", "drop_common_words",
+                                  "generic_bodies", "bare_brands"),
+    "marsad.entities.senses": ("split_clubs",),
+    "marsad.entities.consolidate": ("_targets", "_near", "rename_by_usage", "_retype"),
+    "marsad.entities.confirmed": ("find_again",),
+    "marsad.entities.contexts": ("check",),
+    "marsad.store.edits": ("merge_groups",),
+    "marsad.store.rollups": ("record_changes",),
+}  # fmt: skip
+
+
+def time_steps() -> Counter[str]:
+    """Wrap the pass's steps (and the rollup writes) in CPU timers; the seconds by step."""
+    import importlib
+
+    from marsad.store import driver, rollups
+
+    spent: Counter[str] = Counter()
+
+    def timed(label: str, f: Callable) -> Callable:
+        def step(*args, **kwargs):
+            began = time.process_time()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - began
+
+        return step
+
+    for module, names in STEPS.items():
+        mod = importlib.import_module(module)
+        for name in names:
+            setattr(mod, name, timed(f"{module.rsplit('.', 1)[1]}.{name}", getattr(mod, name)))
+    write = driver.write
+
+    def by_table(conn, sql, rows):  # the driver's writes, by statement and table
+        words = sql.split()
+        pairs = zip(words, words[1:], strict=False)
+        table = next((b for a, b in pairs if a in ("INTO", "FROM", "UPDATE")), "")
+        return timed(f"  write {words[0]} {table}", write)(conn, sql, rows)
+
+    rollups.driver.write = by_table  # type: ignore[attr-defined]
+    return spent
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     default = Path(os.environ.get("MARSAD_SHARED_DATA", "../shared/data"))
@@ -46,7 +95,9 @@ def main() -> None:
     ap.add_argument("--input", type=Path, default=default / "news/ant-multisource-v2.1.jsonl.gz")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--steps", action="store_true", help="CPU seconds of each step too")
     args = ap.parse_args()
+    spent = time_steps() if args.steps else Counter()
     args.work.mkdir(parents=True, exist_ok=True)
     held = held_back(args.work, args.input, args.workers)
     for run in range(args.runs):
@@ -61,6 +112,9 @@ def main() -> None:
         done = consolidate.settle(store, touched)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         print(f"run {run + 1}: {wall:.1f} s wall, {cpu:.1f} CPU-s: {done}")
+        for label, seconds in spent.most_common():
+            print(f"  {label:34s} {seconds:5.1f} CPU-s")
+        spent.clear()
         store.close()
 
 
