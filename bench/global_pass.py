@@ -8,7 +8,7 @@ the global pass held back (once; kept for later runs), then, ``--runs`` times, c
 DIR/marsad.db and times ``consolidate.settle`` alone over the entities the ingest touched —
 what ends the ingest of that corpus into an empty database. Prints wall and CPU seconds and
 what the pass did. ``--steps``: also the CPU seconds of its steps (each timed where it
-runs, nested steps inside their callers' figures too) and of the rollup writes by table.
+runs, nested steps inside their callers' figures too) and of the writes by statement and table.
 """
 
 from __future__ import annotations
@@ -55,10 +55,10 @@ STEPS = {  # module → its steps timed by --steps
 
 
 def time_steps() -> Counter[str]:
-    """Wrap the pass's steps (and the rollup writes) in CPU timers; the seconds by step."""
+    """Wrap the pass's steps (and the driver's writes) in CPU timers; the seconds by step."""
     import importlib
 
-    from marsad.store import driver, rollups
+    from marsad.store import driver
 
     spent: Counter[str] = Counter()
 
@@ -84,7 +84,7 @@ def time_steps() -> Counter[str]:
         table = next((b for a, b in pairs if a in ("INTO", "FROM", "UPDATE")), "")
         return timed(f"  write {words[0]} {table}", write)(conn, sql, rows)
 
-    rollups.driver.write = by_table  # type: ignore[attr-defined]
+    driver.write = by_table  # every module calls it as driver.write
     return spent
 
 
