@@ -212,8 +212,8 @@ def test_the_names_an_article_holds_are_those_the_keys_of_every_name_found():
     keys = _Keys(names)
     for words in articles:
         held = _keys_of_every_name(names, words)
-        assert keys.held(words) == held
-        folded = f" {' '.join(words)} "  # a name asked for alone
+        folded = f" {' '.join(words)} "
+        assert keys.held(words, folded) == held
         assert {n for n in names if keys.written(n, set(words), folded)} == held
 
 
@@ -251,3 +251,40 @@ def test_the_words_stand_together_on_postgresql_too(pg_url: str, tmp_path) -> No
     titles = _phrased(store, make_settings(tmp_path))
     assert titles == {"نقلت شبكة سي إن إن الخبر", "قالت وشبكة سي إن إن تبث الخبر"}
     store.close()
+
+
+def test_worker_processes_find_what_one_process_finds(settings, tmp_path, monkeypatch):
+    """The whole pass's scan shared among forked workers, a few articles at a time: the
+    same mentions, in a corpus with names found again, names that may go on, and a name
+    many bodies bear (kept only in its entity's news, after the workers read it)."""
+    from marsad.entities import confirmed
+
+    spd = {"الحزب الاشتراكي الديمقراطي": ORG, "ميركل": PERSON}
+    rows = GHOUTA + MISSED
+    rows += [
+        (f"وافق الحزب الاشتراكي الديمقراطي مع ميركل في الاجتماع رقم {k}.", spd) for k in range(5)
+    ]
+    rows += [
+        ("قالت ميركل إن الحزب الاشتراكي الديمقراطي في الغوطة الشرقية.", {"ميركل": PERSON}),
+        ("في رومانيا وصل الحزب الاشتراكي الديمقراطي إلى السلطة.", {"رومانيا": LOC}),
+        ("زار الوفد الغوطة الشرقية زملكا أمس.", {}),  # a rare word after: it may go on
+    ]
+    one = Store(settings.database_url)
+    ingest(one, settings, [rows])
+    submitted = []
+
+    class Counted(confirmed.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            submitted.append(args[1])
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(confirmed, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(confirmed, "PARALLEL_ARTICLES", 1)
+    monkeypatch.setattr(confirmed, "CHUNK", 2)
+    monkeypatch.setattr(confirmed, "_scan_workers", lambda count: 2)
+    many = Store(f"sqlite:///{tmp_path / 'many.db'}")
+    ingest(many, settings, [rows])
+    assert len(submitted) == 8  # 15 articles, two at a time
+    assert mentions(many) == mentions(one)
+    assert articles_of(many, settings, "الغوطة الشرقية") == 8
+    assert articles_of(many, settings, "الحزب الاشتراكي الديمقراطي") == 6  # not Romania's

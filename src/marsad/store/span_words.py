@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from marsad.arabic.normalise import WORD
+from marsad.models import content_of
 from marsad.store import driver
 from marsad.store import schema as s
 from marsad.store.database import Store
@@ -47,13 +48,6 @@ _KEPT = (
     "w.article_id FROM mentions m LEFT JOIN span_words w ON w.article_id = m.article_id "
     'AND w.start = m.start AND w."end" = m."end" WHERE m.{} IN ({}) ORDER BY m.entity_id, m.id'
 )
-_FROM_TEXT = (
-    'SELECT m.id, m.article_id, m.start, m."end", '
-    "substr(a.title || :nl || a.text, CASE WHEN m.start > :w THEN m.start - :w + 1 ELSE 1 END, "
-    "CASE WHEN m.start > :w THEN :w ELSE m.start END), "
-    'substr(a.title || :nl || a.text, m."end" + 1, :w) '
-    "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.id IN ({})"
-)
 
 
 def contexts(conn: Connection, column: str, ids: Sequence[int]) -> list[Context]:
@@ -69,15 +63,23 @@ def contexts(conn: Connection, column: str, ids: Sequence[int]) -> list[Context]
 
 
 def _read(conn: Connection, mention_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """Mention id → (before, after), read from the text; their spans are kept."""
+    """Mention id → (before, after), read from the text (each article's once, sliced here:
+    SQL's ``substr`` of ``title || text`` copied the whole text for every mention); their
+    spans are kept."""
     out: dict[int, tuple[str, str]] = {}
-    if not mention_ids:
-        return out
     spans: dict[tuple[int, int, int], tuple[str, str]] = {}
     for chunk in _chunks(sorted(set(mention_ids))):
-        q = _FROM_TEXT.format(",".join(str(int(i)) for i in chunk))
-        for mid, article, start, end, left, right in driver.rows(conn, q, {"nl": "\n", "w": WIDTH}):
-            out[mid] = spans[article, start, end] = beside(left or "", right or "")
+        q = 'SELECT id, article_id, start, "end" FROM mentions WHERE id IN ({})'
+        rows = driver.rows(conn, q.format(",".join(str(int(i)) for i in chunk)))
+        articles = ",".join(str(int(a)) for a in {r[1] for r in rows})
+        q = f"SELECT id, title, text FROM articles WHERE id IN ({articles})"
+        texts = (
+            {a: content_of(title, text) for a, title, text in driver.rows(conn, q)} if rows else {}
+        )
+        for mid, article, start, end in rows:
+            content = texts[article]
+            left, right = content[max(0, start - WIDTH) : start], content[end : end + WIDTH]
+            out[mid] = spans[article, start, end] = beside(left, right)
     keep(conn, spans)
     return out
 
