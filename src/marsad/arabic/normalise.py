@@ -110,6 +110,14 @@ def normalise_word(word: str) -> str:
     return normalise(word)
 
 
+@lru_cache(maxsize=200_000)
+def normalise_name(name: str) -> str:
+    """``normalise`` for an entity's name or a mention's surface, remembered: each step of
+    the global pass reads the same names (on the whole ANT corpus 40,000 names and their
+    surfaces, 750,000 calls, ≈ 2.5 CPU-s when each was normalised anew)."""
+    return normalise(name)
+
+
 WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")  # a word: letters, digits, harakat, tatweel
 
 

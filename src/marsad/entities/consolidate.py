@@ -64,7 +64,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from marsad.arabic.normalise import PROCLITICS, normalise
+from marsad.arabic.normalise import PROCLITICS, normalise_name
 from marsad.entities import (
     confirmed,
     contexts,
@@ -253,7 +253,7 @@ def _add(
     """Entities read from the store join ``ents`` (those there already keep what the pass
     changed of them), which stays in id order, as the whole pass reads them."""
     new = {
-        eid: _Entity(eid, name, _normalised(name), etype, kb or eid in operator, n)
+        eid: _Entity(eid, name, normalise_name(name), etype, kb or eid in operator, n)
         for eid, name, etype, kb, n in rows
         if eid not in ents
     }
@@ -261,13 +261,6 @@ def _add(
         merged = sorted([*ents.items(), *new.items()])
         ents.clear()
         ents.update(merged)
-
-
-@lru_cache(maxsize=200_000)
-def _normalised(name: str) -> str:
-    """``normalise``, remembered: a round reads the entities near what it touched up to
-    five times (12,500 names at 100k, 0.03 CPU-s)."""
-    return normalise(name)
 
 
 def _near(

@@ -38,7 +38,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection
 
-from marsad.arabic.normalise import normalise
+from marsad.arabic.normalise import normalise, normalise_name
 from marsad.entities import roles as R
 from marsad.entities.fragments import word_before
 from marsad.store import edits
@@ -130,7 +130,7 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
 @lru_cache(maxsize=65536)
 def _words(surface: str) -> list[str]:
     """The normalised words of a surface, without what is not a letter (``#غريفيث``)."""
-    return [w for w in (x.strip("#_@\"'«»()") for x in normalise(surface).split()) if w]
+    return [w for w in (x.strip("#_@\"'«»()") for x in normalise_name(surface).split()) if w]
 
 
 def _name(written: list[tuple[int, int, list[str]]]) -> list[str]:

@@ -46,7 +46,7 @@ from functools import cache, lru_cache
 
 from sqlalchemy import Connection
 
-from marsad.arabic.normalise import WORD, normalise, normalise_word, strip_clitics
+from marsad.arabic.normalise import WORD, normalise, normalise_name, normalise_word, strip_clitics
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups
 from marsad.entities import roles as R
@@ -125,7 +125,7 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
     live = edits.live_entities(store, wanted)
     articles = {eid: n for eid, _, _, _, n in live}
     names = {
-        eid: _Name(eid, normalise(name).strip(), etype)
+        eid: _Name(eid, normalise_name(name).strip(), etype)
         for eid, name, etype, kb, n in live
         if not kb
         and eid not in operator
@@ -442,7 +442,7 @@ def retype_by_heads(store: Store, entity_ids: Iterable[int] | None = None) -> in
         if not kb
         and eid not in operator
         and 0 < n <= HEAD_ARTICLES
-        and not _headed(normalise(name), heads)
+        and not _headed(normalise_name(name), heads)
     }
     if not types:
         return 0
@@ -507,7 +507,7 @@ def drop_common_words(store: Store, entity_ids: Iterable[int] | None = None) -> 
         for eid, name, etype, kb, n in live:
             if kb or eid in operator or n < 1:
                 continue
-            norm = normalise(name).strip()
+            norm = normalise_name(name).strip()
             if R.is_not_name(norm.split()):  # المنظمة الدولية: a description, no name
                 sql.drop_entity_mentions(conn, changes, eid)
                 dropped.add(eid)
@@ -596,7 +596,7 @@ def generic_bodies(store: Store, entity_ids: Iterable[int] | None = None) -> set
         changes = sql.Changes()
         bare: dict[int, str] = {}
         for eid, name, etype, kb, n in live:
-            norm = normalise(name).strip()
+            norm = normalise_name(name).strip()
             if etype != "ORGANIZATION" or not body_name(norm):
                 continue
             if not kb and eid not in operator and n >= 1:
@@ -634,7 +634,7 @@ def bare_brands(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
     wanted = None if entity_ids is None else set(entity_ids)
     longer: dict[int, tuple[list[str], int]] = {}
     for eid, name, etype, kb, n in edits.live_entities(store, wanted):
-        words = normalise(name).split()
+        words = normalise_name(name).split()
         if etype == "ORGANIZATION" and not kb and eid not in operator and n and len(words) > 1:
             longer[eid] = words, n
     changed: set[int] = set()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from marsad.arabic.normalise import normalise
+from marsad.arabic.normalise import normalise_name
 from marsad.store import edits as sql
 from marsad.store.database import Store
 
@@ -56,7 +56,7 @@ def merge_misspelt(
     rows = sql.live_entities(store, wanted)
     if not any(etype == "PERSON" for _, _, etype, _, _ in rows):
         return []  # a round without a person: nothing to read (every covered person)
-    covered = {eid: (normalise(name), n) for eid, name, n in sql.persons_in(store, FEWEST)}
+    covered = {eid: (normalise_name(name), n) for eid, name, n in sql.persons_in(store, FEWEST)}
     if wanted is not None:  # the misspellings of the covered persons touched, by name
         spellings = set()
         for eid, *_ in rows:
@@ -66,7 +66,7 @@ def merge_misspelt(
         rows += sql.live_entities(store, sql.persons_named(store, spellings) - wanted)
     operator = sql.operator_entities(store)
     small = {
-        eid: (normalise(name), n)
+        eid: (normalise_name(name), n)
         for eid, name, etype, kb, n in rows
         if etype == "PERSON" and not kb and eid not in operator and n > 0
     }

@@ -34,7 +34,7 @@ from functools import cache
 
 from sqlalchemy import text
 
-from marsad.arabic.normalise import normalise
+from marsad.arabic.normalise import normalise, normalise_name
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups, roles
 from marsad.entities.fuzzy import fold
@@ -79,7 +79,7 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
     for eid, name, etype, surface, n in rows:
         if eid in renamed or roles.cut_through_marks(surface):
             continue  # شبكة "سي بي إس: a span cut through a quote names nothing
-        norm = normalise(surface)
+        norm = normalise_name(surface)
         forms[eid][norm] += n
         spellings[eid, norm][display_form(surface)] += n
         current[eid] = (name, etype)
@@ -87,7 +87,7 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
     out = {}
     for eid, used in forms.items():
         name, etype = current[eid]
-        name_norm = normalise(name)
+        name_norm = normalise_name(name)
         if _glued_lil(name_norm):  # للحزب الديمقراطي: no name begins with the preposition
             out[eid] = _without_lil(name.strip())
             continue

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from marsad.arabic.normalise import PROCLITICS, normalise
+from marsad.arabic.normalise import PROCLITICS, normalise_name
 from marsad.entities import name_groups
 from marsad.entities.fuzzy import skeleton
 from marsad.store import name_keys as sql
@@ -32,7 +32,7 @@ GLUED = tuple(c for c in PROCLITICS if c != "ال")
 
 def keys(name: str) -> tuple[str, str, str, list[str]]:
     """(norm, letters, skeleton, skeletons of the word endings) of an entity's name."""
-    norm = normalise(name)
+    norm = normalise_name(name)
     words = norm.split()
     parts = [skeleton(" ".join(words[-n:])) for n in range(1, len(words))]
     return norm, norm.replace(" ", ""), skeleton(norm), parts

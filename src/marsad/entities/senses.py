@@ -37,7 +37,7 @@ from functools import cache
 
 from sqlalchemy import Connection
 
-from marsad.arabic.normalise import normalise, strip_clitics
+from marsad.arabic.normalise import normalise_name, strip_clitics
 from marsad.entities import name_groups
 from marsad.entities import roles as R
 from marsad.entities.fragments import (
@@ -167,7 +167,7 @@ def _candidates(
     groups = name_groups.groups()
     out = {}
     for eid, name, etype, kb, n in edits.live_entities(store, wanted):
-        norm = normalise(name).strip()
+        norm = normalise_name(name).strip()
         if (
             " " not in norm
             and not norm.startswith("ال")
@@ -238,7 +238,7 @@ def _read(conn: Connection, names: dict[int, _Name], whose: dict[int, int]) -> N
         conn, sorted(whose)
     ):
         name = names[whose[eid]]
-        bare = name.norm in strip_clitics(normalise(surface).strip(), {name.norm})
+        bare = name.norm in strip_clitics(normalise_name(surface).strip(), {name.norm})
         if bare:
             before, after = word_before(left, start), word_after(right, end)
             said = sense(before and before[0], after and after[0], name.type == "LOCATION")
