@@ -73,6 +73,11 @@ def test_an_incremental_round_decides_as_the_pass_over_every_entity(settings):
     assert {"فلاديمير بوتين", "الرياض", "تشيلسي", "ترمب"} <= read
     # it read the round's names and their neighbours, not the unrelated ones
     assert not {"محمد صلاح", "ليونيل ميسي", "انغيلا ميركل", "ماهر الاسد"} & read
+    # every key read at once (a round touching thousands): the same neighbours, the same reads
+    at_once: dict[int, C._Entity] = {}
+    every = name_keys.every_key(store)
+    assert C._near(store, at_once, touched, sql.operator_entities(store), {}, every) == near
+    assert at_once.keys() == ents.keys()
 
 
 def test_an_incremental_settle_leaves_the_database_as_a_whole_one(settings, tmp_path):
@@ -101,3 +106,12 @@ def test_a_renamed_entity_is_found_by_its_new_name_only(settings):
     assert eid in name_keys.entities_with(store, letters=["ناديتشيلسي"])
     assert eid not in name_keys.entities_with(store, letters=["تشيلسي"])
     assert eid in name_keys.entities_with(store, part_skeletons=[neighbours.keys("تشيلسي")[2]])
+    every = name_keys.every_key(store)  # answers from every key read at once: the same
+    for keys in (
+        {"letters": ["ناديتشيلسي", "تشيلسي", "عبدالفتاحالسيسي", "لاأحد"]},
+        {"norms": ["نادي تشيلسي", "تشيلسي", "بوتين"], "skeletons": [neighbours.keys("الأسد")[2]]},
+        {"part_skeletons": [neighbours.keys("تشيلسي")[2], neighbours.keys("بوتين")[2]]},
+    ):
+        assert name_keys.entities_with(store, every=every, **keys) == name_keys.entities_with(
+            store, **keys
+        ), keys

@@ -92,6 +92,7 @@ DOMINANCE = 3.0  # a full name at least this many times as covered as the next c
 FEWEST = 3  # articles the full name has at least
 ROUNDS = 3  # passes over the merges a pass made possible
 AGAIN = 2  # passes more of settle over what a pass changed
+EVERY_KEY_SHARE = 10  # a round touching a tenth of the live entities reads every key at once
 
 
 @dataclass
@@ -201,7 +202,9 @@ def consolidate(
     operator = sql.operator_entities(store)
     touched = None if entity_ids is None else set(entity_ids)
     ents: dict[int, _Entity] = {}
-    everything = touched is None or len(touched) * 2 > sql.live_count(store)
+    live = sql.live_count(store) if touched is not None else 0
+    everything = touched is None or len(touched) * 2 > live
+    every: dict[tuple[str, str], set[int]] | None = None  # every key, read at once
     if everything:  # reprocess, or a round that touched most of the database (a first
         # ingest): every entity, read at once (cheaper than their neighbours one by one)
         _add(ents, sql.live_entities(store), operator)
@@ -209,6 +212,8 @@ def consolidate(
     else:  # a round: what it touched and their neighbours, read by index (issue 18)
         neighbours.refresh(store)
         _add(ents, name_keys.live_entities(store, touched), operator)
+        if len(touched) * EVERY_KEY_SHARE > live:  # thousands to look up
+            every = name_keys.every_key(store)
     retyped = _retype(store, ents, entity_ids)
     known = {} if known is None else known  # a merge renames nothing: asked once a call
     merged = sum(len(sources) for sources, _ in misspellings)
@@ -218,7 +223,7 @@ def consolidate(
         if everything:
             near = [(n, _where(moved, e)) for n, e in aliases]
         else:
-            near = _near(store, ents, touched, operator, known)
+            near = _near(store, ents, touched, operator, known, every)
         targets = _targets(ents, near, None if everything else touched)
         touched = None if touched is None else touched | {_where(moved, e) for e in touched}
         joining: dict[int, list[int]] = defaultdict(list)  # entity → those merged into it
@@ -269,25 +274,27 @@ def _near(
     touched: set[int],
     operator: set[int],
     known: dict[tuple[str, str], set[int]] | None = None,
+    every: dict[tuple[str, str], set[int]] | None = None,
 ) -> list[tuple[str, int]]:
     """Read into ``ents`` the entities the touched ones may join or be joined by, and every
     entity the rules compare those with (:mod:`.neighbours`); the aliases of the names
     looked up, as (norm, entity id). ``known``: the lookups by the entities' own names
     made before in this pass (merges since only made some of those entities dead, which
-    ``ents`` leaves out; a rename, only of entities ``touched``), kept and added to. The
-    aliases are read once: nothing is written while it reads."""
+    ``ents`` leaves out; a rename, only of entities ``touched``), kept and added to;
+    ``every``: every key, read at once (:func:`.name_keys.every_key`). The aliases are read
+    once: nothing is written while it reads."""
     asked = neighbours.Keys()
     for eid in touched:
         if eid in ents:
             asked.related(ents[eid].norm, ents[eid].type)
     aliases: dict[str, list[tuple[str, int]]] = {}  # norm → its aliases' rows, read once
-    related = asked.found(store, known, aliases) | touched
+    related = asked.found(store, known, aliases, every) | touched
     _add(ents, name_keys.live_entities(store, related - ents.keys()), operator)
     evidence = neighbours.Keys()
     for eid in related:
         if eid in ents:
             evidence.evidence(ents[eid].norm, ents[eid].type)
-    found = evidence.found(store, known, aliases)
+    found = evidence.found(store, known, aliases, every)
     _add(ents, name_keys.live_entities(store, found - ents.keys()), operator)
     groups = name_groups.groups()  # a group's entities all (the most covered names it)
     done: set[str] = set()
@@ -295,7 +302,7 @@ def _near(
         complete = neighbours.Keys()
         complete.norms = {n for key in todo for n in neighbours.group_names(key)}
         done |= todo
-        found = complete.found(store, known) - ents.keys()
+        found = complete.found(store, known, every=every) - ents.keys()
         _add(ents, name_keys.live_entities(store, found), operator)
     rows = (row for norm in asked.norms | evidence.norms for row in aliases[norm])
     return sorted(rows, key=lambda r: (r[1], r[0]))  # in the order the whole pass reads them

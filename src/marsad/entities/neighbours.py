@@ -99,8 +99,9 @@ class Keys:
         store: object,
         known: dict[tuple[str, str], set[int]] | None = None,
         aliases: dict[str, list[tuple[str, int]]] | None = None,
+        every: dict[tuple[str, str], set[int]] | None = None,
     ) -> set[int]:
-        """The entities bearing these keys (``known``, ``aliases``: as
+        """The entities bearing these keys (``known``, ``aliases``, ``every``: as
         ``store.name_keys.entities_with``)."""
         return sql.entities_with(
             store,  # type: ignore[arg-type]
@@ -110,6 +111,7 @@ class Keys:
             part_skeletons=self.parts,
             known=known,
             aliases=aliases,
+            every=every,
         )
 
 
