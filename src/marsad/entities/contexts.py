@@ -41,6 +41,8 @@ from sqlalchemy import Connection
 from marsad.arabic.normalise import normalise, normalise_name
 from marsad.entities import roles as R
 from marsad.entities.fragments import word_before
+from marsad.entities.fuzzy import fold
+from marsad.entities.resolve import words_close
 from marsad.store import edits
 from marsad.store import fragments as sql
 from marsad.store.database import Store
@@ -50,6 +52,7 @@ ASSOCIATION = 2.0  # an entity is context when this many times as frequent besid
 SHARED = 4.0  # a surname alone: a shared entity in 1/55 of the articles or fewer
 SPECIFIC = 6.0  # a first name or another spelling alone: in 1/400 of the articles or fewer
 FAMOUS = 8  # written in full in this many articles: a surname alone needs any shared entity
+TAIL_DOMINANCE = 5  # a surname this many times as often as any other name: a part, if shared
 
 
 def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
@@ -59,7 +62,7 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
     operator = edits.operator_entities(store)
     wanted = None if entity_ids is None else set(entity_ids)
     persons = {
-        eid
+        eid: name
         for eid, name, etype, kb, n in edits.live_entities(store, wanted)
         if etype == "PERSON"
         and not kb
@@ -76,6 +79,7 @@ def check(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         for eid, mid, article, surface in sql.entity_mentions(conn, list(persons)):
             written[eid].append((mid, article, _words(surface)))
         names = {eid: _name(ms) for eid, ms in written.items()}
+        _shared_surnames(conn, names, {eid: _words(persons[eid]) for eid in written}, written)
         full: dict[int, set[int]] = defaultdict(set)  # person → articles naming them in full
         partial: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for eid, ms in written.items():
@@ -144,6 +148,56 @@ def _name(written: list[tuple[int, int, list[str]]]) -> list[str]:
     while len(words) > 2 and R.is_role_word(words[0]):
         words = words[1:]
     return words
+
+
+def _shared_surnames(
+    conn: Connection,
+    names: dict[int, list[str]],
+    own: dict[int, list[str]],
+    written: dict[int, list[tuple[int, int, list[str]]]],
+) -> None:
+    """A person named by a given name and a surname that the articles write far more
+    often alone, and that another person's name ends with after another given name
+    (هاكان جاويش أوغلو: جاويش أوغلو 72 times, the name in full twice — the surname of the
+    foreign minister مولود جاويش أوغلو), is read by the full name: the surname alone is
+    then a part, checked against the articles that write the name in full. The surname
+    must be written ``TAIL_DOMINANCE`` times as often as every other name of two words or
+    more of the person (not أحمد حسام ميدو, written حسام ميدو and أحمد حسام as often) and
+    begin with no title (دوق كامبردج); a first word with the article or a title (القيصر
+    كاظم الساهر, الأيمن ألكسندر أرنولد) is a span run on, not a given name, and another
+    spelling of the person's own (ترنت / ترينت) is the same person."""
+    tails: dict[int, list[str]] = {}
+    for eid, words in own.items():
+        tail = names[eid]
+        if not (len(words) == len(tail) + 1 >= 3 and words[1:] == tail):
+            continue
+        if not _given(words[0]) or R.is_role_word(tail[0]):
+            continue
+        counts = Counter(tuple(w) for _, _, w in written[eid] if len(w) >= 2)
+        besides = max((n for w, n in counts.items() if list(w) != tail), default=0)
+        if counts[tuple(tail)] >= TAIL_DOMINANCE * max(besides, 1):
+            tails[eid] = tail
+    if not tails:
+        return
+    bearers: dict[tuple[str, ...], set[tuple[str, int]]] = defaultdict(set)
+    for norm, person in sql.person_names(conn, {tail[-1] for tail in tails.values()}):
+        words = tuple(_words(norm))
+        if len(words) >= 2:
+            bearers[words[1:]].add((words[0], person))
+    for eid, tail in tails.items():
+        mine = fold(own[eid][0])
+        others = {
+            p
+            for first, p in bearers[tuple(tail)]
+            if p != eid and _given(first) and not words_close(fold(first), mine)
+        }  # not الأيمن ألكسندر أرنولد, nor ترنت ألكسندر أرنولد for ترينت
+        if others:
+            names[eid] = own[eid]
+
+
+def _given(word: str) -> bool:
+    """A word that may be a given name: without the article, no title."""
+    return not word.startswith("ال") and not R.is_role_word(word)
 
 
 def _reading(words: list[str], name: list[str]) -> str:

@@ -162,9 +162,22 @@ def person_name_words(
 ) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
     """First words and last words of the live persons' names of two words or more, each
     → the persons: of every name, or (``words``) of the names that begin or end with one of
-    these words, found by the resolver's keys (``alias_keys.first``, ``alias_words``) and,
-    for the norms not keyed yet, in their queue — a round reads its few names, not the
-    words of every person (the same sets for the words asked)."""
+    these words (:func:`person_names`)."""
+    first: dict[str, set[int]] = defaultdict(set)
+    last: dict[str, set[int]] = defaultdict(set)
+    for norm, eid in person_names(conn, words):
+        words_of = norm.split()
+        first[words_of[0]].add(eid)
+        last[words_of[-1]].add(eid)
+    return first, last
+
+
+def person_names(conn: Connection, words: Collection[str] | None = None) -> list[tuple[str, int]]:
+    """(name, person) of the live persons' names of two words or more (normalised, their
+    aliases): every name, or (``words``) those that begin or end with one of these words
+    among others, found by the resolver's keys (``alias_keys.first``, ``alias_words``) and, for the
+    norms not keyed yet, in their queue — a round reads its few names, not the words of
+    every person (the same rows for the words asked)."""
     q = (
         "SELECT a.norm, e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
         "WHERE e.type = 'PERSON' AND e.merged_into IS NULL AND a.norm LIKE '% %'"
@@ -187,13 +200,7 @@ def person_name_words(
             marks = ", ".join(f":n{i}" for i in range(len(chunk)))
             asked = {f"n{i}": n for i, n in enumerate(chunk)}
             rows += driver.rows(conn, f"{q} AND a.norm IN ({marks})", asked)
-    first: dict[str, set[int]] = defaultdict(set)
-    last: dict[str, set[int]] = defaultdict(set)
-    for norm, eid in rows:
-        words_of = norm.split()
-        first[words_of[0]].add(eid)
-        last[words_of[-1]].add(eid)
-    return first, last
+    return rows  # (also other names the keys or the queue gave)
 
 
 def respan_mentions(
