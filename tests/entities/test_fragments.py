@@ -301,6 +301,31 @@ def test_a_name_after_a_stadium_or_a_newspaper_takes_their_type(settings):
     assert entity_of(store, "لوكهيد مارتن")["type"] == "ORGANIZATION"
 
 
+def test_a_name_after_a_crossing_a_website_or_a_prison_takes_their_type(settings):
+    """Whole ANT corpus: the Kerem Shalom crossing (24 articles) was a person's page, the
+    Kurdish network Rudaw a person's, Tehran's Evin prison an organisation's."""
+    store = Store(settings.database_url)
+    written = {  # sentence, the name, what the recogniser called it, the type it should take
+        "أغلقت إسرائيل معبر كرم أبو سالم أمام الشاحنات": ("كرم أبو سالم", PERSON, "LOCATION"),
+        'ونقل موقع "رووداو" عن مسؤول كردي الخبر': ("رووداو", PERSON, "ORGANIZATION"),
+        "نقل الناشط إلى سجن إيوين في طهران": ("إيوين", ORG, "LOCATION"),
+    }
+    ingest(
+        store,
+        settings,
+        [
+            [
+                (f"{line} رقم {k}.", {name: tag})
+                for line, (name, tag, _) in written.items()
+                for k in range(3)
+            ]
+        ],
+    )
+    assert {name: entity_of(store, name)["type"] for name, _, _ in written.values()} == {
+        name: want for name, _, want in written.values()
+    }
+
+
 def test_an_organisation_cut_after_its_head_noun_takes_it_back(settings):
     store = Store(settings.database_url)
     rows = [
