@@ -749,6 +749,26 @@ def test_a_first_letter_taken_for_a_preposition_goes_back_to_the_name(settings):
     assert "باقر نوبخت" in surfaces and "اقر نوبخت" not in surfaces
 
 
+class TwiceGluedTagger(Tagger):
+    BEFORE = r"(?<!\w\w\w)"  # a name may follow two letters: a conjunction and a clitic
+
+
+def test_a_first_letter_after_a_conjunction_goes_back_to_the_name(settings):
+    """Whole ANT corpus: و[ب]ليغ حمدي, the composer Baligh Hamdi, was `ليغ حمدي`; Bayer
+    Leverkusen's 4 articles written وباير went to `اير ليفركوزن`. ل stays a preposition
+    (ولكارلو تافيكيو is "and to Carlo Tavecchio")."""
+    store = Store(settings.database_url)
+    tagged = {  # sentence → the span the recogniser gave
+        "غنت الفرقة ألحان الشيخ إمام وبليغ حمدي في الحفل": "ليغ حمدي",
+        "وجه الاتحاد رسالة ولكارلو تافيكيو في اليوم": "كارلو تافيكيو",
+    }
+    rows = [(f"{line} رقم {k}.", {span: PERSON}) for line, span in tagged.items() for k in range(3)]
+    ingest(store, settings, [rows], tagger=TwiceGluedTagger)
+    assert entity_of(store, "بليغ حمدي")["name"] == "بليغ حمدي"
+    assert articles_of(store, settings, "بليغ حمدي") == 3
+    assert entity_of(store, "كارلو تافيكيو")["name"] == "كارلو تافيكيو"
+
+
 def test_a_place_cut_after_the_first_word_of_its_name_takes_it_back(settings):
     store = Store(settings.database_url)
     rows = [  # بيت "house" begins the name, as دير, كفر, عين, تل begin others

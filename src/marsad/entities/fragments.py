@@ -51,6 +51,7 @@ from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import consonants
+from marsad.entities.naming import CONJUNCTIONS
 from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds, read_word_list, triggers
 from marsad.ner.rules import org_heads, weekdays
 from marsad.store import edits
@@ -147,7 +148,7 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
                 continue  # الشرق الروسي is not the one word الشرق looked at
             m = _Mention(mid, article, start, end, surface)
             m.left, m.right = _head_unglued(word_before(left, start)), word_after(right, end)
-            m.glued = left if len(left) == 1 and left in NAME_LETTERS else ""
+            m.glued = _name_letter(left)
             names[eid].mentions.append(m)
         changed = _first_names(conn, changes, names, articles)
         for name in names.values():
@@ -192,7 +193,8 @@ def _reglue(conn: Connection, changes: sql.Changes, name: _Name) -> set[int]:
     the same letter stands on the name's first word in ``GLUED_SHARE`` of its mentions
     (``FEWEST`` at least), the tokeniser took the name's first letter for a preposition; a
     preposition does not come before nearly every mention of a name. The mentions take the
-    letter back and go to the entity that bears the whole name, or the entity takes it. Not
+    letter back and go to the entity that bears the whole name, or the entity takes it; a
+    conjunction may stand before the letter (وب[اير ليفركوزن], وك[ايل ووكر]). Not
     before the article (ب[القصيم] is "in Qassim") or a word that begins many names (ب[عبد
     حمود], ب[وادي النطرون]), nor ل, a preposition names take often (لكارلو تافيكيو, "to Carlo
     Tavecchio")."""
@@ -217,6 +219,14 @@ def _reglue(conn: Connection, changes: sql.Changes, name: _Name) -> set[int]:
         sql.rename(conn, name.id, Counter(sp[3] for sp in spans).most_common(1)[0][0])
         return {name.id}
     return {name.id, target}
+
+
+def _name_letter(left: str) -> str:
+    """The letter a mention's first word carries that may be its name's first (ب[اول]), after
+    a conjunction too (وب[اير ليفركوزن] is و + باير, وك[ايل ووكر] و + كايل); "" if none."""
+    if len(left) == 2 and left[0] in CONJUNCTIONS:
+        left = left[1]
+    return left if len(left) == 1 and left in NAME_LETTERS else ""
 
 
 # ---- cut names -----------------------------------------------------------------------------
