@@ -600,7 +600,7 @@ def test_adjectives_of_origin_are_made_from_every_country_name():
         assert normalise(word) not in made, word  # الاتحاد الروسي; a country's own name
 
 
-def test_adjectives_of_origin_alone_are_no_name():
+def test_adjectives_of_origin_substances_and_diseases_alone_are_no_name():
     from marsad.arabic.normalise import normalise
     from marsad.entities.roles import is_not_name
 
@@ -612,6 +612,8 @@ def test_adjectives_of_origin_alone_are_no_name():
         "كوريون جنوبيون",  # seed 31: "South Koreans", a person's page of 6 articles
         "مبعوثون كوريون",
         "السوازيلاندية",  # seed 32: «مدينة مانزيني السوازيلاندية», a place's page
+        "البولونيوم",  # seed 37: the element, a place's page of 11 articles
+        "الإيدز",
     ):
         assert is_not_name(normalise(phrase).split()), phrase
     for name in (
