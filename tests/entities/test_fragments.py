@@ -582,7 +582,10 @@ def test_a_body_every_country_has_goes_to_the_one_its_article_names(settings):
     rows += [(f"وقال {tunisian} إن {guard} أحبط التهريب.", {tunisian: ORG, guard: ORG})]
     civil = "وزارة الخدمة المدنية"  # seed 32: the Saudi, Bahraini and Yemeni ministries
     rows += [(f"أعلنت {civil} الوظائف في الدفعة رقم {k}.", {civil: ORG}) for k in range(3)]
+    greens = "حزب الخضر"  # seed 36: the German, British, Swedish and Austrian Greens
+    rows += [(f"حقق {greens} تقدما في الانتخابات رقم {k}.", {greens: ORG}) for k in range(3)]
     ingest(store, settings, [rows])
+    assert articles_of(store, settings, greens) == 0
     assert articles_of(store, settings, higher) == 0  # Kuwait's, Saudi Arabia's, Jordan's …
     assert articles_of(store, settings, civil) == 0
     assert articles_of(store, settings, guard) == 0  # the US guard, Tunisia's, Saudi Arabia's
