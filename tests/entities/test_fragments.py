@@ -782,3 +782,37 @@ def test_a_place_cut_after_the_first_word_of_its_name_takes_it_back(settings):
     ingest(store, settings, [rows])
     assert articles_of(store, settings, "بيت لاهيا") == 4
     assert entity_of(store, "لاهيا")["name"] == "بيت لاهيا"
+
+
+def test_a_body_s_name_run_into_a_person_s_name_leaves_it(settings):
+    store = Store(settings.database_url)
+    rows = [(f"أعلنت حماس موقفها من التهدئة في البيان رقم {k}.", {"حماس": ORG}) for k in range(4)]
+    rows += [
+        (f"قال فوزي برهوم في التصريح رقم {k} إن الحصار يشتد.", {"فوزي برهوم": PERSON})
+        for k in range(1)
+    ]
+    rows += [  # «المتحدث باسم حماس فوزي برهوم»: the recogniser made one name of the two
+        (
+            f"وقال المتحدث باسم حماس فوزي برهوم في المؤتمر رقم {k} إن المعبر مغلق.",
+            {"حماس فوزي برهوم": PERSON},
+        )
+        for k in range(2)
+    ]
+    rows += [  # عباس begins persons' names as often as a body's: a first name, kept
+        (f"زار عباس مصطفى كامل القاهرة في اليوم رقم {k}.", {"عباس مصطفى كامل": PERSON})
+        for k in range(2)
+    ]
+    rows += [
+        (f"التقى مصطفى كامل بالوفد في الاجتماع رقم {k}.", {"مصطفى كامل": PERSON}) for k in range(2)
+    ]
+    rows += [(f"نظمت عباس مهرجانا في الدورة رقم {k}.", {"عباس": ORG}) for k in range(3)]
+    rows += [
+        (f"قال عباس عراقجي في الجولة رقم {k} إن المحادثات مستمرة.", {"عباس عراقجي": PERSON})
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "فوزي برهوم") == 3
+    with store.engine.connect() as conn:
+        surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
+    assert "حماس فوزي برهوم" not in surfaces and "عباس مصطفى كامل" in surfaces
+    assert entity_of(store, "عباس مصطفى كامل")["name"] == "عباس مصطفى كامل"

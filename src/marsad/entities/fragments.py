@@ -27,6 +27,11 @@ next to the same word. This pass looks at the one-word entities the pipeline cre
   least as often and an entity of that type bears it, whichever is more covered;
 * **first letters read as clitics** — ``ب[اقر نوبخت]`` is باقر نوبخت: the same letter (ب ك ف)
   on nearly every mention of a name is the name's own;
+* **two names run together** — ``[ترامب جاريد كوشنر]`` of «صهر ترامب جاريد كوشنر», ``[حماس
+  فوزي برهوم]``: a person's name that is a person's name of two words or more after an
+  organisation's or a place's name (in ``FEWEST`` articles or more), or after the surname of
+  a covered person the news seldom writes first in a name (``RUN_ON_SURNAME``), is the two
+  side by side: the mentions lose the first and go to the person;
 * **common words** (:func:`drop_common_words`, at the end of the pass) — a one-word name that
   the articles containing the word seldom name (``شبه``, ``الولايات``), or an organisation's
   head noun left without its name (``لحزب``), names nothing: its mentions go.
@@ -93,6 +98,9 @@ GENERIC_ORIGINS = 2  # bodies of this many countries bear a name and their adjec
 FEWEST_BODY = 2  # each of them in this many articles
 # adjectives of kind after a portfolio, not of origin: التعليم العالي, الصحة العامة
 PORTFOLIO_KINDS = frozenset({"العالي", "العام", "العامه", "المدنيه"})  # الخدمة المدنية
+RUN_ON_SURNAME = 10  # a name's articles, times those of the persons whose names it begins
+RUN_ON_OWNER = 100  # articles of the covered person (فريد زكريا, 20: زكريا is a first name)
+PARTICLES = frozenset({"دو", "دي", "دا", "فان", "فون", "ديل", "لا", "لو", "ال", "بن", "ابن"})
 GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 _QUOTES = re.compile(r"[\s\"'«»“”]+$")  # and between a head noun and the name it quotes
 
@@ -154,6 +162,9 @@ def repair(store: Store, entity_ids: Iterable[int] | None = None) -> set[int]:
         for name in names.values():
             if name.mentions and name.id not in changed:
                 changed |= _unglue(conn, changes, name) or _reglue(conn, changes, name)
+        changed |= _run_ons(
+            conn, changes, [n for n in names.values() if n.mentions and n.id not in changed]
+        )
         words = cache(lambda: sql.name_words(conn, NAME_WORDS_FEWEST))  # read when needed
         for name in names.values():
             if name.mentions and name.id not in changed:
@@ -219,6 +230,74 @@ def _reglue(conn: Connection, changes: sql.Changes, name: _Name) -> set[int]:
         sql.rename(conn, name.id, Counter(sp[3] for sp in spans).most_common(1)[0][0])
         return {name.id}
     return {name.id, target}
+
+
+def _run_ons(conn: Connection, changes: sql.Changes, names: Iterable[_Name]) -> set[int]:
+    """«صهر [ترامب جاريد كوشنر]», «ومؤسس [ويكيميديا جيمي ويلز]»: a person's name of three
+    words or more whose last words are another person's name (two words or more, not after a
+    particle: إيل [دو فرانس]) and whose first words name something much more covered than the
+    persons whose names begin so (:func:`_named_apart`) is two names side by side: its
+    mentions lose the first and go to that person. Not «[عباس مصطفى كامل]» (عباس begins
+    as many persons' names as محمود عباس ends), nor «[أبو محمد الجولاني]» (a kunya)."""
+    found: list[tuple[_Name, int, str, int]] = []  # (name, words of the first, the first, person)
+    for name in names:
+        words = name.norm.split()
+        if name.type != "PERSON" or len(words) < 3 or words[0] in NAME_HEADS | {"ام"}:
+            continue
+        for k in (1, 2):
+            if len(words) - k < 2 or words[k] in PARTICLES or R.is_not_name(words[:k]):
+                continue
+            rest = " ".join(words[k:])
+            person = sql.entity_named(conn, rest, besides=name.id, etype="PERSON")
+            if person is not None:
+                found.append((name, k, " ".join(words[:k]), person))
+    if not found:
+        return set()
+    apart = _named_apart(conn, {(first, name.id) for name, _, first, _ in found})
+    changed: set[int] = set()
+    for name, k, first, person in found:
+        if name.id in changed or (first, name.id) not in apart:
+            continue
+        spans = []
+        for m in name.mentions:
+            cut = [w.start() for w in re.finditer(r"\S+", m.surface)]
+            if len(cut) == len(name.norm.split()):
+                spans.append((m.id, m.start + cut[k], m.end, m.surface[cut[k] :]))
+        if spans:
+            sql.respan_mentions(conn, changes, name.id, person, spans)
+            changed |= {name.id, person}
+    return changed
+
+
+def _named_apart(conn: Connection, firsts: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Of (first words, the name they begin), those that name an organisation or a place (in
+    ``FEWEST`` articles or more), or are the surname of a person in ``RUN_ON_OWNER`` (one word
+    of four letters or more: ترامب, بوتين), in ``RUN_ON_SURNAME`` times the articles of the
+    persons whose names begin with their first word — whose first name it is not (عباس:
+    محمود عباس 172 articles, عباس عراقجي, عباس كامل … 60; أحمد, زكريا: places' and bodies'
+    names too)."""
+    named: dict[tuple[str, int], list[int]] = {
+        (first, besides): [
+            e
+            for etype in ("ORGANIZATION", "LOCATION")
+            if (e := sql.entity_named(conn, first, besides=besides, fewest=FEWEST, etype=etype))
+        ]
+        for first, besides in firsts
+    }
+    begin, end = sql.person_name_words(conn, {first.split()[0] for first, _ in firsts})
+    ids = {e for es in named.values() for e in es}.union(*begin.values(), *end.values())
+    totals = sql.article_totals(conn, ids)
+    out = set()
+    for first, besides in firsts:
+        owner = max([totals.get(e, 0) for e in named[first, besides]] + [0])
+        if " " not in first and len(first) >= 4:
+            surname = end.get(first, set()) - {besides}
+            if max([totals.get(e, 0) for e in surname] + [0]) >= RUN_ON_OWNER:
+                owner = max(owner, sum(totals.get(e, 0) for e in surname))
+        begins = begin.get(first.split()[0], set()) - {besides}
+        if owner >= FEWEST and owner >= RUN_ON_SURNAME * sum(totals.get(e, 0) for e in begins):
+            out.add((first, besides))
+    return out
 
 
 def _name_letter(left: str) -> str:
