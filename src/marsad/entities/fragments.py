@@ -27,11 +27,12 @@ next to the same word. This pass looks at the one-word entities the pipeline cre
   least as often and an entity of that type bears it, whichever is more covered;
 * **first letters read as clitics** — ``ب[اقر نوبخت]`` is باقر نوبخت: the same letter (ب ك ف)
   on nearly every mention of a name is the name's own;
-* **two names run together** — ``[ترامب جاريد كوشنر]`` of «صهر ترامب جاريد كوشنر», ``[حماس
-  فوزي برهوم]``: a person's name that is a person's name of two words or more after an
-  organisation's or a place's name (in ``FEWEST`` articles or more), or after the surname of
-  a covered person the news seldom writes first in a name (``RUN_ON_SURNAME``), is the two
-  side by side: the mentions lose the first and go to the person;
+* **two names run together** — ``[سيتي بيب غوارديولا]`` of «مدرب سيتي بيب غوارديولا»,
+  ``[حماس فوزي برهوم]``: a person's name that is a person's name of two words or more after
+  an organisation's or a place's name (in ``FEWEST`` articles or more), or after the surname
+  of a person in ``RUN_ON_OWNER`` articles, each ``RUN_ON_SURNAME`` times as covered as the
+  persons whose names begin with that word, is the two side by side: the mentions lose the
+  first and go to the person;
 * **common words** (:func:`drop_common_words`, at the end of the pass) — a one-word name that
   the articles containing the word seldom name (``شبه``, ``الولايات``), or an organisation's
   head noun left without its name (``لحزب``), names nothing: its mentions go.
@@ -233,7 +234,7 @@ def _reglue(conn: Connection, changes: sql.Changes, name: _Name) -> set[int]:
 
 
 def _run_ons(conn: Connection, changes: sql.Changes, names: Iterable[_Name]) -> set[int]:
-    """«صهر [ترامب جاريد كوشنر]», «ومؤسس [ويكيميديا جيمي ويلز]»: a person's name of three
+    """«مدرب [سيتي بيب غوارديولا]», «ومؤسس [ويكيميديا جيمي ويلز]»: a person's name of three
     words or more whose last words are another person's name (two words or more, not after a
     particle: إيل [دو فرانس]) and whose first words name something much more covered than the
     persons whose names begin so (:func:`_named_apart`) is two names side by side: its
