@@ -816,3 +816,57 @@ def test_a_body_s_name_run_into_a_person_s_name_leaves_it(settings):
         surfaces = {r[0] for r in conn.exec_driver_sql("SELECT surface FROM mentions")}
     assert "حماس فوزي برهوم" not in surfaces and "عباس مصطفى كامل" in surfaces
     assert entity_of(store, "عباس مصطفى كامل")["name"] == "عباس مصطفى كامل"
+
+
+def test_a_longer_name_cut_nearly_everywhere_is_made_whole(settings):
+    store = Store(settings.database_url)
+    rows = [  # the recogniser cut the hospital's head noun and the exhibition's last word
+        (f"نقل الجندي إلى مركز والتر ريد في اليوم رقم {k} للعلاج.", {"والتر ريد": PERSON})
+        for k in range(3)
+    ]
+    rows += [
+        (f"افتتحت شركة سيتي سكيب جلوبال معرضها رقم {k} في دبي.", {"سيتي سكيب": ORG})
+        for k in range(3)
+    ]
+    rows += [  # جلوبال is a word of another name, so it could be part of one
+        (f"باعت جلوبال فاوندريز الرقائق في الصفقة رقم {k}.", {"جلوبال فاوندريز": ORG})
+        for k in range(3)
+    ]
+    rows += [  # «مفتي مصر شوقي علام»: a country's name before a person's is not his
+        (f"زار الوفد مصر في الزيارة رقم {k}.", {"مصر": LOC}) for k in range(4)
+    ]
+    rows += [
+        (f"قال مفتي مصر شوقي علام في الخطبة رقم {k} إن العيد غدا.", {"شوقي علام": PERSON})
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    hospital = entity_of(store, "والتر ريد")
+    assert (hospital["name"], hospital["type"]) == ("مركز والتر ريد", ORG)
+    assert entity_of(store, "سيتي سكيب")["name"] == "سيتي سكيب جلوبال"  # not شركة …, a head noun
+    assert articles_of(store, settings, "سيتي سكيب جلوبال") == 3
+    assert entity_of(store, "شوقي علام")["name"] == "شوقي علام"
+
+
+def test_a_name_cut_before_its_adjective_joins_the_whole_name(settings):
+    store = Store(settings.database_url)
+    rows = [
+        (
+            f"قال حزب الشعوب الديمقراطي في البيان رقم {k} إن الانتخابات مزورة.",
+            {"حزب الشعوب الديمقراطي": ORG},
+        )
+        for k in range(2)
+    ]
+    rows += [  # cut more often than not before an adjective, which joinable() refuses alone
+        (f"وفاز حزب الشعوب الديمقراطي بمقاعد في الدائرة رقم {k}.", {"حزب الشعوب": ORG})
+        for k in range(5)
+    ]
+    rows += [  # a title before a name nearly everywhere is no part of it
+        (
+            f"قال اللواء الركن صادق الدويد في البيان رقم {k} إن الجبهة هادئة.",
+            {"صادق الدويد": PERSON},
+        )
+        for k in range(3)
+    ]
+    ingest(store, settings, [rows])
+    assert articles_of(store, settings, "حزب الشعوب الديمقراطي") == 7
+    assert entity_of(store, "صادق الدويد")["name"] == "صادق الدويد"

@@ -76,6 +76,10 @@ SHARED_SURNAME_ARTICLES = 150  # a one-word name that ends MANY_FIRST persons' n
 # Tom Cruise, Penélope Cruz), or nobody
 MOST_ARTICLES = 500  # names in more articles than this are not looked at (they are right)
 LONGER_ARTICLES = 50  # nor names of two words or more in more articles than this
+CUT_SHARE = 0.8  # a longer name that stands by this share of a name's mentions is its own
+PERSON_WORD_COMMON = 8_000  # a word this common in the news corpus begins no person's name
+# before another (هو 8,573, أمام 10,283; the commonest first name, محمد, 6,230)
+NAMED_BESIDE = 50  # articles of a one-word name that is another name beside a person's
 STRIP_RATIO = 10  # a word is read without a clitic when that is this many times as common
 TITLED = 0.4  # a first name after a title this often is someone's name (الأمير هاري)
 HEAD_ARTICLES = 50  # entities in more articles keep the type their mentions vote for
@@ -406,9 +410,11 @@ def _complete(
             (word in org_heads() and _described(name))
             or (name.type == "LOCATION" and word in TOPONYM_HEADS)  # بيت [لاهيا]
         )
+        joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
+        if n >= FEWEST and not (joinable(word) or headed):
+            headed = _cut_nearly_everywhere(conn, name, side, word, joined)
         if n < FEWEST or not (joinable(word) or headed):
             continue
-        joined = f"{word} {name.norm}" if side == "left" else f"{name.norm} {word}"
         club = _club_before(conn, name, side, word, joined)
         if club is not None:  # أياكس [أمستردام]: the club's name, whatever the city's
             groups.append((n, side, word, joined, club))
@@ -425,9 +431,11 @@ def _complete(
         target = sql.entity_named(conn, joined, besides=name.id)
         if target is not None or R.is_not_name(joined.split()) or headed:
             groups.append((n, side, word, joined, target))  # حكومة [الوفاق الوطني]: the head
-        elif " " not in name.norm and word in name_words():  # not أعلنت [بيونغ]: no name's
-            groups.append((n, side, word, joined, target))  # word; a longer name: its own
-            # longer name only where an entity bears it (not الأمم المتحدة [داني دانون])
+        elif word in name_words() and (  # not أعلنت [بيونغ]: no name's word; a longer name
+            " " not in name.norm  # only where an entity bears it (not الأمم المتحدة [داني
+            or _cut_nearly_everywhere(conn, name, side, word, joined)  # دانون]) or
+        ):  # where the word stands by it nearly everywhere ([جونز لانج] لاسال)
+            groups.append((n, side, word, joined, target))
     groups.sort(key=lambda g: (g[4] is None, -g[0], g[1], g[2]))
     owned: dict[int, tuple[str, str]] = {}  # mention id → the group that takes it
     for _, side, word, _, _ in groups:
@@ -477,6 +485,57 @@ def _complete(
             [(m.id, m.start, m.end, m.surface) for m in rest if m.article in whole],
         )
     return changed
+
+
+def _cut_nearly_everywhere(
+    conn: Connection, name: _Name, side: str, word: str, joined: str
+) -> bool:
+    """A name of two words or more the recogniser cut short: ``word`` stands on the same side
+    of ``CUT_SHARE`` of its mentions, and the longer name is an entity's (``[عبدالله صالح]``
+    after علي, ``[حزب الشعوب] الديمقراطي``: a nisba or a common word), or an organisation's
+    head noun stands before a person's name (``قوات [صلاح الدين الأيوبي]``, ``مركز [والتر
+    ريد]``: the longer name is a body's), or the word could be part of the name (a word of
+    other names, :func:`joinable`, in no other mention in most articles: ``[جونز لانج] لاسال``,
+    ``رزان [أشرف النجار]``; not ``[حكومة الوفاق الوطني] [فايز السراج]``) — but not a title
+    or an adjective of origin before it (اللواء الركن, الإستونية), a particle after it, a
+    name a preposition is glued to, another word before an organisation (its head noun is no
+    part of the name: ``شركة [أبل الأمريكية]`` stays Apple's), nor before or after a person's
+    name the name of someone or something in ``NAMED_BESIDE`` articles (مفتي مصر [شوقي علام],
+    [محرم إنجة منافس] أردوغان: two names side by side), nor before it a word with the article
+    or a common word (``PERSON_WORD_COMMON`` in the news corpus): الأمم المتحدة [داني دانون],
+    هو."""
+    near = [m.left if side == "left" else m.right for m in name.mentions]
+    beside = [m for m, w in zip(name.mentions, near, strict=True) if w is not None and w[0] == word]
+    first = name.norm.split()[0]
+    glued = first.startswith("لل") or _unglued(first, org_heads()) not in (None, first)
+    if " " not in name.norm or len(beside) < CUT_SHARE * len(name.mentions) or glued:
+        return False  # [لمنظمة التحرير] الفلسطينية: the bare name takes it (below: common words)
+    if side == "left" and (R.is_role_word(word) or word in R.generic_nouns() - org_heads()):
+        return False
+    if sql.entity_named(conn, joined, besides=name.id) is not None:
+        return True
+    if word in org_heads():
+        return side == "left" and name.type == "PERSON"
+    if not joinable(word) or side == "left" and name.type == "ORGANIZATION":
+        return False
+    if side == "right" and word in PARTICLES:
+        return False  # [عبد العزيز بن عبد الله] آل …: the name goes on past it
+    common = word.startswith("ال") or default_counts()[word] >= PERSON_WORD_COMMON
+    if side == "left" and name.type == "PERSON" and common:
+        return False
+    if name.type == "PERSON" and sql.entity_named(conn, word, besides=name.id, fewest=NAMED_BESIDE):
+        return False
+    spans = [(m.article, *_word_span(m, side)) for m in beside]
+    return sql.in_mentions(conn, spans) * 2 < len(spans)  # not [حكومة الوفاق الوطني] فايز السراج
+
+
+def _word_span(m: _Mention, side: str) -> tuple[int, int]:
+    """Where the word beside a mention stands in its article's text."""
+    if side == "left":
+        assert m.left is not None
+        return m.left[1], m.start
+    assert m.right is not None
+    return m.end, m.right[1]
 
 
 def _club_before(conn: Connection, name: _Name, side: str, word: str, joined: str) -> int | None:

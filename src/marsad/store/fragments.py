@@ -203,6 +203,12 @@ def person_names(conn: Connection, words: Collection[str] | None = None) -> list
     return rows  # (also other names the keys or the queue gave)
 
 
+def in_mentions(conn: Connection, spans: Iterable[tuple[int, int, int]]) -> int:
+    """How many of these stretches of text (article, start, end) overlap a mention."""
+    q = text('SELECT 1 FROM mentions WHERE article_id = :a AND start < :e AND "end" > :s LIMIT 1')
+    return sum(conn.execute(q, {"a": a, "s": s, "e": e}).first() is not None for a, s, e in spans)
+
+
 def respan_mentions(
     conn: Connection,
     changes: Changes,
