@@ -617,6 +617,9 @@ def test_adjectives_of_origin_substances_and_diseases_alone_are_no_name():
         "السوازيلاندية",  # seed 32: «مدينة مانزيني السوازيلاندية», a place's page
         "البولونيوم",  # seed 37: the element, a place's page of 11 articles
         "الإيدز",
+        "النائية",  # seed 39: "remote", a place's page of 3 articles
+        "مدعون ألمان",
+        "الواي فاي",
     ):
         assert is_not_name(normalise(phrase).split()), phrase
     for name in (
