@@ -509,7 +509,7 @@ def _cut_nearly_everywhere(
     first = name.norm.split()[0]
     glued = first.startswith("لل") or _unglued(first, org_heads()) not in (None, first)
     if " " not in name.norm or len(beside) < CUT_SHARE * len(name.mentions) or glued:
-        return False  # [لمنظمة التحرير] الفلسطينية: the bare name takes it (below: common words)
+        return False  # [لمنظمة التحرير] الفلسطينية: the bare name takes it (consolidate: clitics)
     if side == "left" and (R.is_role_word(word) or word in R.generic_nouns() - org_heads()):
         return False
     if sql.entity_named(conn, joined, besides=name.id) is not None:
