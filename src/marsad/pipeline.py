@@ -29,6 +29,7 @@ from marsad.ner.base import Recogniser
 from marsad.ner.combined import CombinedRecogniser
 from marsad.ner.gazetteer import GazetteerRecogniser
 from marsad.ner.homographs import no_name
+from marsad.ner.landmarks import Landmarks
 from marsad.sources.names import is_own_name
 from marsad.store import edits as sql_edits
 from marsad.store import rollups, shared
@@ -154,7 +155,13 @@ def recogniser_of(names: list[tuple[str, str]], settings: Settings) -> Recognise
     if settings.ner == "gazetteer":
         return gazetteer
     groups = GazetteerRecogniser(name_groups.recogniser_names())  # where the model saw none
-    return CombinedRecogniser([gazetteer, load_default(), groups], unless=no_name, wider=[groups])
+    countries = [n for n, (key, _) in name_groups.groups().items() if name_groups.territory(key)]
+    return CombinedRecogniser(
+        [gazetteer, load_default(), groups],
+        unless=no_name,
+        wider=[groups],
+        widen=Landmarks(countries).widen,
+    )
 
 
 class Pipeline:

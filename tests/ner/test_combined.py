@@ -43,3 +43,19 @@ def test_a_name_that_is_also_a_currency_is_no_name_before_a_countrys_adjective()
     for text in ("سجل الريال الإيراني تراجعا قياسيا.", "ارتفع الريال السعودي أمام الدولار."):
         assert all("الريال" not in m.text for m in recognise(text)), text
     assert [m.text for m in recognise("وفاز الريال على بايرن.")][0] == "الريال"  # the club
+
+
+def test_a_sea_or_a_river_named_after_a_country_is_the_landmark_not_the_country():
+    recognise = recogniser_of([], load_settings({})).recognise
+    found = [m.text for m in recognise("تصاعد التوتر في بحر الصين الجنوبي، وقالت الصين إنها سترد.")]
+    assert found == ["بحر الصين الجنوبي", "الصين"]
+    found = [m.text for m in recognise("وتسرب النفط في خليج المكسيك قبالة سواحل المكسيك.")]
+    assert found == ["خليج المكسيك", "المكسيك"]
+    found = [m.text for m in recognise("وعبر اللاجئون نهر الأردن، ثم زار الوفد جبل لبنان.")]
+    assert found == ["نهر الأردن", "جبل لبنان"]
+    found = [m.text for m in recognise("وفاز الديمقراطيون بمقعدي ولاية جورجيا الأمريكية.")]
+    assert "ولاية جورجيا" in found and "جورجيا" not in found
+    found = [m.text for m in recognise("واحتجزت إيران ناقلة في خليج عمان ولبحر الصين الشرقي.")]
+    assert "خليج عمان" in found and "بحر الصين الشرقي" in found  # ل on the head noun stays out
+    found = [m.text for m in recognise("وحلقت طائرات فوق جزيرة تايوان.")]
+    assert "تايوان" in found  # an island's head noun: the country itself

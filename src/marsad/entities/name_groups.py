@@ -72,6 +72,12 @@ def groups() -> dict[str, tuple[str, str]]:
     return out
 
 
+def territory(key: str) -> bool:
+    """Whether a group's key is a country's or a territory's (CLDR's two letters: ``CN``;
+    not ``AU-NSW``, a state we list, nor ``NATO``)."""
+    return len(key) == 2 and key.isalpha() and key.isupper()
+
+
 @lru_cache(maxsize=1)
 def members() -> dict[str, list[str]]:
     """Group key → its names as written."""

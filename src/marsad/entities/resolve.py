@@ -37,6 +37,7 @@ from marsad.entities import roles as R
 from marsad.entities.fuzzy import consonants, fold, fold_place, place_close, skeleton
 from marsad.entities.known_names import CONNECTORS
 from marsad.models import Entity, EntityType, Mention
+from marsad.ner.landmarks import LANDMARK_HEADS
 from marsad.store import edits as sql
 from marsad.store import shared
 from marsad.store.database import Store, StoredMention
@@ -690,8 +691,12 @@ def _no_name(words: list[str]) -> bool:
     """Words that name nothing by themselves: a head noun and its adjectives, ``شبه``
     ("quasi-") before it (مدينة الكويت, مطار الكويت, الجمهورية الإسلامية الإيرانية, شبه
     الجزيرة الكورية keep their last word; seed 29's page was named الجمهورية الإسلامية, and
-    the Korean peninsula's شبه الجزيرة, 314 articles of the whole ANT corpus)."""
-    return all(R.is_generic([w]) or R.is_nisba(w) or w == "شبه" for w in map(normalise, words))
+    the Korean peninsula's شبه الجزيرة, 314 articles of the whole ANT corpus), a landmark's
+    head noun (خليج المكسيك, ner/landmarks.py: not خليج, joined to الخليج)."""
+    return all(
+        R.is_generic([w]) or R.is_nisba(w) or w == "شبه" or w in LANDMARK_HEADS
+        for w in map(normalise, words)
+    )
 
 
 def display_form(surface: str) -> str:

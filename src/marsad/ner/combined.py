@@ -5,7 +5,9 @@ trusted, with their spelling variants) and the statistical model second (it find
 names nobody listed). A recogniser in ``wider`` (the names of countries and international
 bodies we list) also takes the place of shorter spans inside one of its names, where the
 model stopped short (``[منظمة البلدان] المصدرة للبترول``: OPEC). What ``unless`` says is no
-name is left out (a place's name used as the adjective it also is: :mod:`.homographs`).
+name is left out (a place's name used as the adjective it also is: :mod:`.homographs`);
+``widen`` gives a mention the span of the longer name it is part of (a sea named after a
+country: :mod:`.landmarks`), where no other mention stands in the way.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ class CombinedRecogniser:
         recognisers: Sequence[Recogniser],
         unless: Callable[[str, Mention], bool] | None = None,
         wider: Sequence[Recogniser] = (),
+        widen: Callable[[str, Mention], Mention] | None = None,
     ) -> None:
         self.recognisers = list(recognisers)
         self.unless = unless
         self.wider = [id(r) for r in wider]
+        self.widen = widen
 
     def recognise(self, text: str) -> list[Mention]:
         taken: list[Mention] = []
@@ -44,4 +48,15 @@ class CombinedRecogniser:
                     taken.append(m)
         if self.unless is not None:
             taken = [m for m in taken if not self.unless(text, m)]
+        if self.widen is not None:
+            taken = [self._widened(text, m, taken) for m in taken]
         return sorted(taken, key=lambda m: m.start)
+
+    def _widened(self, text: str, mention: Mention, taken: list[Mention]) -> Mention:
+        assert self.widen is not None
+        wide = self.widen(text, mention)
+        if wide is mention or any(
+            t is not mention and t.start < wide.end and wide.start < t.end for t in taken
+        ):
+            return mention
+        return wide
