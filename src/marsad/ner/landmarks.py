@@ -39,7 +39,10 @@ class Landmarks:
 
     def widen(self, text: str, mention: Mention) -> Mention:
         """The landmark ``mention`` is part of, as a place's mention, or ``mention``."""
-        if mention.type != EntityType.LOCATION or normalise_word(mention.text) not in self.countries:
+        if (
+            mention.type != EntityType.LOCATION
+            or normalise_word(mention.text) not in self.countries
+        ):
             return mention
         start = _head_start(text, mention.start)
         if start is None:
