@@ -620,10 +620,12 @@ def test_adjectives_of_origin_substances_and_diseases_alone_are_no_name():
         "النائية",  # seed 39: "remote", a place's page of 3 articles
         "مدعون ألمان",
         "الواي فاي",
+        "السعودية الأمريكية",  # seed 40: «العلاقات السعودية الأمريكية», a place's page
     ):
         assert is_not_name(normalise(phrase).split()), phrase
     for name in (
         "السعودية",
+        "العربية السعودية",
         "الإمارات العربية المتحدة",
         "تركي المالكي",
         "منظمة العفو الدولية",

@@ -128,14 +128,24 @@ def lost_article(norm: str) -> bool:
 def is_not_name(tokens: tuple[str, ...] | list[str]) -> bool:
     """A mention that is not a name at all: one of :func:`not_names`, a country's
     adjective alone (الأمريكية, السورية) or with adjectives after it (الكورية الشمالية),
-    a name with the plural of one (كوريون جنوبيون), or one spelled-out letter, alone or after a head
-    noun (بي, منظمة بي.: the first letter of بي.دبليو.سي cut off by its dots)."""
+    a country's name that is its adjective with countries' adjectives after it (السعودية
+    الأمريكية: "Saudi-American"), a name with the plural of one (كوريون جنوبيون), or one
+    spelled-out letter, alone or after a head noun (بي, منظمة بي.: the first letter of
+    بي.دبليو.سي cut off by its dots)."""
     norm = " ".join(tokens)
     if norm in not_names() or norm in place_nisbas():
         return True
     first = tokens[0]
     if first.startswith("ال") and first in place_nisbas() and all(map(is_nisba, tokens[1:])):
         return True  # الكورية الشمالية: adjectives (تركي المالكي is a man: no article)
+    rest = tokens[1:]  # العلاقات [السعودية الأمريكية]: the country's name is its adjective
+    if (
+        rest
+        and first.endswith("يه")
+        and first in name_groups.groups()
+        and all(t in place_nisbas() for t in rest)
+    ):
+        return True  # (not الأهلي السعودي: a club)
     if len(tokens) > 1 and first in org_heads() and all(map(_indefinite_nisba, tokens[1:])):
         return True  # منظمة دولية, جماعة إرهابية: "an international organisation"
     if norm.startswith("لل") and "ال" + norm[2:] in not_names():
