@@ -68,11 +68,20 @@ def adjective_use(text: str, mention: Mention, norm: str) -> bool:
     adjective it also is."""
     if mention.type != EntityType.LOCATION or norm not in homographs():
         return False
-    before = text[max(0, mention.start - 40) : mention.start]
-    if before[-1:].isalpha():  # a clitic glued on: ومالي, بمالي
+    if text[mention.start - 1 : mention.start].isalpha():  # a clitic glued on: ومالي, بمالي
         return False
+    before = word_before(text, mention.start)
+    if before is None:
+        return False  # after punctuation, or first
+    word = normalise_word(before.group()).replace(" ", "")
+    return "L" not in triggers().get(word, "") and word not in place_heads()
+
+
+def word_before(text: str, start: int, reach: int = 40) -> re.Match[str] | None:
+    """The word of ``text`` that ends right before ``start``, spaces between, or None (after
+    punctuation, or first)."""
+    before = text[max(0, start - reach) : start]
     words = list(WORD.finditer(before))
     if not words or not _GAP.fullmatch(before[words[-1].end() :]):
-        return False  # after punctuation, or first
-    word = normalise_word(words[-1].group()).replace(" ", "")
-    return "L" not in triggers().get(word, "") and word not in place_heads()
+        return None
+    return WORD.match(text, start - len(before) + words[-1].start())

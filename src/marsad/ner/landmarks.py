@@ -20,6 +20,7 @@ from collections.abc import Collection
 
 from marsad.arabic.normalise import WORD, normalise_word
 from marsad.models import EntityType, Mention
+from marsad.ner.homographs import word_before
 
 LANDMARK_HEADS = frozenset({"بحر", "خليج", "نهر", "بحيره", "مضيق", "جبل", "ولايه"})
 DIRECTIONS = frozenset(
@@ -27,7 +28,6 @@ DIRECTIONS = frozenset(
 )
 CLITICS = "وفبل"  # a head noun may carry two: وبحر الصين, ولخليج المكسيك
 _GAP = re.compile(r"[ \u00a0\u200f\u200e]+")
-REACH = 40  # characters read on each side of the mention
 
 
 class Landmarks:
@@ -53,13 +53,10 @@ class Landmarks:
 
 def _head_start(text: str, start: int) -> int | None:
     """Where the landmark's head noun before ``start`` begins (after a clitic on it)."""
-    before = text[max(0, start - REACH) : start]
-    words = list(WORD.finditer(before))
-    if not words or not _GAP.fullmatch(before[words[-1].end() :]):
+    word = word_before(text, start)
+    if word is None:
         return None
-    word = words[-1]
-    norm = normalise_word(word.group())
-    begin = start - len(before) + word.start()
+    norm, begin = normalise_word(word.group()), word.start()
     for glued in range(3):  # بحر, وبحر, ولبحر
         if all(c in CLITICS for c in norm[:glued]) and norm[glued:] in LANDMARK_HEADS:
             return begin + glued
