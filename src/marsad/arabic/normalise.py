@@ -119,6 +119,7 @@ def normalise_name(name: str) -> str:
 
 
 WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")  # a word: letters, digits, harakat, tatweel
+GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
 
 
 def drops_article(word: str, reading: str) -> bool:

@@ -52,7 +52,14 @@ from functools import cache, lru_cache
 
 from sqlalchemy import Connection
 
-from marsad.arabic.normalise import WORD, normalise, normalise_name, normalise_word, strip_clitics
+from marsad.arabic.normalise import (
+    GAP,
+    WORD,
+    normalise,
+    normalise_name,
+    normalise_word,
+    strip_clitics,
+)
 from marsad.arabic.tokenise import default_counts
 from marsad.entities import name_groups
 from marsad.entities import roles as R
@@ -106,8 +113,7 @@ PORTFOLIO_KINDS = frozenset({"العالي", "العام", "العامه", "ال
 RUN_ON_SURNAME = 10  # a name's articles, times those of the persons whose names it begins
 RUN_ON_OWNER = 100  # articles of the covered person (فريد زكريا, 20: زكريا is a first name)
 PARTICLES = frozenset({"دو", "دي", "دا", "فان", "فون", "ديل", "لا", "لو", "ال", "بن", "ابن"})
-GAP = re.compile(r"[ \u00a0\u200f\u200e]+")  # what may stand between two words of a name
-_QUOTES = re.compile(r"[\s\"'«»“”]+$")  # and between a head noun and the name it quotes
+_QUOTES = re.compile(r"[\s\"'«»“”]+$")  # what stands between a head noun and the name it quotes
 
 
 @dataclass

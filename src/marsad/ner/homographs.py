@@ -16,11 +16,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from marsad.arabic.normalise import WORD, normalise, normalise_word
+from marsad.arabic.normalise import GAP, WORD, normalise, normalise_word
 from marsad.models import EntityType, Mention
 from marsad.ner.lexicon import LEXICON_DIR, read_word_list, triggers
-
-_GAP = re.compile(r"[ \u00a0\u200f\u200e]+")
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +80,6 @@ def word_before(text: str, start: int, reach: int = 40) -> re.Match[str] | None:
     punctuation, or first)."""
     before = text[max(0, start - reach) : start]
     words = list(WORD.finditer(before))
-    if not words or not _GAP.fullmatch(before[words[-1].end() :]):
+    if not words or not GAP.fullmatch(before[words[-1].end() :]):
         return None
     return WORD.match(text, start - len(before) + words[-1].start())

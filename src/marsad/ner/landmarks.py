@@ -15,10 +15,9 @@ Not an island's head: ``جزيرة قطر``, ``جزيرة تايوان`` are the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
-from marsad.arabic.normalise import WORD, normalise_word
+from marsad.arabic.normalise import GAP, WORD, normalise_word
 from marsad.models import EntityType, Mention
 from marsad.ner.homographs import word_before
 
@@ -27,7 +26,6 @@ DIRECTIONS = frozenset(
     f"ال{d}{end}" for d in ("جنوبي", "شمالي", "شرقي", "غربي") for end in ("", "ه")
 )
 CLITICS = "وفبل"  # a head noun may carry two: وبحر الصين, ولخليج المكسيك
-_GAP = re.compile(r"[ \u00a0\u200f\u200e]+")
 
 
 class Landmarks:
@@ -65,7 +63,7 @@ def _head_start(text: str, start: int) -> int | None:
 
 def _direction_end(text: str, end: int) -> int:
     """The end of an adjective of direction right after ``end``, or ``end``."""
-    gap = _GAP.match(text, end)
+    gap = GAP.match(text, end)
     if gap is None:
         return end
     word = WORD.match(text, gap.end())
