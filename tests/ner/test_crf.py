@@ -179,13 +179,45 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("للجنة الأولمبية الدولية", "ORGANIZATION"),
         ("حزب الرابطة", "ORGANIZATION"),
         ("ترامب", "PERSON"),
-        ("لبي بي سي", "ORGANIZATION"),  # resolution reads it as ل + بي بي سي
+        ("بي بي سي", "ORGANIZATION"),  # ل glued to the first letter left out
         ("وزارة الخارجية الفرنسية", "ORGANIZATION"),
         ("منتخب البرتغال", "ORGANIZATION"),
         ("المغرب", "LOCATION"),
         ("هانز-يواكيم فاتسكه", "PERSON"),
         ("جاكي دويل-برايس", "PERSON"),
         ("كيم يونغ أون", "PERSON"),
+    ]
+
+
+def test_a_name_spelled_out_in_letters_takes_its_first_letters_and_loses_clitics():
+    # the model tags ANT's spelled-out names without their first letter or with ل glued on
+    text = (
+        "وقالت شبكة إن بي سي نيوز إن الوفد وصل. "
+        "وقال مدير الإف بي آي السابق إن الإدارة كذبت. "
+        "وفاز إيه سي ميلان على روما. "
+        "وقال إن بي بي سي لم تنشر الخبر. "
+        "وقال مسؤول في بي إن سبورت إن البث توقف. "
+        "وقال مسؤول لبي بي سي نيوز إن الأمر انتهى. "
+        "وكشفت السي آي إيه أن العملية فشلت."
+    )
+    spans = [  # as the model tagged them: (first word, words, type, which occurrence)
+        ("بي", 3, "ORG", 0),  # NBC News without إن
+        ("بي", 2, "ORG", 1),  # the FBI without الإف
+        ("سي", 2, "ORG", 1),  # AC Milan without إيه
+        ("بي", 3, "ORG", 2),  # "said that the BBC": three letters, a whole name
+        ("بي", 3, "ORG", 4),  # "in beIN Sports": في is no letter here
+        ("لبي", 4, "ORG", 0),
+        ("السي", 3, "ORG", 0),
+    ]
+    found = [m.text for m in _reported(text, spans)]
+    assert found == [
+        "إن بي سي نيوز",
+        "إف بي آي",
+        "إيه سي ميلان",
+        "بي بي سي",
+        "بي إن سبورت",
+        "بي بي سي نيوز",
+        "سي آي إيه",
     ]
 
 

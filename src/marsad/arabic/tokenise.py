@@ -169,7 +169,7 @@ def _name_prefix(prefix: str) -> str | None:
     return prefix[:-2] if prefix.endswith("ال") else prefix
 
 
-def _original_length(text: str, n_normalised: int) -> int:
+def original_length(text: str, n_normalised: int) -> int:
     """How many characters of ``text`` spell its first ``n_normalised`` normalised letters."""
     seen = 0
     for i, ch in enumerate(text):
@@ -200,7 +200,7 @@ def _analyse_surface(surface: str, counts: WordCounts) -> tuple[str, str, str, i
         return norm, "", norm, 0, norm
     prefix, stem = analyse(norm, counts)
     cut = _name_prefix(prefix)
-    offset = _original_length(surface, len(cut)) if cut else 0
+    offset = original_length(surface, len(cut)) if cut else 0
     name_norm = "ال" + stem if prefix.endswith("ال") or prefix.endswith("لل") else stem
     return norm, prefix, stem, offset, name_norm
 

@@ -20,6 +20,7 @@ from marsad.ner.rules import (
     apply_org_phrases,
     complete_names,
     drop_titles,
+    span_start,
     split_persons,
     trim_edges,
 )
@@ -152,7 +153,7 @@ def product_mentions(
         tags_here = trim_edges(sentence, split_persons(sentence, tags_here))
         for a, b, etype in spans(drop_titles(sentence, complete_names(sentence, tags_here))):
             if etype in PRODUCT_TYPES:
-                start, end = sentence[a].name_start, sentence[b - 1].end
+                start, end = span_start(sentence, a, b), sentence[b - 1].end
                 mentions.append(Mention(start, end, text[start:end], PRODUCT_TYPES[etype]))
     return mentions
 

@@ -15,7 +15,9 @@ resolved to.
 Names are joined and completed where the model stops short: a person's name written with a
 hyphen is one name (``هانس-يواكيم فاتسكه``, ``مون جيه-إن``), and an organisation span that
 starts with an adjective takes the head noun before it (``اللجنة [الأولمبية الدولية]``),
-and a spelled-out one its first letter with a clitic on it (``ل[بي بي سي]``).
+and a spelled-out one its first letter with a clitic on it (``ل[بي بي سي]``, the clitic left
+out of the mention: ``span_start``) or, when it spells fewer than three letters, the letters
+written before it (``إن [بي سي نيوز]`` is NBC News, ``الإف [بي آي]`` the FBI).
 A person span is also cut before a word that is و + a more frequent word (``تيلرسون
 ويعين``: و + يعين "and appoints"; ``ويليامز`` is no و + يليامز).
 """
@@ -25,9 +27,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import takewhile
 
 from marsad.arabic.normalise import normalise
-from marsad.arabic.tokenise import Token, default_counts
+from marsad.arabic.tokenise import Token, default_counts, original_length
 from marsad.ner.lexicon import LEXICON_DIR, name_form, read_word_list
 from marsad.ner.scoring import spans
 
@@ -60,6 +63,45 @@ def letter_names() -> frozenset[str]:
 def _glued_letter(tok: Token) -> bool:
     """A spelled-out letter with a clitic glued on: لبي (in لبي بي سي)."""
     return tok.norm[:1] in "لبوفك" and tok.norm[1:] in letter_names()
+
+
+# spelled-out letters that are words of their own, before a name: في (in), أو (or)
+_NOT_LETTERS = frozenset({"في", "او"})
+FULL_SPELLING = 3  # letters: a name spelled with these is whole (قال إن [بي بي سي])
+
+
+def _spelled_start(sentence: list[Token], tags: list[str], a: int, b: int) -> int:
+    """Where an organisation spelled out in letters from word ``a`` begins: on its first
+    letter with a clitic glued on (``ل[بي بي سي]``), or, when it spells fewer than
+    ``FULL_SPELLING`` letters, on the letters before it tagged O (``إن [بي سي نيوز]``,
+    ``الإف [بي آي]``, ``إيه [سي ميلان]``). Not over في and أو; the particle إن (أن) before
+    a whole spelling stays outside it: ``قال إن بي بي سي`` is "said that the BBC"."""
+    if a >= 1 and _glued_letter(sentence[a - 1]):
+        return a - 1
+    letters = len(list(takewhile(lambda tok: tok.norm in letter_names(), sentence[a:b])))
+    while a >= 1 and letters < FULL_SPELLING and tags[a - 1] == "O":
+        tok = sentence[a - 1]
+        definite = tok.prefix == "ال" and tok.stem in letter_names()  # الإف بي آي
+        if not definite and (tok.norm not in letter_names() or tok.norm in _NOT_LETTERS):
+            break
+        a, letters = a - 1, letters + 1
+        if definite:
+            break
+    return a
+
+
+def span_start(sentence: list[Token], a: int, b: int) -> int:
+    """Where the name of the span ``a``..``b`` begins in the text: after و ف ب ل ك
+    (``Token.name_start``), and in a name spelled out in letters, after the clitic or the
+    article on its first letter (``ل[بي بي سي]``, ``ال[إف بي آي]``: no acronym takes them)."""
+    tok = sentence[a]
+    if b - a < 2 or sentence[a + 1].norm not in letter_names():
+        return tok.name_start
+    if _glued_letter(tok):
+        return tok.start + original_length(tok.text, 1)
+    if tok.prefix.endswith("ال") and tok.stem in letter_names():
+        return tok.start + original_length(tok.text, len(tok.prefix))
+    return tok.name_start
 
 
 _OPEN_QUOTES = frozenset("\"«“'")
@@ -128,7 +170,7 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
             if _adjective(sentence[a]):
                 a -= _org_head(sentence[a - 1])  # اللجنة [الأولمبية الدولية]
             elif sentence[a].norm in letter_names():
-                a -= _glued_letter(sentence[a - 1])  # ل[بي بي سي]
+                a = _spelled_start(sentence, out, a, b)
         out[a:b] = ["B-" + etype] + ["I-" + etype] * (b - a - 1)
     return out
 
