@@ -360,6 +360,35 @@ def test_a_senators_title_is_no_part_of_his_name(settings):
     assert (page.name, page.article_count) == ("تشاك شومر", 5)
 
 
+def test_a_first_name_that_is_also_a_title_stays_before_bin(settings):
+    """Seed 41's بن محمد العيبان: مساعد ("assistant") is Musaed bin Mohammed Al-Aiban's first
+    name; a title with the article before بن is left out still (Senator Ben Sasse)."""
+    store = Store(settings.database_url)
+    musaed, sasse = "مساعد بن محمد العيبان", "السيناتور بن ساسي"
+    rows = [(f"التقى {musaed} الوفد في اليوم رقم {k}.", {musaed: PERSON}) for k in range(3)]
+    rows += [(f"انتقد {sasse} القرار في اليوم رقم {k}.", {sasse: PERSON}) for k in range(3)]
+    ingest(store, settings, [rows])
+    assert entity_of(store, musaed)["name"] == musaed
+    assert entity_of(store, "بن ساسي")["name"] == "بن ساسي"
+
+
+def test_a_team_is_the_club_or_the_national_team_of_its_name(settings):
+    """Seed 41's فريق روما (AS Roma) and the whole corpus's فريق البرتغال: pages of their own
+    beside نادي روما and منتخب البرتغال; نادي مصر (of نادي مصر المقاصة) is no team of Egypt's."""
+    store = Store(settings.database_url)
+    rows = []
+    for team, n in (("فريق روما", 3), ("نادي روما", 5), ("فريق البرتغال", 3)):
+        rows += [(f"فاز {team} في المباراة رقم {k}.", {team: ORG}) for k in range(n)]
+    for team, n in (("منتخب البرتغال", 6), ("نادي مصر", 3), ("منتخب مصر", 6)):
+        rows += [(f"تعادل {team} في الجولة رقم {k}.", {team: ORG}) for k in range(n)]
+    ingest(store, settings, [rows])
+    counts = {
+        name: entity_page(store, settings, entity_of(store, name)["slug"]).article_count
+        for name in ("نادي روما", "منتخب البرتغال", "نادي مصر", "منتخب مصر")
+    }
+    assert counts == {"نادي روما": 8, "منتخب البرتغال": 9, "نادي مصر": 3, "منتخب مصر": 6}
+
+
 def test_a_name_written_with_a_hyphen_is_named_in_full(settings):
     store = Store(settings.database_url)
     kim, moon = "كيم جونغ نام", "مون جونغ-نام"

@@ -567,10 +567,17 @@ def test_a_ministry_every_country_has_is_no_one_body_without_its_country(setting
     rows = [(f"أعلنت {farming} خطة لدعم المزارعين رقم {k}.", {farming: ORG}) for k in range(3)]
     rows += [(f"قالت {guard} إن التدريب بدأ في المعسكر رقم {k}.", {guard: ORG}) for k in range(3)]
     rows += [(f"قالت {afghan} إن الهجوم صد في الولاية رقم {k}.", {afghan: ORG}) for k in range(3)]
+    # seed 41: a description (Turkey's CHP, Germany's AfD, Cambodia's CNRP …, 22 articles)
+    # and Iran's, Argentina's, Britain's security ministries; not the US Homeland Security
+    main, security, homeland = "حزب المعارضة الرئيسي", "وزارة الأمن", "وزارة الأمن الداخلي"
+    for body in (main, security, homeland):
+        rows += [(f"حذرت {body} من الهجوم رقم {k}.", {body: ORG}) for k in range(3)]
     ingest(store, settings, [rows])
     assert articles_of(store, settings, farming) == 0  # Egypt's, Sudan's, Iraq's …
     assert articles_of(store, settings, guard) == 3  # a body few countries have
     assert articles_of(store, settings, afghan) == 3  # named with its country
+    assert articles_of(store, settings, main) == articles_of(store, settings, security) == 0
+    assert articles_of(store, settings, homeland) == 3
 
 
 def test_a_body_every_country_has_goes_to_the_one_its_article_names(settings):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from marsad.entities.edits import merge_entities, rename
-from marsad.entities.naming import _whole_of, rename_by_usage
+from marsad.entities.naming import _titled, _whole_of, rename_by_usage
 from marsad.models import Article, EntityType, Source
 from marsad.ner.gazetteer import GazetteerRecogniser
 from marsad.pages import entity_page, find_entity
@@ -256,3 +256,13 @@ def test_a_place_named_by_its_cut_first_mention_takes_the_whole_name(settings):
     assert store.get_entity(province)["name"] == "بريتيش كولومبيا"
     assert not _whole_of("حزب الله اللبناني", "حزب الله", "ORGANIZATION")
     assert not _whole_of("محمد صلاح يسير", "محمد صلاح", "PERSON")
+
+
+def test_a_persons_name_without_an_adjective_of_origin_before_it_takes_over_when_as_used():
+    """Seed 41: «التشيلي كارلوس فيلانويفا» written 4 times, «كارلوس فيلانويفا» 5: the
+    adjective of origin is no part of the name, so no twice-as-often margin."""
+    titles = {"التشيلي", "القيصر"}.__contains__
+    assert _titled("كارلوس فيلانويفا", "التشيلي كارلوس فيلانويفا", "PERSON", titles)
+    assert not _titled("الله غولن", "فتح الله غولن", "PERSON", titles)  # a first name
+    assert not _titled("كارلوس فيلانويفا", "التشيلي كارلوس فيلانويفا", "ORGANIZATION", titles)
+    assert not _titled("عبدالعزيز آل سعود", "بن عبدالعزيز آل سعود", "PERSON", lambda w: True)

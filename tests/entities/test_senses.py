@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from marsad.entities.senses import CLUB, PLACE, sense
 from marsad.store.database import Store
 
@@ -135,3 +137,30 @@ def test_a_mosque_or_a_mayor_of_the_name_says_city(settings):
     assert articles_of(store, settings, CITY) == 3
     assert articles_of(store, settings, TEAM) == 4
     assert sense("مسجد", None) == PLACE
+
+
+def ajax() -> tuple[list[tuple[str, dict]], list[tuple[str, dict]]]:
+    """Seed 40's نادي أمستردام (44 articles): Ajax written in full, ``أياكس أمستردام
+    الهولندي``, where the recogniser found only the city, went to a club made for the city
+    while Ajax was not known yet."""
+    club, city = "أياكس", "أمستردام"
+    early = [
+        (f"انتقل المدافع من {club} {city} الهولندي في الصفقة رقم {k}.", {city: LOC})
+        for k in range(3)
+    ]
+    early += [(f"تظاهر الآلاف في مدينة {city} في اليوم رقم {k}.", {city: LOC}) for k in range(4)]
+    later = [(f"فاز {club} على ضيفه في المباراة رقم {k}.", {club: ORG}) for k in range(4)]
+    later.append((f"افتتح العمدة معرضا في مدينة {city} في الشهر رقم 9.", {city: LOC}))
+    return early, later
+
+
+@pytest.mark.parametrize("together", [False, True])
+def test_a_club_written_in_full_before_the_place_is_that_club_whatever_the_order(
+    settings, together
+):
+    store = Store(settings.database_url)
+    early, later = ajax()
+    ingest(store, settings, [early + later] if together else [early, later])
+    assert articles_of(store, settings, "أياكس") == 7
+    assert articles_of(store, settings, "أمستردام") == 5
+    assert entity_of(store, "أمستردام")["type"] == "LOCATION"

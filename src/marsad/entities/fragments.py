@@ -421,7 +421,7 @@ def _complete(
             headed = _cut_nearly_everywhere(conn, name, side, word, joined)
         if n < FEWEST or not (joinable(word) or headed):
             continue
-        club = _club_before(conn, name, side, word, joined)
+        club = _club_before(conn, name, side, word)
         if club is not None:  # أياكس [أمستردام]: the club's name, whatever the city's
             groups.append((n, side, word, joined, club))
             continue
@@ -544,14 +544,19 @@ def _word_span(m: _Mention, side: str) -> tuple[int, int]:
     return m.end, m.right[1]
 
 
-def _club_before(conn: Connection, name: _Name, side: str, word: str, joined: str) -> int | None:
-    """The organisation of one word (``FEWEST`` articles or more) a place's name follows when
-    no entity bears the two together: ``أياكس [أمستردام]`` is Ajax, written in full."""
+def _club_before(conn: Connection, name: _Name, side: str, word: str) -> int | None:
     if side != "left" or name.type != "LOCATION" or " " in name.norm:
         return None
-    if sql.entity_named(conn, joined, besides=name.id) is not None:
+    return club_written_before(conn, name.id, name.norm, word)
+
+
+def club_written_before(conn: Connection, place: int, norm: str, word: str) -> int | None:
+    """The organisation of one word (``FEWEST`` articles or more) whose name stands before a
+    one-word place's, when no entity bears the two together: ``أياكس [أمستردام]`` is Ajax,
+    written in full (also read by :mod:`.senses`: Ajax's mentions are no "club" of the city's)."""
+    if sql.entity_named(conn, f"{word} {norm}", besides=place) is not None:
         return None  # أتلتيكو مدريد: the entity of the whole name takes them
-    return sql.entity_named(conn, word, besides=name.id, fewest=FEWEST, etype="ORGANIZATION")
+    return sql.entity_named(conn, word, besides=place, fewest=FEWEST, etype="ORGANIZATION")
 
 
 def _described(name: _Name) -> bool:

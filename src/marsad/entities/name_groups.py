@@ -100,6 +100,7 @@ def name_heads() -> dict[str, str]:
 # parties and movements take common nouns for names, which the news gives other things too:
 # حزب الوطن is not the newspaper الوطن, حزب الوحدة not the club الوحدة
 COMMON_NAMED = frozenset({"حزب", "حركه", "جماعه", "تنظيم"})
+TEAM, TEAM_KINDS = "فريق", ("نادي", "منتخب")  # a team: a club or a country's team
 
 
 @lru_cache(maxsize=100_000)
@@ -107,12 +108,19 @@ def head_pairs(norm: str, etype: str) -> frozenset[str]:
     """The names ``norm`` (of type ``etype``) is with a head noun of that type left out or
     written: غرينبيس for منظمة غرينبيس; منظمة غرينبيس, شركة غرينبيس … for غرينبيس. Not a
     country's name after a place's head (مدينة الكويت is Kuwait City), nor a name of one word
-    with the article after a party's head (حزب الوطن)."""
+    with the article after a party's head (حزب الوطن). A team (``فريق``) is the club or the
+    national team of the name (seed 41: ``فريق روما`` is ``نادي روما``, ``فريق البرتغال``
+    ``منتخب البرتغال``; not the other way: ``نادي مصر`` of نادي مصر المقاصة is no team of
+    Egypt's)."""
     heads = name_heads()
     first, _, rest = norm.partition(" ")
+    teams: frozenset[str] = frozenset()
+    if rest and etype == "ORGANIZATION" and first == TEAM:
+        teams = frozenset(f"{h} {rest}" for h in TEAM_KINDS)
     if rest and heads.get(first) == etype:
-        return frozenset({rest} if _may_drop(first, rest) else ())
-    return frozenset(f"{h} {norm}" for h, t in heads.items() if t == etype and _may_drop(h, norm))
+        return teams | frozenset({rest} if _may_drop(first, rest) else ())
+    found = (f"{h} {norm}" for h, t in heads.items() if t == etype and _may_drop(h, norm))
+    return teams | frozenset(found)
 
 
 INITIALS = frozenset(

@@ -194,6 +194,7 @@ def is_generic(tokens: tuple[str, ...] | list[str]) -> bool:
     return len(tokens) == 1 and role_word(tokens[0]) in generic_nouns()
 
 
+SON_OF = frozenset({"بن", "ابن", "بنت"})
 LINKS = frozenset({"باسم"})  # a role word after which the next name is the role's complement
 DIRECTED_LINKS = frozenset({"الي", "لدي"})  # "المبعوث الأممي إلى سوريا" (directed heads only)
 
@@ -317,6 +318,8 @@ def leading_role_words(tokens: list[str], is_name: Callable[[str], bool] | None 
     """
     if not tokens or not is_head(tokens[0]):
         return 0
+    if len(tokens) > 2 and tokens[1] in SON_OF and not tokens[0].startswith("ال"):
+        return 0  # مساعد بن محمد العيبان: a first name before بن (not السيناتور بن ساسي)
     directed = tokens[0] in directed_heads()
     n = 1
     while n < len(tokens):

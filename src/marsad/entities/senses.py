@@ -24,8 +24,11 @@ teams are national ones) whose mentions say "club" in ``FEWEST`` articles or mor
 
 The club's own mentions of the bare name are read again with the city's each time, so what
 a round moved follows the evidence of the next (the result does not depend on the order the
-articles came in). Entities from the knowledge base or edited by an operator are never
-changed.
+articles came in). A place's bare mentions after the one-word name of another club, written
+before it in ``FEWEST`` articles (``أياكس [أمستردام] الهولندي``), say neither: they are that
+club's name written in full, which :mod:`.fragments` gives to it; those that ``نادي`` and
+the name holds from a round before that club was known go back to the place first.
+Entities from the knowledge base or edited by an operator are never changed.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ from marsad.entities import roles as R
 from marsad.entities.fragments import (
     MOST_ARTICLES,  # names in more articles are not looked at (they are right)
     SINGLE_CLITICS,
+    club_written_before,
+    joinable,
     type_heads,
     word_after,
     word_before,
@@ -59,6 +64,7 @@ LEAN = 0.3  # an article's other entities say club or city by this much (shares 
 SMOOTH = 5  # each side's counted as if it had this many more articles: a few say little)
 CLUB_SHARE = 0.25  # a place whose articles say "club" this often, and never "city", is one
 CLUB, PLACE = "CLUB", "PLACE"
+ANOTHER = "ANOTHER"  # another club's name written before the place's: أياكس [أمستردام]
 CLUB_HEAD = "نادي"
 
 
@@ -93,6 +99,9 @@ class _Mention:
     sense: str | None
     on_club: bool  # the club's already (a bare name a round moved, or its whole name)
     bare: bool  # the name itself, clitics aside: movable
+    entity: int
+    lead: str | None  # the word before a bare mention
+    cue: str | None  # what the words beside it say (``sense``, unless another club's name)
 
 
 @dataclass
@@ -118,6 +127,7 @@ def split_clubs(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
         return set()
     decided: dict[int, tuple[str, list[int], list[int]]] = {}  # → (what, to club, to city)
     with store.engine.begin() as conn:
+        changed = _give_back(conn, names, operator)
         _read(conn, names, {eid: eid for eid in names})
         names = {e: n for e, n in names.items() if len(n.said(CLUB)) >= FEWEST}
         having = sql.names_with_words(conn, {n.norm for n in names.values()})
@@ -134,7 +144,6 @@ def split_clubs(store: Store, entity_ids: Iterable[int] | None = None) -> set[in
         if name.club is None and decided[eid][0] == _SPLIT:  # نادي بوردو, made once
             made = Entity(name=f"{CLUB_HEAD} {name.name}", type=EntityType.ORGANIZATION)
             name.club = store.create_entity(made)
-    changed: set[int] = set()
     with store.engine.begin() as conn:
         changes = sql.Changes()
         for eid, (what, to_club, to_city) in sorted(decided.items()):
@@ -179,6 +188,25 @@ def _candidates(
         ):
             out[eid] = _Name(eid, norm, name, etype, n)
     return out
+
+
+def _give_back(conn: Connection, names: dict[int, _Name], operator: set[int]) -> set[int]:
+    """The mentions that ``نادي`` and a place's name (made by an earlier round, when Ajax was
+    not known yet) holds of another club's name written in full (``أياكس [أمستردام]``) go
+    back to the place, where :mod:`.fragments` gives them to that club; returns who changed."""
+    wanted = {normalise_name(f"{CLUB_HEAD} {n.name}").strip(): e for e, n in names.items()}
+    made = sql.entities_named(conn, wanted, "ORGANIZATION")
+    whose = {club: wanted[norm] for norm, club in made.items() if club not in operator}
+    _read(conn, names, whose)
+    changes = sql.Changes()
+    for club, eid in whose.items():
+        back = [m.id for m in names[eid].mentions if m.sense == ANOTHER and m.entity == club]
+        sql.move_mentions(conn, changes, club, eid, back)
+    for name in names.values():
+        name.mentions = []
+    if changes.articles:
+        changes.apply(conn)
+    return changes.entities
 
 
 def _club_of(conn: Connection, name: _Name, having: list[str], operator: set[int]) -> int | None:
@@ -238,13 +266,37 @@ def _read(conn: Connection, names: dict[int, _Name], whose: dict[int, int]) -> N
         conn, sorted(whose)
     ):
         name = names[whose[eid]]
+        on_club = eid != name.id
         bare = name.norm in strip_clitics(normalise_name(surface).strip(), {name.norm})
+        lead = None
         if bare:
             before, after = word_before(left, start), word_after(right, end)
             said = sense(before and before[0], after and after[0], name.type == "LOCATION")
+            lead = before and before[0]
         else:  # another spelling on the place's page; the club's whole name on its own
-            said = None if eid == name.id else CLUB
-        name.mentions.append(_Mention(mid, article, said, eid != name.id, bare))
+            said = None if not on_club else CLUB
+        name.mentions.append(_Mention(mid, article, said, on_club, bare, eid, lead, said))
+    for eid in sorted(set(whose.values())):
+        _another_club(conn, names[eid])
+
+
+def _another_club(conn: Connection, name: _Name) -> None:
+    """A place's bare mentions after the name of a club of one word, in ``FEWEST`` articles,
+    are that club's name written in full (``أياكس [أمستردام]``, :mod:`.fragments` gives them
+    to Ajax): they say neither club nor city here (not ``برشلونة [روما]``, a match twice)."""
+    if name.type != "LOCATION" or not any(m.cue == CLUB or m.on_club for m in name.mentions):
+        return
+    leads: dict[str, set[int]] = {}
+    for m in name.mentions:
+        if m.lead is not None and joinable(m.lead):
+            leads.setdefault(m.lead, set()).add(m.article)
+    others = {
+        word
+        for word, articles in leads.items()
+        if len(articles) >= FEWEST and club_written_before(conn, name.id, name.norm, word)
+    }
+    for m in name.mentions:
+        m.sense = ANOTHER if m.lead in others else m.cue
 
 
 def _decide(conn: Connection, name: _Name) -> tuple[str, list[int], list[int]] | None:
@@ -256,7 +308,7 @@ def _decide(conn: Connection, name: _Name) -> tuple[str, list[int], list[int]] |
     if len(city) < FEWEST:  # no city: the place is the club
         if name.type != "LOCATION" or len(club) < CLUB_SHARE * name.articles:
             return None
-        return _ALL_CLUB, [m.id for m in name.mentions if not m.on_club], []
+        return _ALL_CLUB, [m.id for m in name.mentions if not m.on_club and m.sense != ANOTHER], []
     only_club, only_city = club - city, city - club
     lean = _leaning(conn, name, only_club, only_city)
     to_club, to_city = [], []
@@ -268,7 +320,7 @@ def _decide(conn: Connection, name: _Name) -> tuple[str, list[int], list[int]] |
             said = lean.get(m.article)
         if said == CLUB and not m.on_club:
             to_club.append(m.id)
-        elif said == PLACE and m.on_club and m.bare:
+        elif said in (PLACE, ANOTHER) and m.on_club and m.bare:
             to_city.append(m.id)
     return _SPLIT, to_club, to_city
 

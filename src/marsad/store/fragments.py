@@ -86,6 +86,22 @@ def entity_named(
     return None if row is None else int(row[0])
 
 
+def entities_named(conn: Connection, norms: Collection[str], etype: str) -> dict[str, int]:
+    """Each of these normalised aliases that a live entity of type ``etype`` bears → that
+    entity (most articles first), read at once."""
+    q = text(
+        "SELECT a.norm, e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "LEFT JOIN entity_totals t ON t.entity_id = e.id "
+        "WHERE a.norm IN :norms AND e.merged_into IS NULL AND e.type = :t "
+        "ORDER BY coalesce(t.articles, 0) DESC, e.id"
+    ).bindparams(bindparam("norms", expanding=True))
+    out: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(norms))):
+        for norm, eid in conn.execute(q, {"norms": chunk, "t": etype}):
+            out.setdefault(norm, int(eid))
+    return out
+
+
 class NameWords:
     """``word in name_words``: whether the word is a word of a name of two words or more of
     a live entity in ``fewest`` articles or more — as of when it was made (the aliases up to
