@@ -261,8 +261,8 @@ def test_a_place_named_by_its_cut_first_mention_takes_the_whole_name(settings):
 def test_a_persons_name_without_an_adjective_of_origin_before_it_takes_over_when_as_used():
     """Seed 41: «التشيلي كارلوس فيلانويفا» written 4 times, «كارلوس فيلانويفا» 5: the
     adjective of origin is no part of the name, so no twice-as-often margin."""
-    titles = {"التشيلي", "القيصر"}.__contains__
-    assert _titled("كارلوس فيلانويفا", "التشيلي كارلوس فيلانويفا", "PERSON", titles)
-    assert not _titled("الله غولن", "فتح الله غولن", "PERSON", titles)  # a first name
-    assert not _titled("كارلوس فيلانويفا", "التشيلي كارلوس فيلانويفا", "ORGANIZATION", titles)
-    assert not _titled("عبدالعزيز آل سعود", "بن عبدالعزيز آل سعود", "PERSON", lambda w: True)
+    assert _titled("كارلوس فيلانويفا", "التشيلي كارلوس فيلانويفا", "PERSON")
+    assert not _titled("الله غولن", "فتح الله غولن", "PERSON")  # a first name
+    assert not _titled("مصطفى كامل", "عباس مصطفى كامل", "PERSON")
+    assert not _titled("كارلوس فيلانويفا", "التشيلي كارلوس فيلانويفا", "ORGANIZATION")
+    assert not _titled("عبدالعزيز آل سعود", "بن عبدالعزيز آل سعود", "PERSON")

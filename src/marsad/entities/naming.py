@@ -113,7 +113,7 @@ def usage_names(store: Store, entity_ids: Iterable[int] | None = None) -> dict[i
         ]
         n, best = max(candidates) if candidates else (0, "")
         written = spellings.get((eid, name_norm))
-        margin = 1 if _titled(best, name_norm, etype, run_on) else MARGIN
+        margin = 1 if _titled(best, name_norm, etype) else MARGIN
         if n >= FEWEST and n >= margin * used.get(name_norm, 0):
             out[eid] = spellings[eid, best].most_common(1)[0][0]
         elif written and _most_written(written) != name:  # جدّه → جدة, as written most
@@ -244,15 +244,16 @@ def _may_name(form: str, name: str, etype: str, run_on: Callable[[str], bool]) -
     return not form.startswith("لل")
 
 
-def _titled(form: str, name: str, etype: str, run_on: Callable[[str], bool]) -> bool:
+def _titled(form: str, name: str, etype: str) -> bool:
     """A person's name with a title or an adjective of origin before it, as written
     (``التشيلي كارلوس فيلانويفا``, seed 41: 4 uses, ``كارلوس فيلانويفا`` 5): the name
-    without it takes over as soon as it is written as often, not twice as often."""
+    without it takes over as soon as it is written as often, not twice as often (not after
+    another name run on: ``عباس مصطفى كامل`` is a man's whole name)."""
     words, named = form.split(), name.split()
     if etype != "PERSON" or not 2 <= len(words) < len(named) or named[-len(words) :] != words:
         return False
     lead = named[: -len(words)]
-    return len(lead) == 1 and lead[0] not in NASAB and run_on(lead[0])
+    return len(lead) == 1 and lead[0] not in NASAB and roles.is_role_word(lead[0])
 
 
 def _whole_of(form: str, name: str, etype: str) -> bool:
