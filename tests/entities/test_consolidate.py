@@ -315,6 +315,12 @@ def test_a_teams_nickname_is_the_team(settings):
     team = entity_of(store, "الديوك")
     assert team["name"] == "منتخب فرنسا"  # the nickname, written more often, is no page name
     assert entity_page(store, settings, team["slug"]).article_count == 6
+    rows = [
+        (f"فاز باريس سان جيرمان في المباراة رقم {k}.", {"باريس سان جيرمان": ORG}) for k in range(3)
+    ]
+    rows += [(f"خسر النادي الباريسي اللقب رقم {k}.", {"النادي الباريسي": ORG}) for k in range(2)]
+    ingest(store, settings, [rows])  # seed 42: "the Paris club", a page of 11 articles
+    assert entity_of(store, "النادي الباريسي")["name"] == "باريس سان جيرمان"
 
 
 def test_places_a_long_vowel_apart_are_one_two_apart_are_two(settings):

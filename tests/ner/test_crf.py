@@ -122,6 +122,23 @@ def test_reported_spans_lose_edge_words_and_lists_of_people_are_split():
     ]
 
 
+def test_a_person_s_name_ends_before_a_word_with_li_and_the_article():
+    # whole ANT corpus: 59 person spans such as "سارة ساندرز للصحفين", "ترامب للغولف"
+    text = (
+        "وقالت سارة ساندرز للصحفيين إن الرئيس سيلعب في منتجع ترامب للغولف، "
+        "ونقل بوتين وللأسد تحياته. وقالت سارة للمحكمة إنها بريئة"
+    )
+    spans = [("سارة", 3, "PERS", 0), ("ترامب", 2, "PERS", 0), ("بوتين", 2, "PERS", 0)]
+    spans.append(("سارة", 2, "PERS", 1))
+    found = [(m.text, m.type.value) for m in _reported(text, spans)]
+    assert found == [
+        ("سارة ساندرز", "PERSON"),
+        ("ترامب", "PERSON"),
+        ("بوتين", "PERSON"),
+        ("سارة", "PERSON"),
+    ]
+
+
 def test_an_adverb_in_the_accusative_is_no_edge_of_a_name():
     # seed 34: "الرئيس المعترف به دوليا عبد ربه منصور هادي" made a page دوليا عبد ربه منصور هادي
     text = "التقى الرئيس المعترف به دوليا عبد ربه منصور هادي والموقوف حاليا أحمد علي سابقا"

@@ -316,19 +316,31 @@ def trim_edges(sentence: list[Token], tags: list[str]) -> list[str]:
 
 def split_persons(sentence: list[Token], tags: list[str]) -> list[str]:
     """Tags with a person span cut before each of its words that carries a proclitic other
-    than the article: names join no و/ل inside them, lists of names do."""
+    than the article: names join no و/ل inside them, lists of names do. ل with the article
+    ends the name: what follows it is what the person said or gave it to (``سارة ساندرز
+    للصحفيين``, ``ترامب للغولف``), never more of the name."""
     out = list(tags)
     for a, b, etype in spans(tags):
         if etype != "PERS":
             continue
         for i in range(a + 1, b):
             prefix = sentence[i].prefix
-            if prefix and not prefix.endswith("لل") and prefix.removesuffix("ال"):
+            if _to_the(sentence[i]):
+                out[i:b] = ["O"] * (b - i)
+                break
+            if prefix and prefix.removesuffix("ال"):
                 out[i] = "B-PERS"
             elif _and_word(sentence[i]):
                 out[i:b] = ["O"] * (b - i)  # تيلرسون ويعين: the verb is not a name
                 break
     return out
+
+
+def _to_the(tok: Token) -> bool:
+    """ل + the article (للصحفيين, وللأسد), read from the letters: the analyser keeps the
+    clitic on a word it counted rarely without it."""
+    word = tok.norm[1:] if tok.norm[:1] in "وف" else tok.norm
+    return tok.prefix.endswith("لل") or (word.startswith("لل") and len(word) >= 5)
 
 
 def _and_word(tok: Token) -> bool:
