@@ -631,6 +631,7 @@ def test_adjectives_of_origin_substances_and_diseases_alone_are_no_name():
         "ليلي",  # seed 42: «ملهى ليلي», "nightclub": a person's page of 34 articles
         "دي إن إيه",
         "النادي الجداوي",  # Jeddah has two clubs: Al-Ittihad in 2 articles, Al-Ahli in 2
+        "النادي الكتالوني",  # Barcelona's or Espanyol's (seventh session)
         "القصر",  # "the palace": 8 palaces in 14 articles
         "الريف الشرقي",
     ):
