@@ -242,8 +242,9 @@ def test_i_am_very_happy_is_no_person_but_anna_is(settings):
     rows += [("قال المدرب: أنا سعيد بطريقة لعبه.", {"أنا سعيد": PERSON})]
     rows += [("وقال اللاعب إنه فرحان جداً بالفوز.", {"فرحان جداً": PERSON})]
     rows += [("فازت آنا كامبل بالجائزة.", {"آنا كامبل": PERSON})]
+    rows += [("وطالبت بريطانيا بمبادلته بجواسيس روس.", {"بجواسيس روس": PERSON})]  # seed 43
     ingest(store, settings, [rows])
-    for junk in ("أنا سعيد جدا", "أنا سعيد", "فرحان جداً"):
+    for junk in ("أنا سعيد جدا", "أنا سعيد", "فرحان جداً", "بجواسيس روس", "جواسيس روس"):
         assert store.get_entity(junk) is None
     assert entity_of(store, "آنا كامبل")["type"] == "PERSON"
 

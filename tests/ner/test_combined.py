@@ -34,6 +34,10 @@ def test_a_listed_name_takes_the_place_of_the_models_shorter_span_inside_it():
     assert found == ["منظمة البلدان المصدرة للبترول", "أوبك"]  # the model: منظمة البلدان
     found = [m.text for m in recognise("في بلدة تاثرا في ولاية نيو ساوث ويلز الأسترالية.")]
     assert "نيو ساوث ويلز" in found
+    found = [m.text for m in recognise("وقال البنك الأفريقي للتنمية إن النمو تباطأ.")]
+    assert found == ["البنك الأفريقي للتنمية"]  # seed 43: the model stopped at الأفريقي
+    found = [m.text for m in recognise("وفاز نيو أورليانز بليكانز، ونقلت الشاحنات من إسكي شهير.")]
+    assert found == ["نيو أورليانز بليكانز", "إسكي شهير"]  # the city was the team's page
     found = [m.text for m in recognise("وقال وزير الخارجية الأمريكي مايك بومبيو إن الأمر انتهى.")]
     assert found == ["مايك بومبيو"]  # a span of the model no list name contains stays
 

@@ -139,6 +139,19 @@ def test_a_person_s_name_ends_before_a_word_with_li_and_the_article():
     ]
 
 
+def test_a_place_s_first_word_takes_the_next_and_alone_names_nothing():
+    # whole ANT corpus: pages شرم (7 articles), بني (11: بني وليد, بني سويف, بني معين…),
+    # سانت (47), كفر (4), all first words of places where the model stopped short
+    text = (
+        "أقلعت الطائرة من بشرم الشيخ، وقصفت مواقع في بني وليد وفي كفر بطنا. "
+        "وقال دي سان-مور إن بورت أو برنس هادئة"
+    )
+    spans = [("بشرم", 1, "LOC", 0), ("بني", 1, "LOC", 0), ("وليد", 1, "PERS", 0)]
+    spans += [("كفر", 1, "LOC", 0), ("سان", 1, "LOC", 0), ("بورت", 1, "LOC", 0)]
+    found = [(m.text, m.type.value) for m in _reported(text, spans)]
+    assert found == [("شرم الشيخ", "LOCATION"), ("بني وليد", "LOCATION"), ("كفر بطنا", "LOCATION")]
+
+
 def test_an_adverb_in_the_accusative_is_no_edge_of_a_name():
     # seed 34: "الرئيس المعترف به دوليا عبد ربه منصور هادي" made a page دوليا عبد ربه منصور هادي
     text = "التقى الرئيس المعترف به دوليا عبد ربه منصور هادي والموقوف حاليا أحمد علي سابقا"

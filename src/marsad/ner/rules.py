@@ -153,11 +153,17 @@ def _team(tok: Token) -> bool:
     return (tok.name_norm or tok.norm) in TEAM_HEADS
 
 
+@lru_cache(maxsize=1)
+def place_heads() -> frozenset[str]:
+    """Words that begin a place's name and name no place alone (``ner_place_heads.txt``)."""
+    return frozenset(read_word_list(LEXICON_DIR / "ner_place_heads.txt"))
+
+
 def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
-    """Tags with hyphenated person names joined, organisation spans that start with an
-    adjective given their head noun, and a place after a team's head noun made the team
-    (only over words tagged O)."""
-    out = _join_hyphenated(sentence, tags)
+    """Tags with hyphenated person names joined, a place's first word given the next word,
+    organisation spans that start with an adjective given their head noun, and a place after
+    a team's head noun made the team (only over words tagged O)."""
+    out = _complete_places(sentence, _join_hyphenated(sentence, tags))
     for a, b, etype in spans(out):
         if etype == "PERS" and b - a >= 2:  # a full name: قمة ترامب-كيم is two
             while a >= 2 and _joined(sentence, a - 2, out, _HYPHENS):
@@ -176,6 +182,27 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
 
 
 _HYPHENS = ("-", "\u2010", "\u2011")
+
+
+def _complete_places(sentence: list[Token], tags: list[str]) -> list[str]:
+    """A place (or organisation) span of one word that begins place names and names none
+    alone takes the next word, tagged O or a name of one word: ``[شرم] الشيخ``, ``[بني]
+    [وليد]`` → one place; with no such word after it (``[سان]-مور``, ``في [بني].``) it is no
+    name."""
+    out = list(tags)
+    for a, b, etype in spans(tags):
+        if b - a != 1 or etype == "PERS" or name_form(sentence[a]) not in place_heads():
+            continue
+        after = sentence[b] if b < len(sentence) else None
+        following = tags[b + 1] if b + 1 < len(tags) else "O"
+        one_word = b < len(tags) and (
+            tags[b] == "O" or (tags[b].startswith("B-") and not following.startswith("I-"))
+        )
+        if after is not None and one_word and after.is_word and not _not_first(after):
+            out[a : b + 1] = ["B-" + etype, "I-" + etype]
+        else:
+            out[a] = "O"
+    return out
 
 
 def _join_hyphenated(sentence: list[Token], tags: list[str]) -> list[str]:
