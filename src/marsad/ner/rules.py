@@ -188,10 +188,16 @@ def _complete_places(sentence: list[Token], tags: list[str]) -> list[str]:
     """A place (or organisation) span of one word that begins place names and names none
     alone takes the next word, tagged O or a name of one word: ``[شرم] الشيخ``, ``[بني]
     [وليد]`` → one place; with no such word after it (``[سان]-مور``, ``في [بني].``) it is no
-    name."""
+    name. A span after such a word tagged O takes it: ``ببني [سويف]``."""
     out = list(tags)
     for a, b, etype in spans(tags):
+        if etype != "PERS" and a >= 1 and tags[a - 1] == "O" and _place_head(sentence[a - 1]):
+            out[a - 1 : b] = ["B-" + etype] + ["I-" + etype] * (b - a)  # بني [سويف]
+            continue
         if b - a != 1 or etype == "PERS" or name_form(sentence[a]) not in place_heads():
+            continue
+        if not _place_head(sentence[a]):
+            out[a] = "O"  # ل[سان] حالهم: لسان, "tongue", a word of its own
             continue
         after = sentence[b] if b < len(sentence) else None
         following = tags[b + 1] if b + 1 < len(tags) else "O"
@@ -203,6 +209,18 @@ def _complete_places(sentence: list[Token], tags: list[str]) -> list[str]:
         else:
             out[a] = "O"
     return out
+
+
+WORD_COUNT = 100  # a head word with a clitic this frequent in the news is a word of its own
+
+
+def _place_head(tok: Token) -> bool:
+    """A place's first word, not a word that only looks like one with a clitic (لسان)."""
+    if name_form(tok) not in place_heads():
+        return False
+    counts = default_counts()
+    word = tok.norm[1:] if tok.norm[:1] in "وف" and tok.norm[1:] != tok.name_norm else tok.norm
+    return word == tok.name_norm or counts[word] < WORD_COUNT
 
 
 def _join_hyphenated(sentence: list[Token], tags: list[str]) -> list[str]:
