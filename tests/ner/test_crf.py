@@ -144,17 +144,19 @@ def test_a_place_s_first_word_takes_the_next_and_alone_names_nothing():
     # سانت (47), كفر (4), all first words of places where the model stopped short
     text = (
         "أقلعت الطائرة من بشرم الشيخ، وقصفت مواقع في بني وليد وفي كفر بطنا. "
-        "وقال دي سان-مور إن بورت أو برنس هادئة، ولسان حالهم يقول إن المجمع ببني سويف جاهز"
+        "وقال دي سان-مور إن بورت أو برنس هادئة، ولسان حالهم يقول إن المجمع ببني سويف جاهز. "
+        "وبنى العليان مصنعا"
     )
     spans = [("بشرم", 1, "LOC", 0), ("بني", 1, "LOC", 0), ("وليد", 1, "PERS", 0)]
     spans += [("كفر", 1, "LOC", 0), ("سان", 1, "LOC", 0), ("بورت", 1, "LOC", 0)]
-    spans += [("ولسان", 1, "LOC", 0), ("سويف", 1, "LOC", 0)]
+    spans += [("ولسان", 1, "LOC", 0), ("سويف", 1, "LOC", 0), ("العليان", 1, "ORG", 0)]
     found = [(m.text, m.type.value) for m in _reported(text, spans)]
     assert found == [
         ("شرم الشيخ", "LOCATION"),
         ("بني وليد", "LOCATION"),
         ("كفر بطنا", "LOCATION"),
         ("بني سويف", "LOCATION"),  # the model's span after the place's first word
+        ("العليان", "ORGANIZATION"),  # after بنى, "built"
     ]  # not سان (a hyphen follows) nor سان حالهم (لسان: "tongue")
 
 

@@ -215,8 +215,9 @@ WORD_COUNT = 100  # a head word with a clitic this frequent in the news is a wor
 
 
 def _place_head(tok: Token) -> bool:
-    """A place's first word, not a word that only looks like one with a clitic (لسان)."""
-    if name_form(tok) not in place_heads():
+    """A place's first word, not a word that only looks like one with a clitic (لسان) or
+    the verb بنى ("built", بني once normalised: «بنى العليان»)."""
+    if name_form(tok) not in place_heads() or _MARKS.sub("", tok.text).endswith("ى"):
         return False
     counts = default_counts()
     word = tok.norm[1:] if tok.norm[:1] in "وف" and tok.norm[1:] != tok.name_norm else tok.norm
