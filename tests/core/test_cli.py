@@ -219,19 +219,24 @@ def test_ctrl_c_during_ingest_keeps_what_was_stored_and_says_how_to_go_on(tmp_pa
     env = make_env(tmp_path)
     dump = tmp_path / "dump.jsonl"
     dump.write_text(run(["generate", "--articles", "2200"], env).stdout, encoding="utf-8")
-    ingest = subprocess.Popen(
-        [sys.executable, "-m", "marsad.cli", "ingest", str(dump)],
+    lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+    ingest = subprocess.Popen(  # reads a pipe left open: it cannot end before the signal
+        [sys.executable, "-m", "marsad.cli", "ingest", "-"],
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert ingest.stderr is not None
+    assert ingest.stdin is not None and ingest.stderr is not None
+    ingest.stdin.write("".join(lines[:1100]))
+    ingest.stdin.flush()
     first = ingest.stderr.readline()  # progress after the first thousand articles
     assert re.match(r"10\d\d articles: \d+ new, \d+ duplicates", first), first
     ingest.send_signal(signal.SIGINT)
-    _, err = ingest.communicate(timeout=60)
-    assert ingest.returncode == 130
+    assert ingest.wait(timeout=60) == 130  # the pipe still open: no end of input to reach
+    err = ingest.stderr.read()
+    ingest.stdin.close()
     assert "run the same command again" in err
     stored = Store(load_settings(env).database_url).stats()["articles"]
     assert 500 <= stored < 2200
