@@ -223,6 +223,9 @@ def test_ctrl_c_during_ingest_keeps_what_was_stored_and_says_how_to_go_on(tmp_pa
     ingest = subprocess.Popen(  # reads a pipe left open: it cannot end before the signal
         [sys.executable, "-m", "marsad.cli", "ingest", "-"],
         env=env,
+        # Ctrl-C as a terminal gives it, also where the tests run with SIGINT ignored (a
+        # background job, nohup), which the child would inherit and never see the signal
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
