@@ -199,12 +199,11 @@ def _complete_places(sentence: list[Token], tags: list[str]) -> list[str]:
         if not _place_head(sentence[a]):
             out[a] = "O"  # ل[سان] حالهم: لسان, "tongue", a word of its own
             continue
-        after = sentence[b] if b < len(sentence) else None
         following = tags[b + 1] if b + 1 < len(tags) else "O"
         one_word = b < len(tags) and (
             tags[b] == "O" or (tags[b].startswith("B-") and not following.startswith("I-"))
         )
-        if after is not None and one_word and after.is_word and not _not_first(after):
+        if one_word and sentence[b].is_word and not _not_first(sentence[b]):
             out[a : b + 1] = ["B-" + etype, "I-" + etype]
         else:
             out[a] = "O"
@@ -219,9 +218,8 @@ def _place_head(tok: Token) -> bool:
     the verb بنى ("built", بني once normalised: «بنى العليان»)."""
     if name_form(tok) not in place_heads() or _MARKS.sub("", tok.text).endswith("ى"):
         return False
-    counts = default_counts()
-    word = tok.norm[1:] if tok.norm[:1] in "وف" and tok.norm[1:] != tok.name_norm else tok.norm
-    return word == tok.name_norm or counts[word] < WORD_COUNT
+    word = _without_and(tok)
+    return word == tok.name_norm or default_counts()[word] < WORD_COUNT
 
 
 def _join_hyphenated(sentence: list[Token], tags: list[str]) -> list[str]:
@@ -385,8 +383,13 @@ def split_persons(sentence: list[Token], tags: list[str]) -> list[str]:
 def _to_the(tok: Token) -> bool:
     """ل + the article (للصحفيين, وللأسد), read from the letters: the analyser keeps the
     clitic on a word it counted rarely without it."""
-    word = tok.norm[1:] if tok.norm[:1] in "وف" else tok.norm
+    word = _without_and(tok)
     return tok.prefix.endswith("لل") or (word.startswith("لل") and len(word) >= 5)
+
+
+def _without_and(tok: Token) -> str:
+    """The normalised word without a leading و or ف (وللأسد → للأسد, ولسان → لسان)."""
+    return tok.norm[1:] if tok.norm[:1] in "وف" else tok.norm
 
 
 def _and_word(tok: Token) -> bool:
