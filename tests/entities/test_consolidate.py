@@ -590,6 +590,40 @@ def test_a_middle_initial_left_out_is_the_same_person(settings, rounds):
     assert len(bushes) == 3
 
 
+@pytest.mark.parametrize("order", ["one round", "short first", "long first"])
+def test_a_name_with_and_without_its_middle_names_is_one_person(settings, order):
+    """Whole ANT corpus: عمر البشير (94 articles) beside عمر حسن البشير (9), خوان بيتزي (19)
+    beside خوان أنطونيو بيتزي (35); not محمد علي and محمد أحمد علي (both words are common
+    first names), nor سيف السويدي when two long names differ in the middle."""
+
+    def said(name: str, n: int) -> list[tuple[str, dict[str, EntityType]]]:
+        return [(f"صرح {name} للصحفيين في المؤتمر رقم {k} أمس.", {name: PERSON}) for k in range(n)]
+
+    short = said("عمر البشير", 4) + said("خوان بيتزي", 2) + said("محمد علي", 3)
+    short += said("سيف السويدي", 3)
+    long = said("عمر حسن البشير", 2) + said("خوان أنطونيو بيتزي", 4) + said("محمد أحمد علي", 2)
+    long += said("سيف محمد السويدي", 1) + said("سيف علي السويدي", 1)
+    rounds = {
+        "one round": [short + long],
+        "short first": [short, long],
+        "long first": [long, short],
+    }
+    store = Store(settings.database_url)
+    ingest(store, settings, rounds[order])
+    bashir = entity_of(store, "عمر حسن البشير")
+    assert bashir["id"] == entity_of(store, "عمر البشير")["id"]
+    assert bashir["name"] == "عمر البشير"
+    assert entity_page(store, settings, bashir["slug"]).article_count == 6
+    pizzi = entity_of(store, "خوان بيتزي")
+    assert pizzi["id"] == entity_of(store, "خوان أنطونيو بيتزي")["id"]
+    assert pizzi["name"] == "خوان أنطونيو بيتزي"
+    assert entity_of(store, "محمد علي")["id"] != entity_of(store, "محمد أحمد علي")["id"]
+    saifs = {
+        entity_of(store, n)["id"] for n in ("سيف السويدي", "سيف محمد السويدي", "سيف علي السويدي")
+    }
+    assert len(saifs) == 3
+
+
 def test_a_head_noun_does_not_join_a_country_nor_a_party_to_a_common_word(settings):
     store = Store(settings.database_url)
     rows = [(f"وصل الوفد إلى مدينة الكويت في اليوم {k}.", {"مدينة الكويت": LOC}) for k in range(3)]

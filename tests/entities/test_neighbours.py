@@ -23,6 +23,7 @@ SHORT = [
     *[(f"فاز تشيلسي في المباراة رقم {k}.", {"تشيلسي": ORG}) for k in range(3)],
     *[(f"قاد بشار الأسد الاجتماع رقم {k}.", {"بشار الأسد": PERSON}) for k in range(3)],
     *[(f"قاد ماهر الأسد الفرقة رقم {k}.", {"ماهر الأسد": PERSON}) for k in range(2)],
+    *[(f"ألقى عمر حسن البشير الخطاب رقم {k}.", {"عمر حسن البشير": PERSON}) for k in range(2)],
 ]  # fmt: skip
 # names that have nothing to do with the round's: an incremental pass never reads them
 OTHERS = [
@@ -37,6 +38,7 @@ FULL = [
     ("وقعت المملكة العربية السعودية الاتفاق.", {"المملكة العربية السعودية": LOC}),
     ("خسر تشلسي المباراة أمس.", {"تشلسي": ORG}),
     ("وقال الأسد في الخطاب كلاما.", {"الأسد": PERSON}),
+    ("وصل عمر البشير إلى الخرطوم.", {"عمر البشير": PERSON}),  # finds his long name by its key
 ]
 
 
@@ -68,7 +70,8 @@ def test_an_incremental_round_decides_as_the_pass_over_every_entity(settings):
     near = C._near(store, ents, touched, sql.operator_entities(store))
     assert C._targets(ents, near, touched) == whole
     named = {ents[s].norm: ents[t].norm for s, t in whole.items()}
-    assert named == {"عبدالفتاح السيسي": "عبد الفتاح السيسي"}  # the spacing rule
+    # the spacing rule; a name without its middle names
+    assert named == {"عبدالفتاح السيسي": "عبد الفتاح السيسي", "عمر البشير": "عمر حسن البشير"}
     read = {e.norm for e in ents.values()}
     assert {"فلاديمير بوتين", "الرياض", "تشيلسي", "ترمب"} <= read
     # it read the round's names and their neighbours, not the unrelated ones

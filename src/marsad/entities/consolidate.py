@@ -21,7 +21,9 @@ knowledge base's nor at those an operator edited) with the whole database as evi
   (three articles at least; a one-word name only loses a clitic to a word of four letters);
 * **lineages** — a person's long name and the same without its family or lineage are one
   (محمد بن زايد آل نهيان / محمد بن زايد, محمد بن سلمان بن عبدالعزيز / محمد بن سلمان),
-  unless two long names end the same short one;
+  unless two long names end the same short one; so are a name and the same without its
+  middle names (عمر حسن البشير / عمر البشير), unless many may bear the short name (محمد
+  أحمد علي is no محمد علي: :mod:`.given_names`) or two long names differ in the middle;
 * **head nouns** — a name and the same after a head noun of its type are one (منظمة
   غرينبيس / غرينبيس, مدينة حمص / حمص: :func:`.name_groups.head_pairs`);
 * **the article** — a one-word name the news corpus writes with the article at least as
@@ -402,7 +404,12 @@ def _targets(
     if touched is None:
         sources = list(ents.values())
     else:
-        near = [by_norm, by_letters, by_skeleton, by_group]
+        longer: dict[str, list[_Entity]] = defaultdict(list)  # a short name's long ones
+        for e in ents.values():
+            if e.type == "PERSON":
+                for base, _ in name_groups.shorter_names(e.norm):
+                    longer[base.replace(" ", "")].append(e)
+        near = [by_norm, by_letters, by_skeleton, by_group, longer]
         sources = [ents[i] for i in sorted(_related(touched, ents, *near)) if i in ents]
     out: dict[int, int] = {}
     for e in sources:
@@ -431,19 +438,20 @@ def _lineages(
     by_letters: dict[str, list[_Entity]],
     out: dict[int, int],
 ) -> None:
-    """A person's long name and the same without its initials, family or lineage are one
-    person (محمد بن زايد آل نهيان / محمد بن زايد, سلمان بن عبدالعزيز آل سعود / سلمان بن عبد
-    العزيز, دونالد جيه ترامب / دونالد ترامب: :func:`.name_groups.lineage_bases`), the more
-    covered taking the other — unless two long names of the short one may not be one person
-    (محمد بن راشد آل مكتوم and … آل خليفة: :func:`.name_groups.one_lineage`)."""
+    """A person's long name and the same without its initials, family, lineage or middle
+    names are one person (محمد بن زايد آل نهيان / محمد بن زايد, سلمان بن عبدالعزيز آل سعود /
+    سلمان بن عبد العزيز, دونالد جيه ترامب / دونالد ترامب, عمر حسن البشير / عمر البشير:
+    :func:`.name_groups.shorter_names`), the more covered taking the other — unless two long
+    names of the short one may not be one person (محمد بن راشد آل مكتوم and … آل خليفة,
+    أحمد خالد موسى and أحمد محمود موسى: :func:`.name_groups.one_lineage`)."""
     # a short name's letters → what its long names say beyond it (name_groups.lineage_marks)
     longer: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
     bases: dict[int, list[str]] = {}  # a long name → its short names' letters
     for e in everyone:
-        if e.type == "PERSON" and (names := name_groups.lineage_bases(e.norm)):
-            bases[e.id] = [b.replace(" ", "") for b in names]
-            for base, letters in zip(names, bases[e.id], strict=True):
-                longer[letters].append(name_groups.lineage_marks(e.norm, base))
+        if e.type == "PERSON" and (names := name_groups.shorter_names(e.norm)):
+            bases[e.id] = [base.replace(" ", "") for base, _ in names]
+            for (_, marks), letters in zip(names, bases[e.id], strict=True):
+                longer[letters].append(marks)
     for e in sources:
         for letters in bases.get(e.id, ()):
             short = [c for c in by_letters[letters] if c.type == "PERSON" and c.id != e.id]
@@ -491,10 +499,12 @@ def _related(
     by_letters: dict[str, list[_Entity]],
     by_skeleton: dict[tuple[str, str], list[_Entity]],
     by_group: dict[str, list[_Entity]],
+    longer: dict[str, list[_Entity]],
 ) -> set[int]:
     """The entities a round's own may join or be joined by: each touched one, the names
-    it is with a clitic glued on, written without spaces, spelt otherwise, in its group, and
-    a person's surnames — what makes an incremental pass cost what the round touched."""
+    it is with a clitic glued on, written without spaces, spelt otherwise, in its group, a
+    person's surnames and long names (``longer``: a short name's letters → the persons whose
+    long name it shortens) — what makes an incremental pass cost what the round touched."""
     groups = name_groups.groups()
     out: set[int] = set()
     for eid in touched:
@@ -513,6 +523,7 @@ def _related(
         names += name_groups.head_pairs(e.norm, e.type)  # منظمة غرينبيس / غرينبيس
         found = [x for n in names for x in by_norm.get(n, ())]
         found += by_letters.get(e.norm.replace(" ", ""), [])
+        found += longer.get(e.norm.replace(" ", ""), [])
         for n in names:
             for etype in ("PERSON", "ORGANIZATION"):
                 found += by_skeleton.get((etype, skeleton(n)), [])

@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from marsad.arabic.normalise import normalise
+from marsad.entities import given_names
+from marsad.entities.known_names import CONNECTORS
 from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -157,6 +159,39 @@ def one_lineage(a: tuple[tuple[str, ...], str, str], b: tuple[tuple[str, ...], s
         and (la.startswith(lb) or lb.startswith(la))
         and (not fa or not fb or fa == fb)
     )
+
+
+def shorter_names(norm: str) -> list[tuple[str, tuple[tuple[str, ...], str, str]]]:
+    """(short name, :func:`lineage_marks`) of each shorter name a person's long name is also
+    written as, longest first: its :func:`lineage_bases`, then its first and last names
+    without the middle ones (:func:`middle_base`)."""
+    out = [(base, lineage_marks(norm, base)) for base in lineage_bases(norm)]
+    if (found := middle_base(norm)) is not None:
+        out.append(found)
+    return out
+
+
+_GIVEN_ENDS = frozenset(("الدين", "الله"))  # علاء الدين, نصر الله: the end of a first name
+
+
+def middle_base(norm: str) -> tuple[str, tuple[tuple[str, ...], str, str]] | None:
+    """A person's long name without its middle names, and (its initials, its middle names
+    without بن and spaces, "") — عمر حسن البشير → عمر البشير, جمال بن أحمد خاشقجي → جمال
+    خاشقجي, خوان أنطونيو بيتزي → خوان بيتزي — unless many people may bear the short name
+    (محمد أحمد علي is no محمد علي: :func:`.given_names.many_bear`). None when the middle is
+    only بن (أحمد بن سالم: his father is سالم), the last word ends a first name (علاء ولي
+    الدين) or a lineage, family or first name ends the name (… بن سلمان, … آل ثاني,
+    … عبد الله)."""
+    initials, words = _initials(norm.split())
+    if len(words) < 3 or words[-1] in _GIVEN_ENDS or words[-2] in ("بن", "ابن", "ال", "عبد", "ابو"):
+        return None
+    first = given_names.first_name(words).split()
+    last = words[-2:] if words[-2] in CONNECTORS else words[-1:]  # فيرجيل فان دايك
+    middle = words[len(first) : len(words) - len(last)]
+    if all(w in CONNECTORS for w in middle) or given_names.many_bear(" ".join(first), last[-1]):
+        return None
+    lineage = "".join(w for w in middle if w not in ("بن", "ابن"))
+    return " ".join(first + last), (initials, lineage, "")
 
 
 def lineage_bases(norm: str) -> list[str]:

@@ -30,12 +30,23 @@ from marsad.store import name_keys as sql
 GLUED = tuple(c for c in PROCLITICS if c != "ال")
 
 
+SHORTER = "<"  # a part key that is a shorter name's letters, not a word ending's skeleton
+
+
 def keys(name: str) -> tuple[str, str, str, list[str]]:
-    """(norm, letters, skeleton, skeletons of the word endings) of an entity's name."""
+    """(norm, letters, skeleton, skeletons of the word endings and the shorter names of a
+    person's long name: :func:`shorter`) of an entity's name."""
     norm = normalise_name(name)
     words = norm.split()
     parts = [skeleton(" ".join(words[-n:])) for n in range(1, len(words))]
-    return norm, norm.replace(" ", ""), skeleton(norm), parts
+    return norm, norm.replace(" ", ""), skeleton(norm), parts + shorter(norm)
+
+
+def shorter(norm: str) -> list[str]:
+    """The part keys of the shorter names a long name is also written as (عمر حسن البشير:
+    عمر البشير's, :func:`.name_groups.shorter_names`): a short name finds its long ones by
+    them, and a long one the other long ones of its short names."""
+    return [SHORTER + base.replace(" ", "") for base, _ in name_groups.shorter_names(norm)]
 
 
 def refresh(store: object) -> int:
@@ -72,8 +83,14 @@ class Keys:
         self.norms |= names
         self.skeletons |= {skeleton(n) for n in names}
         self.letters.add(norm.replace(" ", ""))
-        self.letters |= {b.replace(" ", "") for b in name_groups.lineage_bases(norm)}
+        self.add_shorter(norm)
         self.add_group(norm)
+
+    def add_shorter(self, norm: str) -> None:
+        """A long name's shorter names, the long names of each and of ``norm`` itself."""
+        keys = shorter(norm)
+        self.letters |= {k.removeprefix(SHORTER) for k in keys}
+        self.parts |= {*keys, SHORTER + norm.replace(" ", "")}
 
     def evidence(self, norm: str, etype: str) -> None:
         """What the rules read to decide for an entity named ``norm``, of type ``etype``: its
@@ -89,7 +106,7 @@ class Keys:
                 names |= {f"{bare} {rest}".strip(), f"ال{bare} {rest}".strip()}
         self.norms |= names
         self.letters.add(norm.replace(" ", ""))
-        self.letters |= {b.replace(" ", "") for b in name_groups.lineage_bases(norm)}
+        self.add_shorter(norm)
         self.skeletons.add(skeleton(norm))
         self.parts.add(skeleton(norm))
         self.add_group(norm)

@@ -349,6 +349,13 @@ def _month_recount_triggers(conn: Connection) -> None:
     months.one_statement_recount(conn)
 
 
+def _shorter_name_keys(conn: Connection) -> None:
+    """31: the name keys gain a long name's shorter names (عمر البشير's for عمر حسن
+    البشير: entities.neighbours.shorter): made again by the next pass."""
+    conn.execute(schema.name_part_keys.delete())
+    conn.execute(schema.entity_keys.delete())
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_tables,
     _create_search_index,
@@ -380,6 +387,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _span_words,
     _mention_cover_index,
     _month_recount_triggers,
+    _shorter_name_keys,
 ]
 
 
