@@ -441,25 +441,28 @@ def _lineages(
     """A person's long name and the same without its initials, family, lineage or middle
     names are one person (محمد بن زايد آل نهيان / محمد بن زايد, سلمان بن عبدالعزيز آل سعود /
     سلمان بن عبد العزيز, دونالد جيه ترامب / دونالد ترامب, عمر حسن البشير / عمر البشير:
-    :func:`.name_groups.shorter_names`), the more covered taking the other — unless two long
-    names of the short one may not be one person (محمد بن راشد آل مكتوم and … آل خليفة,
-    أحمد خالد موسى and أحمد محمود موسى: :func:`.name_groups.one_lineage`)."""
+    :func:`.name_groups.shorter_names`), the more covered taking the other — unless another
+    long name of the short one, which may not be the same person (محمد بن راشد آل مكتوم and
+    … آل خليفة, سيف محمد السويدي and سيف علي السويدي: :func:`.name_groups.one_lineage`), is
+    in a third of the long one's articles at least (حمد بن جاسم بن حمد, 1 article, does not
+    keep حمد بن جاسم بن جبر آل ثاني, 10, from حمد بن جاسم)."""
     # a short name's letters → what its long names say beyond it (name_groups.lineage_marks)
-    longer: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
-    bases: dict[int, list[str]] = {}  # a long name → its short names' letters
+    # and in how many articles
+    longer: dict[str, list[tuple[tuple[tuple[str, ...], str, str], int]]] = defaultdict(list)
+    shorter: dict[int, list[tuple[str, tuple[tuple[str, ...], str, str]]]] = {}
     for e in everyone:
         if e.type == "PERSON" and (names := name_groups.shorter_names(e.norm)):
-            bases[e.id] = [base.replace(" ", "") for base, _ in names]
-            for (_, marks), letters in zip(names, bases[e.id], strict=True):
-                longer[letters].append(marks)
+            shorter[e.id] = [(base.replace(" ", ""), marks) for base, marks in names]
+            for letters, marks in shorter[e.id]:
+                longer[letters].append((marks, e.articles))
     for e in sources:
-        for letters in bases.get(e.id, ()):
+        for letters, mine in shorter.get(e.id, ()):
             short = [c for c in by_letters[letters] if c.type == "PERSON" and c.id != e.id]
             if not short:
                 continue
-            marks = longer[letters]
-            if len(short) == 1 and all(
-                name_groups.one_lineage(a, b) for i, a in enumerate(marks) for b in marks[i + 1 :]
+            if len(short) == 1 and not any(
+                n * DOMINANCE >= e.articles and not name_groups.one_lineage(mine, marks)
+                for marks, n in longer[letters]
             ):
                 a, b = sorted((e, short[0]), key=lambda x: x.rank)
                 if not a.locked and a.id not in out:
