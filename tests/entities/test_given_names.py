@@ -4,6 +4,8 @@ may bear the short one: first names counted by marsad.entities.given_names."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 from marsad.arabic.normalise import normalise_name
 from marsad.entities import given_names
@@ -46,3 +48,18 @@ def test_the_shares_are_counted_from_a_database(tmp_path):
     assert given_names.build(db, out) == 2
     listed = dict(line.split("\t") for line in out.read_text().splitlines()[2:])
     assert listed == {"محمد": f"{6 / 12:.6f}", "عبد الله": f"{5 / 12:.6f}"}
+
+
+def test_every_entities_module_imports_first():
+    """name_groups reads given_names, which known_names reads: no module of the package may
+    need another to be imported before it (bench/resolution.py imports known_names first)."""
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import marsad.entities as package\n"
+        "for m in pkgutil.iter_modules(package.__path__):\n"
+        "    for name in [k for k in sys.modules if k.startswith('marsad')]:\n"
+        "        del sys.modules[name]\n"
+        "    importlib.import_module('marsad.entities.' + m.name)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -19,8 +19,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from marsad.arabic.normalise import normalise_name
-from marsad.entities.known_names import CONNECTORS
 
+# Words that join name parts: a name part never ends with them ("عبد" of "عبد الله").
+CONNECTORS = frozenset(
+    {"عبد", "ابو", "ابن", "بن", "بنت", "ام", "ال", "دي", "دو", "فون", "فان", "لا"}
+)
 DATA = Path(__file__).resolve().parent / "data" / "given_names.tsv"
 FEWEST = 5  # names a word begins, at least, to be listed
 # Two names share a short name when (the share of names its first word begins) × (the share

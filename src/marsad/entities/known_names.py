@@ -28,14 +28,11 @@ from typing import Any
 
 from marsad.entities import roles as R
 from marsad.entities.fuzzy import consonants, fold, fold_place, skeleton
+from marsad.entities.given_names import CONNECTORS
 from marsad.models import EntityType
 from marsad.store import alias_keys as sql
 from marsad.store.database import Store
 
-# Words that join name parts: a name part never ends with them ("عبد" of "عبد الله").
-CONNECTORS = frozenset(
-    {"عبد", "ابو", "ابن", "بن", "بنت", "ام", "ال", "دي", "دو", "فون", "فان", "لا"}
-)
 FATHER_LINKS = frozenset({"بن", "ابن", "بنت"})  # what follows is the father's name
 CACHE_MAX = 500_000  # keys read from the database kept at most (then read again)
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from marsad.arabic.normalise import normalise
 from marsad.entities import given_names
-from marsad.entities.known_names import CONNECTORS
+from marsad.entities.given_names import CONNECTORS
 from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds
 
 DATA = Path(__file__).resolve().parent / "data"
