@@ -38,6 +38,8 @@ def test_a_listed_name_takes_the_place_of_the_models_shorter_span_inside_it():
     assert found == ["البنك الأفريقي للتنمية"]  # seed 43: the model stopped at الأفريقي
     found = [m.text for m in recognise("وفاز نيو أورليانز بليكانز، ونقلت الشاحنات من إسكي شهير.")]
     assert found == ["نيو أورليانز بليكانز", "إسكي شهير"]  # the city was the team's page
+    found = [m.text for m in recognise("ونقل موقع واي نت الإسرائيلي عن مصادر أن الجلسة انتهت.")]
+    assert found == ["واي نت"]  # seed 45: اي نت, its و taken for "and"
     found = [m.text for m in recognise("وقال وزير الخارجية الأمريكي مايك بومبيو إن الأمر انتهى.")]
     assert found == ["مايك بومبيو"]  # a span of the model no list name contains stays
 
