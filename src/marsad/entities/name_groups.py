@@ -26,7 +26,6 @@ from pathlib import Path
 
 from marsad.arabic.normalise import normalise
 from marsad.entities import given_names
-from marsad.entities.given_names import CONNECTORS
 from marsad.ner.lexicon import LEXICON_DIR, read_word_kinds
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -186,9 +185,11 @@ def middle_base(norm: str) -> tuple[str, tuple[tuple[str, ...], str, str]] | Non
     if len(words) < 3 or words[-1] in _GIVEN_ENDS or words[-2] in ("بن", "ابن", "ال", "عبد", "ابو"):
         return None
     first = given_names.first_name(words).split()
-    last = words[-2:] if words[-2] in CONNECTORS else words[-1:]  # فيرجيل فان دايك
+    last = words[-2:] if words[-2] in given_names.CONNECTORS else words[-1:]  # فان دايك
     middle = words[len(first) : len(words) - len(last)]
-    if all(w in CONNECTORS for w in middle) or given_names.many_bear(" ".join(first), last[-1]):
+    if all(w in given_names.CONNECTORS for w in middle) or given_names.many_bear(
+        " ".join(first), last[-1]
+    ):
         return None
     lineage = "".join(w for w in middle if w not in ("بن", "ابن"))
     return " ".join(first + last), (initials, lineage, "")

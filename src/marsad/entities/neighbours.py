@@ -7,7 +7,7 @@ article, spelt otherwise (same skeleton), the names of its group, a person whose
 ends with it. Reading every entity and building those indexes over all of them cost a
 round 10 CPU-s at 100k articles whatever it touched. Here each of those names is turned
 into keys (an alias's normalised form, the name without spaces, the spelling skeleton of
-the name and of its word endings: ``store.name_keys``) and the entities bearing them are
+the name and of its word endings, a long name's shorter names: ``store.name_keys``) and the entities bearing them are
 read through indexes, in two steps: from the touched entities to the entities they may
 join or be joined by (the pass's ``_related``), and from those to every entity their rules
 compare them with. The keys asked for are a superset of what the rules read, and every
