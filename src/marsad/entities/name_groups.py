@@ -160,14 +160,16 @@ def one_lineage(a: tuple[tuple[str, ...], str, str], b: tuple[tuple[str, ...], s
     )
 
 
-def shorter_names(norm: str) -> list[tuple[str, tuple[tuple[str, ...], str, str]]]:
+@lru_cache(maxsize=200_000)
+def shorter_names(norm: str) -> tuple[tuple[str, tuple[tuple[str, ...], str, str]], ...]:
     """(short name, :func:`lineage_marks`) of each shorter name a person's long name is also
     written as, longest first: its :func:`lineage_bases`, then its first and last names
-    without the middle ones (:func:`middle_base`)."""
+    without the middle ones (:func:`middle_base`). Kept: a round's pass asks for the names
+    it read in each of its rounds (``consolidate._targets`` and ``_lineages``)."""
     out = [(base, lineage_marks(norm, base)) for base in lineage_bases(norm)]
     if (found := middle_base(norm)) is not None:
         out.append(found)
-    return out
+    return tuple(out)
 
 
 _GIVEN_ENDS = frozenset(("الدين", "الله"))  # علاء الدين, نصر الله: the end of a first name
