@@ -192,7 +192,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         "واعتبرت وزارة الخارجية الفرنسية الثلاثاء أن الوضع خطير. "
         "وفاز منتخب البرتغال على المغرب. "
         "وقال هانز-يواكيم فاتسكه إن النادي وافق. وقالت جاكي دويل-برايس إنها تأمل. "
-        "وزار زعيم #كوريا_الشمالية كيم يونغ أون المصنع."
+        "وزار زعيم #كوريا_الشمالية كيم يونغ أون المصنع. "
+        "وأقيم الحفل في قصر فيرني-فولتير قرب جنيف."
     )
     spans = [  # as the model tagged them: (first word, words, type, which occurrence)
         ("مون", 2, "PERS", 0),  # مون جيه ‑إن: the hyphenated part left out
@@ -209,6 +210,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("جاكي", 2, "PERS", 0),
         ("برايس", 1, "ORG", 0),
         ("كوريا_الشمالية", 4, "PERS", 0),  # a hashtag run on into the name after it
+        ("فيرني", 1, "LOC", 0),  # a place's name written with a hyphen, cut at it
+        ("جنيف", 1, "LOC", 0),
     ]
     found = [(m.text, m.type.value) for m in _reported(text, spans)]
     assert found == [
@@ -224,6 +227,8 @@ def test_reported_spans_are_completed_joined_and_cut_where_the_model_stops_wrong
         ("هانز-يواكيم فاتسكه", "PERSON"),
         ("جاكي دويل-برايس", "PERSON"),
         ("كيم يونغ أون", "PERSON"),
+        ("فيرني-فولتير", "LOCATION"),  # ترامب-كيم stays two: كيم is no rare word
+        ("جنيف", "LOCATION"),
     ]
 
 

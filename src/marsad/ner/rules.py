@@ -160,16 +160,22 @@ def place_heads() -> frozenset[str]:
 
 
 def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
-    """Tags with hyphenated person names joined, a place's first word given the next word,
+    """Tags with hyphenated names joined, a place's first word given the next word,
     organisation spans that start with an adjective given their head noun, and a place after
     a team's head noun made the team (only over words tagged O)."""
     out = _complete_places(sentence, _join_hyphenated(sentence, tags))
     for a, b, etype in spans(out):
-        if etype == "PERS" and b - a >= 2:  # a full name: قمة ترامب-كيم is two
-            while a >= 2 and _joined(sentence, a - 2, out, _HYPHENS):
-                a -= 2
-            while b + 1 < len(sentence) and _joined(sentence, b - 1, out, _HYPHENS):
-                b += 2
+        full = etype == "PERS" and b - a >= 2  # a full name: قمة ترامب-كيم is two
+        while (
+            a >= 2 and _joined(sentence, a - 2, out, _HYPHENS) and (full or _rare(sentence[a - 2]))
+        ):
+            a -= 2
+        while (
+            b + 1 < len(sentence)
+            and _joined(sentence, b - 1, out, _HYPHENS)
+            and (full or _rare(sentence[b + 1]))
+        ):
+            b += 2
         if etype == "LOC" and a >= 1 and out[a - 1] == "O" and _team(sentence[a - 1]):
             a, etype = a - 1, "ORG"  # [منتخب البرتغال], [نادي روما]: a team, not the place
         elif etype == "ORG" and a >= 1 and out[a - 1] == "O":
@@ -211,6 +217,12 @@ def _complete_places(sentence: list[Token], tags: list[str]) -> list[str]:
 
 
 WORD_COUNT = 100  # a head word with a clitic this frequent in the news is a word of its own
+
+
+def _rare(tok: Token) -> bool:
+    """A word rare in the news: the other half of a name written with a hyphen
+    (``فيرني-فولتير``, ``مرسيدس-بنز``), not a word of its own (``يوتيوب-تغيير``)."""
+    return default_counts()[tok.norm] < WORD_COUNT
 
 
 def _place_head(tok: Token) -> bool:
