@@ -167,13 +167,15 @@ def complete_names(sentence: list[Token], tags: list[str]) -> list[str]:
     for a, b, etype in spans(out):
         full = etype == "PERS" and b - a >= 2  # a full name: قمة ترامب-كيم is two
         while (
-            a >= 2 and _joined(sentence, a - 2, out, _HYPHENS) and (full or _rare(sentence[a - 2]))
+            a >= 2
+            and _joined(sentence, a - 2, out, _HYPHENS)
+            and (full or _rare(sentence[a - 2].norm))
         ):
             a -= 2
         while (
             b + 1 < len(sentence)
             and _joined(sentence, b - 1, out, _HYPHENS)
-            and (full or _rare(sentence[b + 1]))
+            and (full or _rare(sentence[b + 1].norm))
         ):
             b += 2
         if etype == "LOC" and a >= 1 and out[a - 1] == "O" and _team(sentence[a - 1]):
@@ -219,10 +221,11 @@ def _complete_places(sentence: list[Token], tags: list[str]) -> list[str]:
 WORD_COUNT = 100  # a head word with a clitic this frequent in the news is a word of its own
 
 
-def _rare(tok: Token) -> bool:
-    """A word rare in the news: the other half of a name written with a hyphen
-    (``فيرني-فولتير``, ``مرسيدس-بنز``), not a word of its own (``يوتيوب-تغيير``)."""
-    return default_counts()[tok.norm] < WORD_COUNT
+def _rare(word: str) -> bool:
+    """A normalised word the news writes fewer than ``WORD_COUNT`` times, so no word of its
+    own: ``فولتير`` of ``فيرني-فولتير`` (not ``تغيير`` of ``يوتيوب-تغيير``), ``بني`` with a
+    clitic (not ``لسان``)."""
+    return default_counts()[word] < WORD_COUNT
 
 
 def _place_head(tok: Token) -> bool:
@@ -231,7 +234,7 @@ def _place_head(tok: Token) -> bool:
     if name_form(tok) not in place_heads() or _MARKS.sub("", tok.text).endswith("ى"):
         return False
     word = _without_and(tok)
-    return word == tok.name_norm or default_counts()[word] < WORD_COUNT
+    return word == tok.name_norm or _rare(word)
 
 
 def _join_hyphenated(sentence: list[Token], tags: list[str]) -> list[str]:
